@@ -1,0 +1,64 @@
+// One preflight run: every check at once, each reported the moment it finishes, then the whole report.
+import { CHECK_ORDER, CHECK_TITLES, type PreflightCheck, type PreflightReport } from '../../../src-shared/preflight'
+import type { Run } from '../exec'
+import { createVirsh } from '../libvirt/virsh'
+import { CHECKS, probeLibvirt, readCpu, type PreflightContext } from './checks'
+import { detectDistro, type HostView } from './host'
+import { defaultImagesDir } from './uri'
+
+export interface PreflightOptions {
+  uri: string
+  run: Run
+  host: HostView
+  /** From settings; empty means libvirt's default for the connection. */
+  imagesDir: string
+  onCheck?: (check: PreflightCheck) => void
+}
+
+export async function runPreflight(options: PreflightOptions): Promise<PreflightReport> {
+  const startedAt = new Date().toISOString()
+  const virsh = createVirsh(options.run, options.uri)
+  const ctx: PreflightContext = {
+    uri: options.uri,
+    host: options.host,
+    distro: await detectDistro(options.host),
+    virsh,
+    imagesDir: options.imagesDir || defaultImagesDir(options.uri),
+    probe: probeLibvirt(virsh),
+    cpu: readCpu(options.host),
+  }
+  const checks = await Promise.all(
+    CHECK_ORDER.map(async (id) => {
+      const t0 = performance.now()
+      let check: PreflightCheck
+      try {
+        const outcome = await CHECKS[id](ctx)
+        check = { id, title: CHECK_TITLES[id], ...outcome, durationMs: Math.round(performance.now() - t0) }
+      } catch (error) {
+        // A check that breaks is reported, not allowed to sink the run.
+        check = {
+          id,
+          title: CHECK_TITLES[id],
+          status: 'fail',
+          summary: 'The check itself failed',
+          evidence: [(error as Error).message ?? String(error)],
+          durationMs: Math.round(performance.now() - t0),
+        }
+      }
+      options.onCheck?.(check)
+      return check
+    }),
+  )
+  const counts = { ok: 0, warn: 0, fail: 0 }
+  for (const c of checks) counts[c.status]++
+  const kvm = checks.find((c) => c.id === 'kvm-device')
+  return {
+    uri: options.uri,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    checks,
+    counts,
+    virtType: kvm?.status === 'ok' ? 'kvm' : 'qemu',
+    ready: counts.fail === 0,
+  }
+}

@@ -1,0 +1,30 @@
+// Facts about a libvirt connection URI that preflight and the engine need.
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+export interface UriInfo {
+  driver: string
+  transport: string | null
+  host: string | null
+  path: string
+  remote: boolean
+  session: boolean
+}
+
+export function uriInfo(uri: string): UriInfo {
+  const m = uri.match(/^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:[^@/]*@)?([^/?]*)(\/[^?]*)?/)
+  const driver = m?.[1] ?? ''
+  const transport = m?.[2] ?? null
+  const host = m?.[3] ? m[3] : null
+  const path = m?.[4] ?? '/'
+  const remote = host !== null && host !== 'localhost' && transport !== 'unix'
+  return { driver, transport, host, path, remote, session: path.startsWith('/session') }
+}
+
+/** The images directory libvirt itself uses for this connection, when nothing is set. */
+export function defaultImagesDir(uri: string, home = homedir()): string | null {
+  const info = uriInfo(uri)
+  if (info.remote) return null
+  if (info.session) return join(home, '.local', 'share', 'libvirt', 'images')
+  return '/var/lib/libvirt/images'
+}

@@ -1,0 +1,217 @@
+// The browser host: serves the built renderer and LabApi over a WebSocket, on 127.0.0.1 only, to whoever
+// holds the random token in the URL it prints. Host and Origin are checked too (DNS rebinding, other sites).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket, type RawData } from 'ws'
+import { ClientMessage, MAX_INPUT_BYTES, isEventName, type ServerMessage } from '../../src-shared/api'
+import { ApiError, issuesOf } from '../../src-shared/errors'
+import type { Engine } from '../engine/engine'
+
+export interface BrowserHost {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+export interface BrowserHostOptions {
+  engine: Engine
+  rendererDir: string
+  /** 0 picks a free port. */
+  port?: number
+  /** For tests; normally a fresh random token. */
+  token?: string
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+}
+
+/** Messages beyond this are cut off by ws itself (close 1009); between the API limit and this, answered. */
+export const WS_MAX_PAYLOAD = 2 * MAX_INPUT_BYTES + 4096
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const { engine } = options
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const logger = engine.logger
+  let port = 0
+
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`]
+  const hostOk = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '')
+  const originOk = (req: IncomingMessage) => {
+    const origin = req.headers.origin
+    // Non-browser clients send no Origin; browsers always do on WebSocket upgrades.
+    return origin === undefined || allowedHosts().some((h) => origin === `http://${h}`)
+  }
+  const csp = () =>
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ')
+
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') => {
+    res.writeHead(status, {
+      'Content-Type': type,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'no-cache',
+      ...(type.startsWith('text/html') ? { 'Content-Security-Policy': csp() } : {}),
+    })
+    res.end(body)
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (!hostOk(req)) return send(res, 421, 'Misdirected request: use the URL printed by stacklab serve\n')
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n')
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+      let path = decodeURIComponent(url.pathname)
+      if (path === '/' || path === '/index.html') {
+        if (!sameToken(url.searchParams.get('token'), token)) {
+          logger.log('warn', 'browser host: page request without a valid token')
+          return send(res, 401, 'Stacklab: this address needs the token that `stacklab serve` printed.\n')
+        }
+        path = '/index.html'
+      }
+      const file = normalize(join(options.rendererDir, path))
+      if (!file.startsWith(options.rendererDir + sep)) return send(res, 404, 'Not found\n')
+      try {
+        const info = await stat(file)
+        if (!info.isFile()) return send(res, 404, 'Not found\n')
+        send(res, 200, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream')
+      } catch {
+        send(res, 404, 'Not found\n')
+      }
+    })()
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD })
+
+  const refuse = (socket: Duplex, status: string) => {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    socket.destroy()
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname !== '/api') return refuse(socket, '404 Not Found')
+    if (!hostOk(req) || !originOk(req)) {
+      logger.log('warn', 'browser host: refused a WebSocket from a foreign host or origin', {
+        host: req.headers.host,
+        origin: req.headers.origin,
+      })
+      return refuse(socket, '403 Forbidden')
+    }
+    if (!sameToken(url.searchParams.get('token'), token)) {
+      logger.log('warn', 'browser host: refused a WebSocket without a valid token')
+      return refuse(socket, '401 Unauthorized')
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  const subscriptions = new Map<WebSocket, Set<string>>()
+  const unsubscribe = engine.bus.onAny((event, payload) => {
+    const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage)
+    for (const [ws, events] of subscriptions) if (events.has(event) && ws.readyState === ws.OPEN) ws.send(message)
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    subscriptions.set(ws, new Set())
+    const reply = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+    }
+    const fail = (id: number | null, error: ApiError) => reply({ type: 'result', id, ok: false, error: error.toJSON() })
+    ws.on('error', (error) => logger.log('warn', 'browser host: websocket error', { error: error.message }))
+    ws.on('close', () => subscriptions.delete(ws))
+    ws.on('message', (data: RawData, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength
+      if (isBinary) return fail(null, new ApiError({ code: 'bad-request', message: 'Binary messages are not accepted' }))
+      if (size > MAX_INPUT_BYTES + 1024) {
+        return fail(
+          null,
+          new ApiError({ code: 'too-large', message: `Message is ${size} bytes; the limit is ${MAX_INPUT_BYTES} bytes` }),
+        )
+      }
+      let raw: unknown
+      try {
+        raw = JSON.parse(data.toString())
+      } catch {
+        return fail(null, new ApiError({ code: 'bad-request', message: 'Message is not valid JSON' }))
+      }
+      const parsed = ClientMessage.safeParse(raw)
+      if (!parsed.success) {
+        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null
+        const issues = issuesOf(parsed.error)
+        return fail(
+          id,
+          new ApiError({
+            code: 'bad-request',
+            message: `Malformed message: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+            issues,
+          }),
+        )
+      }
+      const message = parsed.data
+      if (message.type === 'subscribe') {
+        const unknown = message.events.filter((e) => !isEventName(e))
+        if (unknown.length) {
+          return fail(null, new ApiError({ code: 'bad-request', message: `Unknown events: ${unknown.join(', ')}` }))
+        }
+        message.events.forEach((e) => subscriptions.get(ws)?.add(e))
+        return
+      }
+      engine.call(message.method, message.input).then(
+        (value) => reply({ type: 'result', id: message.id, ok: true, value }),
+        (error: unknown) =>
+          fail(
+            message.id,
+            error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }),
+          ),
+      )
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const address = server.address()
+  port = typeof address === 'object' && address ? address.port : 0
+  logger.log('info', 'browser host listening', { port })
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    close: async () => {
+      unsubscribe()
+      for (const ws of wss.clients) ws.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,16 @@
+// Renderer entry: connect to the engine (whichever host carries it), then draw the app.
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { connect } from './api/client'
+import { attach } from './store'
+import './styles.css'
+
+const connection = connect()
+void attach(connection.api, (listener) => connection.onState(listener))
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)

@@ -1,0 +1,91 @@
+// Settings: the libvirt connection and where lab disks go, validated with the engine's own schema.
+import { useEffect, useState } from 'react'
+import { Settings } from '../../../src-shared/settings'
+import { issuesOf } from '../../../src-shared/errors'
+import { useStore } from '../store'
+
+type FieldErrors = Partial<Record<keyof Settings, string>>
+
+export function SettingsPage() {
+  const saved = useStore((s) => s.settings)
+  const saveSettings = useStore((s) => s.saveSettings)
+  const [draft, setDraft] = useState<Settings | null>(saved)
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [status, setStatus] = useState<string>('')
+
+  useEffect(() => setDraft(saved), [saved])
+  if (!draft) return <p className="muted">Loading settings…</p>
+
+  const validate = (next: Settings): FieldErrors => {
+    const result = Settings.safeParse(next)
+    if (result.success) return {}
+    return Object.fromEntries(issuesOf(result.error).map((i) => [i.path, i.message])) as FieldErrors
+  }
+  const change = (key: keyof Settings, value: string) => {
+    const next = { ...draft, [key]: value }
+    setDraft(next)
+    setErrors(validate(next))
+    setStatus('')
+  }
+  const submit = async () => {
+    const found = validate(draft)
+    setErrors(found)
+    if (Object.keys(found).length) return
+    const error = await saveSettings(draft)
+    if (error) {
+      setErrors(Object.fromEntries((error.issues ?? []).map((i) => [i.path, i.message])) as FieldErrors)
+      setStatus(error.message)
+    } else setStatus('Saved')
+  }
+
+  return (
+    <section aria-labelledby="settings-heading">
+      <header className="page-head">
+        <h1 id="settings-heading">Settings</h1>
+      </header>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <label htmlFor="settings-uri">libvirt connection</label>
+        <input
+          id="settings-uri"
+          value={draft.connectionUri}
+          spellCheck={false}
+          aria-invalid={Boolean(errors.connectionUri)}
+          aria-describedby="settings-uri-help"
+          onChange={(e) => change('connectionUri', e.target.value)}
+        />
+        <p id="settings-uri-help" className={errors.connectionUri ? 'field-error' : 'muted'}>
+          {errors.connectionUri ?? 'qemu:///system (default), qemu:///session, or qemu+ssh://user@host/system'}
+        </p>
+
+        <label htmlFor="settings-images-dir">Images directory</label>
+        <input
+          id="settings-images-dir"
+          value={draft.imagesDir}
+          placeholder="libvirt's default for the connection"
+          spellCheck={false}
+          aria-invalid={Boolean(errors.imagesDir)}
+          aria-describedby="settings-images-dir-help"
+          onChange={(e) => change('imagesDir', e.target.value)}
+        />
+        <p id="settings-images-dir-help" className={errors.imagesDir ? 'field-error' : 'muted'}>
+          {errors.imagesDir ?? 'Where lab disks are kept. Empty: /var/lib/libvirt/images for qemu:///system.'}
+        </p>
+
+        <div className="form-actions">
+          <button id="settings-save" className="primary" type="submit" disabled={Object.keys(errors).length > 0}>
+            Save
+          </button>
+          <span id="settings-status" role="status">
+            {status}
+          </span>
+        </div>
+      </form>
+    </section>
+  )
+}
