@@ -1,0 +1,38 @@
+// Small helpers shared by tests: temp app directories and an engine wired to them.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Engine } from '../src-main/engine/engine'
+import { createLogger } from '../src-main/engine/log'
+import type { AppPaths } from '../src-main/engine/paths'
+import type { HostKind } from '../src-shared/api'
+
+export function tempDir(prefix = 'stacklab-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export function tempPaths(dir: string): AppPaths {
+  return {
+    config: join(dir, 'config'),
+    data: join(dir, 'data'),
+    state: join(dir, 'state'),
+    cache: join(dir, 'cache'),
+    log: join(dir, 'state', 'stacklab.log'),
+  }
+}
+
+/** Environment that points a child `stacklab` at temp XDG directories. */
+export function xdgEnv(dir: string): Record<string, string> {
+  return {
+    XDG_CONFIG_HOME: join(dir, 'config-home'),
+    XDG_DATA_HOME: join(dir, 'data-home'),
+    XDG_STATE_HOME: join(dir, 'state-home'),
+    XDG_CACHE_HOME: join(dir, 'cache-home'),
+  }
+}
+
+export function testEngine(dir: string, host: HostKind = 'cli'): Engine {
+  const paths = tempPaths(dir)
+  return new Engine({ host, paths, logger: createLogger(paths.log) })
+}

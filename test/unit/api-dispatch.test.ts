@@ -1,0 +1,71 @@
+// Every call goes through one gate: unknown calls, wrong types, extra fields and oversized input get a clear
+// ApiError, never a crash, and no handler runs.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { ApiError } from '../../src-shared/errors'
+import { MAX_INPUT_BYTES } from '../../src-shared/api'
+import { tempDir, testEngine } from '../helpers'
+
+let t: ReturnType<typeof tempDir>
+beforeEach(() => (t = tempDir()))
+afterEach(() => t.cleanup())
+
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  )
+  expect(e).toBeInstanceOf(ApiError)
+  return e as ApiError
+}
+
+describe('Engine.call', () => {
+  it('answers a valid call with output that matches the contract', async () => {
+    const engine = testEngine(t.dir)
+    const info = (await engine.call('app.info', {})) as { host: string; paths: { config: string } }
+    expect(info.host).toBe('cli')
+    expect(info.paths.config).toBe(join(t.dir, 'config'))
+  })
+
+  it('refuses unknown calls and names the known ones', async () => {
+    const e = await failure(testEngine(t.dir).call('lab.destroyEverything', {}))
+    expect(e.code).toBe('unknown-method')
+    expect(e.message).toContain('preflight.run')
+    expect((await failure(testEngine(t.dir).call(42, {}))).code).toBe('unknown-method')
+    expect((await failure(testEngine(t.dir).call('__proto__', {}))).code).toBe('unknown-method')
+  })
+
+  it('refuses wrong types and names the field, before anything is written', async () => {
+    const engine = testEngine(t.dir)
+    const e = await failure(engine.call('settings.update', { connectionUri: 7 }))
+    expect(e.code).toBe('bad-request')
+    expect(e.issues?.[0]?.path).toBe('connectionUri')
+    const extra = await failure(engine.call('settings.update', { connectionUri: 'qemu:///system', evil: true }))
+    expect(extra.code).toBe('bad-request')
+    expect(extra.message).toMatch(/evil/)
+    const shell = await failure(engine.call('preflight.run', { uri: 'qemu:///system$(reboot)' }))
+    expect(shell.issues?.[0]?.path).toBe('uri')
+    expect(existsSync(join(t.dir, 'config', 'settings.json'))).toBe(false)
+  })
+
+  it('refuses input that is not an object', async () => {
+    expect((await failure(testEngine(t.dir).call('settings.update', 'qemu:///system'))).code).toBe('bad-request')
+    expect((await failure(testEngine(t.dir).call('settings.update', [1, 2]))).code).toBe('bad-request')
+  })
+
+  it('refuses oversized input with too-large', async () => {
+    const e = await failure(testEngine(t.dir).call('settings.update', { imagesDir: '/' + 'a'.repeat(MAX_INPUT_BYTES) }))
+    expect(e.code).toBe('too-large')
+    expect(e.message).toContain(String(MAX_INPUT_BYTES))
+  })
+
+  it('saves settings atomically and announces the change', async () => {
+    const engine = testEngine(t.dir)
+    const seen: unknown[] = []
+    engine.on('settings.changed', (s) => seen.push(s))
+    await engine.call('settings.update', { imagesDir: '/srv/labs' })
+    expect(seen).toEqual([{ connectionUri: 'qemu:///system', imagesDir: '/srv/labs' }])
+    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({ connectionUri: 'qemu:///system', imagesDir: '/srv/labs' })
+  })
+})

@@ -1,0 +1,112 @@
+// The process runner: argv only, typed errors, timeout and cancel that stop the whole process group,
+// secrets refused in argv and masked in the log.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createRun, ExecError } from '../../src-main/engine/exec'
+import { createLogger } from '../../src-main/engine/log'
+import { registerSecret, forgetSecret } from '../../src-main/engine/secrets'
+import { tempDir } from '../helpers'
+
+let t: ReturnType<typeof tempDir>
+let logFile: string
+let run: ReturnType<typeof createRun>
+
+beforeEach(() => {
+  t = tempDir()
+  logFile = join(t.dir, 'app.log')
+  run = createRun(createLogger(logFile))
+})
+afterEach(() => t.cleanup())
+
+/** Running, not a zombie waiting to be reaped. */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+describe('run', () => {
+  it('passes arguments verbatim, with no shell in between', async () => {
+    const tricky = ['a b', '$(touch /tmp/pwned)', '; rm -rf /', "it's", '*']
+    const r = await run('printf', ['%s\\n', ...tricky])
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(tricky)
+    expect(r.exitCode).toBe(0)
+  })
+
+  it('reports a missing program as not-found', async () => {
+    const e = await run('stacklab-no-such-tool', ['x']).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ExecError)
+    expect((e as ExecError).kind).toBe('not-found')
+    expect((e as ExecError).argv).toEqual(['stacklab-no-such-tool', 'x'])
+  })
+
+  it('reports a program that may not be run as permission', async () => {
+    const e = (await run(logFile.replace('app.log', ''), []).catch((x: unknown) => x)) as ExecError
+    expect(e.kind).toBe('permission')
+  })
+
+  it('reports a non-zero exit with its code and stderr', async () => {
+    const e = (await run('sh', ['-c', 'echo broken >&2; exit 3']).catch((x: unknown) => x)) as ExecError
+    expect(e.kind).toBe('exit')
+    expect(e.exitCode).toBe(3)
+    expect(e.stderr).toBe('broken\n')
+    expect(e.message).toContain('exit 3')
+  })
+
+  it('accepts extra exit codes as success when told', async () => {
+    const r = await run('sh', ['-c', 'exit 2'], { okCodes: [0, 2] })
+    expect(r.exitCode).toBe(2)
+  })
+
+  it('times out and kills the whole process group', async () => {
+    const started = Date.now()
+    let grandchild = 0
+    const e = (await run('sh', ['-c', 'sleep 30 & echo $!; wait'], {
+      timeoutMs: 300,
+      onStdout: (c) => (grandchild = Number(c.trim())),
+    }).catch((x: unknown) => x)) as ExecError
+    expect(e.kind).toBe('timeout')
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(grandchild).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(alive(grandchild)).toBe(false)
+  })
+
+  it('is cancelled by an AbortSignal, before or during the run', async () => {
+    const before = new AbortController()
+    before.abort()
+    expect(((await run('true', [], { signal: before.signal }).catch((x: unknown) => x)) as ExecError).kind).toBe('cancelled')
+
+    const during = new AbortController()
+    setTimeout(() => during.abort(), 100)
+    const e = (await run('sleep', ['30'], { signal: during.signal }).catch((x: unknown) => x)) as ExecError
+    expect(e.kind).toBe('cancelled')
+  })
+
+  it('hands secrets over stdin and never accepts them in argv', async () => {
+    const secret = 'hunter2-very-secret'
+    const r = await run('cat', [], { stdin: secret, secrets: [secret] })
+    expect(r.stdout).toBe(secret)
+    await expect(run('echo', [`--password=${secret}`], { secrets: [secret] })).rejects.toThrow(/contains a secret/)
+    registerSecret('registered-secret-value')
+    try {
+      await expect(run('echo', ['registered-secret-value'])).rejects.toThrow(/contains a secret/)
+    } finally {
+      forgetSecret('registered-secret-value')
+    }
+  })
+
+  it('logs every command, with secrets masked in what the tool printed', async () => {
+    const secret = 'sekrit-token-123456'
+    await run('sh', ['-c', 'cat >&2; exit 1'], { stdin: secret, secrets: [secret] }).catch(() => undefined)
+    await run('echo', ['hello'])
+    const log = readFileSync(logFile, 'utf8')
+    expect(log).not.toContain(secret)
+    expect(log).toContain('***')
+    const lines = log.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; argv?: string[] })
+    expect(lines.filter((l) => l.msg === 'exec').map((l) => l.argv?.[0])).toEqual(['sh', 'echo'])
+  })
+})

@@ -1,0 +1,29 @@
+// Test layers: unit (pure logic, fixtures) and integration (real virsh against a libvirtd the run starts,
+// real processes, the real browser host over HTTP and WebSocket). Browser tests run in Playwright.
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/setup.ts'],
+          // One libvirtd for the run; its test driver state is shared, so files run one at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+})
