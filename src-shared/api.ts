@@ -78,12 +78,22 @@ export interface StacklabBridge {
 
 /** Wire messages of the browser host's WebSocket. */
 export const ClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('call'), id: z.number().int().nonnegative(), method: z.string(), input: z.unknown() }),
+  z.object({
+    type: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    method: z.string(),
+    input: z.unknown(),
+  }),
   z.object({ type: z.literal('subscribe'), events: z.array(z.string()).max(64) }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 
 export type ServerMessage =
   | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number | null; ok: false; error: { code: string; message: string; issues?: unknown } }
+  | {
+      type: 'result'
+      id: number | null
+      ok: false
+      error: { code: string; message: string; issues?: { path: string; message: string }[] }
+    }
   | { type: 'event'; event: string; payload: unknown }

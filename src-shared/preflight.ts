@@ -27,8 +27,10 @@ export const PreflightCheck = z.object({
   summary: z.string(),
   /** What the check saw: file contents, command output, numbers. */
   evidence: z.array(z.string()),
-  /** A command the user can copy to fix it (absent when nothing needs fixing). */
+  /** A command the user can copy to fix it (absent when nothing needs fixing or no command can). */
   fix: z.string().optional(),
+  /** Advice that is not a command (firmware settings, lab sizes). */
+  hint: z.string().optional(),
   durationMs: z.number().nonnegative(),
 })
 export type PreflightCheck = z.infer<typeof PreflightCheck>

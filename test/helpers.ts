@@ -23,7 +23,12 @@ export function tempPaths(dir: string): AppPaths {
 }
 
 /** Environment that points a child `stacklab` at temp XDG directories. */
-export function xdgEnv(dir: string): Record<string, string> {
+export function xdgEnv(dir: string): {
+  XDG_CONFIG_HOME: string
+  XDG_DATA_HOME: string
+  XDG_STATE_HOME: string
+  XDG_CACHE_HOME: string
+} {
   return {
     XDG_CONFIG_HOME: join(dir, 'config-home'),
     XDG_DATA_HOME: join(dir, 'data-home'),

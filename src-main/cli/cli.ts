@@ -37,6 +37,7 @@ export function formatCheck(check: PreflightCheck): string {
   const lines = [`[${MARK[check.status]}] ${check.title}: ${check.summary}`]
   for (const e of check.evidence) lines.push(`         ${paint('2', e)}`)
   if (check.fix) lines.push(`         fix: ${check.fix}`)
+  if (check.hint) lines.push(`         hint: ${check.hint}`)
   return lines.join('\n') + '\n'
 }
 
@@ -60,7 +61,10 @@ async function preflight(args: string[]): Promise<number> {
     engine.on('preflight.started', (e) => out(`Checking ${e.uri} ...\n`))
     engine.on('preflight.check', (e) => out(formatCheck(e.check)))
   }
-  const report = (await engine.call('preflight.run', values.uri ? { uri: values.uri } : {})) as PreflightReport
+  const report = (await engine.call(
+    'preflight.run',
+    values.uri ? { uri: values.uri } : {},
+  )) as PreflightReport
   out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report))
   return report.ready ? 0 : 1
 }
@@ -73,7 +77,8 @@ async function serve(args: string[]): Promise<number> {
     allowPositionals: false,
   })
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not ${values.port}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, not ${values.port}`)
   const rendererDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer')
   if (!existsSync(resolve(rendererDir, 'index.html'))) {
     err(`The app is not built (${rendererDir} is missing): run \`npm run build\` first.\n`)
@@ -130,4 +135,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1
   }
 }
-

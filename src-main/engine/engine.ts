@@ -62,12 +62,13 @@ export class Engine {
   }
 
   private readonly handlers: Handlers = {
-    'app.info': async () => ({
-      version: VERSION,
-      host: this.options.host,
-      platform: `${process.platform}-${process.arch}`,
-      paths: { ...this.paths },
-    }),
+    'app.info': () =>
+      Promise.resolve({
+        version: VERSION,
+        host: this.options.host,
+        platform: `${process.platform}-${process.arch}`,
+        paths: { ...this.paths },
+      }),
     'settings.get': () => this.settings.get(),
     'settings.update': async (patch) => {
       const next = await this.settings.update(patch)
@@ -75,7 +76,7 @@ export class Engine {
       return next
     },
     'preflight.run': (input) => this.preflight(input.uri),
-    'preflight.last': async () => this.lastPreflight,
+    'preflight.last': () => Promise.resolve(this.lastPreflight),
   }
 
   /** Validate and run one call. Always resolves to the contract's output or rejects with an ApiError. */
@@ -143,11 +144,15 @@ export class Engine {
   private toApiError(method: string, error: unknown): ApiError {
     if (error instanceof ApiError) return error
     if (error instanceof ExecError) {
-      return new ApiError({ code: error.kind === 'not-found' ? 'not-found' : error.kind, message: error.message })
+      return new ApiError({
+        code: error.kind === 'not-found' ? 'not-found' : error.kind,
+        message: error.message,
+      })
     }
     const e = error as Error
     this.logger.log('error', 'call failed', { method, error: e?.message, stack: e?.stack })
-    if (e?.name === 'ZodError') return new ApiError({ code: 'internal', message: `Engine produced invalid output for ${method}` })
+    if (e?.name === 'ZodError')
+      return new ApiError({ code: 'internal', message: `Engine produced invalid output for ${method}` })
     return new ApiError({ code: 'internal', message: e?.message ?? String(error) })
   }
 }

@@ -16,7 +16,13 @@ export class ExecError extends Error {
   readonly stdout: string
   constructor(
     kind: ExecErrorKind,
-    init: { argv: string[]; exitCode?: number | null; signal?: string | null; stderr?: string; stdout?: string },
+    init: {
+      argv: string[]
+      exitCode?: number | null
+      signal?: string | null
+      stderr?: string
+      stdout?: string
+    },
     message: string,
   ) {
     super(message)
@@ -139,13 +145,16 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
       const onAbort = () => stop('cancelled')
       options.signal?.addEventListener('abort', onAbort, { once: true })
 
-      child.stdout.setEncoding('utf8')
-      child.stderr.setEncoding('utf8')
-      child.stdout.on('data', (chunk: string) => {
+      // Both are pipes (stdio above), so never null.
+      const outStream = child.stdout!
+      const errStream = child.stderr!
+      outStream.setEncoding('utf8')
+      errStream.setEncoding('utf8')
+      outStream.on('data', (chunk: string) => {
         if (stdout.length < maxBuffer) stdout += chunk
         options.onStdout?.(chunk)
       })
-      child.stderr.on('data', (chunk: string) => {
+      errStream.on('data', (chunk: string) => {
         if (stderr.length < maxBuffer) stderr += chunk
         options.onStderr?.(chunk)
       })
@@ -208,7 +217,13 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
           resolve({ argv, exitCode: code, stdout, stderr, durationMs })
         } else {
           const last = cleanErr.trim().split('\n').slice(-3).join(' / ')
-          logger.log('warn', 'exec failed', { argv, exitCode: code, signal, durationMs, stderr: cleanErr.slice(-2000) })
+          logger.log('warn', 'exec failed', {
+            argv,
+            exitCode: code,
+            signal,
+            durationMs,
+            stderr: cleanErr.slice(-2000),
+          })
           reject(
             new ExecError(
               'exit',

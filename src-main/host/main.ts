@@ -65,7 +65,10 @@ app.on('web-contents-created', (_event, contents) => {
 ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
   if (!trustedSender(event)) {
     engine.logger.log('warn', 'ipc: refused a call from an untrusted frame', { url: event.senderFrame?.url })
-    return { ok: false, error: { code: 'unauthorized', message: 'Calls are accepted only from the Stacklab window' } }
+    return {
+      ok: false,
+      error: { code: 'unauthorized', message: 'Calls are accepted only from the Stacklab window' },
+    }
   }
   try {
     return { ok: true, value: await engine.call(method, input) }

@@ -11,7 +11,8 @@ const bridge: StacklabBridge = {
     return (await ipcRenderer.invoke(CALL_CHANNEL, method, input)) as BridgeReply
   },
   on(event, listener) {
-    if (typeof event !== 'string' || typeof listener !== 'function') throw new TypeError('on(event, listener)')
+    if (typeof event !== 'string' || typeof listener !== 'function')
+      throw new TypeError('on(event, listener)')
     const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
       if (name === event) listener(payload)
     }

@@ -73,7 +73,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       "frame-ancestors 'none'",
     ].join('; ')
 
-  const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type = 'text/plain; charset=utf-8',
+  ) => {
     res.writeHead(status, {
       'Content-Type': type,
       'X-Content-Type-Options': 'nosniff',
@@ -137,7 +142,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const subscriptions = new Map<WebSocket, Set<string>>()
   const unsubscribe = engine.bus.onAny((event, payload) => {
     const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage)
-    for (const [ws, events] of subscriptions) if (events.has(event) && ws.readyState === ws.OPEN) ws.send(message)
+    for (const [ws, events] of subscriptions)
+      if (events.has(event) && ws.readyState === ws.OPEN) ws.send(message)
   })
 
   wss.on('connection', (ws: WebSocket) => {
@@ -145,21 +151,31 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const reply = (message: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
-    const fail = (id: number | null, error: ApiError) => reply({ type: 'result', id, ok: false, error: error.toJSON() })
+    const fail = (id: number | null, error: ApiError) =>
+      reply({ type: 'result', id, ok: false, error: error.toJSON() })
     ws.on('error', (error) => logger.log('warn', 'browser host: websocket error', { error: error.message }))
     ws.on('close', () => subscriptions.delete(ws))
     ws.on('message', (data: RawData, isBinary) => {
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength
-      if (isBinary) return fail(null, new ApiError({ code: 'bad-request', message: 'Binary messages are not accepted' }))
+      const bytes = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data)
+      const size = bytes.byteLength
+      if (isBinary)
+        return fail(null, new ApiError({ code: 'bad-request', message: 'Binary messages are not accepted' }))
       if (size > MAX_INPUT_BYTES + 1024) {
         return fail(
           null,
-          new ApiError({ code: 'too-large', message: `Message is ${size} bytes; the limit is ${MAX_INPUT_BYTES} bytes` }),
+          new ApiError({
+            code: 'too-large',
+            message: `Message is ${size} bytes; the limit is ${MAX_INPUT_BYTES} bytes`,
+          }),
         )
       }
       let raw: unknown
       try {
-        raw = JSON.parse(data.toString())
+        raw = JSON.parse(bytes.toString('utf8'))
       } catch {
         return fail(null, new ApiError({ code: 'bad-request', message: 'Message is not valid JSON' }))
       }
@@ -180,7 +196,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (message.type === 'subscribe') {
         const unknown = message.events.filter((e) => !isEventName(e))
         if (unknown.length) {
-          return fail(null, new ApiError({ code: 'bad-request', message: `Unknown events: ${unknown.join(', ')}` }))
+          return fail(
+            null,
+            new ApiError({ code: 'bad-request', message: `Unknown events: ${unknown.join(', ')}` }),
+          )
         }
         message.events.forEach((e) => subscriptions.get(ws)?.add(e))
         return

@@ -41,7 +41,9 @@ export function App() {
       <main className="content">
         {connection !== 'open' && (
           <div id="connection-banner" className="banner warn" role="status">
-            {connection === 'connecting' ? 'Connecting to the Stacklab engine…' : 'Lost the connection to the Stacklab engine; reconnecting…'}
+            {connection === 'connecting'
+              ? 'Connecting to the Stacklab engine…'
+              : 'Lost the connection to the Stacklab engine; reconnecting…'}
           </div>
         )}
         {page === 'preflight' ? <PreflightPage /> : <SettingsPage />}

@@ -23,9 +23,9 @@ interface State {
   version: string
   preflight: PreflightView
   settings: Settings | null
-  setPage(page: Page): void
-  runPreflight(): Promise<void>
-  saveSettings(settings: Settings): Promise<ApiError | null>
+  setPage: (page: Page) => void
+  runPreflight: () => Promise<void>
+  saveSettings: (settings: Settings) => Promise<ApiError | null>
 }
 
 let api: LabApi | null = null
@@ -61,7 +61,10 @@ export const useStore = create<State>()((set, get) => ({
 }))
 
 /** Wire the store to an engine: subscribe to its events, then load what it already knows. */
-export async function attach(labApi: LabApi, onState: (l: (s: ConnectionState) => void) => void): Promise<void> {
+export async function attach(
+  labApi: LabApi,
+  onState: (l: (s: ConnectionState) => void) => void,
+): Promise<void> {
   api = labApi
   onState((connection) => useStore.setState({ connection }))
   labApi.on('preflight.started', (e) =>
@@ -70,7 +73,9 @@ export async function attach(labApi: LabApi, onState: (l: (s: ConnectionState) =
     }),
   )
   labApi.on('preflight.check', (e) =>
-    useStore.setState((s) => ({ preflight: { ...s.preflight, checks: { ...s.preflight.checks, [e.check.id]: e.check } } })),
+    useStore.setState((s) => ({
+      preflight: { ...s.preflight, checks: { ...s.preflight.checks, [e.check.id]: e.check } },
+    })),
   )
   labApi.on('preflight.finished', (e) =>
     useStore.setState({
@@ -93,10 +98,15 @@ export async function attach(labApi: LabApi, onState: (l: (s: ConnectionState) =
   useStore.setState({ version: info.version, settings })
   if (last) {
     useStore.setState({
-      preflight: { running: false, uri: last.uri, checks: Object.fromEntries(last.checks.map((c) => [c.id, c])), report: last, error: null },
+      preflight: {
+        running: false,
+        uri: last.uri,
+        checks: Object.fromEntries(last.checks.map((c) => [c.id, c])),
+        report: last,
+        error: null,
+      },
     })
   } else {
     await useStore.getState().runPreflight()
   }
 }
-

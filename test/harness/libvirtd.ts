@@ -89,7 +89,8 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string, lo
 }
 
 export async function startTestLibvirtd(tag = 'it'): Promise<TestLibvirtd> {
-  if (process.getuid?.() !== 0) throw new Error('the libvirtd test harness needs root (network and mount namespaces)')
+  if (process.getuid?.() !== 0)
+    throw new Error('the libvirtd test harness needs root (network and mount namespaces)')
   cleanStale()
   const name = `${PREFIX}${process.pid}-${tag}`
   const dir = join('/tmp', name)
@@ -112,7 +113,12 @@ export async function startTestLibvirtd(tag = 'it'): Promise<TestLibvirtd> {
     rmSync(dir, { recursive: true, force: true })
   }
   try {
-    await waitFor(() => existsSync(socket) || child.exitCode !== null, 30_000, 'libvirtd socket', join(dir, 'libvirtd.log'))
+    await waitFor(
+      () => existsSync(socket) || child.exitCode !== null,
+      30_000,
+      'libvirtd socket',
+      join(dir, 'libvirtd.log'),
+    )
     if (child.exitCode !== null) throw new Error(`libvirtd exited (${child.exitCode}): ${stderr}`)
     await waitFor(
       () => {

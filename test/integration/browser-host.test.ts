@@ -23,7 +23,15 @@ afterAll(async () => {
   t.cleanup()
 })
 
-type Reply = { type: string; id: number | null; ok: boolean; value?: unknown; error?: { code: string; message: string; issues?: { path: string }[] }; event?: string; payload?: unknown }
+type Reply = {
+  type: string
+  id: number | null
+  ok: boolean
+  value?: unknown
+  error?: { code: string; message: string; issues?: { path: string }[] }
+  event?: string
+  payload?: unknown
+}
 
 function open(query = `?token=${TOKEN}`, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolveOpen, reject) => {
@@ -37,7 +45,7 @@ function open(query = `?token=${TOKEN}`, headers: Record<string, string> = {}): 
 function next(ws: WebSocket, match: (m: Reply) => boolean = () => true): Promise<Reply> {
   return new Promise((res) => {
     const on = (data: WebSocket.RawData) => {
-      const m = JSON.parse(data.toString()) as Reply
+      const m = JSON.parse((data as Buffer).toString()) as Reply
       if (match(m)) {
         ws.off('message', on)
         res(m)
@@ -70,8 +78,14 @@ describe('page and assets', () => {
     expect(host.url.startsWith('http://127.0.0.1:')).toBe(true)
     const { request } = await import('node:http')
     const status = await new Promise<number>((res) => {
-      request({ host: '127.0.0.1', port: host.port, path: `/?token=${TOKEN}`, headers: { Host: 'evil.example:80' } }, (r) =>
-        res(r.statusCode ?? 0),
+      request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: `/?token=${TOKEN}`,
+          headers: { Host: 'evil.example:80' },
+        },
+        (r) => res(r.statusCode ?? 0),
       ).end()
     })
     expect(status).toBe(421)
@@ -95,7 +109,7 @@ describe('the API socket', () => {
     ws.send(JSON.stringify({ type: 'subscribe', events: ['preflight.check', 'preflight.finished'] }))
     const checks: string[] = []
     ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as Reply
+      const m = JSON.parse((d as Buffer).toString()) as Reply
       if (m.event === 'preflight.check') checks.push((m.payload as { check: { id: string } }).check.id)
     })
     const finished = next(ws, (m) => m.event === 'preflight.finished')
@@ -127,7 +141,14 @@ describe('the API socket', () => {
     expect((await unknownEvent).error?.message).toContain('Unknown events: nope')
 
     const big = next(ws)
-    ws.send(JSON.stringify({ type: 'call', id: 9, method: 'settings.update', input: { imagesDir: '/' + 'a'.repeat(MAX_INPUT_BYTES + 2048) } }))
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: 9,
+        method: 'settings.update',
+        input: { imagesDir: '/' + 'a'.repeat(MAX_INPUT_BYTES + 2048) },
+      }),
+    )
     expect((await big).error?.code).toBe('too-large')
 
     expect((await call(ws, 10, 'app.info', {})).ok).toBe(true)

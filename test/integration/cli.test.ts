@@ -11,8 +11,11 @@ afterAll(() => t.cleanup())
 
 function stacklab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', ['bin/stacklab.js', ...args], { env: { ...process.env, ...xdgEnv(t.dir), NO_COLOR: '1' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      ['bin/stacklab.js', ...args],
+      { env: { ...process.env, ...xdgEnv(t.dir), NO_COLOR: '1' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })
 }

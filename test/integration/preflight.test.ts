@@ -10,11 +10,14 @@ let t: ReturnType<typeof tempDir>
 beforeAll(() => (t = tempDir()))
 afterAll(() => t.cleanup())
 
-const virsh = (uri: string, ...args: string[]) => execFileSync('virsh', ['-c', uri, ...args], { encoding: 'utf8' })
+const virsh = (uri: string, ...args: string[]) =>
+  execFileSync('virsh', ['-c', uri, ...args], { encoding: 'utf8' })
 
 /** Split a suggested fix (`cmd a 'b c' && cmd d`) into argument arrays, as a POSIX shell would. */
 function commandsOf(fix: string): string[][] {
-  return fix.split(' && ').map((part) => [...part.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? ''))
+  return fix
+    .split(' && ')
+    .map((part) => [...part.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? ''))
 }
 
 async function preflight(uri: string) {

@@ -41,7 +41,9 @@ describe('Engine.call', () => {
     const e = await failure(engine.call('settings.update', { connectionUri: 7 }))
     expect(e.code).toBe('bad-request')
     expect(e.issues?.[0]?.path).toBe('connectionUri')
-    const extra = await failure(engine.call('settings.update', { connectionUri: 'qemu:///system', evil: true }))
+    const extra = await failure(
+      engine.call('settings.update', { connectionUri: 'qemu:///system', evil: true }),
+    )
     expect(extra.code).toBe('bad-request')
     expect(extra.message).toMatch(/evil/)
     const shell = await failure(engine.call('preflight.run', { uri: 'qemu:///system$(reboot)' }))
@@ -50,12 +52,16 @@ describe('Engine.call', () => {
   })
 
   it('refuses input that is not an object', async () => {
-    expect((await failure(testEngine(t.dir).call('settings.update', 'qemu:///system'))).code).toBe('bad-request')
+    expect((await failure(testEngine(t.dir).call('settings.update', 'qemu:///system'))).code).toBe(
+      'bad-request',
+    )
     expect((await failure(testEngine(t.dir).call('settings.update', [1, 2]))).code).toBe('bad-request')
   })
 
   it('refuses oversized input with too-large', async () => {
-    const e = await failure(testEngine(t.dir).call('settings.update', { imagesDir: '/' + 'a'.repeat(MAX_INPUT_BYTES) }))
+    const e = await failure(
+      testEngine(t.dir).call('settings.update', { imagesDir: '/' + 'a'.repeat(MAX_INPUT_BYTES) }),
+    )
     expect(e.code).toBe('too-large')
     expect(e.message).toContain(String(MAX_INPUT_BYTES))
   })
@@ -66,6 +72,9 @@ describe('Engine.call', () => {
     engine.on('settings.changed', (s) => seen.push(s))
     await engine.call('settings.update', { imagesDir: '/srv/labs' })
     expect(seen).toEqual([{ connectionUri: 'qemu:///system', imagesDir: '/srv/labs' }])
-    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({ connectionUri: 'qemu:///system', imagesDir: '/srv/labs' })
+    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({
+      connectionUri: 'qemu:///system',
+      imagesDir: '/srv/labs',
+    })
   })
 })

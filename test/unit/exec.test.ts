@@ -78,7 +78,9 @@ describe('run', () => {
   it('is cancelled by an AbortSignal, before or during the run', async () => {
     const before = new AbortController()
     before.abort()
-    expect(((await run('true', [], { signal: before.signal }).catch((x: unknown) => x)) as ExecError).kind).toBe('cancelled')
+    expect(
+      ((await run('true', [], { signal: before.signal }).catch((x: unknown) => x)) as ExecError).kind,
+    ).toBe('cancelled')
 
     const during = new AbortController()
     setTimeout(() => during.abort(), 100)
@@ -90,7 +92,9 @@ describe('run', () => {
     const secret = 'hunter2-very-secret'
     const r = await run('cat', [], { stdin: secret, secrets: [secret] })
     expect(r.stdout).toBe(secret)
-    await expect(run('echo', [`--password=${secret}`], { secrets: [secret] })).rejects.toThrow(/contains a secret/)
+    await expect(run('echo', [`--password=${secret}`], { secrets: [secret] })).rejects.toThrow(
+      /contains a secret/,
+    )
     registerSecret('registered-secret-value')
     try {
       await expect(run('echo', ['registered-secret-value'])).rejects.toThrow(/contains a secret/)
@@ -106,7 +110,10 @@ describe('run', () => {
     const log = readFileSync(logFile, 'utf8')
     expect(log).not.toContain(secret)
     expect(log).toContain('***')
-    const lines = log.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; argv?: string[] })
+    const lines = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; argv?: string[] })
     expect(lines.filter((l) => l.msg === 'exec').map((l) => l.argv?.[0])).toEqual(['sh', 'echo'])
   })
 })

@@ -23,9 +23,11 @@ function put(path: string, content: string, mode?: number) {
   if (mode !== undefined) chmodSync(full, mode)
 }
 
-const INTEL_VMX = 'vendor_id\t: GenuineIntel\nflags\t\t: fpu vme de pse vmx sse2\n\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme vmx\n'
+const INTEL_VMX =
+  'vendor_id\t: GenuineIntel\nflags\t\t: fpu vme de pse vmx sse2\n\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme vmx\n'
 const AMD_NONE = 'vendor_id\t: AuthenticAMD\nflags\t\t: fpu vme de pse sse2\n'
-const MEMINFO = (availGiB: number) => `MemTotal:       ${24 * 1024 * 1024} kB\nMemFree: 1 kB\nMemAvailable:   ${availGiB * 1024 * 1024} kB\n`
+const MEMINFO = (availGiB: number) =>
+  `MemTotal:       ${24 * 1024 * 1024} kB\nMemFree: 1 kB\nMemAvailable:   ${availGiB * 1024 * 1024} kB\n`
 
 const reachable = (over: Partial<LibvirtProbe> = {}): LibvirtProbe => ({
   reachable: true,
@@ -37,8 +39,15 @@ const reachable = (over: Partial<LibvirtProbe> = {}): LibvirtProbe => ({
   ...over,
 })
 
-async function ctx(over: { probe?: LibvirtProbe; uid?: number; path?: string; uri?: string } = {}): Promise<PreflightContext> {
-  const host: HostView = { root: t.dir, path: over.path ?? join(t.dir, 'bin'), uid: over.uid ?? 1000, user: 'alice' }
+async function ctx(
+  over: { probe?: LibvirtProbe; uid?: number; path?: string; uri?: string } = {},
+): Promise<PreflightContext> {
+  const host: HostView = {
+    root: t.dir,
+    path: over.path ?? join(t.dir, 'bin'),
+    uid: over.uid ?? 1000,
+    user: 'alice',
+  }
   const uri = over.uri ?? 'qemu:///system'
   return {
     uri,
@@ -174,11 +183,22 @@ describe('libvirt-dependent checks', () => {
   it('tells a stopped daemon apart from missing permission', async () => {
     put('etc/os-release', 'ID=debian\n')
     const down = await checks.checkConnection(
-      await ctx({ probe: { ...reachable(), reachable: false, errorKind: 'unreachable', detail: 'Failed to connect socket' } }),
+      await ctx({
+        probe: {
+          ...reachable(),
+          reachable: false,
+          errorKind: 'unreachable',
+          detail: 'Failed to connect socket',
+        },
+      }),
     )
     expect(down.fix).toBe('sudo systemctl enable --now libvirtd')
-    const denied = await ctx({ probe: { ...reachable(), reachable: false, errorKind: 'permission', detail: 'Permission denied' } })
-    expect((await checks.checkConnection(denied)).fix).toBe('sudo usermod -aG libvirt alice && newgrp libvirt')
+    const denied = await ctx({
+      probe: { ...reachable(), reachable: false, errorKind: 'permission', detail: 'Permission denied' },
+    })
+    expect((await checks.checkConnection(denied)).fix).toBe(
+      'sudo usermod -aG libvirt alice && newgrp libvirt',
+    )
     expect((await checks.checkAccess(denied)).status).toBe('fail')
   })
 
@@ -187,12 +207,19 @@ describe('libvirt-dependent checks', () => {
       await ctx({ probe: reachable({ networks: { all: ['default', 'lab'], active: ['lab'] } }) }),
     )
     expect(inactive.status).toBe('warn')
-    expect(inactive.fix).toBe('virsh -c qemu:///system net-start default && virsh -c qemu:///system net-autostart default')
+    expect(inactive.fix).toBe(
+      'virsh -c qemu:///system net-start default && virsh -c qemu:///system net-autostart default',
+    )
     const missing = await checks.checkDefaultNetwork(
-      await ctx({ uri: 'test+unix:///default?socket=/tmp/s', probe: reachable({ networks: { all: [], active: [] } }) }),
+      await ctx({
+        uri: 'test+unix:///default?socket=/tmp/s',
+        probe: reachable({ networks: { all: [], active: [] } }),
+      }),
     )
     expect(missing.status).toBe('fail')
-    expect(missing.fix).toContain("virsh -c 'test+unix:///default?socket=/tmp/s' net-define /usr/share/libvirt/networks/default.xml")
+    expect(missing.fix).toContain(
+      "virsh -c 'test+unix:///default?socket=/tmp/s' net-define /usr/share/libvirt/networks/default.xml",
+    )
   })
 
   it('reads the domain types libvirt offers from capabilities XML', () => {

@@ -22,7 +22,9 @@ describe('appPaths', () => {
     expect(p.log).toBe('/x/state/stacklab/stacklab.log')
   })
   it('ignores relative XDG values, as the spec requires', () => {
-    expect(appPaths({ XDG_CONFIG_HOME: 'relative' }, 'linux', '/home/u').config).toBe('/home/u/.config/stacklab')
+    expect(appPaths({ XDG_CONFIG_HOME: 'relative' }, 'linux', '/home/u').config).toBe(
+      '/home/u/.config/stacklab',
+    )
   })
   it('uses the platform places on macOS and Windows', () => {
     expect(appPaths({}, 'darwin', '/Users/u').cache).toBe('/Users/u/Library/Caches/Stacklab')
@@ -52,7 +54,9 @@ describe('SettingsStore', () => {
   it('refuses invalid values before writing anything', async () => {
     const store = new SettingsStore(t.dir, nullLogger)
     await expect(store.update({ imagesDir: 'relative/path' })).rejects.toThrow(/absolute/)
-    await expect(store.update({ connectionUri: 'qemu:///system; rm -rf /' })).rejects.toThrow(/connection URI/)
+    await expect(store.update({ connectionUri: 'qemu:///system; rm -rf /' })).rejects.toThrow(
+      /connection URI/,
+    )
     expect(readdirSync(t.dir)).toEqual([])
   })
 

@@ -32,7 +32,10 @@ const RULES: [RegExp, LibvirtErrorKind][] = [
     /Failed to connect socket to .*(No such file or directory|Connection refused)|Cannot recv data|unable to connect to server|End of file while reading data|Broken pipe|Connection reset/i,
     'unreachable',
   ],
-  [/Permission denied|authentication (unavailable|failed)|access denied|not authorized|polkit|read-only access/i, 'permission'],
+  [
+    /Permission denied|authentication (unavailable|failed)|access denied|not authorized|polkit|read-only access/i,
+    'permission',
+  ],
   [/already exists|is already defined|already in use|exists already/i, 'already-exists'],
   [
     /(Domain|Network|Storage pool|Storage volume|Snapshot|Interface|Node device|Secret|Checkpoint) not found|failed to get (domain|network|pool|vol|snapshot)|no (domain|network|snapshot|storage pool|storage vol) with matching|not found: no/i,

@@ -11,6 +11,7 @@ import {
   installCommand,
   listDir,
   readText,
+  shellQuote,
   sudo,
   virshFix,
   which,
@@ -25,6 +26,7 @@ export interface CheckOutcome {
   summary: string
   evidence: string[]
   fix?: string
+  hint?: string
 }
 
 export interface LibvirtProbe {
@@ -61,7 +63,11 @@ export async function readCpu(host: HostView): Promise<CpuInfo> {
   const vendor = vendorId === 'GenuineIntel' ? 'intel' : vendorId === 'AuthenticAMD' ? 'amd' : 'other'
   const flagLines = text.split('\n').filter((l) => /^flags\s*:/.test(l))
   const virtFlagLines = flagLines.filter((l) => /\b(vmx|svm)\b/.test(l)).length
-  const flag = flagLines.some((l) => /\bvmx\b/.test(l)) ? 'vmx' : flagLines.some((l) => /\bsvm\b/.test(l)) ? 'svm' : null
+  const flag = flagLines.some((l) => /\bvmx\b/.test(l))
+    ? 'vmx'
+    : flagLines.some((l) => /\bsvm\b/.test(l))
+      ? 'svm'
+      : null
   return { vendor, virtFlagLines, flag }
 }
 
@@ -146,9 +152,19 @@ export async function checkConnection(ctx: PreflightContext): Promise<CheckOutco
         fix: installCommand(ctx.host, ctx.distro.family, [pkg(ctx, 'virsh')]),
       }
     case 'unreachable':
-      return { status: 'fail', summary: 'The libvirt daemon is not running or not reachable', evidence, fix: daemonFix(ctx) }
+      return {
+        status: 'fail',
+        summary: 'The libvirt daemon is not running or not reachable',
+        evidence,
+        fix: daemonFix(ctx),
+      }
     case 'permission':
-      return { status: 'fail', summary: 'libvirt refused the connection: no permission', evidence, fix: accessFix(ctx) }
+      return {
+        status: 'fail',
+        summary: 'libvirt refused the connection: no permission',
+        evidence,
+        fix: accessFix(ctx),
+      }
     case 'no-driver':
       return {
         status: 'fail',
@@ -169,11 +185,21 @@ export async function checkAccess(ctx: PreflightContext): Promise<CheckOutcome> 
   const groups = await groupsOf(ctx.host)
   const who = `user ${ctx.host.user} (uid ${ctx.host.uid}), groups: ${groups.join(', ') || 'none'}`
   if (probe.reachable) {
-    const how = ctx.host.uid === 0 ? 'running as root' : info.session ? 'a per-user session connection' : 'read-write connection accepted'
+    const how =
+      ctx.host.uid === 0
+        ? 'running as root'
+        : info.session
+          ? 'a per-user session connection'
+          : 'read-write connection accepted'
     return ok(`You may manage libvirt (${how})`, [who])
   }
   if (probe.errorKind === 'permission') {
-    return { status: 'fail', summary: `${ctx.host.user} may not manage libvirt on ${ctx.uri}`, evidence: [who, probe.detail], fix: accessFix(ctx) }
+    return {
+      status: 'fail',
+      summary: `${ctx.host.user} may not manage libvirt on ${ctx.uri}`,
+      evidence: [who, probe.detail],
+      fix: accessFix(ctx),
+    }
   }
   if (ctx.host.uid !== 0 && !info.session && !info.remote && !groups.includes('libvirt')) {
     return {
@@ -189,7 +215,9 @@ export async function checkAccess(ctx: PreflightContext): Promise<CheckOutcome> 
 async function groupsOf(host: HostView): Promise<string[]> {
   const text = (await readText(host, '/etc/group')) ?? ''
   const mine = new Set<string>()
-  const gids = new Set(typeof process.getgroups === 'function' && host.root === '/' ? process.getgroups() : [])
+  const gids = new Set(
+    typeof process.getgroups === 'function' && host.root === '/' ? process.getgroups() : [],
+  )
   for (const line of text.split('\n')) {
     const [name, , gid, members] = line.split(':')
     if (!name) continue
@@ -207,16 +235,27 @@ export async function checkKvm(ctx: PreflightContext): Promise<CheckOutcome> {
     `/dev/kvm: ${present ? (rw ? 'present, read-write' : 'present, not writable by you') : 'absent'}`,
     `CPU virtualization flag: ${cpu.flag ?? 'none (no vmx or svm)'}`,
   ]
-  if (pvm) evidence.push('KVM is provided by kvm_pvm (a paravirtual nested hypervisor): ordinary guests do not run on it')
-  if (probe.reachable && probe.domainTypes.length) evidence.push(`libvirt offers domain types: ${probe.domainTypes.join(', ')}`)
+  if (pvm)
+    evidence.push(
+      'KVM is provided by kvm_pvm (a paravirtual nested hypervisor): ordinary guests do not run on it',
+    )
+  if (probe.reachable && probe.domainTypes.length)
+    evidence.push(`libvirt offers domain types: ${probe.domainTypes.join(', ')}`)
   const libvirtKvm = !probe.reachable || probe.domainTypes.length === 0 || probe.domainTypes.includes('kvm')
   if (present && rw && cpu.flag && !pvm && libvirtKvm) {
     return ok('KVM can run guests: labs use hardware acceleration', evidence)
   }
   const tcg = 'KVM cannot run guests here: labs will use QEMU software emulation (slow but working)'
+  if (!cpu.flag || pvm) {
+    return {
+      status: 'warn',
+      summary: tcg,
+      evidence,
+      hint: 'For KVM, enable Intel VT-x or AMD-V in the firmware setup (on a VM: enable nested virtualization on its host).',
+    }
+  }
   let fix: string | undefined
-  if (!cpu.flag || pvm) fix = 'Enable Intel VT-x or AMD-V in the firmware setup (on a VM: enable nested virtualization on its host)'
-  else if (!present) fix = sudo(ctx.host, `modprobe ${cpu.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel'}`)
+  if (!present) fix = sudo(ctx.host, `modprobe ${cpu.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel'}`)
   else if (!rw) fix = `${sudo(ctx.host, `usermod -aG kvm ${ctx.host.user}`)} && newgrp kvm`
   return fix ? { status: 'warn', summary: tcg, evidence, fix } : { status: 'warn', summary: tcg, evidence }
 }
@@ -229,7 +268,7 @@ export async function checkCpuFlags(ctx: PreflightContext): Promise<CheckOutcome
     status: 'warn',
     summary: 'No vmx/svm flag: the CPU offers no hardware virtualization here, so guests use qemu (software)',
     evidence,
-    fix: 'Enable Intel VT-x or AMD-V in the firmware setup (on a VM: expose it from the VM\'s host)',
+    hint: "Enable Intel VT-x or AMD-V in the firmware setup (on a VM: expose it from the VM's host).",
   }
 }
 
@@ -259,7 +298,10 @@ export async function checkNested(ctx: PreflightContext): Promise<CheckOutcome> 
   }
   const fix = `echo 'options ${module} nested=1' | ${sudo(ctx.host, 'tee /etc/modprobe.d/kvm-nested.conf')} && ${sudo(ctx.host, `modprobe -r ${module}`)} && ${sudo(ctx.host, `modprobe ${module}`)}`
   if (value === 'Y' || value === '1') {
-    return ok(`Nested virtualization is on: the compute node can run KVM instances${configured ? '' : ' (not set in modprobe.d: off after reboot)'}`, evidence)
+    return ok(
+      `Nested virtualization is on: the compute node can run KVM instances${configured ? '' : ' (not set in modprobe.d: off after reboot)'}`,
+      evidence,
+    )
   }
   if (value === undefined) {
     return {
@@ -269,15 +311,50 @@ export async function checkNested(ctx: PreflightContext): Promise<CheckOutcome> 
       ...(cpu.flag ? { fix } : {}),
     }
   }
-  return { status: 'warn', summary: 'Nested virtualization is off: instances on the compute node will use qemu', evidence, fix }
+  return {
+    status: 'warn',
+    summary: 'Nested virtualization is off: instances on the compute node will use qemu',
+    evidence,
+    fix,
+  }
 }
 
 const PACKAGES: Record<string, Record<Distro['family'], string>> = {
-  virsh: { debian: 'libvirt-clients', rhel: 'libvirt-client', suse: 'libvirt-client', arch: 'libvirt', unknown: 'libvirt-clients' },
-  'virt-builder': { debian: 'libguestfs-tools', rhel: 'guestfs-tools', suse: 'guestfs-tools', arch: 'guestfs-tools', unknown: 'libguestfs-tools' },
-  'virt-customize': { debian: 'libguestfs-tools', rhel: 'guestfs-tools', suse: 'guestfs-tools', arch: 'guestfs-tools', unknown: 'libguestfs-tools' },
-  'qemu-img': { debian: 'qemu-utils', rhel: 'qemu-img', suse: 'qemu-tools', arch: 'qemu-img', unknown: 'qemu-utils' },
-  xfs: { debian: 'libguestfs-xfs', rhel: 'libguestfs-xfs', suse: 'libguestfs-xfs', arch: 'xfsprogs', unknown: 'libguestfs-xfs' },
+  virsh: {
+    debian: 'libvirt-clients',
+    rhel: 'libvirt-client',
+    suse: 'libvirt-client',
+    arch: 'libvirt',
+    unknown: 'libvirt-clients',
+  },
+  'virt-builder': {
+    debian: 'libguestfs-tools',
+    rhel: 'guestfs-tools',
+    suse: 'guestfs-tools',
+    arch: 'guestfs-tools',
+    unknown: 'libguestfs-tools',
+  },
+  'virt-customize': {
+    debian: 'libguestfs-tools',
+    rhel: 'guestfs-tools',
+    suse: 'guestfs-tools',
+    arch: 'guestfs-tools',
+    unknown: 'libguestfs-tools',
+  },
+  'qemu-img': {
+    debian: 'qemu-utils',
+    rhel: 'qemu-img',
+    suse: 'qemu-tools',
+    arch: 'qemu-img',
+    unknown: 'qemu-utils',
+  },
+  xfs: {
+    debian: 'libguestfs-xfs',
+    rhel: 'libguestfs-xfs',
+    suse: 'libguestfs-xfs',
+    arch: 'xfsprogs',
+    unknown: 'libguestfs-xfs',
+  },
 }
 
 function pkg(ctx: PreflightContext, tool: keyof typeof PACKAGES): string {
@@ -296,11 +373,19 @@ export async function checkTools(ctx: PreflightContext): Promise<CheckOutcome> {
     status: 'fail',
     summary: `Missing: ${missing.join(', ')}`,
     evidence,
-    fix: installCommand(ctx.host, ctx.distro.family, missing.map((t) => pkg(ctx, t))),
+    fix: installCommand(
+      ctx.host,
+      ctx.distro.family,
+      missing.map((t) => pkg(ctx, t)),
+    ),
   }
 }
 
-const SUPERMIN_DIRS = ['/usr/lib/x86_64-linux-gnu/guestfs/supermin.d', '/usr/lib64/guestfs/supermin.d', '/usr/lib/guestfs/supermin.d']
+const SUPERMIN_DIRS = [
+  '/usr/lib/x86_64-linux-gnu/guestfs/supermin.d',
+  '/usr/lib64/guestfs/supermin.d',
+  '/usr/lib/guestfs/supermin.d',
+]
 
 export async function checkXfs(ctx: PreflightContext): Promise<CheckOutcome> {
   const evidence: string[] = []
@@ -314,7 +399,9 @@ export async function checkXfs(ctx: PreflightContext): Promise<CheckOutcome> {
     if (xfs.length) xfsPackages = true
     evidence.push(`${dir}: ${xfs.length ? xfs.join(', ') : 'no XFS package list'}`)
   }
-  const mkfs = (await which(ctx.host, 'mkfs.xfs')) ?? (await which({ ...ctx.host, path: `${ctx.host.path}:/sbin:/usr/sbin` }, 'mkfs.xfs'))
+  const mkfs =
+    (await which(ctx.host, 'mkfs.xfs')) ??
+    (await which({ ...ctx.host, path: `${ctx.host.path}:/sbin:/usr/sbin` }, 'mkfs.xfs'))
   evidence.push(`mkfs.xfs: ${mkfs ?? 'not found'}`)
   if (!appliance) {
     return {
@@ -338,7 +425,11 @@ const GiB = 1024 ** 3
 
 export async function checkDisk(ctx: PreflightContext): Promise<CheckOutcome> {
   if (!ctx.imagesDir) {
-    return { status: 'warn', summary: 'Not checked: the images directory is on the remote host', evidence: [`connection: ${ctx.uri}`] }
+    return {
+      status: 'warn',
+      summary: 'Not checked: the images directory is on the remote host',
+      evidence: [`connection: ${ctx.uri}`],
+    }
   }
   // The directory may not exist yet: measure the filesystem it will be created on.
   let dir = ctx.imagesDir
@@ -359,41 +450,66 @@ export async function checkDisk(ctx: PreflightContext): Promise<CheckOutcome> {
     `default lab needs about ${DEFAULT_LAB_NEEDS.diskGiB} GiB (at least ${DEFAULT_LAB_NEEDS.minDiskGiB} GiB)`,
   ]
   if (free >= DEFAULT_LAB_NEEDS.diskGiB) return ok(`${free.toFixed(1)} GiB free`, evidence)
-  const fix = `du -sh ${ctx.imagesDir}/* | sort -h   # then remove old images, or choose another images directory in Settings`
+  const fix = `du -sh ${shellQuote(ctx.imagesDir)}/* | sort -h`
+  const hint =
+    'Remove old images you no longer need, or choose an images directory on a bigger disk in Settings.'
   if (free >= DEFAULT_LAB_NEEDS.minDiskGiB) {
-    return { status: 'warn', summary: `${free.toFixed(1)} GiB free: enough for a small lab, tight for OpenStack`, evidence, fix }
+    return {
+      status: 'warn',
+      summary: `${free.toFixed(1)} GiB free: enough for a small lab, tight for OpenStack`,
+      evidence,
+      fix,
+      hint,
+    }
   }
-  return { status: 'fail', summary: `Only ${free.toFixed(1)} GiB free`, evidence, fix }
+  return { status: 'fail', summary: `Only ${free.toFixed(1)} GiB free`, evidence, fix, hint }
 }
 
 export async function checkMemory(ctx: PreflightContext): Promise<CheckOutcome> {
   if (uriInfo(ctx.uri).remote) {
-    return { status: 'warn', summary: 'Not checked: guests run on the remote host', evidence: [`connection: ${ctx.uri}`] }
+    return {
+      status: 'warn',
+      summary: 'Not checked: guests run on the remote host',
+      evidence: [`connection: ${ctx.uri}`],
+    }
   }
   const text = (await readText(ctx.host, '/proc/meminfo')) ?? ''
   const kib = (key: string) => Number(text.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN)
   const total = kib('MemTotal') / 1024
   const available = kib('MemAvailable') / 1024
-  if (!Number.isFinite(available)) return { status: 'warn', summary: 'Could not read /proc/meminfo', evidence: [] }
+  if (!Number.isFinite(available))
+    return { status: 'warn', summary: 'Could not read /proc/meminfo', evidence: [] }
   const evidence = [
     `MemTotal ${(total / 1024).toFixed(1)} GiB, MemAvailable ${(available / 1024).toFixed(1)} GiB`,
     `default lab: ${DEFAULT_LAB_NEEDS.memoryMiB / 1024} GiB (controller 8 GiB + compute 4 GiB)`,
   ]
-  if (available >= DEFAULT_LAB_NEEDS.memoryMiB) return ok(`${(available / 1024).toFixed(1)} GiB available`, evidence)
-  const fix = 'Close other VMs and programs, or give the nodes less memory in the lab definition'
+  if (available >= DEFAULT_LAB_NEEDS.memoryMiB)
+    return ok(`${(available / 1024).toFixed(1)} GiB available`, evidence)
+  const hint = 'Close other VMs and programs, or give the nodes less memory in the lab definition.'
   if (available >= DEFAULT_LAB_NEEDS.minMemoryMiB) {
-    return { status: 'warn', summary: `${(available / 1024).toFixed(1)} GiB available: less than the default lab needs`, evidence, fix }
+    return {
+      status: 'warn',
+      summary: `${(available / 1024).toFixed(1)} GiB available: less than the default lab needs`,
+      evidence,
+      hint,
+    }
   }
-  return { status: 'fail', summary: `Only ${(available / 1024).toFixed(1)} GiB available`, evidence, fix }
+  return { status: 'fail', summary: `Only ${(available / 1024).toFixed(1)} GiB available`, evidence, hint }
 }
 
 export async function checkDefaultNetwork(ctx: PreflightContext): Promise<CheckOutcome> {
   const probe = await ctx.probe
   if (!probe.reachable || !probe.networks) {
-    return { status: 'fail', summary: 'Not checked: libvirt is not reachable', evidence: [probe.detail].filter(Boolean) }
+    return {
+      status: 'fail',
+      summary: 'Not checked: libvirt is not reachable',
+      evidence: [probe.detail].filter(Boolean),
+    }
   }
   const { all, active } = probe.networks
-  const evidence = [`networks: ${all.length ? all.map((n) => `${n}${active.includes(n) ? ' (active)' : ' (inactive)'}`).join(', ') : 'none'}`]
+  const evidence = [
+    `networks: ${all.length ? all.map((n) => `${n}${active.includes(n) ? ' (active)' : ' (inactive)'}`).join(', ') : 'none'}`,
+  ]
   if (active.includes('default')) return ok("'default' NAT network is active", evidence)
   if (all.includes('default')) {
     return {

@@ -64,7 +64,8 @@ export async function detectDistro(host: HostView): Promise<Distro> {
   const ids = `${field('ID')} ${field('ID_LIKE')}`.split(/\s+/)
   const name = field('PRETTY_NAME') || field('ID') || 'unknown'
   if (ids.some((i) => ['debian', 'ubuntu'].includes(i))) return { family: 'debian', name }
-  if (ids.some((i) => ['fedora', 'rhel', 'centos', 'rocky', 'almalinux'].includes(i))) return { family: 'rhel', name }
+  if (ids.some((i) => ['fedora', 'rhel', 'centos', 'rocky', 'almalinux'].includes(i)))
+    return { family: 'rhel', name }
   if (ids.some((i) => i.startsWith('suse') || i.startsWith('opensuse'))) return { family: 'suse', name }
   if (ids.includes('arch')) return { family: 'arch', name }
   return { family: 'unknown', name }

@@ -1,5 +1,10 @@
 // One preflight run: every check at once, each reported the moment it finishes, then the whole report.
-import { CHECK_ORDER, CHECK_TITLES, type PreflightCheck, type PreflightReport } from '../../../src-shared/preflight'
+import {
+  CHECK_ORDER,
+  CHECK_TITLES,
+  type PreflightCheck,
+  type PreflightReport,
+} from '../../../src-shared/preflight'
 import type { Run } from '../exec'
 import { createVirsh } from '../libvirt/virsh'
 import { CHECKS, probeLibvirt, readCpu, type PreflightContext } from './checks'

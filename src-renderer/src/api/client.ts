@@ -1,6 +1,14 @@
 // The renderer's LabApi: over the Electron preload when there is one, otherwise over the browser host's
 // WebSocket. Nothing else in the renderer knows which.
-import type { CallInput, CallName, CallOutput, EventName, EventPayload, LabApi, StacklabBridge } from '../../../src-shared/api'
+import type {
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+  EventPayload,
+  LabApi,
+  StacklabBridge,
+} from '../../../src-shared/api'
 import { toApiError } from './reply'
 import { connectWebSocket, type ConnectionState } from './ws'
 

@@ -1,6 +1,13 @@
 // LabApi over the browser host's WebSocket: request ids, event subscriptions, and reconnecting with
 // backoff when the engine restarts.
-import type { CallInput, CallName, CallOutput, EventName, EventPayload, ServerMessage } from '../../../src-shared/api'
+import type {
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+  EventPayload,
+  ServerMessage,
+} from '../../../src-shared/api'
 import { ApiError } from '../../../src-shared/errors'
 import type { Connection } from './client'
 import { toApiError } from './reply'
@@ -83,7 +90,8 @@ export function connectWebSocket(url: string): Connection {
         let set = listeners.get(event)
         if (!set) {
           listeners.set(event, (set = new Set()))
-          if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'subscribe', events: [event] }))
+          if (socket?.readyState === WebSocket.OPEN)
+            socket.send(JSON.stringify({ type: 'subscribe', events: [event] }))
         }
         set.add(listener as (p: unknown) => void)
         return () => set.delete(listener as (p: unknown) => void)

@@ -23,12 +23,24 @@ function CopyButton({ text, id }: { text: string; id: string }) {
   )
 }
 
-function CheckRow({ id, check, running }: { id: CheckId; check: PreflightCheck | undefined; running: boolean }) {
+function CheckRow({
+  id,
+  check,
+  running,
+}: {
+  id: CheckId
+  check: PreflightCheck | undefined
+  running: boolean
+}) {
   const status = check?.status ?? (running ? 'running' : undefined)
   return (
     <li id={`check-${id}`} className={`check ${status ?? 'idle'}`} data-status={status ?? 'idle'}>
       <div className="check-head">
-        <span id={`check-${id}-status`} className={`badge ${status ?? 'idle'}`} data-status={status ?? 'idle'}>
+        <span
+          id={`check-${id}-status`}
+          className={`badge ${status ?? 'idle'}`}
+          data-status={status ?? 'idle'}
+        >
           {status ? STATUS_TEXT[status] : '—'}
         </span>
         <span className="check-title">{CHECK_TITLES[id]}</span>
@@ -44,6 +56,11 @@ function CheckRow({ id, check, running }: { id: CheckId; check: PreflightCheck |
                 <li key={i}>{e}</li>
               ))}
             </ul>
+          )}
+          {check.hint && (
+            <p id={`check-${id}-hint`} className="hint">
+              {check.hint}
+            </p>
           )}
           {check.fix && (
             <div className="fix">
@@ -72,7 +89,12 @@ export function PreflightPage() {
             <code id="preflight-uri">{preflight.uri ?? '…'}</code>
           </p>
         </div>
-        <button id="preflight-rerun" className="primary" onClick={() => void runPreflight()} disabled={preflight.running}>
+        <button
+          id="preflight-rerun"
+          className="primary"
+          onClick={() => void runPreflight()}
+          disabled={preflight.running}
+        >
           {preflight.running ? 'Checking…' : 'Re-run checks'}
         </button>
       </header>
@@ -84,7 +106,11 @@ export function PreflightPage() {
       )}
 
       {report && (
-        <div id="preflight-summary" className={`summary ${report.ready ? 'ok' : 'fail'}`} data-ready={String(report.ready)}>
+        <div
+          id="preflight-summary"
+          className={`summary ${report.ready ? 'ok' : 'fail'}`}
+          data-ready={String(report.ready)}
+        >
           <strong>{report.ready ? 'Ready to build labs' : 'Not ready yet'}</strong>
           <span>
             <span id="preflight-count-ok">{report.counts.ok}</span> ok ·{' '}

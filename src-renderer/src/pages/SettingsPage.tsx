@@ -1,5 +1,5 @@
 // Settings: the libvirt connection and where lab disks go, validated with the engine's own schema.
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Settings } from '../../../src-shared/settings'
 import { issuesOf } from '../../../src-shared/errors'
 import { useStore } from '../store'
@@ -8,18 +8,29 @@ type FieldErrors = Partial<Record<keyof Settings, string>>
 
 export function SettingsPage() {
   const saved = useStore((s) => s.settings)
-  const saveSettings = useStore((s) => s.saveSettings)
-  const [draft, setDraft] = useState<Settings | null>(saved)
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [status, setStatus] = useState<string>('')
+  const [status, setStatus] = useState('')
+  if (!saved) return <p className="muted">Loading settings…</p>
+  // A new form whenever the engine's settings change, so the draft starts from them.
+  return <SettingsForm key={JSON.stringify(saved)} saved={saved} status={status} setStatus={setStatus} />
+}
 
-  useEffect(() => setDraft(saved), [saved])
-  if (!draft) return <p className="muted">Loading settings…</p>
+function SettingsForm({
+  saved,
+  status,
+  setStatus,
+}: {
+  saved: Settings
+  status: string
+  setStatus: (s: string) => void
+}) {
+  const saveSettings = useStore((s) => s.saveSettings)
+  const [draft, setDraft] = useState<Settings>(saved)
+  const [errors, setErrors] = useState<FieldErrors>({})
 
   const validate = (next: Settings): FieldErrors => {
     const result = Settings.safeParse(next)
     if (result.success) return {}
-    return Object.fromEntries(issuesOf(result.error).map((i) => [i.path, i.message])) as FieldErrors
+    return Object.fromEntries(issuesOf(result.error).map((i) => [i.path, i.message]))
   }
   const change = (key: keyof Settings, value: string) => {
     const next = { ...draft, [key]: value }
@@ -33,7 +44,7 @@ export function SettingsPage() {
     if (Object.keys(found).length) return
     const error = await saveSettings(draft)
     if (error) {
-      setErrors(Object.fromEntries((error.issues ?? []).map((i) => [i.path, i.message])) as FieldErrors)
+      setErrors(Object.fromEntries((error.issues ?? []).map((i) => [i.path, i.message])))
       setStatus(error.message)
     } else setStatus('Saved')
   }
@@ -60,7 +71,8 @@ export function SettingsPage() {
           onChange={(e) => change('connectionUri', e.target.value)}
         />
         <p id="settings-uri-help" className={errors.connectionUri ? 'field-error' : 'muted'}>
-          {errors.connectionUri ?? 'qemu:///system (default), qemu:///session, or qemu+ssh://user@host/system'}
+          {errors.connectionUri ??
+            'qemu:///system (default), qemu:///session, or qemu+ssh://user@host/system'}
         </p>
 
         <label htmlFor="settings-images-dir">Images directory</label>
@@ -78,7 +90,12 @@ export function SettingsPage() {
         </p>
 
         <div className="form-actions">
-          <button id="settings-save" className="primary" type="submit" disabled={Object.keys(errors).length > 0}>
+          <button
+            id="settings-save"
+            className="primary"
+            type="submit"
+            disabled={Object.keys(errors).length > 0}
+          >
             Save
           </button>
           <span id="settings-status" role="status">

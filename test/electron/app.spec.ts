@@ -1,0 +1,43 @@
+// The desktop app itself, through Playwright's Electron driver. Electron downloads its binary on first
+// install from outside the package registries; where that binary is absent (as on CI machines without
+// internet) these tests skip with a message. Everything they cover also runs in test/e2e via the browser host.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { _electron as electron, expect, test } from '@playwright/test'
+
+function electronBinary(): string | null {
+  const dir = join('node_modules', 'electron')
+  const pathFile = join(dir, 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? binary : null
+}
+
+const binary = electronBinary()
+
+test.describe('Electron app', () => {
+  test.skip(
+    !binary,
+    'No Electron binary installed (node_modules/electron/dist is missing); the browser-host tests cover the same UI.',
+  )
+
+  test('opens a sandboxed window that exposes only window.stacklab', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: ['.'] })
+    const page = await app.firstWindow()
+    await expect(page.locator('#preflight-heading')).toBeVisible()
+    const exposed = await page.evaluate(() => ({
+      stacklab: typeof (window as unknown as { stacklab?: unknown }).stacklab,
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+    }))
+    expect(exposed).toEqual({ stacklab: 'object', require: 'undefined', process: 'undefined' })
+    expect(
+      await page.evaluate(() => Object.keys((window as unknown as { stacklab: object }).stacklab).sort()),
+    ).toEqual(['call', 'on'])
+    // Navigation away from the app is refused.
+    await page.evaluate(() => (location.href = 'https://example.com/'))
+    await expect(page.locator('#preflight-heading')).toBeVisible()
+    await expect(page.locator('#preflight-summary')).toBeVisible({ timeout: 30_000 })
+    await app.close()
+  })
+})
