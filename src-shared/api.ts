@@ -4,6 +4,30 @@
 import { z } from 'zod'
 import { PreflightCheck, PreflightReport, CheckId } from './preflight'
 import { ConnectionUri, Settings, SettingsPatch } from './settings'
+import {
+  AutostartInput,
+  Checkpoint,
+  CheckpointCreateInput,
+  CheckpointRefInput,
+  CheckpointScopeInput,
+  ConnectionState,
+  DomainDeleteInput,
+  DomainInfo,
+  DomainNameInput,
+  DomainShutdownInput,
+  Lease,
+  NetworkCreateInput,
+  NetworkDhcpInput,
+  NetworkHostInput,
+  NetworkHostRemoveInput,
+  NetworkInfo,
+  NetworkNameInput,
+  SnapshotCreateInput,
+  SnapshotNode,
+  SnapshotRefInput,
+  SnapshotRevertInput,
+  SnapshotSupport,
+} from './libvirt'
 
 /** A call's input, serialised as JSON, may not exceed this. Bigger inputs are refused with `too-large`. */
 export const MAX_INPUT_BYTES = 256 * 1024
@@ -35,6 +59,42 @@ export const calls = {
   'preflight.run': { input: z.object({ uri: ConnectionUri.optional() }).strict(), output: PreflightReport },
   /** The report of the last finished run in this engine, or null. */
   'preflight.last': { input: NoInput, output: PreflightReport.nullable() },
+
+  // libvirt, on the settings' connection. Changes also arrive as `libvirt.*` events.
+  'libvirt.connection': { input: NoInput, output: ConnectionState },
+  'domains.list': { input: NoInput, output: z.array(DomainInfo) },
+  'domain.get': { input: DomainNameInput, output: DomainInfo },
+  'domain.start': { input: DomainNameInput, output: DomainInfo },
+  'domain.shutdown': {
+    input: DomainShutdownInput,
+    output: z.object({ outcome: z.enum(['shut-off', 'forced-off', 'still-running']), domain: DomainInfo }),
+  },
+  'domain.forceOff': { input: DomainNameInput, output: DomainInfo },
+  'domain.reboot': { input: DomainNameInput, output: DomainInfo },
+  'domain.delete': { input: DomainDeleteInput, output: z.object({ removedDisks: z.array(z.string()) }) },
+  'domain.setAutostart': { input: AutostartInput, output: DomainInfo },
+  'networks.list': { input: NoInput, output: z.array(NetworkInfo) },
+  'network.create': { input: NetworkCreateInput, output: NetworkInfo },
+  'network.start': { input: NetworkNameInput, output: NetworkInfo },
+  'network.stop': { input: NetworkNameInput, output: NetworkInfo },
+  'network.delete': { input: NetworkNameInput, output: z.object({}) },
+  'network.setAutostart': { input: AutostartInput, output: NetworkInfo },
+  'network.setDhcpRange': { input: NetworkDhcpInput, output: NetworkInfo },
+  'network.addStaticHost': { input: NetworkHostInput, output: NetworkInfo },
+  'network.removeStaticHost': { input: NetworkHostRemoveInput, output: NetworkInfo },
+  'network.leases': {
+    input: NetworkNameInput,
+    output: z.object({ supported: z.boolean(), leases: z.array(Lease) }),
+  },
+  'snapshots.list': { input: DomainNameInput, output: z.array(SnapshotNode) },
+  'snapshot.support': { input: DomainNameInput, output: SnapshotSupport },
+  'snapshot.create': { input: SnapshotCreateInput, output: SnapshotNode },
+  'snapshot.revert': { input: SnapshotRevertInput, output: DomainInfo },
+  'snapshot.delete': { input: SnapshotRefInput, output: z.object({}) },
+  'checkpoints.list': { input: CheckpointScopeInput, output: z.array(Checkpoint) },
+  'checkpoint.create': { input: CheckpointCreateInput, output: Checkpoint },
+  'checkpoint.restore': { input: CheckpointRefInput, output: Checkpoint },
+  'checkpoint.delete': { input: CheckpointRefInput, output: z.object({}) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {
@@ -42,6 +102,18 @@ export const events = {
   'preflight.check': z.object({ runId: z.string(), check: PreflightCheck }),
   'preflight.finished': z.object({ runId: z.string(), report: PreflightReport }),
   'settings.changed': Settings,
+  'libvirt.connection': ConnectionState,
+  'libvirt.domain': z.object({ uri: z.string(), domain: DomainInfo }),
+  'libvirt.domainRemoved': z.object({ uri: z.string(), name: z.string() }),
+  'libvirt.network': z.object({ uri: z.string(), network: NetworkInfo }),
+  'libvirt.networkRemoved': z.object({ uri: z.string(), name: z.string() }),
+  'libvirt.lifecycle': z.object({
+    uri: z.string(),
+    object: z.enum(['domain', 'network']),
+    name: z.string(),
+    event: z.string(),
+    detail: z.string(),
+  }),
 } as const satisfies Record<string, z.ZodType>
 
 export type CallName = keyof typeof calls

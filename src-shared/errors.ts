@@ -7,6 +7,10 @@ export const ApiErrorCode = z.enum([
   'too-large',
   'unauthorized',
   'not-found',
+  'already-exists',
+  'invalid-state', // the object is in the wrong state for this (e.g. a network that is already active)
+  'unreachable', // libvirt (or a node) could not be reached
+  'unsupported', // this connection or driver cannot do it
   'permission',
   'timeout',
   'cancelled',

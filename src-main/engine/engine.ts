@@ -23,6 +23,15 @@ import { appPaths, type AppPaths } from './paths'
 import { runPreflight } from './preflight/run'
 import type { HostView } from './preflight/host'
 import { SettingsStore } from './settings'
+import { LibvirtService } from './libvirt/service'
+import { LibvirtError } from './libvirt/errors'
+import { ValidationError } from './libvirt/network'
+import * as domain from './libvirt/domain'
+import * as network from './libvirt/network'
+import * as snapshot from './libvirt/snapshot'
+import * as checkpoint from './libvirt/checkpoint'
+import { readAll } from './libvirt/refresh'
+import type { Virsh } from './libvirt/virsh'
 
 export const VERSION = '0.1.0'
 
@@ -47,6 +56,7 @@ export class Engine {
   private readonly hostView: HostView
   private lastPreflight: PreflightReport | null = null
   private preflightInFlight: Promise<PreflightReport> | null = null
+  private libvirtService: LibvirtService | null = null
 
   constructor(private readonly options: EngineOptions) {
     this.paths = options.paths ?? appPaths()
@@ -77,6 +87,91 @@ export class Engine {
     },
     'preflight.run': (input) => this.preflight(input.uri),
     'preflight.last': () => Promise.resolve(this.lastPreflight),
+
+    'libvirt.connection': async () => (await this.libvirt()).state(),
+    'domains.list': async () => (await readAll(await this.virsh())).domains,
+    'domain.get': async ({ name }) => domain.domainGet(await this.virsh(), name),
+    'domain.start': ({ name }) => this.onDomain(name, (v) => domain.domainStart(v, name)),
+    'domain.shutdown': async ({ name, timeoutMs, fallback }) => {
+      const v = await this.virsh()
+      const outcome = await domain.domainShutdown(v, name, { timeoutMs, fallback })
+      return { outcome, domain: await domain.domainGet(v, name) }
+    },
+    'domain.forceOff': ({ name }) => this.onDomain(name, (v) => domain.domainForceOff(v, name)),
+    'domain.reboot': ({ name }) => this.onDomain(name, (v) => domain.domainReboot(v, name)),
+    'domain.delete': async ({ name, withDisks }) => domain.domainDelete(await this.virsh(), name, withDisks),
+    'domain.setAutostart': ({ name, enabled }) =>
+      this.onDomain(name, (v) => domain.domainSetAutostart(v, name, enabled)),
+    'networks.list': async () => network.networkList(await this.virsh()),
+    'network.create': async (input) => network.networkCreate(await this.virsh(), input),
+    'network.start': ({ name }) => this.onNetwork(name, (v) => network.networkStart(v, name)),
+    'network.stop': ({ name }) => this.onNetwork(name, (v) => network.networkStop(v, name)),
+    'network.delete': async ({ name }) => {
+      await network.networkDelete(await this.virsh(), name)
+      return {}
+    },
+    'network.setAutostart': ({ name, enabled }) =>
+      this.onNetwork(name, (v) => network.networkSetAutostart(v, name, enabled)),
+    'network.setDhcpRange': async ({ name, range }) =>
+      network.networkSetDhcpRange(await this.virsh(), name, range),
+    'network.addStaticHost': async ({ name, host }) =>
+      network.networkAddStaticHost(await this.virsh(), name, host),
+    'network.removeStaticHost': async ({ name, mac }) =>
+      network.networkRemoveStaticHost(await this.virsh(), name, mac),
+    'network.leases': async ({ name }) => network.networkLeases(await this.virsh(), name),
+    'snapshots.list': async ({ name }) => snapshot.snapshotList(await this.virsh(), name),
+    'snapshot.support': async ({ name }) => snapshot.snapshotSupport(await this.virsh(), name),
+    'snapshot.create': async ({ domain: d, name, description, kind }) =>
+      snapshot.snapshotCreate(await this.virsh(), d, { name, description, kind }),
+    'snapshot.revert': ({ domain: d, name, state }) =>
+      this.onDomain(d, (v) => snapshot.snapshotRevert(v, d, name, state)),
+    'snapshot.delete': async ({ domain: d, name }) => {
+      await snapshot.snapshotDelete(await this.virsh(), d, name)
+      return {}
+    },
+    'checkpoints.list': async ({ domains }) => checkpoint.checkpointList(await this.virsh(), domains),
+    'checkpoint.create': async ({ domains, name, description }) =>
+      checkpoint.checkpointCreate(await this.virsh(), domains, name, description),
+    'checkpoint.restore': async ({ domains, name }) =>
+      checkpoint.checkpointRestore(await this.virsh(), domains, name),
+    'checkpoint.delete': async ({ domains, name }) => {
+      await checkpoint.checkpointDelete(await this.virsh(), domains, name)
+      return {}
+    },
+  }
+
+  /** The live libvirt picture for the settings' connection; started on first use, moved when it changes. */
+  async libvirt(): Promise<LibvirtService> {
+    const uri = (await this.settings.get()).connectionUri
+    if (this.libvirtService?.uri !== uri) {
+      const old = this.libvirtService
+      this.libvirtService = new LibvirtService(this.run, uri, this.bus, this.logger)
+      this.libvirtService.start()
+      if (old) void old.stop()
+    }
+    return this.libvirtService
+  }
+
+  private async virsh(): Promise<Virsh> {
+    return (await this.libvirt()).virsh
+  }
+
+  private async onDomain(name: string, action: (v: Virsh) => Promise<unknown>) {
+    const v = await this.virsh()
+    await action(v)
+    return domain.domainGet(v, name)
+  }
+
+  private async onNetwork(name: string, action: (v: Virsh) => Promise<unknown>) {
+    const v = await this.virsh()
+    await action(v)
+    return network.networkGet(v, name)
+  }
+
+  /** Stop background work (event streams). */
+  async close(): Promise<void> {
+    await this.libvirtService?.stop()
+    this.libvirtService = null
   }
 
   /** Validate and run one call. Always resolves to the contract's output or rejects with an ApiError. */
@@ -143,6 +238,31 @@ export class Engine {
 
   private toApiError(method: string, error: unknown): ApiError {
     if (error instanceof ApiError) return error
+    if (error instanceof ValidationError) {
+      return new ApiError({
+        code: 'bad-request',
+        message: `Invalid input for ${method}: ${error.message}`,
+        issues: error.issues,
+      })
+    }
+    if (error instanceof LibvirtError) {
+      const code = (
+        {
+          'not-found': 'not-found',
+          'already-exists': 'already-exists',
+          permission: 'permission',
+          'invalid-state': 'invalid-state',
+          unreachable: 'unreachable',
+          'no-driver': 'unreachable',
+          'tool-missing': 'not-found',
+          unsupported: 'unsupported',
+          timeout: 'timeout',
+          cancelled: 'cancelled',
+          other: 'exit',
+        } as const
+      )[error.kind]
+      return new ApiError({ code, message: error.message })
+    }
     if (error instanceof ExecError) {
       return new ApiError({
         code: error.kind === 'not-found' ? 'not-found' : error.kind,

@@ -20,5 +20,6 @@ auth_unix_rw = "none"
 log_outputs = "2:file:$T/libvirtd.log"
 CONF
 ip link set lo up
-virtlogd -d
+# On a restart virtlogd is still running from the first start.
+virtlogd -d 2>/dev/null || true
 exec libvirtd --config "$T/libvirtd.conf" --pid-file "$T/libvirtd.pid"

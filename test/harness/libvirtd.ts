@@ -15,6 +15,10 @@ export interface TestLibvirtd {
   /** The QEMU driver of this daemon (software emulation here). */
   qemuUri: string
   stop(): Promise<void>
+  /** Stop and start libvirtd (state of the test driver resets to its built-in default). */
+  restart(): Promise<void>
+  stopDaemon(): Promise<void>
+  startDaemon(): Promise<void>
 }
 
 const PREFIX = 'stacklab-test-'
@@ -98,59 +102,72 @@ export async function startTestLibvirtd(tag = 'it'): Promise<TestLibvirtd> {
   mkdirSync(dir, { recursive: true })
   sh('ip', ['netns', 'add', name])
   const socket = join(dir, 'sock', 'libvirt-sock')
-  const child: ChildProcess = spawn(
-    'ip',
-    ['netns', 'exec', name, 'unshare', '--mount', '--propagation', 'private', '--', 'bash', INNER, dir],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const testUri = `test+unix:///default?socket=${socket}`
+  let child: ChildProcess | null = null
+  let keeper: ChildProcess | null = null
+  let stderr = ''
+
+  const answers = () => {
+    try {
+      sh('virsh', ['-c', testUri, 'uri'])
+      return true
+    } catch {
+      return false
+    }
+  }
+  const launch = async () => {
+    rmSync(socket, { force: true })
+    stderr = ''
+    const proc = spawn(
+      'ip',
+      ['netns', 'exec', name, 'unshare', '--mount', '--propagation', 'private', '--', 'bash', INNER, dir],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    child = proc
+    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+    const log = join(dir, 'libvirtd.log')
+    await waitFor(() => existsSync(socket) || proc.exitCode !== null, 30_000, 'libvirtd socket', log)
+    if (proc.exitCode !== null) throw new Error(`libvirtd exited (${proc.exitCode}): ${stderr}`)
+    await waitFor(answers, 30_000, 'libvirtd to answer', log)
+    // The test driver frees its shared default state when its last connection closes; one long-lived
+    // connection keeps that state alive across every virsh call of the run.
+    keeper = spawn('virsh', ['-c', testUri, 'event', '--all', '--loop'], { stdio: 'ignore' })
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  const halt = async () => {
+    keeper?.kill('SIGTERM')
+    const proc = child
+    if (proc && proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+    }
+  }
   const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM')
-    await new Promise((r) => setTimeout(r, 300))
+    await halt()
     killNamespace(name)
     rmSync(dir, { recursive: true, force: true })
   }
   try {
-    await waitFor(
-      () => existsSync(socket) || child.exitCode !== null,
-      30_000,
-      'libvirtd socket',
-      join(dir, 'libvirtd.log'),
-    )
-    if (child.exitCode !== null) throw new Error(`libvirtd exited (${child.exitCode}): ${stderr}`)
-    await waitFor(
-      () => {
-        try {
-          sh('virsh', ['-c', testUri, 'uri'])
-          return true
-        } catch {
-          return false
-        }
-      },
-      30_000,
-      'libvirtd to answer',
-      join(dir, 'libvirtd.log'),
-    )
+    await launch()
   } catch (error) {
     await stop()
     throw error
   }
-  // The test driver frees its shared default state when its last connection closes; one long-lived
-  // connection keeps that state alive across every virsh call of the run.
-  const keeper = spawn('virsh', ['-c', testUri, 'event', '--all', '--loop'], { stdio: 'ignore' })
-  const stopDaemon = stop
-  await new Promise((r) => setTimeout(r, 1000)) // let the keeper connect before anyone relies on it
   return {
     name,
     dir,
     socket,
     testUri,
     qemuUri: `qemu+unix:///system?socket=${socket}`,
-    stop: async () => {
-      keeper.kill('SIGTERM')
-      await stopDaemon()
+    stop,
+    restart: async () => {
+      await halt()
+      await launch()
     },
+    stopDaemon: halt,
+    startDaemon: launch,
   }
 }

@@ -9,6 +9,7 @@ export type LibvirtErrorKind =
   | 'unreachable'
   | 'no-driver'
   | 'tool-missing'
+  | 'unsupported'
   | 'timeout'
   | 'cancelled'
   | 'other'
@@ -27,6 +28,10 @@ export class LibvirtError extends Error {
 }
 
 const RULES: [RegExp, LibvirtErrorKind][] = [
+  [
+    /this function is not supported by the connection driver|not supported by the connection driver|unsupported configuration/i,
+    'unsupported',
+  ],
   [/no connection driver available|no hypervisor driver available|driver is not available/i, 'no-driver'],
   [
     /Failed to connect socket to .*(No such file or directory|Connection refused)|Cannot recv data|unable to connect to server|End of file while reading data|Broken pipe|Connection reset/i,

@@ -1,0 +1,149 @@
+// Rules a network change must satisfy before anything runs: subnets that do not overlap, addresses inside
+// their subnet, no duplicate MACs, addresses or names, and no static address inside the DHCP range.
+// Each problem names the field it is about.
+import {
+  formatCidr,
+  inSubnet,
+  parseCidr,
+  parseIpv4,
+  subnetsOverlap,
+  type Subnet,
+} from '../../../src-shared/ipv4'
+import type { DhcpRange, NetworkInfo, StaticHost } from '../../../src-shared/libvirt'
+
+export interface Issue {
+  path: string
+  message: string
+}
+
+function rangeIssues(subnet: Subnet, range: DhcpRange, gateway: number, path: string): Issue[] {
+  const issues: Issue[] = []
+  const start = parseIpv4(range.start)!
+  const end = parseIpv4(range.end)!
+  if (!inSubnet(subnet, start))
+    issues.push({ path: `${path}.start`, message: `${range.start} is outside ${formatCidr(subnet)}` })
+  if (!inSubnet(subnet, end))
+    issues.push({ path: `${path}.end`, message: `${range.end} is outside ${formatCidr(subnet)}` })
+  if (start > end)
+    issues.push({ path: `${path}.end`, message: `${range.end} comes before the start ${range.start}` })
+  if (gateway >= start && gateway <= end)
+    issues.push({ path, message: `the range contains the host's address on the network` })
+  return issues
+}
+
+function inRange(range: DhcpRange | undefined | null, addr: number): boolean {
+  return !!range && addr >= parseIpv4(range.start)! && addr <= parseIpv4(range.end)!
+}
+
+export function hostIssues(
+  subnet: Subnet,
+  hosts: StaticHost[],
+  range: DhcpRange | null | undefined,
+  gateway: number,
+  path: string,
+): Issue[] {
+  const issues: Issue[] = []
+  const macs = new Map<string, number>()
+  const ips = new Map<string, number>()
+  const names = new Map<string, number>()
+  hosts.forEach((h, i) => {
+    const at = `${path}.${i}`
+    const addr = parseIpv4(h.ip)!
+    if (!inSubnet(subnet, addr))
+      issues.push({ path: `${at}.ip`, message: `${h.ip} is outside ${formatCidr(subnet)}` })
+    else if (addr === gateway)
+      issues.push({ path: `${at}.ip`, message: `${h.ip} is the host's own address on the network` })
+    else if (inRange(range, addr))
+      issues.push({
+        path: `${at}.ip`,
+        message: `${h.ip} is inside the DHCP range ${range!.start}-${range!.end}`,
+      })
+    for (const [key, map, field] of [
+      [h.mac, macs, 'mac'],
+      [h.ip, ips, 'ip'],
+      [h.name, names, 'name'],
+    ] as const) {
+      const seen = map.get(key)
+      if (seen !== undefined)
+        issues.push({ path: `${at}.${field}`, message: `${key} is already used by ${path}.${seen}` })
+      else map.set(key, i)
+    }
+  })
+  return issues
+}
+
+export interface NetworkPlan {
+  name: string
+  subnet: string
+  gateway?: string | undefined
+  dhcp?: DhcpRange | undefined
+  staticHosts: StaticHost[]
+}
+
+export function networkCreateIssues(plan: NetworkPlan, existing: NetworkInfo[]): Issue[] {
+  const issues: Issue[] = []
+  const subnet = parseCidr(plan.subnet)!
+  if (existing.some((n) => n.name === plan.name))
+    issues.push({ path: 'name', message: `a network named ${plan.name} already exists` })
+  for (const other of existing) {
+    const theirs = other.subnet ? parseCidr(other.subnet) : null
+    if (theirs && subnetsOverlap(subnet, theirs)) {
+      issues.push({
+        path: 'subnet',
+        message: `${plan.subnet} overlaps ${other.subnet} of network ${other.name}`,
+      })
+    }
+  }
+  const gateway = plan.gateway ? parseIpv4(plan.gateway)! : subnet.base + 1
+  if (plan.gateway && !inSubnet(subnet, gateway))
+    issues.push({ path: 'gateway', message: `${plan.gateway} is outside ${plan.subnet}` })
+  if (plan.dhcp) issues.push(...rangeIssues(subnet, plan.dhcp, gateway, 'dhcp'))
+  issues.push(...hostIssues(subnet, plan.staticHosts, plan.dhcp, gateway, 'staticHosts'))
+  return issues
+}
+
+/** Issues of adding one static host to an existing network. */
+export function staticHostIssues(net: NetworkInfo, host: StaticHost): Issue[] {
+  const subnet = net.subnet ? parseCidr(net.subnet) : null
+  if (!subnet) return [{ path: 'name', message: `network ${net.name} has no IPv4 subnet` }]
+  const gateway = parseIpv4(net.gateway ?? '') ?? subnet.base + 1
+  const addr = parseIpv4(host.ip)!
+  const issues: Issue[] = []
+  if (!inSubnet(subnet, addr))
+    issues.push({ path: 'host.ip', message: `${host.ip} is outside ${net.subnet}` })
+  else if (addr === gateway)
+    issues.push({ path: 'host.ip', message: `${host.ip} is the host's own address on ${net.name}` })
+  for (const range of net.dhcpRanges) {
+    if (inRange(range, addr))
+      issues.push({
+        path: 'host.ip',
+        message: `${host.ip} is inside the DHCP range ${range.start}-${range.end}`,
+      })
+  }
+  for (const h of net.staticHosts) {
+    const who = h.name ?? h.mac
+    if (h.mac === host.mac)
+      issues.push({ path: 'host.mac', message: `${host.mac} is already used on ${net.name} by ${who}` })
+    if (h.ip === host.ip)
+      issues.push({ path: 'host.ip', message: `${host.ip} is already used on ${net.name} by ${who}` })
+    if (h.name && h.name === host.name)
+      issues.push({ path: 'host.name', message: `${host.name} is already used on ${net.name}` })
+  }
+  return issues
+}
+
+export function dhcpRangeIssues(net: NetworkInfo, range: DhcpRange): Issue[] {
+  const subnet = net.subnet ? parseCidr(net.subnet) : null
+  if (!subnet) return [{ path: 'name', message: `network ${net.name} has no IPv4 subnet` }]
+  const gateway = parseIpv4(net.gateway ?? '') ?? subnet.base + 1
+  const issues = rangeIssues(subnet, range, gateway, 'range')
+  for (const h of net.staticHosts) {
+    if (inRange(range, parseIpv4(h.ip)!)) {
+      issues.push({
+        path: 'range',
+        message: `the range contains the static address ${h.ip} of ${h.name ?? h.mac}`,
+      })
+    }
+  }
+  return issues
+}
