@@ -15,6 +15,16 @@ function quote(arg: string): string {
   return `'${arg}'`
 }
 
+export function batchMarker(tag: string, i: number): string {
+  return `@@stacklab-${tag}-${i}@@`
+}
+
+/** The single argument virsh gets: `echo M0 ; cmd0 ; echo M1 ; cmd1 ; ... ; echo Mn`. */
+export function batchScript(commands: readonly VirshCommand[], tag: string): string {
+  const parts = commands.map((c, i) => `echo ${batchMarker(tag, i)} ; ${c.map(quote).join(' ')}`)
+  return `${parts.join(' ; ')} ; echo ${batchMarker(tag, commands.length)}`
+}
+
 /**
  * Run commands in one virsh process. Returns each command's stdout; a command that failed yields null
  * (virsh goes on with the next one; its message is in stderr).

@@ -1,0 +1,87 @@
+// libvirtd restarting under a live event stream: the engine says the connection was lost, reconnects with
+// backoff, resumes events and resyncs its picture (the test driver comes back in its built-in state).
+import { execFileSync } from 'node:child_process'
+import { afterAll, beforeAll, it } from 'vitest'
+import { startTestLibvirtd, type TestLibvirtd } from '../harness/libvirtd'
+import type { Engine } from '../../src-main/engine/engine'
+import { domainDefine } from '../../src-main/engine/libvirt/domain'
+import { domainXml } from '../../src-main/engine/libvirt/domain-xml'
+import { createVirsh } from '../../src-main/engine/libvirt/virsh'
+import { createRun } from '../../src-main/engine/exec'
+import { nullLogger } from '../../src-main/engine/log'
+import type { EventName, EventPayload } from '../../src-shared/api'
+import { tempDir, testEngine } from '../helpers'
+
+let daemon: TestLibvirtd
+let engine: Engine
+let t: ReturnType<typeof tempDir>
+
+beforeAll(async () => {
+  daemon = await startTestLibvirtd('restart')
+  t = tempDir()
+  engine = testEngine(t.dir)
+  await engine.call('settings.update', { connectionUri: daemon.testUri })
+}, 120_000)
+afterAll(async () => {
+  await engine.close()
+  await daemon.stop()
+  t.cleanup()
+})
+
+function collect<E extends EventName>(event: E): EventPayload<E>[] {
+  const seen: EventPayload<E>[] = []
+  engine.on(event, (p) => seen.push(p))
+  return seen
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string) {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+it('reconnects after libvirtd restarts, resumes events and resyncs', async () => {
+  const connection = collect('libvirt.connection')
+  const domains = collect('libvirt.domain')
+  const removed = collect('libvirt.domainRemoved')
+  await engine.call('libvirt.connection', {})
+  await until(() => connection.some((c) => c.state === 'connected'), 10_000, 'first connection')
+
+  await domainDefine(
+    createVirsh(createRun(nullLogger), daemon.testUri),
+    domainXml({ name: 'before-restart', type: 'test', vcpus: 1, memoryMiB: 256, disks: [], nics: [] }),
+  )
+  await until(() => domains.some((d) => d.domain.name === 'before-restart'), 5000, 'event for the new domain')
+  execFileSync('virsh', ['-c', daemon.testUri, 'destroy', 'test'])
+  await until(
+    () => domains.some((d) => d.domain.name === 'test' && d.domain.state === 'shutoff'),
+    5000,
+    'test shut off',
+  )
+
+  await daemon.stopDaemon()
+  await until(() => connection.some((c) => c.state === 'lost'), 10_000, 'connection lost')
+  const lostAt = connection.length
+  await daemon.startDaemon()
+  await until(() => connection.slice(lostAt).some((c) => c.state === 'connected'), 20_000, 'reconnected')
+
+  // Resync: the restarted test driver has its built-in state again, so the engine must notice that the
+  // domain it saw defined is gone and that `test` runs again.
+  await until(() => removed.some((r) => r.name === 'before-restart'), 5000, 'resync removed before-restart')
+  await until(
+    () => domains.some((d) => d.domain.name === 'test' && d.domain.state === 'running'),
+    5000,
+    'resync saw test running',
+  )
+
+  // And events flow again.
+  const mark = domains.length
+  execFileSync('virsh', ['-c', daemon.testUri, 'destroy', 'test'])
+  await until(
+    () => domains.slice(mark).some((d) => d.domain.name === 'test' && d.domain.state === 'shutoff'),
+    5000,
+    'event after reconnect',
+  )
+})
