@@ -256,6 +256,7 @@ export class Engine {
           'no-driver': 'unreachable',
           'tool-missing': 'not-found',
           unsupported: 'unsupported',
+          'host-key': 'permission',
           timeout: 'timeout',
           cancelled: 'cancelled',
           other: 'exit',

@@ -10,6 +10,7 @@ export type LibvirtErrorKind =
   | 'no-driver'
   | 'tool-missing'
   | 'unsupported'
+  | 'host-key'
   | 'timeout'
   | 'cancelled'
   | 'other'
@@ -31,6 +32,10 @@ const RULES: [RegExp, LibvirtErrorKind][] = [
   [
     /this function is not supported by the connection driver|not supported by the connection driver|unsupported configuration/i,
     'unsupported',
+  ],
+  [
+    /Host key verification failed|SSH host key for .* was not accepted|host key (mismatch|changed|is unknown)|known_hosts/i,
+    'host-key',
   ],
   [/no connection driver available|no hypervisor driver available|driver is not available/i, 'no-driver'],
   [

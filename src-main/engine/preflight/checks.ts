@@ -19,7 +19,7 @@ import {
   type HostView,
 } from './host'
 import { DEFAULT_LAB_NEEDS } from './needs'
-import { uriInfo } from './uri'
+import { sshCommand, uriInfo } from './uri'
 
 export interface CheckOutcome {
   status: CheckStatus
@@ -127,7 +127,7 @@ export function domainTypesOf(capabilitiesXml: string): string[] {
 const ok = (summary: string, evidence: string[]): CheckOutcome => ({ status: 'ok', summary, evidence })
 
 function daemonFix(ctx: PreflightContext): string {
-  if (uriInfo(ctx.uri).remote) return `ssh ${uriInfo(ctx.uri).host} sudo systemctl enable --now libvirtd`
+  if (uriInfo(ctx.uri).remote) return `${sshCommand(ctx.uri)} sudo systemctl enable --now libvirtd`
   return ctx.distro.family === 'rhel'
     ? sudo(ctx.host, 'systemctl enable --now virtqemud.socket virtnetworkd.socket virtstoraged.socket')
     : sudo(ctx.host, 'systemctl enable --now libvirtd')
@@ -165,6 +165,16 @@ export async function checkConnection(ctx: PreflightContext): Promise<CheckOutco
         evidence,
         fix: accessFix(ctx),
       }
+    case 'host-key': {
+      const host = (uriInfo(ctx.uri).host ?? '').split(':')[0]
+      return {
+        status: 'fail',
+        summary: `The SSH host key of ${host} is unknown or has changed, so the connection was refused`,
+        evidence,
+        fix: `${sshCommand(ctx.uri)} true`,
+        hint: "Compare the key fingerprint ssh shows with the remote host's own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub there) before you accept it.",
+      }
+    }
     case 'no-driver':
       return {
         status: 'fail',

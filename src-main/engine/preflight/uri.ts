@@ -28,3 +28,12 @@ export function defaultImagesDir(uri: string, home = homedir()): string | null {
   if (info.session) return join(home, '.local', 'share', 'libvirt', 'images')
   return '/var/lib/libvirt/images'
 }
+
+/** How to reach a remote connection's host with ssh: `ssh -p 2222 root@lab1` pieces. */
+export function sshCommand(uri: string): string {
+  const m = uri.match(/^[a-z0-9]+(?:\+[a-z0-9]+)?:\/\/(?:([^@/]+)@)?([^/?:]+)(?::(\d+))?/)
+  const user = m?.[1]
+  const host = m?.[2] ?? 'host'
+  const port = m?.[3]
+  return `ssh ${port ? `-p ${port} ` : ''}${user ? `${user}@` : ''}${host}`
+}
