@@ -1,0 +1,141 @@
+// Disks: a base image built once per template and size with virt-builder (cached), copy-on-write overlays
+// for nodes with qemu-img, and per-node customisation with virt-customize. Progress is read from the tools'
+// own output.
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { Run } from '../exec'
+
+/** libguestfs under QEMU software emulation where KVM cannot run guests (ENVIRONMENT: force_tcg). */
+export function guestfsEnv(virtType: 'kvm' | 'qemu'): Record<string, string> {
+  return virtType === 'kvm'
+    ? { LIBGUESTFS_BACKEND: 'direct' }
+    : { LIBGUESTFS_BACKEND: 'direct', LIBGUESTFS_BACKEND_SETTINGS: 'force_tcg' }
+}
+
+export interface TemplateSource {
+  /** A directory holding `virt-builder/repos.d/*.conf` (VIRT_BUILDER_DIRS), e.g. a classroom mirror. */
+  reposDir?: string | undefined
+  /** Unsigned local repositories need this. */
+  noCheckSignature?: boolean | undefined
+}
+
+/** `[  94.0] Resizing (using virt-resize) to expand the disk to 20.0G` → the step text. */
+export function parseBuilderStep(line: string): string | null {
+  return /^\[\s*\d+\.\d+\]\s+(.*)$/.exec(line.trim())?.[1] ?? null
+}
+
+const KNOWN_ERRORS: [RegExp, string][] = [
+  [
+    /unknown\/unavailable method for expanding the xfs\s+filesystem/,
+    'libguestfs cannot resize XFS here: install libguestfs-xfs (Debian/Ubuntu: sudo apt-get install libguestfs-xfs; Fedora/RHEL: sudo dnf install libguestfs-xfs), then retry.',
+  ],
+  [
+    /cannot find template|template .* not found|no template named/i,
+    'The template is not in the configured repositories: check the template source in Settings (virt-builder --list shows what is there).',
+  ],
+  [
+    /could not resolve|Could not resolve host|curl.*(6|7)/i,
+    'The template source cannot be reached: with no internet, point Stacklab at a local or classroom mirror of virt-builder templates.',
+  ],
+]
+
+export function explainBuilderError(stderr: string): string | null {
+  for (const [re, hint] of KNOWN_ERRORS) if (re.test(stderr)) return hint
+  return null
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The cached base image for a template and size, built with virt-builder if absent. Built under a temp name
+ * and renamed, so a crash never leaves a half-built base that looks complete.
+ */
+export async function ensureBaseImage(
+  run: Run,
+  options: {
+    template: string
+    sizeGiB: number
+    cacheDir: string
+    source: TemplateSource
+    virtType: 'kvm' | 'qemu'
+    signal?: AbortSignal
+    onStep?: (step: string) => void
+  },
+): Promise<{ path: string; cached: boolean }> {
+  const path = join(options.cacheDir, `${options.template}-${options.sizeGiB}G.qcow2`)
+  if (await exists(path)) return { path, cached: true }
+  await mkdir(options.cacheDir, { recursive: true })
+  const partial = `${path}.partial`
+  await rm(partial, { force: true })
+  const env: Record<string, string> = { ...guestfsEnv(options.virtType) }
+  if (options.source.reposDir) env['VIRT_BUILDER_DIRS'] = options.source.reposDir
+  const args = [
+    options.template,
+    '-o',
+    partial,
+    '--format',
+    'qcow2',
+    '--size',
+    `${options.sizeGiB}G`, // The base carries no password: each node gets its own in customisation.
+    '--root-password',
+    'disabled',
+    '--no-network',
+    '--no-sync',
+  ]
+  if (options.source.noCheckSignature) args.push('--no-check-signature')
+  let buffer = ''
+  try {
+    await run('virt-builder', args, {
+      env,
+      timeoutMs: 0,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStdout: (chunk) => {
+        buffer += chunk
+        let nl: number
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const step = parseBuilderStep(buffer.slice(0, nl))
+          buffer = buffer.slice(nl + 1)
+          if (step) options.onStep?.(step)
+        }
+      },
+    })
+  } catch (error) {
+    await rm(partial, { force: true })
+    throw error
+  }
+  await rename(partial, path)
+  return { path, cached: false }
+}
+
+/** A node's disk: a qcow2 overlay on the base, nothing copied. */
+export async function createOverlay(run: Run, base: string, path: string, sizeGiB: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', path, `${sizeGiB}G`])
+}
+
+/** Apply virt-customize commands from a 0600 file (secrets stay off the command line). */
+export async function customizeDisk(
+  run: Run,
+  disk: string,
+  commands: string[],
+  options: { workDir: string; virtType: 'kvm' | 'qemu'; signal?: AbortSignal },
+): Promise<void> {
+  const file = join(options.workDir, `customize-${Date.now()}.txt`)
+  await writeFile(file, commands.join('\n') + '\n', { mode: 0o600 })
+  try {
+    await run('virt-customize', ['-a', disk, '--no-network', '--commands-from-file', file], {
+      env: guestfsEnv(options.virtType),
+      timeoutMs: 0,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+  } finally {
+    await rm(file, { force: true })
+  }
+}

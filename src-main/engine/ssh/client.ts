@@ -1,0 +1,126 @@
+// SSH to lab nodes with ssh2: the lab's key, the node's host key checked against the fingerprint Stacklab
+// recorded when it made that key (a mismatch stops the connection: no silent trust), keepalive, and waiting
+// for a booting node to answer.
+import { createHash } from 'node:crypto'
+import { Client, type ConnectConfig } from 'ssh2'
+
+export class HostKeyMismatch extends Error {
+  constructor(
+    readonly host: string,
+    readonly expected: string,
+    readonly got: string,
+  ) {
+    super(
+      `The SSH host key of ${host} is ${got}, not the ${expected} Stacklab recorded when it built this node. ` +
+        'Stacklab refused to connect: the node may have been rebuilt outside Stacklab, or someone is in between.',
+    )
+    this.name = 'HostKeyMismatch'
+  }
+}
+
+export function fingerprintOf(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
+}
+
+export interface SshTarget {
+  host: string
+  port?: number
+  username: string
+  privateKey: string | Buffer
+  /** `SHA256:...` of the node's host key. */
+  fingerprint: string
+}
+
+export function sshConnect(
+  target: SshTarget,
+  options: { readyTimeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client()
+    let mismatch: HostKeyMismatch | null = null
+    const onAbort = () => {
+      client.end()
+      reject(new Error('cancelled'))
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    const config: ConnectConfig = {
+      host: target.host,
+      port: target.port ?? 22,
+      username: target.username,
+      privateKey: target.privateKey,
+      readyTimeout: options.readyTimeoutMs ?? 20_000,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
+      hostVerifier: (key: Buffer) => {
+        const got = fingerprintOf(key)
+        if (got === target.fingerprint) return true
+        mismatch = new HostKeyMismatch(target.host, target.fingerprint, got)
+        return false
+      },
+    }
+    client.once('ready', () => {
+      options.signal?.removeEventListener('abort', onAbort)
+      resolve(client)
+    })
+    client.once('error', (error) => {
+      options.signal?.removeEventListener('abort', onAbort)
+      reject(mismatch ?? error)
+    })
+    client.connect(config)
+  })
+}
+
+export interface ExecResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Run one command on the node (the remote side is a shell by SSH's design; arguments come from Stacklab). */
+export function sshExec(
+  client: Client,
+  command: string,
+  options: { stdin?: string } = {},
+): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, stream) => {
+      if (error) return reject(error)
+      let stdout = ''
+      let stderr = ''
+      stream.on('data', (d: Buffer) => (stdout += d.toString()))
+      stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      stream.on('close', (code: number | null) => resolve({ code, stdout, stderr }))
+      if (options.stdin !== undefined) stream.end(options.stdin)
+    })
+  })
+}
+
+/** Try until the node answers SSH (it is booting) or the time is up. A host key mismatch ends it at once. */
+export async function waitForSsh(
+  target: SshTarget,
+  options: {
+    timeoutMs: number
+    intervalMs?: number
+    signal?: AbortSignal
+    onAttempt?: (n: number, error: string) => void
+  },
+): Promise<Client> {
+  const end = Date.now() + options.timeoutMs
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sshConnect(target, {
+        readyTimeoutMs: 15_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    } catch (error) {
+      if (error instanceof HostKeyMismatch || options.signal?.aborted) throw error
+      const message = (error as Error).message
+      options.onAttempt?.(attempt, message)
+      if (Date.now() > end)
+        throw new Error(
+          `${target.host} did not answer SSH within ${Math.round(options.timeoutMs / 1000)} s (last error: ${message})`,
+        )
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 2000))
+    }
+  }
+}
