@@ -2,7 +2,7 @@
 // both NICs, /etc/hosts with every node, and the seeds' packstack preparation. Pure functions; the commands
 // are virt-customize's own command-file syntax (one operation a line), not shell.
 import type { LabDefinition, NodeDef, OsFamily } from '../../../src-shared/lab'
-import { formatIpv4, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
+import { formatIpv4, parseCidr } from '../../../src-shared/ipv4'
 
 export interface NicPlan {
   device: string
