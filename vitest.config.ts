@@ -24,6 +24,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Real guests under QEMU in the lab test bed: run through `npm run test:lab` (test/lab/run.ts), which
+        // starts libvirtd in a network namespace and runs these inside it.
+        test: {
+          name: 'lab',
+          include: ['test/lab/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 20 * 60_000,
+          hookTimeout: 20 * 60_000,
+        },
+      },
     ],
   },
 })

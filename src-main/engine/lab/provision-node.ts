@@ -1,0 +1,169 @@
+// One lab node from nothing to answering SSH: cached base image, copy-on-write disk, customisation (name,
+// addresses, keys, host keys Stacklab made, fresh machine-id), VM definition, boot, SSH with the pinned key.
+// Each step is reported; the lab pipeline strings these together with state, resume and rollback.
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { LabDefinition, NodeDef, Preset } from '../../../src-shared/lab'
+import type { Run } from '../exec'
+import { domainDefine, domainStart } from '../libvirt/domain'
+import { domainXml } from '../libvirt/domain-xml'
+import type { Virsh } from '../libvirt/virsh'
+import { customizeCommands, guestFiles } from '../provision/guest-config'
+import { createOverlay, customizeDisk, ensureBaseImage, type TemplateSource } from '../provision/image'
+import { generateKey, type KeyPair } from '../provision/keys'
+import { exists } from '../provision/image'
+import { registerSecret } from '../secrets'
+import { waitForSsh } from '../ssh/client'
+import type { Client } from 'ssh2'
+
+export interface NodeContext {
+  run: Run
+  virsh: Virsh
+  lab: LabDefinition
+  preset: Preset
+  virtType: 'kvm' | 'qemu'
+  /** Lab disks and the base image cache live here (readable by the hypervisor). */
+  imagesDir: string
+  /** The lab's private files: keys, password file (0700). */
+  labDir: string
+  source: TemplateSource
+  signal?: AbortSignal
+  onStep?: (node: string, step: string) => void
+}
+
+export interface ProvisionedNode {
+  domain: string
+  disk: string
+  macs: string[]
+  address: string
+  hostKey: KeyPair
+  loginKey: KeyPair
+}
+
+/** Stable MACs in QEMU's 52:54:00 range, derived from lab, node and NIC, so a rebuild gets the same ones. */
+export function macFor(lab: string, node: string, nic: number): string {
+  const h = createHash('sha256').update(`${lab}/${node}/${nic}`).digest()
+  return `52:54:00:${[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`
+}
+
+export function domainName(lab: LabDefinition, node: NodeDef): string {
+  return `${lab.name}-${node.name}`
+}
+
+export async function labLoginKey(ctx: Pick<NodeContext, 'run' | 'labDir' | 'lab'>): Promise<KeyPair> {
+  const dir = join(ctx.labDir, 'ssh')
+  if (await exists(join(dir, 'id_ed25519'))) {
+    const { stdout } = await ctx.run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'id_ed25519.pub')])
+    return {
+      private: join(dir, 'id_ed25519'),
+      public: join(dir, 'id_ed25519.pub'),
+      type: 'ed25519',
+      fingerprint: stdout.split(' ')[1] ?? '',
+    }
+  }
+  return generateKey(ctx.run, dir, 'id_ed25519', `stacklab-${ctx.lab.name}`)
+}
+
+/** The root password, kept in a 0600 file (the tools read it from there, never from argv). */
+export async function rootPasswordFile(labDir: string, password: string): Promise<string> {
+  registerSecret(password)
+  const dir = join(labDir, 'secrets')
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  const file = join(dir, 'root-password')
+  await writeFile(file, password, { mode: 0o600 })
+  return file
+}
+
+export async function provisionNode(
+  ctx: NodeContext,
+  node: NodeDef,
+  passwordFile: string,
+): Promise<ProvisionedNode> {
+  const step = (s: string) => ctx.onStep?.(node.name, s)
+  const signal = ctx.signal ? { signal: ctx.signal } : {}
+
+  step('base image')
+  const base = await ensureBaseImage(ctx.run, {
+    template: ctx.preset.template,
+    sizeGiB: node.diskGiB,
+    cacheDir: join(ctx.imagesDir, 'stacklab-base'),
+    source: ctx.source,
+    virtType: ctx.virtType,
+    ...signal,
+    onStep: (s) => step(`base image: ${s}`),
+  })
+
+  step('node disk')
+  const disk = join(ctx.imagesDir, ctx.lab.name, `${node.name}.qcow2`)
+  await createOverlay(ctx.run, base.path, disk, node.diskGiB)
+
+  step('customisation')
+  const macs = node.nics.map((_, i) => macFor(ctx.lab.name, node.name, i))
+  const loginKey = await labLoginKey(ctx)
+  const hostKey = await generateKey(
+    ctx.run,
+    join(ctx.labDir, 'ssh', 'host-keys', node.name),
+    'ssh_host_ed25519_key',
+    `${node.name}.${ctx.lab.domain}`,
+  )
+  const work = join(ctx.labDir, 'work', node.name)
+  await mkdir(work, { recursive: true, mode: 0o700 })
+  const uploads = new Map<string, string>()
+  let i = 0
+  for (const [guestPath, content] of guestFiles(ctx.lab, node, ctx.preset.osFamily, macs)) {
+    const local = join(work, `file-${i++}`)
+    await writeFile(local, content, { mode: 0o600 })
+    uploads.set(guestPath, local)
+  }
+  await customizeDisk(
+    ctx.run,
+    disk,
+    customizeCommands({
+      lab: ctx.lab,
+      node,
+      family: ctx.preset.osFamily,
+      eol: ctx.preset.eol,
+      uploads,
+      authorizedKeyFile: loginKey.public,
+      hostKeyFiles: [hostKey],
+      passwordFile,
+    }),
+    { workDir: work, virtType: ctx.virtType, ...signal },
+  )
+
+  step('VM definition')
+  const domain = domainName(ctx.lab, node)
+  await domainDefine(
+    ctx.virsh,
+    domainXml({
+      name: domain,
+      type: ctx.virtType,
+      vcpus: node.vcpus,
+      memoryMiB: node.memoryMiB,
+      disks: [{ path: disk, format: 'qcow2', target: 'vda' }],
+      nics: node.nics.map((n, j) => ({ network: n.network, mac: macs[j]! })),
+      description: `Stacklab lab ${ctx.lab.name}, node ${node.name} (${node.role})`,
+    }),
+  )
+
+  step('boot')
+  await domainStart(ctx.virsh, domain)
+  return { domain, disk, macs, address: node.nics[0]!.ip, hostKey, loginKey }
+}
+
+/** Wait for a booted node to answer SSH on its fixed address with the host key Stacklab made for it. */
+export async function nodeReachable(
+  node: ProvisionedNode,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<Client> {
+  return waitForSsh(
+    {
+      host: node.address,
+      username: 'root',
+      privateKey: await readFile(node.loginKey.private),
+      fingerprint: node.hostKey.fingerprint,
+    },
+    { timeoutMs: options.timeoutMs, intervalMs: 3000, ...(options.signal ? { signal: options.signal } : {}) },
+  )
+}
