@@ -19,7 +19,7 @@ it('removes what a killed run left behind', async () => {
   })
   const { name, dir } = await new Promise<{ name: string; dir: string }>((resolve, reject) => {
     let out = ''
-    holder.stdout!.on('data', (d: Buffer) => {
+    holder.stdout.on('data', (d: Buffer) => {
       out += d.toString()
       const line = out.split('\n').find((l) => l.startsWith('{'))
       if (line) resolve(JSON.parse(line) as { name: string; dir: string })
