@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // In CI, also a JSON report that .ci/summary.mjs adds up into one closing line.
+    reporters: process.env['CI'] ? ['default', 'json'] : ['default'],
+    outputFile: { json: `test-results/vitest-${process.env['STACKLAB_REPORT'] ?? 'main'}.json` },
     projects: [
       {
         test: {

@@ -58,6 +58,7 @@ async function main(): Promise<number> {
             STACKLAB_LAB_IMAGES: images,
             STACKLAB_LAB_WORK: join(daemon.dir, 'work'),
             STACKLAB_TEMPLATE_REPO: repo,
+          STACKLAB_REPORT: 'lab',
           },
         },
       )
