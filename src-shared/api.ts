@@ -4,6 +4,9 @@
 import { z } from 'zod'
 import { PreflightCheck, PreflightReport, CheckId } from './preflight'
 import { ConnectionUri, Settings, SettingsPatch } from './settings'
+import { Job } from './jobs'
+import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
+import { ResourceName } from './names'
 import {
   AutostartInput,
   Checkpoint,
@@ -95,6 +98,17 @@ export const calls = {
   'checkpoint.create': { input: CheckpointCreateInput, output: Checkpoint },
   'checkpoint.restore': { input: CheckpointRefInput, output: Checkpoint },
   'checkpoint.delete': { input: CheckpointRefInput, output: z.object({}) },
+
+  // Labs. Long work returns at once with its job; progress arrives as `job.updated` events.
+  'lab.validate': { input: z.object({ definition: z.unknown() }).strict(), output: z.object({ ok: z.boolean(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }) },
+  'lab.create': { input: z.object({ definition: LabDefinition }).strict(), output: Job },
+  'lab.resume': { input: z.object({ name: ResourceName }).strict(), output: Job },
+  'lab.addNode': { input: z.object({ name: ResourceName, node: NodeDef }).strict(), output: Job },
+  'lab.delete': { input: z.object({ name: ResourceName }).strict(), output: Job },
+  'labs.list': { input: NoInput, output: z.array(LabSummary) },
+  'lab.get': { input: z.object({ name: ResourceName }).strict(), output: LabState },
+  'jobs.list': { input: NoInput, output: z.array(Job) },
+  'job.cancel': { input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {
@@ -102,6 +116,7 @@ export const events = {
   'preflight.check': z.object({ runId: z.string(), check: PreflightCheck }),
   'preflight.finished': z.object({ runId: z.string(), report: PreflightReport }),
   'settings.changed': Settings,
+  'job.updated': Job,
   'libvirt.connection': ConnectionState,
   'libvirt.domain': z.object({ uri: z.string(), domain: DomainInfo }),
   'libvirt.domainRemoved': z.object({ uri: z.string(), name: z.string() }),

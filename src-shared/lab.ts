@@ -224,3 +224,50 @@ export function defaultLab(name = 'lab1'): LabDefinitionInput {
     ],
   }
 }
+
+/** What Stacklab made for a lab and may remove again: nothing else is ever deleted. */
+export const LabResources = z.object({
+  networks: z.array(z.string()),
+  domains: z.array(z.string()),
+  disks: z.array(z.string()),
+  /** Names announced before creation (write-ahead), so a crash between the two is still cleaned up. */
+  intents: z.array(z.object({ kind: z.enum(['network', 'domain', 'disk']), name: z.string() })),
+})
+export type LabResources = z.infer<typeof LabResources>
+
+export const LabNodeState = z.object({
+  domain: z.string(),
+  disk: z.string(),
+  macs: z.array(z.string()),
+  address: z.string(),
+  hostKeyFingerprint: z.string(),
+})
+export type LabNodeState = z.infer<typeof LabNodeState>
+
+export const LabStatus = z.enum(['creating', 'ready', 'failed', 'cancelled', 'deleting', 'interrupted'])
+
+export const LabState = z.object({
+  version: z.literal(1),
+  definition: LabDefinition,
+  status: LabStatus,
+  createdAt: z.string(),
+  /** Pipeline steps finished, in order; a resumed run starts after the last one. */
+  stepsDone: z.array(z.string()),
+  resources: LabResources,
+  nodes: z.record(z.string(), LabNodeState),
+  virtType: z.enum(['kvm', 'qemu']),
+  loginKeyFingerprint: z.string().nullable(),
+  lastError: z.string().nullable(),
+})
+export type LabState = z.infer<typeof LabState>
+
+export const LabSummary = z.object({
+  name: z.string(),
+  status: LabStatus,
+  preset: z.string(),
+  release: z.string(),
+  nodes: z.array(z.object({ name: z.string(), role: Role, address: z.string(), domain: z.string().nullable() })),
+  createdAt: z.string(),
+  lastError: z.string().nullable(),
+})
+export type LabSummary = z.infer<typeof LabSummary>

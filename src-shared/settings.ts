@@ -22,6 +22,13 @@ export const Settings = z.object({
   connectionUri: ConnectionUri,
   /** Where lab disks live. Empty: the libvirt default for the connection. */
   imagesDir: z.union([AbsolutePath, z.literal('')]),
+  /**
+   * Where virt-builder finds templates: a directory holding `virt-builder/repos.d/*.conf` (a local or
+   * classroom mirror, see docs/offline-templates.md). Empty: virt-builder's own repositories.
+   */
+  templateSource: z.union([AbsolutePath, z.literal('')]).default(''),
+  /** Local mirrors are often unsigned; virt-builder then needs --no-check-signature. */
+  templateUnsigned: z.boolean().default(false),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -31,4 +38,6 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>
 export const DEFAULT_SETTINGS: Settings = {
   connectionUri: 'qemu:///system',
   imagesDir: '',
+  templateSource: '',
+  templateUnsigned: false,
 }

@@ -7,6 +7,10 @@ import { Engine, VERSION } from '../engine/engine'
 import { ApiError } from '../../src-shared/errors'
 import type { PreflightCheck, PreflightReport } from '../../src-shared/preflight'
 import { startBrowserHost } from '../server/server'
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
+import type { Job } from '../../src-shared/jobs'
+import { defaultLab, type LabSummary } from '../../src-shared/lab'
 
 const USAGE = `Usage: stacklab <command> [options]
 
@@ -14,6 +18,13 @@ Commands:
   preflight [--json] [--uri URI]   Check this host for libvirt, KVM, tools, disk and memory.
                                    Exit status: 0 ready, 1 a check failed, 2 usage error.
   serve [--port N]                 Serve the app to a browser on 127.0.0.1 (prints the URL with its token).
+  lab validate FILE                Check a lab definition (YAML); exit 0 only when it is valid.
+  lab create FILE                  Build the lab: networks, disks, VMs, boot, SSH, checkpoint "fresh".
+  lab resume NAME                  Carry on with a lab whose creation was interrupted or failed.
+  lab add-node NAME FILE           Add a node (YAML, one node as in a definition's nodes list).
+  lab list [--json]                Labs and their state.
+  lab delete NAME                  Remove exactly the VMs, disks, networks and files Stacklab made for it.
+  lab default [NAME]               Print the seeds' default lab definition as YAML, to edit.
 
 Options:
   -h, --help      Show this help.
@@ -100,6 +111,105 @@ async function serve(args: string[]): Promise<number> {
   return 0
 }
 
+async function readYaml(file: string | undefined): Promise<unknown> {
+  if (!file) throw new UsageError('a YAML file is needed')
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
+  })
+  try {
+    return parseYaml(text) as unknown
+  } catch (error) {
+    throw new ApiError({ code: 'bad-request', message: `${file} is not valid YAML: ${(error as Error).message}` })
+  }
+}
+
+/** Follow a job on the terminal until it ends; Ctrl-C cancels it (and waits for the rollback). */
+async function follow(engine: Engine, first: Job): Promise<number> {
+  const shown = new Map<string, string>()
+  const print = (job: Job) => {
+    for (const s of job.steps) {
+      const key = `${s.state}|${s.detail}`
+      if (shown.get(s.id) === key || s.state === 'pending') continue
+      shown.set(s.id, key)
+      const mark = { running: '..', done: 'ok', skipped: '--', failed: '!!', pending: '  ' }[s.state]
+      out(`[${mark}] ${s.title}${s.detail ? `: ${s.detail}` : ''}\n`)
+    }
+  }
+  return new Promise<number>((resolveDone) => {
+    let cancelling = false
+    const onSigint = () => {
+      if (cancelling) return
+      cancelling = true
+      out('Cancelling: rolling back what this run made...\n')
+      void engine.call('job.cancel', { id: first.id })
+    }
+    process.on('SIGINT', onSigint)
+    engine.on('job.updated', (job) => {
+      if (job.id !== first.id) return
+      print(job)
+      if (job.state === 'running') return
+      process.off('SIGINT', onSigint)
+      if (job.state === 'succeeded') {
+        out(`${job.title}: done in ${Math.round((Date.parse(job.finishedAt!) - Date.parse(job.startedAt)) / 1000)} s\n`)
+      } else {
+        err(`${job.title}: ${job.state}${job.error ? `: ${job.error.message}` : ''}\n`)
+        if (job.error?.fix) err(`fix: ${job.error.fix}\n`)
+      }
+      resolveDone(job.state === 'succeeded' ? 0 : job.state === 'cancelled' ? 130 : 1)
+    })
+    print(first)
+  })
+}
+
+async function lab(args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { json: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  })
+  const engine = new Engine({ host: 'cli' })
+  try {
+    switch (sub) {
+      case 'validate': {
+        const result = (await engine.call('lab.validate', { definition: await readYaml(positionals[0]) })) as {
+          ok: boolean
+          issues: { path: string; message: string }[]
+        }
+        if (result.ok) out(`${positionals[0]}: valid\n`)
+        else for (const i of result.issues) err(`${positionals[0]}: ${i.path}: ${i.message}\n`)
+        return result.ok ? 0 : 1
+      }
+      case 'create':
+        return await follow(engine, (await engine.call('lab.create', { definition: await readYaml(positionals[0]) })) as Job)
+      case 'resume':
+        return await follow(engine, (await engine.call('lab.resume', { name: positionals[0] })) as Job)
+      case 'add-node':
+        return await follow(
+          engine,
+          (await engine.call('lab.addNode', { name: positionals[0], node: await readYaml(positionals[1]) })) as Job,
+        )
+      case 'delete':
+        return await follow(engine, (await engine.call('lab.delete', { name: positionals[0] })) as Job)
+      case 'list': {
+        const labs = (await engine.call('labs.list', {})) as LabSummary[]
+        if (values.json) out(JSON.stringify(labs, null, 2) + '\n')
+        else if (!labs.length) out('No labs yet. Start with: stacklab lab default > lab.yaml && stacklab lab create lab.yaml\n')
+        else for (const l of labs) out(`${l.name}  ${l.status}  ${l.preset}/${l.release}  ${l.nodes.map((n) => `${n.name}@${n.address}`).join(' ')}\n`)
+        return 0
+      }
+      case 'default':
+        out(stringifyYaml(defaultLab(positionals[0] ?? 'lab1')))
+        return 0
+      default:
+        throw new UsageError(sub ? `unknown lab command '${sub}'` : 'lab needs a command')
+    }
+  } finally {
+    await engine.close()
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
@@ -108,6 +218,8 @@ export async function main(argv: string[]): Promise<number> {
         return await preflight(rest)
       case 'serve':
         return await serve(rest)
+      case 'lab':
+        return await lab(rest)
       case '-v':
       case '--version':
         out(`stacklab ${VERSION}\n`)

@@ -32,6 +32,11 @@ import * as snapshot from './libvirt/snapshot'
 import * as checkpoint from './libvirt/checkpoint'
 import { readAll } from './libvirt/refresh'
 import type { Virsh } from './libvirt/virsh'
+import { JobRunner } from './jobs'
+import { LabService } from './lab/service'
+import { LabStore } from './lab/store'
+import type { LabEnv } from './lab/pipeline'
+import { defaultImagesDir } from './preflight/uri'
 
 export const VERSION = '0.1.0'
 
@@ -57,12 +62,16 @@ export class Engine {
   private lastPreflight: PreflightReport | null = null
   private preflightInFlight: Promise<PreflightReport> | null = null
   private libvirtService: LibvirtService | null = null
+  readonly jobs: JobRunner
+  readonly labs: LabService
 
   constructor(private readonly options: EngineOptions) {
     this.paths = options.paths ?? appPaths()
     this.logger = options.logger ?? createLogger(this.paths.log)
     this.run = options.run ?? createRun(this.logger)
     this.settings = new SettingsStore(this.paths.config, this.logger)
+    this.jobs = new JobRunner(this.paths.data, this.bus)
+    this.labs = new LabService(() => this.labEnv(), this.jobs)
     this.hostView = options.hostView ?? {
       root: '/',
       path: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -138,6 +147,31 @@ export class Engine {
       await checkpoint.checkpointDelete(await this.virsh(), domains, name)
       return {}
     },
+    'lab.validate': ({ definition }) => Promise.resolve(this.labs.validate(definition)),
+    'lab.create': ({ definition }) => this.labs.create(definition),
+    'lab.resume': ({ name }) => this.labs.resume(name),
+    'lab.addNode': ({ name, node }) => this.labs.addNode(name, node),
+    'lab.delete': ({ name }) => this.labs.delete(name),
+    'labs.list': () => this.labs.list(),
+    'lab.get': ({ name }) => this.labs.get(name),
+    'jobs.list': () => this.jobs.list(),
+    'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
+  }
+
+  /** What the lab pipeline works with, from the current settings. */
+  async labEnv(): Promise<LabEnv> {
+    const settings = await this.settings.get()
+    const imagesDir = settings.imagesDir || defaultImagesDir(settings.connectionUri)
+    if (!imagesDir) throw new ApiError({ code: 'bad-request', message: 'Set an images directory in Settings for a remote connection' })
+    return {
+      run: this.run,
+      virsh: await this.virsh(),
+      store: new LabStore(this.paths.data),
+      logger: this.logger,
+      host: this.hostView,
+      imagesDir,
+      source: { reposDir: settings.templateSource || undefined, noCheckSignature: settings.templateUnsigned },
+    }
   }
 
   /** The live libvirt picture for the settings' connection; started on first use, moved when it changes. */

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ApiError } from '../../src-shared/errors'
 import { MAX_INPUT_BYTES } from '../../src-shared/api'
+import { DEFAULT_SETTINGS } from '../../src-shared/settings'
 import { tempDir, testEngine } from '../helpers'
 
 let t: ReturnType<typeof tempDir>
@@ -71,10 +72,7 @@ describe('Engine.call', () => {
     const seen: unknown[] = []
     engine.on('settings.changed', (s) => seen.push(s))
     await engine.call('settings.update', { imagesDir: '/srv/labs' })
-    expect(seen).toEqual([{ connectionUri: 'qemu:///system', imagesDir: '/srv/labs' }])
-    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({
-      connectionUri: 'qemu:///system',
-      imagesDir: '/srv/labs',
-    })
+    expect(seen).toEqual([{ ...DEFAULT_SETTINGS, imagesDir: '/srv/labs' }])
+    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, imagesDir: '/srv/labs' })
   })
 })

@@ -2,7 +2,7 @@
 // addresses, keys, host keys Stacklab made, fresh machine-id), VM definition, boot, SSH with the pinned key.
 // Each step is reported; the lab pipeline strings these together with state, resume and rollback.
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition, NodeDef, Preset } from '../../../src-shared/lab'
 import type { Run } from '../exec'
@@ -75,38 +75,31 @@ export async function rootPasswordFile(labDir: string, password: string): Promis
   return file
 }
 
-export async function provisionNode(
-  ctx: NodeContext,
-  node: NodeDef,
-  passwordFile: string,
-): Promise<ProvisionedNode> {
-  const step = (s: string) => ctx.onStep?.(node.name, s)
-  const signal = ctx.signal ? { signal: ctx.signal } : {}
-
-  step('base image')
+/** The cached base image for this node's template and disk size. */
+export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<string> {
   const base = await ensureBaseImage(ctx.run, {
     template: ctx.preset.template,
     sizeGiB: node.diskGiB,
     cacheDir: join(ctx.imagesDir, 'stacklab-base'),
     source: ctx.source,
     virtType: ctx.virtType,
-    ...signal,
-    onStep: (s) => step(`base image: ${s}`),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onStep: (s) => ctx.onStep?.(node.name, `base image: ${s}`),
   })
+  return base.path
+}
 
-  step('node disk')
-  const disk = join(ctx.imagesDir, ctx.lab.name, `${node.name}.qcow2`)
-  await createOverlay(ctx.run, base.path, disk, node.diskGiB)
+export function nodeDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: NodeDef): string {
+  return join(ctx.imagesDir, ctx.lab.name, `${node.name}.qcow2`)
+}
 
-  step('customisation')
+/** Write the node's files and keys, and apply them to its disk. Returns the host key Stacklab made. */
+export async function nodeCustomize(ctx: NodeContext, node: NodeDef, passwordFile: string): Promise<{ hostKey: KeyPair; loginKey: KeyPair; macs: string[] }> {
   const macs = node.nics.map((_, i) => macFor(ctx.lab.name, node.name, i))
   const loginKey = await labLoginKey(ctx)
-  const hostKey = await generateKey(
-    ctx.run,
-    join(ctx.labDir, 'ssh', 'host-keys', node.name),
-    'ssh_host_ed25519_key',
-    `${node.name}.${ctx.lab.domain}`,
-  )
+  const keyDir = join(ctx.labDir, 'ssh', 'host-keys', node.name)
+  await rm(keyDir, { recursive: true, force: true }) // a re-run makes a fresh key and records it again
+  const hostKey = await generateKey(ctx.run, keyDir, 'ssh_host_ed25519_key', `${node.name}.${ctx.lab.domain}`)
   const work = join(ctx.labDir, 'work', node.name)
   await mkdir(work, { recursive: true, mode: 0o700 })
   const uploads = new Map<string, string>()
@@ -118,21 +111,15 @@ export async function provisionNode(
   }
   await customizeDisk(
     ctx.run,
-    disk,
-    customizeCommands({
-      lab: ctx.lab,
-      node,
-      family: ctx.preset.osFamily,
-      eol: ctx.preset.eol,
-      uploads,
-      authorizedKeyFile: loginKey.public,
-      hostKeyFiles: [hostKey],
-      passwordFile,
-    }),
-    { workDir: work, virtType: ctx.virtType, ...signal },
+    nodeDiskPath(ctx, node),
+    customizeCommands({ lab: ctx.lab, node, family: ctx.preset.osFamily, eol: ctx.preset.eol, uploads, authorizedKeyFile: loginKey.public, hostKeyFiles: [hostKey], passwordFile }),
+    { workDir: work, virtType: ctx.virtType, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   )
+  await rm(work, { recursive: true, force: true })
+  return { hostKey, loginKey, macs }
+}
 
-  step('VM definition')
+export async function nodeDefine(ctx: NodeContext, node: NodeDef, macs: string[]): Promise<string> {
   const domain = domainName(ctx.lab, node)
   await domainDefine(
     ctx.virsh,
@@ -141,12 +128,26 @@ export async function provisionNode(
       type: ctx.virtType,
       vcpus: node.vcpus,
       memoryMiB: node.memoryMiB,
-      disks: [{ path: disk, format: 'qcow2', target: 'vda' }],
+      disks: [{ path: nodeDiskPath(ctx, node), format: 'qcow2', target: 'vda' }],
       nics: node.nics.map((n, j) => ({ network: n.network, mac: macs[j]! })),
       description: `Stacklab lab ${ctx.lab.name}, node ${node.name} (${node.role})`,
     }),
   )
+  return domain
+}
 
+/** All steps for one node in a row (the lab pipeline runs them step by step across nodes instead). */
+export async function provisionNode(ctx: NodeContext, node: NodeDef, passwordFile: string): Promise<ProvisionedNode> {
+  const step = (s: string) => ctx.onStep?.(node.name, s)
+  step('base image')
+  const base = await nodeBase(ctx, node)
+  step('node disk')
+  const disk = nodeDiskPath(ctx, node)
+  await createOverlay(ctx.run, base, disk, node.diskGiB)
+  step('customisation')
+  const { hostKey, loginKey, macs } = await nodeCustomize(ctx, node, passwordFile)
+  step('VM definition')
+  const domain = await nodeDefine(ctx, node, macs)
   step('boot')
   await domainStart(ctx.virsh, domain)
   return { domain, disk, macs, address: node.nics[0]!.ip, hostKey, loginKey }

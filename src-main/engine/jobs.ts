@@ -1,0 +1,146 @@
+// Jobs: long work with named steps, progress and cancel, saved to disk after every change (so a job that
+// was running when the engine died is shown as interrupted, and can be resumed), announced as events.
+import { randomUUID } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Job, type JobState, type JobStep } from '../../src-shared/jobs'
+import { writeFileAtomic } from './atomic'
+import type { EventBus } from './events'
+
+export class Cancelled extends Error {
+  constructor() {
+    super('Cancelled')
+    this.name = 'Cancelled'
+  }
+}
+
+export class JobHandle {
+  readonly abort = new AbortController()
+  private saving: Promise<void> = Promise.resolve()
+
+  constructor(
+    readonly job: Job,
+    private readonly persist: (job: Job) => Promise<void>,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal
+  }
+
+  throwIfCancelled(): void {
+    if (this.abort.signal.aborted) throw new Cancelled()
+  }
+
+  private changed(): Promise<void> {
+    const done = this.job.steps.filter((s) => s.state === 'done' || s.state === 'skipped').length
+    this.job.progress = this.job.steps.length ? Math.min(1, done / this.job.steps.length) : 0
+    const snapshot = structuredClone(this.job)
+    this.saving = this.saving.then(() => this.persist(snapshot))
+    return this.saving
+  }
+
+  step(id: string): JobStep {
+    const s = this.job.steps.find((x) => x.id === id)
+    if (!s) throw new Error(`no step ${id}`)
+    return s
+  }
+
+  async start(id: string, detail = ''): Promise<void> {
+    this.throwIfCancelled()
+    Object.assign(this.step(id), { state: 'running', detail, startedAt: new Date().toISOString() })
+    await this.changed()
+  }
+
+  async detail(id: string, detail: string): Promise<void> {
+    this.step(id).detail = detail
+    await this.changed()
+  }
+
+  async finish(id: string, state: 'done' | 'skipped' | 'failed' = 'done', detail?: string): Promise<void> {
+    const s = this.step(id)
+    Object.assign(s, { state, finishedAt: new Date().toISOString(), ...(detail !== undefined ? { detail } : {}) })
+    await this.changed()
+  }
+
+  async end(state: Exclude<JobState, 'running'>, error: Job['error'] = null): Promise<void> {
+    this.job.state = state
+    this.job.error = error
+    this.job.finishedAt = new Date().toISOString()
+    for (const s of this.job.steps) if (s.state === 'running') s.state = state === 'succeeded' ? 'done' : 'failed'
+    await this.changed()
+  }
+}
+
+export class JobRunner {
+  private readonly running = new Map<string, JobHandle>()
+  private readonly dir: string
+
+  constructor(
+    dataDir: string,
+    private readonly bus: EventBus,
+  ) {
+    this.dir = join(dataDir, 'jobs')
+  }
+
+  create(kind: Job['kind'], lab: string, title: string, steps: { id: string; title: string }[]): JobHandle {
+    const job: Job = {
+      id: randomUUID(),
+      kind,
+      title,
+      lab,
+      state: 'running',
+      steps: steps.map((s) => ({ ...s, state: 'pending', detail: '', startedAt: null, finishedAt: null })),
+      progress: 0,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    }
+    const handle = new JobHandle(job, async (snapshot) => {
+      await writeFileAtomic(join(this.dir, `${snapshot.id}.json`), JSON.stringify(snapshot, null, 2))
+      this.bus.emit('job.updated', snapshot)
+      if (snapshot.state !== 'running') this.running.delete(snapshot.id)
+    })
+    this.running.set(job.id, handle)
+    return handle
+  }
+
+  cancel(id: string): boolean {
+    const handle = this.running.get(id)
+    if (!handle) return false
+    handle.abort.abort()
+    return true
+  }
+
+  /** Every job on disk, newest first. Jobs marked running by an engine that is gone are interrupted. */
+  async list(): Promise<Job[]> {
+    let names: string[] = []
+    try {
+      names = await readdir(this.dir)
+    } catch {
+      return []
+    }
+    const jobs: Job[] = []
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      try {
+        const job = Job.parse(JSON.parse(await readFile(join(this.dir, name), 'utf8')))
+        if (job.state === 'running' && !this.running.has(job.id)) job.state = 'interrupted'
+        jobs.push(job)
+      } catch {
+        /* a damaged job file is skipped, not fatal */
+      }
+    }
+    return jobs.sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+  }
+
+  /** Mark, on disk, jobs a dead engine left running. */
+  async markInterrupted(): Promise<Job[]> {
+    const found = (await this.list()).filter((j) => j.state === 'interrupted')
+    for (const job of found) {
+      for (const s of job.steps) if (s.state === 'running') s.state = 'failed'
+      job.finishedAt = new Date().toISOString()
+      job.error = { message: 'Stacklab stopped while this job was running', fix: `stacklab lab resume ${job.lab}` }
+      await writeFileAtomic(join(this.dir, `${job.id}.json`), JSON.stringify(job, null, 2))
+    }
+    return found
+  }
+}

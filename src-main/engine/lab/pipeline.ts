@@ -1,0 +1,323 @@
+// The lab pipeline: a lab definition to running, reachable nodes, as a job with named steps. State is saved
+// after every step (resume after a crash starts after the last finished one); every resource is announced
+// before it is made (write-ahead), so cancel, rollback and delete remove exactly what Stacklab made.
+import { randomBytes } from 'node:crypto'
+import { readFile, rm, rmdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { LabDefinition, PRESETS, type LabState, type NodeDef, type Preset } from '../../../src-shared/lab'
+import type { Run } from '../exec'
+import { Cancelled, type JobHandle } from '../jobs'
+import type { Logger } from '../log'
+import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
+import { domainGet, domainStart } from '../libvirt/domain'
+import { LibvirtError } from '../libvirt/errors'
+import { networkCreate, networkList, networkStart, ValidationError } from '../libvirt/network'
+import type { Virsh } from '../libvirt/virsh'
+import type { HostView } from '../preflight/host'
+import { runPreflight } from '../preflight/run'
+import { createOverlay, exists, type TemplateSource } from '../provision/image'
+import { registerSecret } from '../secrets'
+import { sshExec, waitForSsh } from '../ssh/client'
+import { nodeBase, nodeCustomize, nodeDefine, nodeDiskPath, domainName, labLoginKey, rootPasswordFile, type NodeContext } from './provision-node'
+import type { LabStore } from './store'
+
+export const PIPELINE_STEPS = [
+  { id: 'preflight', title: 'Check the host' },
+  { id: 'networks', title: 'Networks' },
+  { id: 'base-image', title: 'Base image' },
+  { id: 'disks', title: 'Node disks' },
+  { id: 'customise', title: 'Node customisation' },
+  { id: 'define', title: 'VM definitions' },
+  { id: 'boot', title: 'Boot' },
+  { id: 'ssh', title: 'Reachable over SSH' },
+  { id: 'checkpoint', title: 'First checkpoint "fresh"' },
+] as const
+export type StepId = (typeof PIPELINE_STEPS)[number]['id']
+
+export interface LabEnv {
+  run: Run
+  virsh: Virsh
+  store: LabStore
+  logger: Logger
+  host: HostView
+  imagesDir: string
+  source: TemplateSource
+  /** How long to wait for a node to answer SSH after boot (software emulation is slow). */
+  sshTimeoutMs?: number
+}
+
+export function presetOf(state: LabState): Preset {
+  const preset = PRESETS.find((p) => p.id === state.definition.preset)
+  if (!preset) throw new ValidationError([{ path: 'preset', message: `unknown preset ${state.definition.preset}` }])
+  return preset
+}
+
+/** A new lab's state, before anything is made. */
+export function newLabState(definition: LabDefinition, virtType: 'kvm' | 'qemu'): LabState {
+  return {
+    version: 1,
+    definition,
+    status: 'creating',
+    createdAt: new Date().toISOString(),
+    stepsDone: [],
+    resources: { networks: [], domains: [], disks: [], intents: [] },
+    nodes: {},
+    virtType,
+    loginKeyFingerprint: null,
+    lastError: null,
+  }
+}
+
+export class Recorder {
+  /** What this run announced or made: cancel rolls back exactly these. */
+  readonly made: LabState['resources']['intents'] = []
+  constructor(
+    private readonly env: LabEnv,
+    readonly state: LabState,
+  ) {}
+  save(): Promise<void> {
+    return this.env.store.save(this.state)
+  }
+  async intend(kind: 'network' | 'domain' | 'disk', name: string): Promise<void> {
+    const r = this.state.resources
+    if (!r.intents.some((i) => i.kind === kind && i.name === name)) r.intents.push({ kind, name })
+    this.made.push({ kind, name })
+    await this.save()
+  }
+  async confirm(kind: 'network' | 'domain' | 'disk', name: string): Promise<void> {
+    const r = this.state.resources
+    const list = kind === 'network' ? r.networks : kind === 'domain' ? r.domains : r.disks
+    if (!list.includes(name)) list.push(name)
+    r.intents = r.intents.filter((i) => !(i.kind === kind && i.name === name))
+    await this.save()
+  }
+}
+
+function nodeCtx(env: LabEnv, state: LabState, signal: AbortSignal, onStep?: (node: string, s: string) => void): NodeContext {
+  return {
+    run: env.run,
+    virsh: env.virsh,
+    lab: state.definition,
+    preset: presetOf(state),
+    virtType: state.virtType,
+    imagesDir: env.imagesDir,
+    labDir: env.store.dir(state.definition.name),
+    source: env.source,
+    signal,
+    ...(onStep ? { onStep } : {}),
+  }
+}
+
+async function passwordFileOf(env: LabEnv, state: LabState, given?: string): Promise<string> {
+  const file = join(env.store.dir(state.definition.name), 'secrets', 'root-password')
+  if (await exists(file)) {
+    registerSecret((await readFile(file, 'utf8')).trim())
+    return file
+  }
+  // Random unless the user set one; kept only in a 0600 file the tools read.
+  return rootPasswordFile(env.store.dir(state.definition.name), given ?? randomBytes(15).toString('base64url'))
+}
+
+async function storeInKeyring(env: LabEnv, lab: string, passwordFile: string): Promise<boolean> {
+  // The desktop keyring, where there is one (secret-tool reads the secret from stdin).
+  try {
+    await env.run('secret-tool', ['store', '--label', `Stacklab lab ${lab} root password`, 'application', 'stacklab', 'lab', lab], {
+      stdin: (await readFile(passwordFile, 'utf8')).trim(),
+      timeoutMs: 5000,
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Run (or resume) the pipeline for every node of the lab, or only `only` nodes (adding a node). */
+export async function runPipeline(env: LabEnv, rec: Recorder, job: JobHandle, options: { only?: string[]; rootPassword?: string } = {}): Promise<void> {
+  const state = rec.state
+  const lab = state.definition
+  const nodes = lab.nodes.filter((n) => !options.only || options.only.includes(n.name))
+  const stepKey = (id: StepId) => (options.only ? `${id}:${options.only.join(',')}` : id)
+  let currentStep: StepId = 'preflight'
+  const ctx = () => nodeCtx(env, state, job.signal, (node, s) => void job.detail(currentStep, `${node}: ${s}`))
+  const passwordFile = await passwordFileOf(env, state, options.rootPassword)
+
+  const impl: Record<StepId, () => Promise<void>> = {
+    preflight: async () => {
+      const report = await runPreflight({ uri: env.virsh.uri, run: env.run, host: env.host, imagesDir: env.imagesDir })
+      // Guests use KVM (with host CPU passthrough) where it works, QEMU software emulation where it does not.
+      state.virtType = report.virtType
+      const failed = report.checks.filter((c) => c.status === 'fail')
+      if (failed.length) {
+        throw new PipelineError(`The host is not ready: ${failed.map((c) => `${c.title}: ${c.summary}`).join('; ')}`, failed[0]?.fix)
+      }
+    },
+    networks: async () => {
+      const existing = await networkList(env.virsh)
+      for (const net of lab.networks) {
+        job.throwIfCancelled()
+        const found = existing.find((n) => n.name === net.name)
+        if (net.mode === 'nat') {
+          if (!found) throw new PipelineError(`The NAT network ${net.name} does not exist`, `virsh net-define /usr/share/libvirt/networks/default.xml && virsh net-start ${net.name}`)
+          if (!found.active) await networkStart(env.virsh, net.name)
+          continue
+        }
+        if (found) {
+          if (state.resources.networks.includes(net.name)) continue
+          throw new PipelineError(`A network named ${net.name} already exists and is not this lab's`, undefined)
+        }
+        await rec.intend('network', net.name)
+        await networkCreate(env.virsh, { name: net.name, mode: 'isolated', subnet: net.subnet, gateway: net.gateway, dhcp: net.dhcp, staticHosts: [], autostart: true })
+        await rec.confirm('network', net.name)
+      }
+    },
+    'base-image': async () => {
+      for (const node of nodes) {
+        job.throwIfCancelled()
+        await nodeBase(ctx(), node)
+      }
+    },
+    disks: async () => {
+      for (const node of nodes) {
+        job.throwIfCancelled()
+        const disk = nodeDiskPath(ctx(), node)
+        await rec.intend('disk', disk)
+        // A disk left by an interrupted run is ours (announced above): start it afresh.
+        await rm(disk, { force: true })
+        await createOverlay(env.run, await nodeBase(ctx(), node), disk, node.diskGiB)
+        await rec.confirm('disk', disk)
+      }
+    },
+    customise: async () => {
+      for (const node of nodes) {
+        job.throwIfCancelled()
+        await job.detail('customise', node.name)
+        const { hostKey, loginKey, macs } = await nodeCustomize(ctx(), node, passwordFile)
+        state.loginKeyFingerprint = loginKey.fingerprint
+        state.nodes[node.name] = { domain: domainName(lab, node), disk: nodeDiskPath(ctx(), node), macs, address: node.nics[0]!.ip, hostKeyFingerprint: hostKey.fingerprint }
+        await rec.save()
+      }
+      await storeInKeyring(env, lab.name, passwordFile)
+    },
+    define: async () => {
+      for (const node of nodes) {
+        job.throwIfCancelled()
+        const name = domainName(lab, node)
+        await rec.intend('domain', name)
+        const already = await domainGet(env.virsh, name).catch(() => null)
+        if (!already) await nodeDefine(ctx(), node, state.nodes[node.name]!.macs)
+        await rec.confirm('domain', name)
+      }
+    },
+    boot: async () => {
+      for (const node of nodes) {
+        job.throwIfCancelled()
+        const info = await domainGet(env.virsh, domainName(lab, node))
+        if (info.state !== 'running') await domainStart(env.virsh, info.name)
+      }
+    },
+    ssh: async () => {
+      const key = await readFile((await labLoginKey(ctx())).private)
+      await Promise.all(
+        nodes.map(async (node) => {
+          const s = state.nodes[node.name]!
+          const client = await waitForSsh(
+            { host: s.address, username: 'root', privateKey: key, fingerprint: s.hostKeyFingerprint },
+            { timeoutMs: env.sshTimeoutMs ?? 15 * 60_000, intervalMs: 3000, signal: job.signal },
+          )
+          // Nodes made earlier learn the new ones' names (adding a compute node later).
+          if (options.only) {
+            for (const other of lab.nodes.filter((n) => !options.only!.includes(n.name))) {
+              const o = state.nodes[other.name]
+              if (!o) continue
+              const peer = await waitForSsh({ host: o.address, username: 'root', privateKey: key, fingerprint: o.hostKeyFingerprint }, { timeoutMs: 60_000, signal: job.signal })
+              await sshExec(peer, `grep -q ' ${node.name}.${lab.domain} ' /etc/hosts || echo '${node.nics[0]!.ip} ${node.name}.${lab.domain} ${node.name}' >> /etc/hosts`)
+              peer.end()
+            }
+          }
+          client.end()
+        }),
+      )
+    },
+    checkpoint: async () => {
+      const domains = lab.nodes.map((n) => domainName(lab, n))
+      if (options.only) return // a checkpoint of the whole lab is the user's call once the new node is in
+      const present = await checkpointList(env.virsh, domains)
+      if (!present.some((c) => c.name === 'fresh')) await checkpointCreate(env.virsh, domains, 'fresh', 'Stacklab: nodes booted and reachable, before any install')
+    },
+  }
+
+  for (const step of PIPELINE_STEPS) {
+    currentStep = step.id
+    if (state.stepsDone.includes(stepKey(step.id))) {
+      await job.finish(step.id, 'skipped', 'finished before')
+      continue
+    }
+    await job.start(step.id)
+    await impl[step.id]()
+    state.stepsDone.push(stepKey(step.id))
+    await rec.save()
+    await job.finish(step.id)
+  }
+}
+
+export class PipelineError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string | undefined,
+  ) {
+    super(message)
+    this.name = 'PipelineError'
+  }
+}
+
+/**
+ * Remove resources: everything the lab state lists (delete), or only what one run made (rollback).
+ * Only names Stacklab announced are touched; the `default` network and the shared base images never are.
+ */
+export async function removeResources(env: LabEnv, state: LabState, only?: LabState['resources']['intents']): Promise<string[]> {
+  const r = state.resources
+  const pick = (kind: 'network' | 'domain' | 'disk', confirmed: string[]) => {
+    const all = [...confirmed, ...r.intents.filter((i) => i.kind === kind).map((i) => i.name)]
+    const chosen = only ? all.filter((n) => only.some((o) => o.kind === kind && o.name === n)) : all
+    return [...new Set(chosen)]
+  }
+  const removed: string[] = []
+  for (const name of pick('domain', r.domains)) {
+    try {
+      const info = await domainGet(env.virsh, name)
+      if (info.state !== 'shutoff') await env.virsh(['destroy', name]).catch(() => undefined)
+      await env.virsh(['undefine', name, '--snapshots-metadata', '--managed-save'])
+      removed.push(`domain ${name}`)
+    } catch (error) {
+      if (!(error instanceof LibvirtError && error.kind === 'not-found')) throw error
+    }
+    r.domains = r.domains.filter((d) => d !== name)
+    r.intents = r.intents.filter((i) => !(i.kind === 'domain' && i.name === name))
+    await env.store.save(state)
+  }
+  for (const name of pick('network', r.networks)) {
+    if (name === 'default') continue
+    const net = (await networkList(env.virsh)).find((n) => n.name === name)
+    if (net) {
+      if (net.active) await env.virsh(['net-destroy', name])
+      if (net.persistent) await env.virsh(['net-undefine', name])
+      removed.push(`network ${name}`)
+    }
+    r.networks = r.networks.filter((d) => d !== name)
+    r.intents = r.intents.filter((i) => !(i.kind === 'network' && i.name === name))
+    await env.store.save(state)
+  }
+  for (const path of pick('disk', r.disks)) {
+    if (await exists(path)) {
+      await rm(path, { force: true })
+      removed.push(`disk ${path}`)
+    }
+    r.disks = r.disks.filter((d) => d !== path)
+    r.intents = r.intents.filter((i) => !(i.kind === 'disk' && i.name === path))
+    await env.store.save(state)
+  }
+  await rmdir(join(env.imagesDir, state.definition.name)).catch(() => undefined)
+  return removed
+}
+
+export { Cancelled }

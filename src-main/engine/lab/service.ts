@@ -1,0 +1,183 @@
+// Labs as the user sees them: create (one job through the pipeline), resume after a crash, cancel with
+// rollback, add a node, delete exactly what was made, list. Long work runs in the background as a job.
+import { LabDefinition, NodeDef, type LabState, type LabSummary } from '../../../src-shared/lab'
+import type { Job } from '../../../src-shared/jobs'
+import { ApiError, issuesOf } from '../../../src-shared/errors'
+import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
+import { PIPELINE_STEPS, PipelineError, Recorder, newLabState, removeResources, runPipeline, type LabEnv } from './pipeline'
+import { ValidationError } from '../libvirt/network'
+import { LibvirtError } from '../libvirt/errors'
+import { ExecError } from '../exec'
+import { explainBuilderError } from '../provision/image'
+
+export class LabService {
+  private readonly active = new Map<string, Promise<void>>()
+
+  constructor(
+    private readonly env: () => Promise<LabEnv>,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  validate(raw: unknown): { ok: boolean; issues: { path: string; message: string }[] } {
+    const r = LabDefinition.safeParse(raw)
+    return r.success ? { ok: true, issues: [] } : { ok: false, issues: issuesOf(r.error) }
+  }
+
+  private busy(name: string): void {
+    if (this.active.has(name)) throw new ApiError({ code: 'invalid-state', message: `lab ${name} has a job running; cancel it or wait` })
+  }
+
+  async create(definition: LabDefinition, rootPassword?: string): Promise<Job> {
+    const env = await this.env()
+    this.busy(definition.name)
+    if (await env.store.get(definition.name)) {
+      throw new ApiError({ code: 'already-exists', message: `a lab named ${definition.name} exists; delete it or choose another name`, issues: [{ path: 'name', message: 'already exists' }] })
+    }
+    const state = newLabState(definition, 'qemu')
+    await env.store.save(state)
+    const job = this.jobs.create('lab.create', definition.name, `Create lab ${definition.name}`, [...PIPELINE_STEPS])
+    this.execute(env, job, state, rootPassword ? { rootPassword } : {})
+    return structuredClone(job.job)
+  }
+
+  async resume(name: string): Promise<Job> {
+    const env = await this.env()
+    this.busy(name)
+    const state = await this.must(name)
+    if (state.status === 'ready') throw new ApiError({ code: 'invalid-state', message: `lab ${name} is ready: nothing to resume` })
+    state.status = 'creating'
+    await env.store.save(state)
+    const job = this.jobs.create('lab.resume', name, `Resume lab ${name}`, [...PIPELINE_STEPS])
+    this.execute(env, job, state, {})
+    return structuredClone(job.job)
+  }
+
+  async addNode(name: string, node: NodeDef): Promise<Job> {
+    const env = await this.env()
+    this.busy(name)
+    const state = await this.must(name)
+    if (state.status !== 'ready') throw new ApiError({ code: 'invalid-state', message: `lab ${name} is ${state.status}: add nodes to a ready lab` })
+    const next = LabDefinition.safeParse({ ...state.definition, nodes: [...state.definition.nodes, node] })
+    if (!next.success) {
+      const issues = issuesOf(next.error).map((i) => ({ ...i, path: i.path.replace(`nodes.${state.definition.nodes.length}`, 'node') }))
+      throw new ApiError({ code: 'bad-request', message: `Invalid node: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues })
+    }
+    state.definition = next.data
+    state.status = 'creating'
+    await env.store.save(state)
+    const job = this.jobs.create('lab.addNode', name, `Add ${node.name} to lab ${name}`, [...PIPELINE_STEPS])
+    this.execute(env, job, state, { only: [node.name] })
+    return structuredClone(job.job)
+  }
+
+  async delete(name: string): Promise<Job> {
+    const env = await this.env()
+    this.busy(name)
+    const state = await this.must(name)
+    const job = this.jobs.create('lab.delete', name, `Delete lab ${name}`, [
+      { id: 'resources', title: 'Remove VMs, networks and disks' },
+      { id: 'files', title: 'Remove lab files' },
+    ])
+    const work = (async () => {
+      try {
+        state.status = 'deleting'
+        await env.store.save(state)
+        await job.start('resources')
+        const removed = await removeResources(env, state)
+        await job.finish('resources', 'done', removed.join(', ') || 'nothing to remove')
+        await job.start('files')
+        await env.store.remove(name)
+        await job.finish('files')
+        await job.end('succeeded')
+      } catch (error) {
+        await job.end('failed', { message: messageOf(error) })
+      } finally {
+        this.active.delete(name)
+      }
+    })()
+    this.active.set(name, work)
+    return structuredClone(job.job)
+  }
+
+  async list(): Promise<LabSummary[]> {
+    const env = await this.env()
+    return (await env.store.list()).map((s) => ({
+      name: s.definition.name,
+      status: s.status === 'creating' && !this.active.has(s.definition.name) ? 'interrupted' : s.status,
+      preset: s.definition.preset,
+      release: s.definition.release,
+      nodes: s.definition.nodes.map((n) => ({ name: n.name, role: n.role, address: n.nics[0]!.ip, domain: s.nodes[n.name]?.domain ?? null })),
+      createdAt: s.createdAt,
+      lastError: s.lastError,
+    }))
+  }
+
+  async get(name: string): Promise<LabState> {
+    return this.must(name)
+  }
+
+  /** Wait for a lab's running job (tests, CLI). */
+  async settled(name: string): Promise<void> {
+    await this.active.get(name)
+  }
+
+  private async must(name: string): Promise<LabState> {
+    const state = await (await this.env()).store.get(name)
+    if (!state) throw new ApiError({ code: 'not-found', message: `no lab named ${name}` })
+    return state
+  }
+
+  private execute(env: LabEnv, job: JobHandle, state: LabState, options: { only?: string[]; rootPassword?: string }): void {
+    const rec = new Recorder(env, state)
+    const name = state.definition.name
+    const work = (async () => {
+      try {
+        await runPipeline(env, rec, job, options)
+        state.status = 'ready'
+        state.lastError = null
+        await env.store.save(state)
+        await job.end('succeeded')
+      } catch (error) {
+        if (error instanceof Cancelled || job.signal.aborted) {
+          // Cancel rolls back what this run made; a lab that then holds nothing is removed whole.
+          await removeResources(env, state, rec.made).catch(() => undefined)
+          if (options.only) state.definition = { ...state.definition, nodes: state.definition.nodes.filter((n) => !options.only!.includes(n.name)) }
+          for (const n of options.only ?? []) delete state.nodes[n]
+          const empty = !state.resources.domains.length && !state.resources.networks.length && !state.resources.disks.length
+          if (empty && !options.only) await env.store.remove(name)
+          else {
+            state.status = options.only ? 'ready' : 'cancelled'
+            state.stepsDone = state.stepsDone.filter((s) => !options.only || !s.includes(':'))
+            await env.store.save(state)
+          }
+          await job.end('cancelled')
+        } else {
+          const message = messageOf(error)
+          state.status = 'failed'
+          state.lastError = message
+          await env.store.save(state).catch(() => undefined)
+          const fix = fixOf(error, name)
+          await job.end('failed', fix ? { message, fix } : { message })
+        }
+      } finally {
+        this.active.delete(name)
+      }
+    })()
+    this.active.set(name, work)
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ValidationError) return error.message
+  if (error instanceof LibvirtError || error instanceof ExecError || error instanceof PipelineError) return error.message
+  return (error as Error)?.message ?? String(error)
+}
+
+function fixOf(error: unknown, lab: string): string | undefined {
+  if (error instanceof PipelineError && error.fix) return error.fix
+  if (error instanceof ExecError) {
+    const hint = explainBuilderError(error.stderr)
+    if (hint) return hint
+  }
+  return `stacklab lab resume ${lab}`
+}

@@ -1,0 +1,33 @@
+// Long work (building a lab, deleting one) as a job: named steps, progress, cancel, and an error that says
+// what to do. Jobs are kept on disk, so one still running when the app closed shows as interrupted.
+import { z } from 'zod'
+
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped'])
+export const JobState = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted'])
+export type JobState = z.infer<typeof JobState>
+
+export const JobStep = z.object({
+  id: z.string(),
+  title: z.string(),
+  state: StepState,
+  /** What is happening inside the step right now (a virt-builder phase, a node name). */
+  detail: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+})
+export type JobStep = z.infer<typeof JobStep>
+
+export const Job = z.object({
+  id: z.string(),
+  kind: z.enum(['lab.create', 'lab.resume', 'lab.delete', 'lab.addNode']),
+  title: z.string(),
+  lab: z.string(),
+  state: JobState,
+  steps: z.array(JobStep),
+  /** 0..1: finished steps, plus a share of the running one where known. */
+  progress: z.number().min(0).max(1),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.object({ message: z.string(), fix: z.string().optional() }).nullable(),
+})
+export type Job = z.infer<typeof Job>
