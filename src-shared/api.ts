@@ -100,7 +100,13 @@ export const calls = {
   'checkpoint.delete': { input: CheckpointRefInput, output: z.object({}) },
 
   // Labs. Long work returns at once with its job; progress arrives as `job.updated` events.
-  'lab.validate': { input: z.object({ definition: z.unknown() }).strict(), output: z.object({ ok: z.boolean(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }) },
+  'lab.validate': {
+    input: z.object({ definition: z.unknown() }).strict(),
+    output: z.object({
+      ok: z.boolean(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  },
   'lab.create': { input: z.object({ definition: LabDefinition }).strict(), output: Job },
   'lab.resume': { input: z.object({ name: ResourceName }).strict(), output: Job },
   'lab.addNode': { input: z.object({ name: ResourceName, node: NodeDef }).strict(), output: Job },
@@ -108,7 +114,10 @@ export const calls = {
   'labs.list': { input: NoInput, output: z.array(LabSummary) },
   'lab.get': { input: z.object({ name: ResourceName }).strict(), output: LabState },
   'jobs.list': { input: NoInput, output: z.array(Job) },
-  'job.cancel': { input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  'job.cancel': {
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {

@@ -258,6 +258,8 @@ export const LabState = z.object({
   virtType: z.enum(['kvm', 'qemu']),
   loginKeyFingerprint: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The engine process working on the lab right now, if any (another process must not start too). */
+  ownerPid: z.number().int().nullable().default(null),
 })
 export type LabState = z.infer<typeof LabState>
 
@@ -266,7 +268,9 @@ export const LabSummary = z.object({
   status: LabStatus,
   preset: z.string(),
   release: z.string(),
-  nodes: z.array(z.object({ name: z.string(), role: Role, address: z.string(), domain: z.string().nullable() })),
+  nodes: z.array(
+    z.object({ name: z.string(), role: Role, address: z.string(), domain: z.string().nullable() }),
+  ),
   createdAt: z.string(),
   lastError: z.string().nullable(),
 })

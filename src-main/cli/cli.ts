@@ -119,7 +119,10 @@ async function readYaml(file: string | undefined): Promise<unknown> {
   try {
     return parseYaml(text) as unknown
   } catch (error) {
-    throw new ApiError({ code: 'bad-request', message: `${file} is not valid YAML: ${(error as Error).message}` })
+    throw new ApiError({
+      code: 'bad-request',
+      message: `${file} is not valid YAML: ${(error as Error).message}`,
+    })
   }
 }
 
@@ -150,7 +153,9 @@ async function follow(engine: Engine, first: Job): Promise<number> {
       if (job.state === 'running') return
       process.off('SIGINT', onSigint)
       if (job.state === 'succeeded') {
-        out(`${job.title}: done in ${Math.round((Date.parse(job.finishedAt!) - Date.parse(job.startedAt)) / 1000)} s\n`)
+        out(
+          `${job.title}: done in ${Math.round((Date.parse(job.finishedAt!) - Date.parse(job.startedAt)) / 1000)} s\n`,
+        )
       } else {
         err(`${job.title}: ${job.state}${job.error ? `: ${job.error.message}` : ''}\n`)
         if (job.error?.fix) err(`fix: ${job.error.fix}\n`)
@@ -173,7 +178,9 @@ async function lab(args: string[]): Promise<number> {
   try {
     switch (sub) {
       case 'validate': {
-        const result = (await engine.call('lab.validate', { definition: await readYaml(positionals[0]) })) as {
+        const result = (await engine.call('lab.validate', {
+          definition: await readYaml(positionals[0]),
+        })) as {
           ok: boolean
           issues: { path: string; message: string }[]
         }
@@ -182,21 +189,32 @@ async function lab(args: string[]): Promise<number> {
         return result.ok ? 0 : 1
       }
       case 'create':
-        return await follow(engine, (await engine.call('lab.create', { definition: await readYaml(positionals[0]) })) as Job)
+        return await follow(
+          engine,
+          (await engine.call('lab.create', { definition: await readYaml(positionals[0]) })) as Job,
+        )
       case 'resume':
         return await follow(engine, (await engine.call('lab.resume', { name: positionals[0] })) as Job)
       case 'add-node':
         return await follow(
           engine,
-          (await engine.call('lab.addNode', { name: positionals[0], node: await readYaml(positionals[1]) })) as Job,
+          (await engine.call('lab.addNode', {
+            name: positionals[0],
+            node: await readYaml(positionals[1]),
+          })) as Job,
         )
       case 'delete':
         return await follow(engine, (await engine.call('lab.delete', { name: positionals[0] })) as Job)
       case 'list': {
         const labs = (await engine.call('labs.list', {})) as LabSummary[]
         if (values.json) out(JSON.stringify(labs, null, 2) + '\n')
-        else if (!labs.length) out('No labs yet. Start with: stacklab lab default > lab.yaml && stacklab lab create lab.yaml\n')
-        else for (const l of labs) out(`${l.name}  ${l.status}  ${l.preset}/${l.release}  ${l.nodes.map((n) => `${n.name}@${n.address}`).join(' ')}\n`)
+        else if (!labs.length)
+          out('No labs yet. Start with: stacklab lab default > lab.yaml && stacklab lab create lab.yaml\n')
+        else
+          for (const l of labs)
+            out(
+              `${l.name}  ${l.status}  ${l.preset}/${l.release}  ${l.nodes.map((n) => `${n.name}@${n.address}`).join(' ')}\n`,
+            )
         return 0
       }
       case 'default':

@@ -162,7 +162,11 @@ export class Engine {
   async labEnv(): Promise<LabEnv> {
     const settings = await this.settings.get()
     const imagesDir = settings.imagesDir || defaultImagesDir(settings.connectionUri)
-    if (!imagesDir) throw new ApiError({ code: 'bad-request', message: 'Set an images directory in Settings for a remote connection' })
+    if (!imagesDir)
+      throw new ApiError({
+        code: 'bad-request',
+        message: 'Set an images directory in Settings for a remote connection',
+      })
     return {
       run: this.run,
       virsh: await this.virsh(),

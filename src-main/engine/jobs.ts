@@ -58,7 +58,11 @@ export class JobHandle {
 
   async finish(id: string, state: 'done' | 'skipped' | 'failed' = 'done', detail?: string): Promise<void> {
     const s = this.step(id)
-    Object.assign(s, { state, finishedAt: new Date().toISOString(), ...(detail !== undefined ? { detail } : {}) })
+    Object.assign(s, {
+      state,
+      finishedAt: new Date().toISOString(),
+      ...(detail !== undefined ? { detail } : {}),
+    })
     await this.changed()
   }
 
@@ -66,7 +70,8 @@ export class JobHandle {
     this.job.state = state
     this.job.error = error
     this.job.finishedAt = new Date().toISOString()
-    for (const s of this.job.steps) if (s.state === 'running') s.state = state === 'succeeded' ? 'done' : 'failed'
+    for (const s of this.job.steps)
+      if (s.state === 'running') s.state = state === 'succeeded' ? 'done' : 'failed'
     await this.changed()
   }
 }
@@ -117,13 +122,15 @@ export class JobRunner {
     try {
       names = await readdir(this.dir)
     } catch {
-      return []
+      names = []
     }
-    const jobs: Job[] = []
+    // Jobs of this engine come from memory (always current), the rest from disk.
+    const jobs: Job[] = [...this.running.values()].map((h) => structuredClone(h.job))
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       try {
         const job = Job.parse(JSON.parse(await readFile(join(this.dir, name), 'utf8')))
-        if (job.state === 'running' && !this.running.has(job.id)) job.state = 'interrupted'
+        if (this.running.has(job.id)) continue
+        if (job.state === 'running') job.state = 'interrupted'
         jobs.push(job)
       } catch {
         /* a damaged job file is skipped, not fatal */
@@ -138,7 +145,10 @@ export class JobRunner {
     for (const job of found) {
       for (const s of job.steps) if (s.state === 'running') s.state = 'failed'
       job.finishedAt = new Date().toISOString()
-      job.error = { message: 'Stacklab stopped while this job was running', fix: `stacklab lab resume ${job.lab}` }
+      job.error = {
+        message: 'Stacklab stopped while this job was running',
+        fix: `stacklab lab resume ${job.lab}`,
+      }
       await writeFileAtomic(join(this.dir, `${job.id}.json`), JSON.stringify(job, null, 2))
     }
     return found

@@ -21,5 +21,5 @@ log_outputs = "2:file:$T/libvirtd.log"
 CONF
 ip link set lo up
 # On a restart virtlogd is still running from the first start.
-virtlogd -d 2>/dev/null || true
+virtlogd -d -p "$T/virtlogd.pid" 2>/dev/null || true
 exec libvirtd --config "$T/libvirtd.conf" --pid-file "$T/libvirtd.pid"

@@ -14,8 +14,11 @@ afterAll(() => t.cleanup())
 
 function stacklab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', ['bin/stacklab.js', ...args], { env: { ...process.env, ...xdgEnv(t.dir), NO_COLOR: '1' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      ['bin/stacklab.js', ...args],
+      { env: { ...process.env, ...xdgEnv(t.dir), NO_COLOR: '1' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })
 }
@@ -27,7 +30,7 @@ function file(name: string, content: unknown): string {
 }
 
 describe('stacklab lab', () => {
-  it('prints the seeds\' default lab, which validates', async () => {
+  it("prints the seeds' default lab, which validates", async () => {
     const r = await stacklab('lab', 'default', 'mylab')
     expect(r.code).toBe(0)
     expect(parse(r.stdout)).toEqual(defaultLab('mylab'))
@@ -47,8 +50,12 @@ describe('stacklab lab', () => {
     expect(lines.some((l) => /: name: must be 1-63 characters/.test(l))).toBe(true)
     expect(lines.some((l) => /: preset: unknown template preset no-such-template/.test(l))).toBe(true)
     expect(lines.some((l) => /: networks\.2\.subnet: .*overlaps/.test(l))).toBe(true)
-    expect(lines.some((l) => /: nodes\.0\.memoryMiB: 1024 MiB is too little for a controller/.test(l))).toBe(true)
-    expect(lines.some((l) => /: nodes\.1\.nics\.1\.ip: 192.168.91.110 is outside 192.168.90.0\/24/.test(l))).toBe(true)
+    expect(lines.some((l) => /: nodes\.0\.memoryMiB: 1024 MiB is too little for a controller/.test(l))).toBe(
+      true,
+    )
+    expect(
+      lines.some((l) => /: nodes\.1\.nics\.1\.ip: 192.168.91.110 is outside 192.168.90.0\/24/.test(l)),
+    ).toBe(true)
   })
 
   it('says clearly when the file is not YAML or not there', async () => {

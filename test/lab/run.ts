@@ -19,6 +19,9 @@ async function phase<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 }
 
 async function main(): Promise<number> {
+  await phase('build (the CLI under test)', () => {
+    execFileSync('npx', ['electron-vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  })
   const stale = await phase('clean stale test beds', () => cleanStale())
   if (stale.length) console.log(`removed: ${stale.join(', ')}`)
   const repo = await phase('guest template (build or reuse)', () => {
@@ -58,7 +61,7 @@ async function main(): Promise<number> {
             STACKLAB_LAB_IMAGES: images,
             STACKLAB_LAB_WORK: join(daemon.dir, 'work'),
             STACKLAB_TEMPLATE_REPO: repo,
-          STACKLAB_REPORT: 'lab',
+            STACKLAB_REPORT: 'lab',
           },
         },
       )

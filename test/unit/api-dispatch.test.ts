@@ -73,6 +73,9 @@ describe('Engine.call', () => {
     engine.on('settings.changed', (s) => seen.push(s))
     await engine.call('settings.update', { imagesDir: '/srv/labs' })
     expect(seen).toEqual([{ ...DEFAULT_SETTINGS, imagesDir: '/srv/labs' }])
-    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, imagesDir: '/srv/labs' })
+    expect(await testEngine(t.dir).call('settings.get', {})).toEqual({
+      ...DEFAULT_SETTINGS,
+      imagesDir: '/srv/labs',
+    })
   })
 })

@@ -2,9 +2,10 @@
 // after every step (resume after a crash starts after the last finished one); every resource is announced
 // before it is made (write-ahead), so cancel, rollback and delete remove exactly what Stacklab made.
 import { randomBytes } from 'node:crypto'
-import { readFile, rm, rmdir } from 'node:fs/promises'
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LabDefinition, PRESETS, type LabState, type NodeDef, type Preset } from '../../../src-shared/lab'
+import type { LabDefinition } from '../../../src-shared/lab'
+import { PRESETS, type LabState, type Preset } from '../../../src-shared/lab'
 import type { Run } from '../exec'
 import { Cancelled, type JobHandle } from '../jobs'
 import type { Logger } from '../log'
@@ -18,7 +19,16 @@ import { runPreflight } from '../preflight/run'
 import { createOverlay, exists, type TemplateSource } from '../provision/image'
 import { registerSecret } from '../secrets'
 import { sshExec, waitForSsh } from '../ssh/client'
-import { nodeBase, nodeCustomize, nodeDefine, nodeDiskPath, domainName, labLoginKey, rootPasswordFile, type NodeContext } from './provision-node'
+import {
+  nodeBase,
+  nodeCustomize,
+  nodeDefine,
+  nodeDiskPath,
+  domainName,
+  labLoginKey,
+  rootPasswordFile,
+  type NodeContext,
+} from './provision-node'
 import type { LabStore } from './store'
 
 export const PIPELINE_STEPS = [
@@ -48,7 +58,8 @@ export interface LabEnv {
 
 export function presetOf(state: LabState): Preset {
   const preset = PRESETS.find((p) => p.id === state.definition.preset)
-  if (!preset) throw new ValidationError([{ path: 'preset', message: `unknown preset ${state.definition.preset}` }])
+  if (!preset)
+    throw new ValidationError([{ path: 'preset', message: `unknown preset ${state.definition.preset}` }])
   return preset
 }
 
@@ -65,6 +76,7 @@ export function newLabState(definition: LabDefinition, virtType: 'kvm' | 'qemu')
     virtType,
     loginKeyFingerprint: null,
     lastError: null,
+    ownerPid: null,
   }
 }
 
@@ -93,7 +105,12 @@ export class Recorder {
   }
 }
 
-function nodeCtx(env: LabEnv, state: LabState, signal: AbortSignal, onStep?: (node: string, s: string) => void): NodeContext {
+function nodeCtx(
+  env: LabEnv,
+  state: LabState,
+  signal: AbortSignal,
+  onStep?: (node: string, s: string) => void,
+): NodeContext {
   return {
     run: env.run,
     virsh: env.virsh,
@@ -115,16 +132,23 @@ async function passwordFileOf(env: LabEnv, state: LabState, given?: string): Pro
     return file
   }
   // Random unless the user set one; kept only in a 0600 file the tools read.
-  return rootPasswordFile(env.store.dir(state.definition.name), given ?? randomBytes(15).toString('base64url'))
+  return rootPasswordFile(
+    env.store.dir(state.definition.name),
+    given ?? randomBytes(15).toString('base64url'),
+  )
 }
 
 async function storeInKeyring(env: LabEnv, lab: string, passwordFile: string): Promise<boolean> {
   // The desktop keyring, where there is one (secret-tool reads the secret from stdin).
   try {
-    await env.run('secret-tool', ['store', '--label', `Stacklab lab ${lab} root password`, 'application', 'stacklab', 'lab', lab], {
-      stdin: (await readFile(passwordFile, 'utf8')).trim(),
-      timeoutMs: 5000,
-    })
+    await env.run(
+      'secret-tool',
+      ['store', '--label', `Stacklab lab ${lab} root password`, 'application', 'stacklab', 'lab', lab],
+      {
+        stdin: (await readFile(passwordFile, 'utf8')).trim(),
+        timeoutMs: 5000,
+      },
+    )
     return true
   } catch {
     return false
@@ -132,23 +156,37 @@ async function storeInKeyring(env: LabEnv, lab: string, passwordFile: string): P
 }
 
 /** Run (or resume) the pipeline for every node of the lab, or only `only` nodes (adding a node). */
-export async function runPipeline(env: LabEnv, rec: Recorder, job: JobHandle, options: { only?: string[]; rootPassword?: string } = {}): Promise<void> {
+export async function runPipeline(
+  env: LabEnv,
+  rec: Recorder,
+  job: JobHandle,
+  options: { only?: string[]; rootPassword?: string } = {},
+): Promise<void> {
   const state = rec.state
   const lab = state.definition
   const nodes = lab.nodes.filter((n) => !options.only || options.only.includes(n.name))
   const stepKey = (id: StepId) => (options.only ? `${id}:${options.only.join(',')}` : id)
   let currentStep: StepId = 'preflight'
-  const ctx = () => nodeCtx(env, state, job.signal, (node, s) => void job.detail(currentStep, `${node}: ${s}`))
+  const ctx = () =>
+    nodeCtx(env, state, job.signal, (node, s) => void job.detail(currentStep, `${node}: ${s}`))
   const passwordFile = await passwordFileOf(env, state, options.rootPassword)
 
   const impl: Record<StepId, () => Promise<void>> = {
     preflight: async () => {
-      const report = await runPreflight({ uri: env.virsh.uri, run: env.run, host: env.host, imagesDir: env.imagesDir })
+      const report = await runPreflight({
+        uri: env.virsh.uri,
+        run: env.run,
+        host: env.host,
+        imagesDir: env.imagesDir,
+      })
       // Guests use KVM (with host CPU passthrough) where it works, QEMU software emulation where it does not.
       state.virtType = report.virtType
       const failed = report.checks.filter((c) => c.status === 'fail')
       if (failed.length) {
-        throw new PipelineError(`The host is not ready: ${failed.map((c) => `${c.title}: ${c.summary}`).join('; ')}`, failed[0]?.fix)
+        throw new PipelineError(
+          `The host is not ready: ${failed.map((c) => `${c.title}: ${c.summary}`).join('; ')}`,
+          failed[0]?.fix,
+        )
       }
     },
     networks: async () => {
@@ -157,16 +195,31 @@ export async function runPipeline(env: LabEnv, rec: Recorder, job: JobHandle, op
         job.throwIfCancelled()
         const found = existing.find((n) => n.name === net.name)
         if (net.mode === 'nat') {
-          if (!found) throw new PipelineError(`The NAT network ${net.name} does not exist`, `virsh net-define /usr/share/libvirt/networks/default.xml && virsh net-start ${net.name}`)
+          if (!found)
+            throw new PipelineError(
+              `The NAT network ${net.name} does not exist`,
+              `virsh net-define /usr/share/libvirt/networks/default.xml && virsh net-start ${net.name}`,
+            )
           if (!found.active) await networkStart(env.virsh, net.name)
           continue
         }
         if (found) {
           if (state.resources.networks.includes(net.name)) continue
-          throw new PipelineError(`A network named ${net.name} already exists and is not this lab's`, undefined)
+          throw new PipelineError(
+            `A network named ${net.name} already exists and is not this lab's`,
+            undefined,
+          )
         }
         await rec.intend('network', net.name)
-        await networkCreate(env.virsh, { name: net.name, mode: 'isolated', subnet: net.subnet, gateway: net.gateway, dhcp: net.dhcp, staticHosts: [], autostart: true })
+        await networkCreate(env.virsh, {
+          name: net.name,
+          mode: 'isolated',
+          subnet: net.subnet,
+          gateway: net.gateway,
+          dhcp: net.dhcp,
+          staticHosts: [],
+          autostart: true,
+        })
         await rec.confirm('network', net.name)
       }
     },
@@ -193,7 +246,13 @@ export async function runPipeline(env: LabEnv, rec: Recorder, job: JobHandle, op
         await job.detail('customise', node.name)
         const { hostKey, loginKey, macs } = await nodeCustomize(ctx(), node, passwordFile)
         state.loginKeyFingerprint = loginKey.fingerprint
-        state.nodes[node.name] = { domain: domainName(lab, node), disk: nodeDiskPath(ctx(), node), macs, address: node.nics[0]!.ip, hostKeyFingerprint: hostKey.fingerprint }
+        state.nodes[node.name] = {
+          domain: domainName(lab, node),
+          disk: nodeDiskPath(ctx(), node),
+          macs,
+          address: node.nics[0]!.ip,
+          hostKeyFingerprint: hostKey.fingerprint,
+        }
         await rec.save()
       }
       await storeInKeyring(env, lab.name, passwordFile)
@@ -229,8 +288,14 @@ export async function runPipeline(env: LabEnv, rec: Recorder, job: JobHandle, op
             for (const other of lab.nodes.filter((n) => !options.only!.includes(n.name))) {
               const o = state.nodes[other.name]
               if (!o) continue
-              const peer = await waitForSsh({ host: o.address, username: 'root', privateKey: key, fingerprint: o.hostKeyFingerprint }, { timeoutMs: 60_000, signal: job.signal })
-              await sshExec(peer, `grep -q ' ${node.name}.${lab.domain} ' /etc/hosts || echo '${node.nics[0]!.ip} ${node.name}.${lab.domain} ${node.name}' >> /etc/hosts`)
+              const peer = await waitForSsh(
+                { host: o.address, username: 'root', privateKey: key, fingerprint: o.hostKeyFingerprint },
+                { timeoutMs: 60_000, signal: job.signal },
+              )
+              await sshExec(
+                peer,
+                `grep -q ' ${node.name}.${lab.domain} ' /etc/hosts || echo '${node.nics[0]!.ip} ${node.name}.${lab.domain} ${node.name}' >> /etc/hosts`,
+              )
               peer.end()
             }
           }
@@ -242,7 +307,13 @@ export async function runPipeline(env: LabEnv, rec: Recorder, job: JobHandle, op
       const domains = lab.nodes.map((n) => domainName(lab, n))
       if (options.only) return // a checkpoint of the whole lab is the user's call once the new node is in
       const present = await checkpointList(env.virsh, domains)
-      if (!present.some((c) => c.name === 'fresh')) await checkpointCreate(env.virsh, domains, 'fresh', 'Stacklab: nodes booted and reachable, before any install')
+      if (!present.some((c) => c.name === 'fresh'))
+        await checkpointCreate(
+          env.virsh,
+          domains,
+          'fresh',
+          'Stacklab: nodes booted and reachable, before any install',
+        )
     },
   }
 
@@ -274,7 +345,11 @@ export class PipelineError extends Error {
  * Remove resources: everything the lab state lists (delete), or only what one run made (rollback).
  * Only names Stacklab announced are touched; the `default` network and the shared base images never are.
  */
-export async function removeResources(env: LabEnv, state: LabState, only?: LabState['resources']['intents']): Promise<string[]> {
+export async function removeResources(
+  env: LabEnv,
+  state: LabState,
+  only?: LabState['resources']['intents'],
+): Promise<string[]> {
   const r = state.resources
   const pick = (kind: 'network' | 'domain' | 'disk', confirmed: string[]) => {
     const all = [...confirmed, ...r.intents.filter((i) => i.kind === kind).map((i) => i.name)]
@@ -318,6 +393,37 @@ export async function removeResources(env: LabEnv, state: LabState, only?: LabSt
   }
   await rmdir(join(env.imagesDir, state.definition.name)).catch(() => undefined)
   return removed
+}
+
+/**
+ * After a crash, tools the dead engine started (virt-builder, virt-customize and their appliances) may still
+ * be working on this lab's files. Stop them before a resume or delete touches the same files: they are
+ * recognised by those paths on their command line.
+ */
+export async function stopLeftovers(env: LabEnv, lab: string): Promise<number[]> {
+  const marks = [`${join(env.imagesDir, lab)}/`, `${env.store.dir(lab)}/`]
+  const found: number[] = []
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    if (marks.some((m) => cmdline.includes(m))) found.push(pid)
+  }
+  const signal = (sig: NodeJS.Signals) =>
+    found.forEach(
+      (pid) =>
+        void Promise.resolve()
+          .then(() => process.kill(pid, sig))
+          .catch(() => undefined),
+    )
+  if (found.length) {
+    env.logger.log('warn', 'stopping tools left running by an earlier run', { lab, pids: found })
+    signal('SIGTERM')
+    await new Promise((r) => setTimeout(r, 2000))
+    signal('SIGKILL')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return found
 }
 
 export { Cancelled }

@@ -94,7 +94,11 @@ export function nodeDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: 
 }
 
 /** Write the node's files and keys, and apply them to its disk. Returns the host key Stacklab made. */
-export async function nodeCustomize(ctx: NodeContext, node: NodeDef, passwordFile: string): Promise<{ hostKey: KeyPair; loginKey: KeyPair; macs: string[] }> {
+export async function nodeCustomize(
+  ctx: NodeContext,
+  node: NodeDef,
+  passwordFile: string,
+): Promise<{ hostKey: KeyPair; loginKey: KeyPair; macs: string[] }> {
   const macs = node.nics.map((_, i) => macFor(ctx.lab.name, node.name, i))
   const loginKey = await labLoginKey(ctx)
   const keyDir = join(ctx.labDir, 'ssh', 'host-keys', node.name)
@@ -112,7 +116,16 @@ export async function nodeCustomize(ctx: NodeContext, node: NodeDef, passwordFil
   await customizeDisk(
     ctx.run,
     nodeDiskPath(ctx, node),
-    customizeCommands({ lab: ctx.lab, node, family: ctx.preset.osFamily, eol: ctx.preset.eol, uploads, authorizedKeyFile: loginKey.public, hostKeyFiles: [hostKey], passwordFile }),
+    customizeCommands({
+      lab: ctx.lab,
+      node,
+      family: ctx.preset.osFamily,
+      eol: ctx.preset.eol,
+      uploads,
+      authorizedKeyFile: loginKey.public,
+      hostKeyFiles: [hostKey],
+      passwordFile,
+    }),
     { workDir: work, virtType: ctx.virtType, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   )
   await rm(work, { recursive: true, force: true })
@@ -137,7 +150,11 @@ export async function nodeDefine(ctx: NodeContext, node: NodeDef, macs: string[]
 }
 
 /** All steps for one node in a row (the lab pipeline runs them step by step across nodes instead). */
-export async function provisionNode(ctx: NodeContext, node: NodeDef, passwordFile: string): Promise<ProvisionedNode> {
+export async function provisionNode(
+  ctx: NodeContext,
+  node: NodeDef,
+  passwordFile: string,
+): Promise<ProvisionedNode> {
   const step = (s: string) => ctx.onStep?.(node.name, s)
   step('base image')
   const base = await nodeBase(ctx, node)

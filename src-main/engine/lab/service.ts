@@ -1,10 +1,20 @@
 // Labs as the user sees them: create (one job through the pipeline), resume after a crash, cancel with
 // rollback, add a node, delete exactly what was made, list. Long work runs in the background as a job.
-import { LabDefinition, NodeDef, type LabState, type LabSummary } from '../../../src-shared/lab'
+import type { NodeDef } from '../../../src-shared/lab'
+import { LabDefinition, type LabState, type LabSummary } from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
-import { PIPELINE_STEPS, PipelineError, Recorder, newLabState, removeResources, runPipeline, type LabEnv } from './pipeline'
+import {
+  PIPELINE_STEPS,
+  PipelineError,
+  Recorder,
+  newLabState,
+  removeResources,
+  runPipeline,
+  stopLeftovers,
+  type LabEnv,
+} from './pipeline'
 import { ValidationError } from '../libvirt/network'
 import { LibvirtError } from '../libvirt/errors'
 import { ExecError } from '../exec'
@@ -23,19 +33,31 @@ export class LabService {
     return r.success ? { ok: true, issues: [] } : { ok: false, issues: issuesOf(r.error) }
   }
 
-  private busy(name: string): void {
-    if (this.active.has(name)) throw new ApiError({ code: 'invalid-state', message: `lab ${name} has a job running; cancel it or wait` })
+  private busy(name: string, state?: LabState | null): void {
+    const elsewhere = state?.ownerPid && state.ownerPid !== process.pid && alive(state.ownerPid)
+    if (this.active.has(name) || elsewhere) {
+      throw new ApiError({
+        code: 'invalid-state',
+        message: `lab ${name} has a job running${elsewhere ? ` in process ${state.ownerPid}` : ''}; cancel it or wait`,
+      })
+    }
   }
 
   async create(definition: LabDefinition, rootPassword?: string): Promise<Job> {
     const env = await this.env()
     this.busy(definition.name)
     if (await env.store.get(definition.name)) {
-      throw new ApiError({ code: 'already-exists', message: `a lab named ${definition.name} exists; delete it or choose another name`, issues: [{ path: 'name', message: 'already exists' }] })
+      throw new ApiError({
+        code: 'already-exists',
+        message: `a lab named ${definition.name} exists; delete it or choose another name`,
+        issues: [{ path: 'name', message: 'already exists' }],
+      })
     }
     const state = newLabState(definition, 'qemu')
     await env.store.save(state)
-    const job = this.jobs.create('lab.create', definition.name, `Create lab ${definition.name}`, [...PIPELINE_STEPS])
+    const job = this.jobs.create('lab.create', definition.name, `Create lab ${definition.name}`, [
+      ...PIPELINE_STEPS,
+    ])
     this.execute(env, job, state, rootPassword ? { rootPassword } : {})
     return structuredClone(job.job)
   }
@@ -44,7 +66,10 @@ export class LabService {
     const env = await this.env()
     this.busy(name)
     const state = await this.must(name)
-    if (state.status === 'ready') throw new ApiError({ code: 'invalid-state', message: `lab ${name} is ready: nothing to resume` })
+    this.busy(name, state)
+    if (state.status === 'ready')
+      throw new ApiError({ code: 'invalid-state', message: `lab ${name} is ready: nothing to resume` })
+    await stopLeftovers(env, name)
     state.status = 'creating'
     await env.store.save(state)
     const job = this.jobs.create('lab.resume', name, `Resume lab ${name}`, [...PIPELINE_STEPS])
@@ -56,11 +81,23 @@ export class LabService {
     const env = await this.env()
     this.busy(name)
     const state = await this.must(name)
-    if (state.status !== 'ready') throw new ApiError({ code: 'invalid-state', message: `lab ${name} is ${state.status}: add nodes to a ready lab` })
+    this.busy(name, state)
+    if (state.status !== 'ready')
+      throw new ApiError({
+        code: 'invalid-state',
+        message: `lab ${name} is ${state.status}: add nodes to a ready lab`,
+      })
     const next = LabDefinition.safeParse({ ...state.definition, nodes: [...state.definition.nodes, node] })
     if (!next.success) {
-      const issues = issuesOf(next.error).map((i) => ({ ...i, path: i.path.replace(`nodes.${state.definition.nodes.length}`, 'node') }))
-      throw new ApiError({ code: 'bad-request', message: `Invalid node: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues })
+      const issues = issuesOf(next.error).map((i) => ({
+        ...i,
+        path: i.path.replace(`nodes.${state.definition.nodes.length}`, 'node'),
+      }))
+      throw new ApiError({
+        code: 'bad-request',
+        message: `Invalid node: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      })
     }
     state.definition = next.data
     state.status = 'creating'
@@ -74,12 +111,14 @@ export class LabService {
     const env = await this.env()
     this.busy(name)
     const state = await this.must(name)
+    this.busy(name, state)
     const job = this.jobs.create('lab.delete', name, `Delete lab ${name}`, [
       { id: 'resources', title: 'Remove VMs, networks and disks' },
       { id: 'files', title: 'Remove lab files' },
     ])
     const work = (async () => {
       try {
+        await stopLeftovers(env, name)
         state.status = 'deleting'
         await env.store.save(state)
         await job.start('resources')
@@ -103,10 +142,18 @@ export class LabService {
     const env = await this.env()
     return (await env.store.list()).map((s) => ({
       name: s.definition.name,
-      status: s.status === 'creating' && !this.active.has(s.definition.name) ? 'interrupted' : s.status,
+      status:
+        s.status === 'creating' && !this.active.has(s.definition.name) && !(s.ownerPid && alive(s.ownerPid))
+          ? 'interrupted'
+          : s.status,
       preset: s.definition.preset,
       release: s.definition.release,
-      nodes: s.definition.nodes.map((n) => ({ name: n.name, role: n.role, address: n.nics[0]!.ip, domain: s.nodes[n.name]?.domain ?? null })),
+      nodes: s.definition.nodes.map((n) => ({
+        name: n.name,
+        role: n.role,
+        address: n.nics[0]!.ip,
+        domain: s.nodes[n.name]?.domain ?? null,
+      })),
       createdAt: s.createdAt,
       lastError: s.lastError,
     }))
@@ -127,11 +174,18 @@ export class LabService {
     return state
   }
 
-  private execute(env: LabEnv, job: JobHandle, state: LabState, options: { only?: string[]; rootPassword?: string }): void {
+  private execute(
+    env: LabEnv,
+    job: JobHandle,
+    state: LabState,
+    options: { only?: string[]; rootPassword?: string },
+  ): void {
     const rec = new Recorder(env, state)
     const name = state.definition.name
     const work = (async () => {
       try {
+        state.ownerPid = process.pid
+        await env.store.save(state)
         await runPipeline(env, rec, job, options)
         state.status = 'ready'
         state.lastError = null
@@ -141,9 +195,16 @@ export class LabService {
         if (error instanceof Cancelled || job.signal.aborted) {
           // Cancel rolls back what this run made; a lab that then holds nothing is removed whole.
           await removeResources(env, state, rec.made).catch(() => undefined)
-          if (options.only) state.definition = { ...state.definition, nodes: state.definition.nodes.filter((n) => !options.only!.includes(n.name)) }
+          if (options.only)
+            state.definition = {
+              ...state.definition,
+              nodes: state.definition.nodes.filter((n) => !options.only!.includes(n.name)),
+            }
           for (const n of options.only ?? []) delete state.nodes[n]
-          const empty = !state.resources.domains.length && !state.resources.networks.length && !state.resources.disks.length
+          const empty =
+            !state.resources.domains.length &&
+            !state.resources.networks.length &&
+            !state.resources.disks.length
           if (empty && !options.only) await env.store.remove(name)
           else {
             state.status = options.only ? 'ready' : 'cancelled'
@@ -161,15 +222,29 @@ export class LabService {
         }
       } finally {
         this.active.delete(name)
+        if (state.ownerPid === process.pid && (await env.store.get(name).catch(() => null))) {
+          state.ownerPid = null
+          await env.store.save(state).catch(() => undefined)
+        }
       }
     })()
     this.active.set(name, work)
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 function messageOf(error: unknown): string {
   if (error instanceof ValidationError) return error.message
-  if (error instanceof LibvirtError || error instanceof ExecError || error instanceof PipelineError) return error.message
+  if (error instanceof LibvirtError || error instanceof ExecError || error instanceof PipelineError)
+    return error.message
   return (error as Error)?.message ?? String(error)
 }
 

@@ -1,8 +1,8 @@
 // Disks: a base image built once per template and size with virt-builder (cached), copy-on-write overlays
 // for nodes with qemu-img, and per-node customisation with virt-customize. Progress is read from the tools'
 // own output.
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { Run } from '../exec'
 
 /** libguestfs under QEMU software emulation where KVM cannot run guests (ENVIRONMENT: force_tcg). */
@@ -44,6 +44,15 @@ export function explainBuilderError(stderr: string): string | null {
   return null
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function exists(path: string): Promise<boolean> {
   try {
     await stat(path)
@@ -72,8 +81,14 @@ export async function ensureBaseImage(
   const path = join(options.cacheDir, `${options.template}-${options.sizeGiB}G.qcow2`)
   if (await exists(path)) return { path, cached: true }
   await mkdir(options.cacheDir, { recursive: true })
-  const partial = `${path}.partial`
-  await rm(partial, { force: true })
+  // Each engine process builds under its own name: a build left running by a crashed engine can finish or
+  // die without touching this one. Partial files of engines that are gone are removed.
+  const partial = `${path}.partial-${process.pid}`
+  for (const name of await readdir(options.cacheDir)) {
+    const m = new RegExp(`^${basename(path).replace(/[.]/g, '\\.')}\\.partial-(\\d+)$`).exec(name)
+    if (m && (Number(m[1]) === process.pid || !alive(Number(m[1]))))
+      await rm(join(options.cacheDir, name), { force: true })
+  }
   const env: Record<string, string> = { ...guestfsEnv(options.virtType) }
   if (options.source.reposDir) env['VIRT_BUILDER_DIRS'] = options.source.reposDir
   const args = [

@@ -1,0 +1,65 @@
+// Shared by the lab tests: the test bed's environment (set by test/lab/run.ts) and a small lab layout.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { LabDefinitionInput } from '../../src-shared/lab'
+
+export function labEnvironment() {
+  const uri = process.env['STACKLAB_LAB_URI']
+  const images = process.env['STACKLAB_LAB_IMAGES']
+  const work = process.env['STACKLAB_LAB_WORK']
+  const repo = process.env['STACKLAB_TEMPLATE_REPO']
+  if (!uri || !images || !work || !repo)
+    throw new Error('run the lab tests with `npm run test:lab` (it sets up the test bed)')
+  mkdirSync(work, { recursive: true, mode: 0o700 })
+  const home = join(work, `home-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
+  return {
+    uri,
+    images,
+    work,
+    repo,
+    xdg: {
+      XDG_CONFIG_HOME: join(home, 'config'),
+      XDG_DATA_HOME: join(home, 'data'),
+      XDG_STATE_HOME: join(home, 'state'),
+      XDG_CACHE_HOME: join(home, 'cache'),
+    },
+  }
+}
+
+/** The seeds' two-node lab on the offline template, sized for software emulation on a 2-core machine. */
+export function smallLab(name: string): LabDefinitionInput {
+  return {
+    name,
+    preset: 'debian-12-stacklab',
+    release: 'test',
+    domain: 'example.com',
+    networks: [
+      { name: 'default', mode: 'nat', subnet: '192.168.122.0/24' },
+      { name: `${name}-int`, mode: 'isolated', subnet: '192.168.90.0/24' },
+    ],
+    nodes: [
+      {
+        name: 'controller',
+        role: 'controller',
+        vcpus: 2,
+        memoryMiB: 4096,
+        diskGiB: 4,
+        nics: [
+          { network: 'default', ip: '192.168.122.100' },
+          { network: `${name}-int`, ip: '192.168.90.100' },
+        ],
+      },
+      {
+        name: 'compute',
+        role: 'compute',
+        vcpus: 1,
+        memoryMiB: 1024,
+        diskGiB: 4,
+        nics: [
+          { network: 'default', ip: '192.168.122.110' },
+          { network: `${name}-int`, ip: '192.168.90.110' },
+        ],
+      },
+    ],
+  }
+}
