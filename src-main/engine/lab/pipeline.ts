@@ -2,6 +2,7 @@
 // after every step (resume after a crash starts after the last finished one); every resource is announced
 // before it is made (write-ahead), so cancel, rollback and delete remove exactly what Stacklab made.
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition } from '../../../src-shared/lab'
@@ -241,7 +242,10 @@ export async function runPipeline(
       }
     },
     customise: async () => {
-      for (const node of nodes) {
+      // One libguestfs appliance per node, as many side by side as there are cores; the shared login
+      // key is made first so the nodes do not race to create it.
+      await labLoginKey(ctx())
+      await pool(nodes, Math.max(1, availableParallelism()), async (node) => {
         job.throwIfCancelled()
         await job.detail('customise', node.name)
         const { hostKey, loginKey, macs } = await nodeCustomize(ctx(), node, passwordFile)
@@ -254,7 +258,7 @@ export async function runPipeline(
           hostKeyFingerprint: hostKey.fingerprint,
         }
         await rec.save()
-      }
+      })
       await storeInKeyring(env, lab.name, passwordFile)
     },
     define: async () => {
@@ -329,6 +333,25 @@ export async function runPipeline(
     await rec.save()
     await job.finish(step.id)
   }
+}
+
+/** Run `work` over `items`, at most `limit` at a time; the first failure is thrown after the rest settle. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items]
+  const errors: unknown[] = []
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        try {
+          await work(item)
+        } catch (error) {
+          errors.push(error)
+          queue.length = 0
+        }
+      }
+    }),
+  )
+  if (errors.length) throw errors[0]
 }
 
 export class PipelineError extends Error {
