@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
+import WebSocket from 'ws'
 import { CHECK_ORDER, type PreflightReport } from '../../src-shared/preflight'
 import { xdgEnv } from '../helpers'
 
@@ -28,11 +29,31 @@ function engineReportAllowingFailure(): PreflightReport {
   }
 }
 
+/** The report the page's own engine holds, asked over the same API socket the page uses. */
+async function serverReport(): Promise<PreflightReport> {
+  const api = url().replace('http://', 'ws://').replace('/?token=', '/api?token=')
+  const ws = new WebSocket(api)
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  const reply = new Promise<PreflightReport>((resolve) =>
+    ws.once('message', (d) =>
+      resolve((JSON.parse((d as Buffer).toString()) as { value: PreflightReport }).value),
+    ),
+  )
+  ws.send(JSON.stringify({ type: 'call', id: 1, method: 'preflight.last', input: {} }))
+  const report = await reply
+  ws.close()
+  return report
+}
+
 test('shows every check as the engine reports it, and saves a screenshot', async ({ page }) => {
   await page.goto(url())
   await expect(page.locator('#preflight-summary')).toBeVisible()
   await expect(page.locator('#preflight-uri')).toHaveText(uri())
-  const report = engineReportAllowingFailure()
+  // Exactly what the page's engine reported: every status, summary, piece of evidence and fix.
+  const report = await serverReport()
   expect(report.checks).toHaveLength(CHECK_ORDER.length)
   for (const check of report.checks) {
     await expect(page.locator(`#check-${check.id}-status`), check.id).toHaveAttribute(
@@ -40,7 +61,12 @@ test('shows every check as the engine reports it, and saves a screenshot', async
       check.status,
     )
     await expect(page.locator(`#check-${check.id}-summary`)).toHaveText(check.summary)
+    await expect(page.locator(`#check-${check.id} .evidence li`)).toHaveText(check.evidence)
+    if (check.fix) await expect(page.locator(`#check-${check.id}-fix`)).toHaveText(check.fix)
   }
+  // And a separate run of the engine (the CLI, same settings) finds the same statuses.
+  const independent = engineReportAllowingFailure()
+  expect(independent.checks.map((c) => [c.id, c.status])).toEqual(report.checks.map((c) => [c.id, c.status]))
   await expect(page.locator('#preflight-count-ok')).toHaveText(String(report.counts.ok))
   await expect(page.locator('#preflight-count-fail')).toHaveText(String(report.counts.fail))
   await expect(page.locator('#preflight-virt')).toHaveAttribute('data-virt', report.virtType)
@@ -100,11 +126,19 @@ test('settings are validated as you type with the engine schema, and saved', asy
   await page.locator('#settings-images-dir').fill('relative/dir')
   await expect(page.locator('#settings-images-dir-help')).toContainText('absolute path')
   await page.locator('#settings-images-dir').fill('/srv/stacklab-images')
+  await page.locator('#settings-template-source').fill('mirror')
+  await expect(page.locator('#settings-template-source-help')).toContainText('absolute path')
+  await page.locator('#settings-template-source').fill('/srv/classroom-mirror')
+  await page.locator('#settings-template-unsigned').check()
   await page.locator('#settings-save').click()
   await expect(page.locator('#settings-status')).toHaveText('Saved')
   await page.reload()
   await page.locator('#nav-settings').click()
   await expect(page.locator('#settings-images-dir')).toHaveValue('/srv/stacklab-images')
+  await expect(page.locator('#settings-template-source')).toHaveValue('/srv/classroom-mirror')
+  await expect(page.locator('#settings-template-unsigned')).toBeChecked()
+  await page.locator('#settings-template-source').fill('')
+  await page.locator('#settings-template-unsigned').uncheck()
   await page.locator('#settings-images-dir').fill('')
   await page.locator('#settings-save').click()
   await expect(page.locator('#settings-status')).toHaveText('Saved')

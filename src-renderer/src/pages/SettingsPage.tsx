@@ -32,7 +32,7 @@ function SettingsForm({
     if (result.success) return {}
     return Object.fromEntries(issuesOf(result.error).map((i) => [i.path, i.message]))
   }
-  const change = (key: keyof Settings, value: string) => {
+  const change = (key: keyof Settings, value: string | boolean) => {
     const next = { ...draft, [key]: value }
     setDraft(next)
     setErrors(validate(next))
@@ -88,6 +88,30 @@ function SettingsForm({
         <p id="settings-images-dir-help" className={errors.imagesDir ? 'field-error' : 'muted'}>
           {errors.imagesDir ?? 'Where lab disks are kept. Empty: /var/lib/libvirt/images for qemu:///system.'}
         </p>
+
+        <label htmlFor="settings-template-source">Template source</label>
+        <input
+          id="settings-template-source"
+          value={draft.templateSource}
+          placeholder="virt-builder's own repositories"
+          spellCheck={false}
+          aria-invalid={Boolean(errors.templateSource)}
+          aria-describedby="settings-template-source-help"
+          onChange={(e) => change('templateSource', e.target.value)}
+        />
+        <p id="settings-template-source-help" className={errors.templateSource ? 'field-error' : 'muted'}>
+          {errors.templateSource ??
+            'A folder with virt-builder/repos.d/*.conf: a local or classroom mirror of templates, for labs without internet.'}
+        </p>
+        <label className="checkbox">
+          <input
+            id="settings-template-unsigned"
+            type="checkbox"
+            checked={draft.templateUnsigned}
+            onChange={(e) => change('templateUnsigned', e.target.checked)}
+          />{' '}
+          The mirror is not signed (skip virt-builder's signature check)
+        </label>
 
         <div className="form-actions">
           <button
