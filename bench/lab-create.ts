@@ -59,11 +59,28 @@ async function waitSsh(hosts: string[], key: Buffer): Promise<void> {
   )
 }
 
-async function stacklab(uri: string, images: string, repo: string, work: string, name: string, nodes: number): Promise<number> {
+async function stacklab(
+  uri: string,
+  images: string,
+  repo: string,
+  work: string,
+  name: string,
+  nodes: number,
+): Promise<number> {
   const home = join(work, `home-${name}`)
-  const paths = appPaths({ XDG_CONFIG_HOME: join(home, 'c'), XDG_DATA_HOME: join(home, 'd'), XDG_STATE_HOME: join(home, 's'), XDG_CACHE_HOME: join(home, 'k') })
+  const paths = appPaths({
+    XDG_CONFIG_HOME: join(home, 'c'),
+    XDG_DATA_HOME: join(home, 'd'),
+    XDG_STATE_HOME: join(home, 's'),
+    XDG_CACHE_HOME: join(home, 'k'),
+  })
   const engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
-  await engine.call('settings.update', { connectionUri: uri, imagesDir: images, templateSource: repo, templateUnsigned: true })
+  await engine.call('settings.update', {
+    connectionUri: uri,
+    imagesDir: images,
+    templateSource: repo,
+    templateUnsigned: true,
+  })
   const t0 = performance.now()
   let sshDone = 0
   const job = (await engine.call('lab.create', { definition: labOf(name, nodes) })) as Job
@@ -77,12 +94,21 @@ async function stacklab(uri: string, images: string, repo: string, work: string,
   })
   const seconds = (sshDone - t0) / 1000
   const del = (await engine.call('lab.delete', { name })) as Job
-  await new Promise<void>((resolve) => engine.on('job.updated', (j) => j.id === del.id && j.state !== 'running' && resolve()))
+  await new Promise<void>((resolve) =>
+    engine.on('job.updated', (j) => j.id === del.id && j.state !== 'running' && resolve()),
+  )
   await engine.close()
   return seconds
 }
 
-async function manual(uri: string, images: string, repo: string, work: string, name: string, nodes: number): Promise<number> {
+async function manual(
+  uri: string,
+  images: string,
+  repo: string,
+  work: string,
+  name: string,
+  nodes: number,
+): Promise<number> {
   const dir = join(images, `manual-${name}`)
   mkdirSync(dir, { recursive: true })
   chmodSync(dir, 0o755)
@@ -92,7 +118,14 @@ async function manual(uri: string, images: string, repo: string, work: string, n
   writeFileSync(pw, 'manual-recipe-password', { mode: 0o600 })
   const lab = labOf(name, nodes)
   const virsh = (...args: string[]) => execFileSync('virsh', ['-c', uri, ...args], { encoding: 'utf8' })
-  virsh('net-define', writeTemp(work, `${name}-net.xml`, `<network><name>${name}-int</name><bridge stp="on"/><ip address="192.168.90.1" netmask="255.255.255.0"/></network>`))
+  virsh(
+    'net-define',
+    writeTemp(
+      work,
+      `${name}-net.xml`,
+      `<network><name>${name}-int</name><bridge stp="on"/><ip address="192.168.90.1" netmask="255.255.255.0"/></network>`,
+    ),
+  )
   virsh('net-start', `${name}-int`)
   const t0 = performance.now()
   for (const node of lab.nodes) {
@@ -105,14 +138,52 @@ async function manual(uri: string, images: string, repo: string, work: string, n
     const disk = join(dir, `${node.name}.qcow2`)
     const r = spawnSync(
       'virt-builder',
-      ['debian-12-stacklab', '-o', disk, '--format', 'qcow2', '--size', `${node.diskGiB}G`, '--no-network', '--no-check-signature', '--root-password', `file:${pw}`, '--hostname', `${node.name}.example.com`, '--ssh-inject', `root:file:${key}.pub`, '--upload', `${ifaces}:/etc/network/interfaces`, '--run-command', 'ssh-keygen -A'],
-      { env: { ...process.env, VIRT_BUILDER_DIRS: repo, LIBGUESTFS_BACKEND: 'direct', LIBGUESTFS_BACKEND_SETTINGS: 'force_tcg' }, stdio: 'ignore' },
+      [
+        'debian-12-stacklab',
+        '-o',
+        disk,
+        '--format',
+        'qcow2',
+        '--size',
+        `${node.diskGiB}G`,
+        '--no-network',
+        '--no-check-signature',
+        '--root-password',
+        `file:${pw}`,
+        '--hostname',
+        `${node.name}.example.com`,
+        '--ssh-inject',
+        `root:file:${key}.pub`,
+        '--upload',
+        `${ifaces}:/etc/network/interfaces`,
+        '--run-command',
+        'ssh-keygen -A',
+      ],
+      {
+        env: {
+          ...process.env,
+          VIRT_BUILDER_DIRS: repo,
+          LIBGUESTFS_BACKEND: 'direct',
+          LIBGUESTFS_BACKEND_SETTINGS: 'force_tcg',
+        },
+        stdio: 'ignore',
+      },
     )
     if (r.status !== 0) throw new Error(`virt-builder failed for ${node.name}`)
-    virsh('define', writeTemp(work, `${name}-${node.name}.xml`, domainXmlFor(`${name}-${node.name}`, node.memoryMiB, node.vcpus, disk, name)))
+    virsh(
+      'define',
+      writeTemp(
+        work,
+        `${name}-${node.name}.xml`,
+        domainXmlFor(`${name}-${node.name}`, node.memoryMiB, node.vcpus, disk, name),
+      ),
+    )
     virsh('start', `${name}-${node.name}`)
   }
-  await waitSsh(lab.nodes.map((n) => n.nics[0]!.ip), readFileSync(key))
+  await waitSsh(
+    lab.nodes.map((n) => n.nics[0]!.ip),
+    readFileSync(key),
+  )
   const seconds = (performance.now() - t0) / 1000
   for (const node of lab.nodes) {
     virsh('destroy', `${name}-${node.name}`)
@@ -151,28 +222,52 @@ async function measure() {
   const manual2 = await manual(uri, images, repo, work, 'bm2', 2)
   const warm4 = await stacklab(uri, images, repo, work, 'bw4', 4)
   const manual4 = await manual(uri, images, repo, work, 'bm4', 4)
-  rows.push(`nodes | manual s | Stacklab cold s | Stacklab warm s | cold/manual | warm/manual (target: 2 nodes <= 0.33, 4 nodes <= 0.20)`)
-  rows.push(`    2 | ${manual2.toFixed(0).padStart(8)} | ${cold2.toFixed(0).padStart(15)} | ${warm2.toFixed(0).padStart(15)} | ${(cold2 / manual2).toFixed(2).padStart(11)} | ${(warm2 / manual2).toFixed(2)}`)
-  rows.push(`    4 | ${manual4.toFixed(0).padStart(8)} | ${'-'.padStart(15)} | ${warm4.toFixed(0).padStart(15)} | ${'-'.padStart(11)} | ${(warm4 / manual4).toFixed(2)}`)
+  rows.push(
+    `nodes | manual s | Stacklab cold s | Stacklab warm s | cold/manual | warm/manual (target: 2 nodes <= 0.33, 4 nodes <= 0.20)`,
+  )
+  rows.push(
+    `    2 | ${manual2.toFixed(0).padStart(8)} | ${cold2.toFixed(0).padStart(15)} | ${warm2.toFixed(0).padStart(15)} | ${(cold2 / manual2).toFixed(2).padStart(11)} | ${(warm2 / manual2).toFixed(2)}`,
+  )
+  rows.push(
+    `    4 | ${manual4.toFixed(0).padStart(8)} | ${'-'.padStart(15)} | ${warm4.toFixed(0).padStart(15)} | ${'-'.padStart(11)} | ${(warm4 / manual4).toFixed(2)}`,
+  )
   console.log('\nLab creation until every node answers SSH (software emulation, 2 cores)')
   for (const r of rows) console.log(r)
 }
 
 async function outside() {
   cleanStale()
-  const repo = execFileSync('bash', ['test/lab/template/build.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!
+  const repo = execFileSync('bash', ['test/lab/template/build.sh'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .trim()
+    .split('\n')
+    .pop()!
   const daemon = await startTestLibvirtd('bench')
   try {
-    const virsh = (...args: string[]) => execFileSync('virsh', ['-c', daemon.qemuUri, ...args], { encoding: 'utf8' })
-    if (!virsh('net-list', '--all', '--name').includes('default')) virsh('net-define', '/usr/share/libvirt/networks/default.xml')
+    const virsh = (...args: string[]) =>
+      execFileSync('virsh', ['-c', daemon.qemuUri, ...args], { encoding: 'utf8' })
+    if (!virsh('net-list', '--all', '--name').includes('default'))
+      virsh('net-define', '/usr/share/libvirt/networks/default.xml')
     virsh('net-start', 'default')
     const images = join(daemon.dir, 'images')
     mkdirSync(images, { recursive: true })
     chmodSync(images, 0o755)
-    const r = spawnSync('ip', ['netns', 'exec', daemon.name, 'npx', 'tsx', 'bench/lab-create.ts', '--inside'], {
-      stdio: 'inherit',
-      env: { ...process.env, STACKLAB_LAB_URI: daemon.qemuUri, STACKLAB_LAB_IMAGES: images, STACKLAB_LAB_WORK: join(daemon.dir, 'work'), STACKLAB_TEMPLATE_REPO: repo },
-    })
+    const r = spawnSync(
+      'ip',
+      ['netns', 'exec', daemon.name, 'npx', 'tsx', 'bench/lab-create.ts', '--inside'],
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          STACKLAB_LAB_URI: daemon.qemuUri,
+          STACKLAB_LAB_IMAGES: images,
+          STACKLAB_LAB_WORK: join(daemon.dir, 'work'),
+          STACKLAB_TEMPLATE_REPO: repo,
+        },
+      },
+    )
     process.exitCode = r.status ?? 1
   } finally {
     await daemon.stop()
