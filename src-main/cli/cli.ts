@@ -97,6 +97,7 @@ async function serve(args: string[]): Promise<number> {
   }
   const engine = new Engine({ host: 'browser' })
   const host = await startBrowserHost({ engine, rendererDir, port })
+  void engine.libvirt() // keep the picture of libvirt live for the page
   out(
     values.json
       ? JSON.stringify({ url: host.url, port: host.port }) + '\n'
@@ -108,6 +109,7 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', stop)
   })
   await host.close()
+  await engine.close()
   return 0
 }
 

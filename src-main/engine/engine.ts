@@ -31,7 +31,7 @@ import * as network from './libvirt/network'
 import * as snapshot from './libvirt/snapshot'
 import * as checkpoint from './libvirt/checkpoint'
 import { readAll } from './libvirt/refresh'
-import type { Virsh } from './libvirt/virsh'
+import { createVirsh, type Virsh } from './libvirt/virsh'
 import { JobRunner } from './jobs'
 import { LabService } from './lab/service'
 import { LabStore } from './lab/store'
@@ -62,6 +62,7 @@ export class Engine {
   private lastPreflight: PreflightReport | null = null
   private preflightInFlight: Promise<PreflightReport> | null = null
   private libvirtService: LibvirtService | null = null
+  private plainVirsh: Virsh | null = null
   readonly jobs: JobRunner
   readonly labs: LabService
 
@@ -91,6 +92,8 @@ export class Engine {
     'settings.get': () => this.settings.get(),
     'settings.update': async (patch) => {
       const next = await this.settings.update(patch)
+      // A host that watches libvirt follows the connection to its new URI.
+      if (this.libvirtService && this.libvirtService.uri !== next.connectionUri) await this.libvirt()
       this.bus.emit('settings.changed', next)
       return next
     },
@@ -190,8 +193,15 @@ export class Engine {
     return this.libvirtService
   }
 
+  /**
+   * virsh on the settings' connection. Calls do not need the live event stream: that one starts only when
+   * a host watches (the desktop and browser hosts do at start; a one-shot CLI command does not).
+   */
   private async virsh(): Promise<Virsh> {
-    return (await this.libvirt()).virsh
+    const uri = (await this.settings.get()).connectionUri
+    if (this.libvirtService?.uri === uri) return this.libvirtService.virsh
+    if (this.plainVirsh?.uri !== uri) this.plainVirsh = createVirsh(this.run, uri)
+    return this.plainVirsh
   }
 
   private async onDomain(name: string, action: (v: Virsh) => Promise<unknown>) {

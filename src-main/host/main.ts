@@ -81,6 +81,7 @@ ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
 engine.bus.onAny((name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload))
 
 void app.whenReady().then(() => {
+  void engine.libvirt() // live libvirt events for the window
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
