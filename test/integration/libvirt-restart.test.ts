@@ -1,7 +1,7 @@
 // libvirtd restarting under a live event stream: the engine says the connection was lost, reconnects with
 // backoff, resumes events and resyncs its picture (the test driver comes back in its built-in state).
 import { execFileSync } from 'node:child_process'
-import { afterAll, beforeAll, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startTestLibvirtd, type TestLibvirtd } from '../harness/libvirtd'
 import type { Engine } from '../../src-main/engine/engine'
 import { domainDefine } from '../../src-main/engine/libvirt/domain'
@@ -84,4 +84,22 @@ it('reconnects after libvirtd restarts, resumes events and resyncs', async () =>
     5000,
     'event after reconnect',
   )
+})
+
+it('stops cleanly right after it starts: no event stream is left running', async () => {
+  const { LibvirtService } = await import('../../src-main/engine/libvirt/service')
+  const { EventBus } = await import('../../src-main/engine/events')
+  await engine.close() // the first test's streams
+  for (let i = 0; i < 5; i++) {
+    const service = new LibvirtService(createRun(nullLogger), daemon.testUri, new EventBus(), nullLogger)
+    service.start()
+    await new Promise((r) => setTimeout(r, i * 15))
+    await service.stop()
+  }
+  await new Promise((r) => setTimeout(r, 300))
+  // The engine starts its streams as `virsh --connect URI ...`; the harness's keeper uses `-c`.
+  const streams = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith(`virsh --connect ${daemon.testUri}`))
+  expect(streams).toEqual([])
 })

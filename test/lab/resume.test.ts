@@ -96,7 +96,11 @@ describe('crash, resume, cancel', () => {
     expect(await run.exited).toBe(137)
     expect(labState('kr').stepsDone).toEqual(['preflight', 'networks', 'base-image', 'disks'])
     const listed = JSON.parse(
-      execFileSync('node', ['bin/stacklab.js', 'lab', 'list', '--json'], { env: cliEnv, encoding: 'utf8' }),
+      execFileSync('node', ['bin/stacklab.js', 'lab', 'list', '--json'], {
+        env: cliEnv,
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
     ) as LabSummary[]
     expect(listed.map((l) => [l.name, l.status])).toEqual([['kr', 'interrupted']])
 
@@ -132,7 +136,11 @@ describe('crash, resume, cancel', () => {
     nothingLeft('kc')
     expect(
       JSON.parse(
-        execFileSync('node', ['bin/stacklab.js', 'lab', 'list', '--json'], { env: cliEnv, encoding: 'utf8' }),
+        execFileSync('node', ['bin/stacklab.js', 'lab', 'list', '--json'], {
+          env: cliEnv,
+          encoding: 'utf8',
+          timeout: 60_000,
+        }),
       ),
     ).toEqual([])
   })

@@ -95,6 +95,8 @@ export class LibvirtWatcher {
         await this.sleep(Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** attempt++))
         continue
       }
+      // stop() may have come while the probe ran: start no stream that nobody would end.
+      if (this.stopped) break
       const abort = (this.abort = new AbortController())
       const onLine = lineSplitter((line) => {
         const event = parseEventLine(line)
