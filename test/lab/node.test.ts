@@ -173,7 +173,8 @@ describe('one node on the lab test bed', () => {
     )
     await domainStart(virsh, node.domain)
     ssh = await nodeReachable(node, { timeoutMs: 10 * 60_000 })
-    expect((await sshExec(ssh, 'hostname')).stdout.trim()).toBe('controller')
+    // As in the seeds (hostnamectl set-hostname controller.example.com), the host name is the full name.
+    expect((await sshExec(ssh, 'hostname')).stdout.trim()).toBe('controller.example.com')
   })
 
   it('tears down: the domain, its disk and the network are gone', async () => {
