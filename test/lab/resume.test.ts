@@ -111,7 +111,8 @@ describe('crash, resume, cancel', () => {
 
     run = startCli('lab', 'resume', 'kr')
     expect(await run.exited, run.output()).toBe(0)
-    expect(run.output()).toMatch(/\[--\] Boot: finished before/)
+    expect(run.output()).toMatch(/\[--\] Node customisation: finished before/)
+    expect(run.output()).toMatch(/\[ok\] Reachable over SSH/)
     const state = labState('kr')
     expect(state.status).toBe('ready')
     expect(state.resources).toMatchObject({ domains: ['kr-controller'], networks: ['kr-int'], intents: [] })

@@ -45,6 +45,9 @@ export const PIPELINE_STEPS = [
 ] as const
 export type StepId = (typeof PIPELINE_STEPS)[number]['id']
 
+/** Steps that verify live state, so they run again on a resume (they do nothing when all is well). */
+const RECHECKED = new Set<StepId>(['boot', 'ssh'])
+
 export interface LabEnv {
   run: Run
   virsh: Virsh
@@ -323,7 +326,8 @@ export async function runPipeline(
 
   for (const step of PIPELINE_STEPS) {
     currentStep = step.id
-    if (state.stepsDone.includes(stepKey(step.id))) {
+    // Boot and SSH are checked again even when done before: a VM can be off by now (a crash, a reboot).
+    if (state.stepsDone.includes(stepKey(step.id)) && !RECHECKED.has(step.id)) {
       await job.finish(step.id, 'skipped', 'finished before')
       continue
     }
@@ -418,10 +422,34 @@ export async function removeResources(
   return removed
 }
 
+const TOOLS = new Set([
+  'virt-builder',
+  'virt-customize',
+  'virt-resize',
+  'guestfish',
+  'qemu-img',
+  'ssh-keygen',
+  'supermin',
+])
+
+/**
+ * Is this process (its NUL-split command line) a tool working on one of `marks` (the lab's paths)? Only the
+ * tools the pipeline starts and libguestfs's own appliance count; the lab's VMs (QEMU run by libvirt,
+ * `-name guest=...`) never do.
+ */
+export function isLeftoverTool(argv: string[], marks: string[]): boolean {
+  if (!argv.length || !marks.some((m) => argv.some((a) => a.includes(m)))) return false
+  const program = (argv[0] ?? '').split('/').pop() ?? ''
+  if (TOOLS.has(program)) return true
+  // Perl/OCaml tools can show up under their interpreter; the appliance is QEMU with guestfs's kernel.
+  if (/^qemu-system/.test(program))
+    return !argv.some((a) => a.startsWith('guest=')) && argv.some((a) => a.includes('guestfs'))
+  return argv.slice(1, 3).some((a) => TOOLS.has(a.split('/').pop() ?? ''))
+}
+
 /**
  * After a crash, tools the dead engine started (virt-builder, virt-customize and their appliances) may still
- * be working on this lab's files. Stop them before a resume or delete touches the same files: they are
- * recognised by those paths on their command line.
+ * be working on this lab's files. Stop them before a resume or delete touches the same files.
  */
 export async function stopLeftovers(env: LabEnv, lab: string): Promise<number[]> {
   const marks = [`${join(env.imagesDir, lab)}/`, `${env.store.dir(lab)}/`]
@@ -430,15 +458,17 @@ export async function stopLeftovers(env: LabEnv, lab: string): Promise<number[]>
     const pid = Number(entry)
     if (!Number.isInteger(pid) || pid === process.pid) continue
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    if (marks.some((m) => cmdline.includes(m))) found.push(pid)
+    if (isLeftoverTool(cmdline.split('\0').filter(Boolean), marks)) found.push(pid)
   }
-  const signal = (sig: NodeJS.Signals) =>
-    found.forEach(
-      (pid) =>
-        void Promise.resolve()
-          .then(() => process.kill(pid, sig))
-          .catch(() => undefined),
-    )
+  const signal = (sig: NodeJS.Signals) => {
+    for (const pid of found) {
+      try {
+        process.kill(pid, sig)
+      } catch {
+        /* already gone */
+      }
+    }
+  }
   if (found.length) {
     env.logger.log('warn', 'stopping tools left running by an earlier run', { lab, pids: found })
     signal('SIGTERM')
