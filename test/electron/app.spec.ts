@@ -16,6 +16,7 @@ function electronBinary(): string | null {
 const binary = electronBinary()
 
 test.describe('Electron app', () => {
+  // Skipped only where Electron's binary was not downloaded (it comes from outside the package registries).
   test.skip(
     !binary,
     'No Electron binary installed (node_modules/electron/dist is missing); the browser-host tests cover the same UI.',

@@ -1,7 +1,7 @@
 // Shared by the lab tests: the test bed's environment (set by test/lab/run.ts) and a small lab layout.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { LabDefinitionInput } from '../../src-shared/lab'
+import { defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
 
 export function labEnvironment() {
   const uri = process.env['STACKLAB_LAB_URI']
@@ -28,38 +28,10 @@ export function labEnvironment() {
 
 /** The seeds' two-node lab on the offline template, sized for software emulation on a 2-core machine. */
 export function smallLab(name: string): LabDefinitionInput {
-  return {
-    name,
-    preset: 'debian-12-stacklab',
-    release: 'test',
-    domain: 'example.com',
-    networks: [
-      { name: 'default', mode: 'nat', subnet: '192.168.122.0/24' },
-      { name: `${name}-int`, mode: 'isolated', subnet: '192.168.90.0/24' },
-    ],
-    nodes: [
-      {
-        name: 'controller',
-        role: 'controller',
-        vcpus: 2,
-        memoryMiB: 4096,
-        diskGiB: 4,
-        nics: [
-          { network: 'default', ip: '192.168.122.100' },
-          { network: `${name}-int`, ip: '192.168.90.100' },
-        ],
-      },
-      {
-        name: 'compute',
-        role: 'compute',
-        vcpus: 1,
-        memoryMiB: 1024,
-        diskGiB: 4,
-        nics: [
-          { network: 'default', ip: '192.168.122.110' },
-          { network: `${name}-int`, ip: '192.168.90.110' },
-        ],
-      },
-    ],
-  }
+  const lab = defaultLab(name)
+  lab.preset = 'debian-12-stacklab'
+  lab.release = 'test'
+  Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 4096, diskGiB: 4 })
+  Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 1024, diskGiB: 4 })
+  return lab
 }

@@ -1,5 +1,6 @@
 // Labs as the user sees them: create (one job through the pipeline), resume after a crash, cancel with
 // rollback, add a node, delete exactly what was made, list. Long work runs in the background as a job.
+import { alive } from '../proc'
 import type { NodeDef } from '../../../src-shared/lab'
 import { LabDefinition, type LabState, type LabSummary } from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
@@ -229,15 +230,6 @@ export class LabService {
       }
     })()
     this.active.set(name, work)
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 

@@ -1,6 +1,7 @@
 // Disks: a base image built once per template and size with virt-builder (cached), copy-on-write overlays
 // for nodes with qemu-img, and per-node customisation with virt-customize. Progress is read from the tools'
 // own output.
+import { alive } from '../proc'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Run } from '../exec'
@@ -42,15 +43,6 @@ const KNOWN_ERRORS: [RegExp, string][] = [
 export function explainBuilderError(stderr: string): string | null {
   for (const [re, hint] of KNOWN_ERRORS) if (re.test(stderr)) return hint
   return null
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 export async function exists(path: string): Promise<boolean> {
