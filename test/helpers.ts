@@ -1,4 +1,5 @@
 // Small helpers shared by tests: temp app directories and an engine wired to them.
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,4 +41,19 @@ export function xdgEnv(dir: string): {
 export function testEngine(dir: string, host: HostKind = 'cli'): Engine {
   const paths = tempPaths(dir)
   return new Engine({ host, paths, logger: createLogger(paths.log) })
+}
+
+/** Run the built `stacklab` command with its XDG directories under `dir`; never rejects. */
+export function runStacklab(
+  dir: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'node',
+      ['bin/stacklab.js', ...args],
+      { env: { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
 }

@@ -1,27 +1,17 @@
 // `stacklab lab ...` for definitions: validate (exit 0 only when valid, every problem named by its field),
 // the default lab as YAML, and bad definitions refused before anything is created.
-import { execFile } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { defaultLab } from '../../src-shared/lab'
-import { tempDir, xdgEnv } from '../helpers'
+import { runStacklab, tempDir, xdgEnv } from '../helpers'
 
 let t: ReturnType<typeof tempDir>
 beforeAll(() => (t = tempDir()))
 afterAll(() => t.cleanup())
 
-function stacklab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      ['bin/stacklab.js', ...args],
-      { env: { ...process.env, ...xdgEnv(t.dir), NO_COLOR: '1' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const stacklab = (...args: string[]) => runStacklab(t.dir, ...args)
 
 function file(name: string, content: unknown): string {
   const path = join(t.dir, name)

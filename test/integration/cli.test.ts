@@ -1,24 +1,14 @@
 // The `stacklab` command as a user runs it (the built bin), against the run's libvirtd.
-import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { PreflightReport } from '../../src-shared/preflight'
-import { tempDir, xdgEnv } from '../helpers'
+import { runStacklab, tempDir, xdgEnv } from '../helpers'
 
 const { testUri } = inject('libvirt')
 let t: ReturnType<typeof tempDir>
 beforeAll(() => (t = tempDir()))
 afterAll(() => t.cleanup())
 
-function stacklab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      ['bin/stacklab.js', ...args],
-      { env: { ...process.env, ...xdgEnv(t.dir), NO_COLOR: '1' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const stacklab = (...args: string[]) => runStacklab(t.dir, ...args)
 
 describe('stacklab preflight', () => {
   it('--json prints a report that matches the contract, and the exit status follows it', async () => {
