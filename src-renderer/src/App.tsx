@@ -1,26 +1,26 @@
 // The app shell: navigation on the left, the current page on the right, a banner when the engine is away.
-import { useStore, type Page } from './store'
-import { PreflightPage } from './pages/PreflightPage'
-import { SettingsPage } from './pages/SettingsPage'
-
-const PAGES: { id: Page; label: string }[] = [
-  { id: 'preflight', label: 'Preflight' },
-  { id: 'settings', label: 'Settings' },
-]
+import { useStore } from './store'
+import { PAGES } from './pages/registry'
+import { LANGS, useLang, useT, type Lang } from './i18n'
 
 export function App() {
   const page = useStore((s) => s.page)
   const setPage = useStore((s) => s.setPage)
   const connection = useStore((s) => s.connection)
   const version = useStore((s) => s.version)
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  const setLang = useLang((s) => s.setLang)
+  const current = PAGES.find((p) => p.id === page) ?? PAGES[0]!
+  const View = current.view
   return (
     <div className="shell">
-      <nav className="nav" aria-label="Main">
+      <nav className="nav" aria-label={t('nav.label')}>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             ◆
           </span>
-          Stacklab
+          {t('app.name')}
         </div>
         <ul>
           {PAGES.map((p) => (
@@ -31,22 +31,30 @@ export function App() {
                 aria-current={page === p.id ? 'page' : undefined}
                 onClick={() => setPage(p.id)}
               >
-                {p.label}
+                {t(p.label)}
               </button>
             </li>
           ))}
         </ul>
-        <div className="nav-foot">{version && `v${version}`}</div>
+        <div className="nav-foot">
+          <label htmlFor="lang-select">{t('lang.label')}</label>
+          <select id="lang-select" value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+            {LANGS.map((l) => (
+              <option key={l} value={l}>
+                {t(`lang.${l}`)}
+              </option>
+            ))}
+          </select>
+          <span>{version && `v${version}`}</span>
+        </div>
       </nav>
       <main className="content">
         {connection !== 'open' && (
           <div id="connection-banner" className="banner warn" role="status">
-            {connection === 'connecting'
-              ? 'Connecting to the Stacklab engine…'
-              : 'Lost the connection to the Stacklab engine; reconnecting…'}
+            {connection === 'connecting' ? t('connection.connecting') : t('connection.lost')}
           </div>
         )}
-        {page === 'preflight' ? <PreflightPage /> : <SettingsPage />}
+        <View />
       </main>
     </div>
   )

@@ -7,7 +7,8 @@ import { type CheckId, type PreflightCheck, type PreflightReport } from '../../s
 import type { Settings } from '../../src-shared/settings'
 import type { ConnectionState } from './api/ws'
 
-export type Page = 'preflight' | 'settings'
+/** The id of a page in pages/registry.tsx. */
+export type Page = string
 
 export interface PreflightView {
   running: boolean

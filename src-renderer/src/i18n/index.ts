@@ -1,0 +1,64 @@
+// English and Korean for every string the renderer shows. Each area of the app keeps its own catalog file
+// ({ en, ko } with the same keys); this module merges them, holds the chosen language and interpolates
+// `{name}` placeholders. A unit test checks that every catalog has the same keys in both languages.
+import { create } from 'zustand'
+import { common } from './common'
+
+export type Lang = 'en' | 'ko'
+export const LANGS: Lang[] = ['en', 'ko']
+export type Catalog = Record<string, string>
+export interface Area {
+  en: Catalog
+  ko: Catalog
+}
+
+/** Every area's catalog. An area added to the app adds its file here. */
+export const AREAS: Record<string, Area> = { common }
+
+const merged: Record<Lang, Catalog> = { en: {}, ko: {} }
+for (const area of Object.values(AREAS)) {
+  Object.assign(merged.en, area.en)
+  Object.assign(merged.ko, area.ko)
+}
+
+const STORAGE_KEY = 'stacklab.lang'
+
+function initialLang(): Lang {
+  try {
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY)
+    if (saved === 'en' || saved === 'ko') return saved
+  } catch {
+    // storage may be unavailable (a sandboxed page); fall back to the browser's language
+  }
+  return globalThis.navigator?.language?.toLowerCase().startsWith('ko') ? 'ko' : 'en'
+}
+
+export const useLang = create<{ lang: Lang; setLang: (lang: Lang) => void }>()((set) => ({
+  lang: initialLang(),
+  setLang(lang) {
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, lang)
+    } catch {
+      // not saved; the choice still holds for this session
+    }
+    if (globalThis.document) document.documentElement.lang = lang
+    set({ lang })
+  },
+}))
+
+export type Vars = Record<string, string | number>
+
+/** Translate `key` in `lang`. A missing key shows as the key itself, which the catalog test forbids. */
+export function translate(lang: Lang, key: string, vars?: Vars): string {
+  const text = merged[lang][key] ?? merged.en[key] ?? key
+  if (!vars) return text
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole,
+  )
+}
+
+/** The translate function for the current language; components re-render when it changes. */
+export function useT(): (key: string, vars?: Vars) => string {
+  const lang = useLang((s) => s.lang)
+  return (key, vars) => translate(lang, key, vars)
+}
