@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
+import { xdgEnv } from '../helpers'
 
 export function labEnvironment() {
   const uri = process.env['STACKLAB_LAB_URI']
@@ -17,12 +18,8 @@ export function labEnvironment() {
     images,
     work,
     repo,
-    xdg: {
-      XDG_CONFIG_HOME: join(home, 'config'),
-      XDG_DATA_HOME: join(home, 'data'),
-      XDG_STATE_HOME: join(home, 'state'),
-      XDG_CACHE_HOME: join(home, 'cache'),
-    },
+    home,
+    xdg: xdgEnv(home),
   }
 }
 

@@ -2,7 +2,6 @@
 // after every step (resume after a crash starts after the last finished one); every resource is announced
 // before it is made (write-ahead), so cancel, rollback and delete remove exactly what Stacklab made.
 import { randomBytes } from 'node:crypto'
-import { availableParallelism } from 'node:os'
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition } from '../../../src-shared/lab'
@@ -18,11 +17,12 @@ import type { Virsh } from '../libvirt/virsh'
 import type { HostView } from '../preflight/host'
 import { runPreflight } from '../preflight/run'
 import { createOverlay, exists, type TemplateSource } from '../provision/image'
+import { baseRootPartition } from '../provision/guestfish'
 import { registerSecret } from '../secrets'
 import { sshExec, waitForSsh } from '../ssh/client'
 import {
   nodeBase,
-  nodeCustomize,
+  nodesCustomize,
   nodeDefine,
   nodeDiskPath,
   domainName,
@@ -230,7 +230,11 @@ export async function runPipeline(
     'base-image': async () => {
       for (const node of nodes) {
         job.throwIfCancelled()
-        await nodeBase(ctx(), node)
+        // Inspected once per base (kept beside it), so customisation knows where each disk's root is.
+        await baseRootPartition(env.run, await nodeBase(ctx(), node), {
+          virtType: state.virtType,
+          signal: job.signal,
+        })
       }
     },
     disks: async () => {
@@ -245,13 +249,11 @@ export async function runPipeline(
       }
     },
     customise: async () => {
-      // One libguestfs appliance per node, as many side by side as there are cores; the shared login
-      // key is made first so the nodes do not race to create it.
-      await labLoginKey(ctx())
-      await pool(nodes, Math.max(1, availableParallelism()), async (node) => {
-        job.throwIfCancelled()
-        await job.detail('customise', node.name)
-        const { hostKey, loginKey, macs } = await nodeCustomize(ctx(), node, passwordFile)
+      // Every node disk in one libguestfs appliance where the base allows it (see nodesCustomize).
+      job.throwIfCancelled()
+      await job.detail('customise', nodes.map((n) => n.name).join(', '))
+      await nodesCustomize(ctx(), nodes, passwordFile, async ({ node, hostKey, loginKey, macs }) => {
+        await job.detail('customise', `${node.name} done`)
         state.loginKeyFingerprint = loginKey.fingerprint
         state.nodes[node.name] = {
           domain: domainName(lab, node),
@@ -337,25 +339,6 @@ export async function runPipeline(
     await rec.save()
     await job.finish(step.id)
   }
-}
-
-/** Run `work` over `items`, at most `limit` at a time; the first failure is thrown after the rest settle. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items]
-  const errors: unknown[] = []
-  await Promise.all(
-    Array.from({ length: Math.min(limit, queue.length) }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-        try {
-          await work(item)
-        } catch (error) {
-          errors.push(error)
-          queue.length = 0
-        }
-      }
-    }),
-  )
-  if (errors.length) throw errors[0]
 }
 
 export class PipelineError extends Error {

@@ -13,6 +13,7 @@ import { customizeCommands, guestFiles } from '../provision/guest-config'
 import { createOverlay, customizeDisk, ensureBaseImage, type TemplateSource } from '../provision/image'
 import { generateKey, type KeyPair } from '../provision/keys'
 import { exists } from '../provision/image'
+import { baseRootPartition, customizeDisksTogether, MAX_DISKS_PER_APPLIANCE } from '../provision/guestfish'
 import { registerSecret } from '../secrets'
 import { waitForSsh } from '../ssh/client'
 import type { Client } from 'ssh2'
@@ -93,12 +94,23 @@ export function nodeDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: 
   return join(ctx.imagesDir, ctx.lab.name, `${node.name}.qcow2`)
 }
 
-/** Write the node's files and keys, and apply them to its disk. Returns the host key Stacklab made. */
-export async function nodeCustomize(
+export interface PreparedNode {
+  node: NodeDef
+  hostKey: KeyPair
+  loginKey: KeyPair
+  macs: string[]
+  /** virt-customize command lines that make this node's disk. */
+  commands: string[]
+  /** Private scratch files the commands read (0700); removed once applied. */
+  work: string
+}
+
+/** Make the node's keys and files and the commands that put them on its disk (nothing touches the disk). */
+export async function nodePrepare(
   ctx: NodeContext,
   node: NodeDef,
   passwordFile: string,
-): Promise<{ hostKey: KeyPair; loginKey: KeyPair; macs: string[] }> {
+): Promise<PreparedNode> {
   const macs = node.nics.map((_, i) => macFor(ctx.lab.name, node.name, i))
   const loginKey = await labLoginKey(ctx)
   const keyDir = join(ctx.labDir, 'ssh', 'host-keys', node.name)
@@ -113,23 +125,91 @@ export async function nodeCustomize(
     await writeFile(local, content, { mode: 0o600 })
     uploads.set(guestPath, local)
   }
-  await customizeDisk(
-    ctx.run,
-    nodeDiskPath(ctx, node),
-    customizeCommands({
-      lab: ctx.lab,
-      node,
-      family: ctx.preset.osFamily,
-      eol: ctx.preset.eol,
-      uploads,
-      authorizedKeyFile: loginKey.public,
-      hostKeyFiles: [hostKey],
-      passwordFile,
-    }),
-    { workDir: work, virtType: ctx.virtType, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-  )
-  await rm(work, { recursive: true, force: true })
-  return { hostKey, loginKey, macs }
+  const commands = customizeCommands({
+    lab: ctx.lab,
+    node,
+    family: ctx.preset.osFamily,
+    eol: ctx.preset.eol,
+    uploads,
+    authorizedKeyFile: loginKey.public,
+    hostKeyFiles: [hostKey],
+    passwordFile,
+  })
+  return { node, hostKey, loginKey, macs, commands, work }
+}
+
+/** Write the node's files and keys, and apply them to its disk with virt-customize (one appliance). */
+export async function nodeCustomize(
+  ctx: NodeContext,
+  node: NodeDef,
+  passwordFile: string,
+): Promise<PreparedNode> {
+  const prepared = await nodePrepare(ctx, node, passwordFile)
+  await customizeDisk(ctx.run, nodeDiskPath(ctx, node), prepared.commands, {
+    workDir: prepared.work,
+    virtType: ctx.virtType,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  })
+  await rm(prepared.work, { recursive: true, force: true })
+  return prepared
+}
+
+/**
+ * Customise several nodes' disks. Nodes on a base whose root is a plain partition share one libguestfs
+ * appliance (guestfish.ts): the appliance boot is paid once, not once per node. Others get virt-customize
+ * each. `onDone` hears every node as soon as its disk is finished.
+ */
+export async function nodesCustomize(
+  ctx: NodeContext,
+  nodes: NodeDef[],
+  passwordFile: string,
+  onDone: (prepared: PreparedNode) => Promise<void>,
+): Promise<void> {
+  await labLoginKey(ctx) // made once, before the nodes would race to create it
+  const prepared: PreparedNode[] = []
+  for (const node of nodes) prepared.push(await nodePrepare(ctx, node, passwordFile))
+  const byBase = new Map<string, PreparedNode[]>()
+  for (const p of prepared) {
+    const base = await nodeBase(ctx, p.node)
+    byBase.set(base, [...(byBase.get(base) ?? []), p])
+  }
+  const signal = ctx.signal ? { signal: ctx.signal } : {}
+  for (const [base, group] of byBase) {
+    const partition = await baseRootPartition(ctx.run, base, { virtType: ctx.virtType, ...signal })
+    if (partition === null) {
+      for (const p of group) {
+        ctx.onStep?.(p.node.name, 'customisation')
+        await customizeDisk(ctx.run, nodeDiskPath(ctx, p.node), p.commands, {
+          workDir: p.work,
+          virtType: ctx.virtType,
+          ...signal,
+        })
+        await onDone(p)
+      }
+      continue
+    }
+    for (let i = 0; i < group.length; i += MAX_DISKS_PER_APPLIANCE) {
+      const chunk = group.slice(i, i + MAX_DISKS_PER_APPLIANCE)
+      const done: Promise<void>[] = []
+      await customizeDisksTogether(
+        ctx.run,
+        chunk.map((p) => ({ label: p.node.name, path: nodeDiskPath(ctx, p.node), commands: p.commands })),
+        {
+          rootPartition: partition,
+          workDir: ctx.labDir,
+          virtType: ctx.virtType,
+          ...signal,
+          onDone: (label) => {
+            ctx.onStep?.(label, 'customised')
+            const p = chunk.find((c) => c.node.name === label)
+            if (p) done.push(onDone(p))
+          },
+        },
+      )
+      await Promise.all(done)
+    }
+  }
+  for (const p of prepared) await rm(p.work, { recursive: true, force: true })
 }
 
 export async function nodeDefine(ctx: NodeContext, node: NodeDef, macs: string[]): Promise<string> {

@@ -23,25 +23,32 @@ for (const area of Object.values(AREAS)) {
 
 const STORAGE_KEY = 'stacklab.lang'
 
+// The browser globals this module touches, typed here so it also loads in Node (the catalog unit test).
+const g = globalThis as {
+  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void }
+  navigator?: { language?: string }
+  document?: { documentElement: { lang: string } }
+}
+
 function initialLang(): Lang {
   try {
-    const saved = globalThis.localStorage?.getItem(STORAGE_KEY)
+    const saved = g.localStorage?.getItem(STORAGE_KEY)
     if (saved === 'en' || saved === 'ko') return saved
   } catch {
     // storage may be unavailable (a sandboxed page); fall back to the browser's language
   }
-  return globalThis.navigator?.language?.toLowerCase().startsWith('ko') ? 'ko' : 'en'
+  return g.navigator?.language?.toLowerCase().startsWith('ko') ? 'ko' : 'en'
 }
 
 export const useLang = create<{ lang: Lang; setLang: (lang: Lang) => void }>()((set) => ({
   lang: initialLang(),
   setLang(lang) {
     try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, lang)
+      g.localStorage?.setItem(STORAGE_KEY, lang)
     } catch {
       // not saved; the choice still holds for this session
     }
-    if (globalThis.document) document.documentElement.lang = lang
+    if (g.document) g.document.documentElement.lang = lang
     set({ lang })
   },
 }))
