@@ -7,6 +7,8 @@ import { ConnectionUri, Settings, SettingsPatch } from './settings'
 import { Job } from './jobs'
 import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
 import { ResourceName } from './names'
+import { InstallRun, LabStatusReport } from './install'
+import { PackstackReport } from './packstack'
 import {
   AutostartInput,
   Checkpoint,
@@ -113,6 +115,25 @@ export const calls = {
   'lab.delete': { input: z.object({ name: ResourceName }).strict(), output: Job },
   'labs.list': { input: NoInput, output: z.array(LabSummary) },
   'lab.get': { input: z.object({ name: ResourceName }).strict(), output: LabState },
+  // OpenStack on a lab: the answer file, the packstack run (a job), its log, and the status afterwards.
+  'lab.answers': {
+    input: z.object({ name: ResourceName }).strict(),
+    output: z.object({ text: z.string(), generated: z.boolean() }),
+  },
+  'lab.answers.save': {
+    input: z.object({ name: ResourceName, text: z.string().min(1).max(200_000) }).strict(),
+    output: z.object({}),
+  },
+  /** Install, or with `retry` restore the "pre-install" checkpoint first. Reattaches to a run in progress. */
+  'lab.install': {
+    input: z.object({ name: ResourceName, retry: z.boolean().default(false) }).strict(),
+    output: Job,
+  },
+  'lab.installLog': {
+    input: z.object({ name: ResourceName }).strict(),
+    output: z.object({ run: InstallRun.nullable(), text: z.string(), report: PackstackReport.nullable() }),
+  },
+  'lab.status': { input: z.object({ name: ResourceName }).strict(), output: LabStatusReport },
   'jobs.list': { input: NoInput, output: z.array(Job) },
   'job.cancel': {
     input: z.object({ id: z.string().uuid() }).strict(),

@@ -19,7 +19,7 @@ export type JobStep = z.infer<typeof JobStep>
 
 export const Job = z.object({
   id: z.string(),
-  kind: z.enum(['lab.create', 'lab.resume', 'lab.delete', 'lab.addNode']),
+  kind: z.enum(['lab.create', 'lab.resume', 'lab.delete', 'lab.addNode', 'lab.install', 'lab.retry']),
   title: z.string(),
   lab: z.string(),
   state: JobState,

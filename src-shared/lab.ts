@@ -1,6 +1,7 @@
 // A lab definition: what a user writes (YAML) or fills in (wizard), checked by one schema whose messages
 // name the field. The default lab is the seeds' two-node lab.
 import { z } from 'zod'
+import { InstallState } from './install'
 import { Cidr, Hostname, Ipv4, parseCidr, parseIpv4, inSubnet, subnetsOverlap, formatCidr } from './ipv4'
 import { ResourceName } from './names'
 
@@ -260,6 +261,8 @@ export const LabState = z.object({
   lastError: z.string().nullable(),
   /** The engine process working on the lab right now, if any (another process must not start too). */
   ownerPid: z.number().int().nullable().default(null),
+  /** OpenStack installs on this lab (packstack runs, newest last). */
+  install: InstallState.optional(),
 })
 export type LabState = z.infer<typeof LabState>
 

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises'
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import type { Job } from '../../src-shared/jobs'
 import { defaultLab, type LabSummary } from '../../src-shared/lab'
+import type { LabStatusReport } from '../../src-shared/install'
 
 const USAGE = `Usage: stacklab <command> [options]
 
@@ -25,6 +26,12 @@ Commands:
   lab list [--json]                Labs and their state.
   lab delete NAME                  Remove exactly the VMs, disks, networks and files Stacklab made for it.
   lab default [NAME]               Print the seeds' default lab definition as YAML, to edit.
+  install LAB [--retry] [--answers FILE]
+                                   Install OpenStack with packstack (detached on the controller: it goes on
+                                   if this command stops; run it again to reattach). --retry restores the
+                                   "pre-install" checkpoint first. --answers uses FILE as the answer file.
+  answers LAB                      Print the lab's packstack answer file (generated on first use).
+  status LAB [--json]              OpenStack services per node, the Horizon URL and what is wrong.
 
 Options:
   -h, --help      Show this help.
@@ -230,6 +237,85 @@ async function lab(args: string[]): Promise<number> {
   }
 }
 
+async function install(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      retry: { type: 'boolean', default: false },
+      answers: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  })
+  const name = positionals[0]
+  if (!name) throw new UsageError('which lab?')
+  const engine = new Engine({ host: 'cli' })
+  try {
+    if (values.answers) {
+      const file = values.answers
+      const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
+      })
+      await engine.call('lab.answers.save', { name, text })
+    }
+    return await follow(engine, (await engine.call('lab.install', { name, retry: values.retry })) as Job)
+  } finally {
+    await engine.close()
+  }
+}
+
+async function answers(args: string[]): Promise<number> {
+  const name = args[0]
+  if (!name || args.length > 1) throw new UsageError('answers takes one lab name')
+  const engine = new Engine({ host: 'cli' })
+  try {
+    out(((await engine.call('lab.answers', { name })) as { text: string }).text)
+    return 0
+  } finally {
+    await engine.close()
+  }
+}
+
+async function status(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  })
+  const name = positionals[0]
+  if (!name) throw new UsageError('which lab?')
+  const engine = new Engine({ host: 'cli' })
+  try {
+    const report = (await engine.call('lab.status', { name })) as LabStatusReport
+    if (values.json) {
+      out(JSON.stringify(report, null, 2) + '\n')
+    } else {
+      for (const n of report.nodes) {
+        const down = n.services.filter((s) => !s.ok)
+        out(
+          `${n.name.padEnd(12)} ${n.health.padEnd(9)} vm ${n.vmState}, ${n.reachable ? 'ssh ok' : 'no ssh'}, ` +
+            `${n.services.length - down.length}/${n.services.length} services active` +
+            (down.length ? ` (down: ${down.map((s) => `${s.name} ${s.state}`).join(', ')})` : '') +
+            '\n',
+        )
+      }
+      for (const s of report.services)
+        out(`  ${s.kind.padEnd(8)} ${s.binary.padEnd(28)} ${s.host.padEnd(24)} ${s.state}\n`)
+      if (report.horizon)
+        out(
+          `Horizon: ${report.horizon.url} (user ${report.horizon.username}; password in keystonerc_admin on the controller)\n`,
+        )
+      else out('OpenStack is not installed yet: stacklab install ' + name + '\n')
+      for (const p of report.problems) err(`problem: ${p}\n`)
+    }
+    return report.problems.length ? 1 : 0
+  } finally {
+    await engine.close()
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
@@ -240,6 +326,12 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest)
       case 'lab':
         return await lab(rest)
+      case 'install':
+        return await install(rest)
+      case 'answers':
+        return await answers(rest)
+      case 'status':
+        return await status(rest)
       case '-v':
       case '--version':
         out(`stacklab ${VERSION}\n`)

@@ -36,6 +36,8 @@ import { JobRunner } from './jobs'
 import { LabService } from './lab/service'
 import { LabStore } from './lab/store'
 import type { LabEnv } from './lab/pipeline'
+import { InstallError, InstallService } from './install/install'
+import { labStatus } from './install/status'
 import { defaultImagesDir } from './preflight/uri'
 
 export const VERSION = '0.1.0'
@@ -65,6 +67,7 @@ export class Engine {
   private plainVirsh: Virsh | null = null
   readonly jobs: JobRunner
   readonly labs: LabService
+  readonly install: InstallService
 
   constructor(private readonly options: EngineOptions) {
     this.paths = options.paths ?? appPaths()
@@ -73,6 +76,13 @@ export class Engine {
     this.settings = new SettingsStore(this.paths.config, this.logger)
     this.jobs = new JobRunner(this.paths.data, this.bus)
     this.labs = new LabService(() => this.labEnv(), this.jobs)
+    this.install = new InstallService({
+      env: () => this.labEnv(),
+      jobs: this.jobs,
+      claim: (name, state, work) => this.labs.claim(name, state, work),
+      busy: (name, state) => this.labs.busy(name, state),
+      get: (name) => this.labs.get(name),
+    })
     this.hostView = options.hostView ?? {
       root: '/',
       path: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -157,6 +167,14 @@ export class Engine {
     'lab.delete': ({ name }) => this.labs.delete(name),
     'labs.list': () => this.labs.list(),
     'lab.get': ({ name }) => this.labs.get(name),
+    'lab.answers': ({ name }) => this.install.answers(name),
+    'lab.answers.save': async ({ name, text }) => {
+      await this.install.saveAnswers(name, text)
+      return {}
+    },
+    'lab.install': ({ name, retry }) => this.install.install(name, { retry }),
+    'lab.installLog': ({ name }) => this.install.log(name),
+    'lab.status': async ({ name }) => labStatus(await this.labEnv(), await this.labs.get(name)),
     'jobs.list': () => this.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
   }
@@ -293,6 +311,8 @@ export class Engine {
         issues: error.issues,
       })
     }
+    if (error instanceof InstallError)
+      return new ApiError({ code: 'invalid-state', message: `${error.message}. ${error.fix}` })
     if (error instanceof LibvirtError) {
       const code = (
         {

@@ -34,7 +34,17 @@ export class LabService {
     return r.success ? { ok: true, issues: [] } : { ok: false, issues: issuesOf(r.error) }
   }
 
-  private busy(name: string, state?: LabState | null): void {
+  /** Run `work` as the lab's one job (an install, a retry); the lab is locked until it ends. */
+  claim(name: string, state: LabState, work: () => Promise<void>): void {
+    this.busy(name, state)
+    this.active.set(
+      name,
+      work().finally(() => this.active.delete(name)),
+    )
+  }
+
+  /** Refuse when the lab has a job running, here or in another engine process. */
+  busy(name: string, state?: LabState | null): void {
     const elsewhere = state?.ownerPid && state.ownerPid !== process.pid && alive(state.ownerPid)
     if (this.active.has(name) || elsewhere) {
       throw new ApiError({

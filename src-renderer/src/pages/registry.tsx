@@ -1,6 +1,7 @@
 // Every page of the app, in navigation order. A page is an id (also the `nav-<id>` element id), the
 // catalog key of its label, and its view. Adding a page is one line here.
 import type { ReactElement } from 'react'
+import { InstallPage } from './InstallPage'
 import { PreflightPage } from './PreflightPage'
 import { SettingsPage } from './SettingsPage'
 
@@ -11,6 +12,7 @@ export interface PageEntry {
 }
 
 export const PAGES: PageEntry[] = [
+  { id: 'install', label: 'nav.install', view: InstallPage },
   { id: 'preflight', label: 'nav.preflight', view: PreflightPage },
   { id: 'settings', label: 'nav.settings', view: SettingsPage },
 ]

@@ -1,0 +1,60 @@
+// SSH to a lab's nodes as root with the lab's login key, checking each node's host key against the
+// fingerprint Stacklab recorded when it made that key. Shared by install, status and consoles.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Client } from 'ssh2'
+import { ApiError } from '../../../src-shared/errors'
+import type { LabState, NodeDef } from '../../../src-shared/lab'
+import { sshConnect, waitForSsh, type SshTarget } from '../ssh/client'
+
+/** The lab's private folder (keys, password file, answer file). */
+export function labPrivateDir(labsRoot: string, lab: string): string {
+  return join(labsRoot, lab)
+}
+
+export function nodeDef(state: LabState, node: string): NodeDef {
+  const def = state.definition.nodes.find((n) => n.name === node)
+  if (!def || !state.nodes[node])
+    throw new ApiError({
+      code: 'not-found',
+      message: `lab ${state.definition.name} has no node ${node} (nodes: ${Object.keys(state.nodes).join(', ') || 'none yet'})`,
+    })
+  return def
+}
+
+/** Where and how to reach a node: its fixed address, root, the lab key, the pinned host key. */
+export async function nodeTarget(labDir: string, state: LabState, node: string): Promise<SshTarget> {
+  nodeDef(state, node)
+  const n = state.nodes[node]!
+  return {
+    host: n.address,
+    username: 'root',
+    privateKey: await readFile(join(labDir, 'ssh', 'id_ed25519')),
+    fingerprint: n.hostKeyFingerprint,
+  }
+}
+
+/** The node's host public key line as Stacklab made it (for the controller's known_hosts). */
+export async function nodeHostKeyLine(labDir: string, node: string): Promise<string> {
+  const text = await readFile(join(labDir, 'ssh', 'host-keys', node, 'ssh_host_ed25519_key.pub'), 'utf8')
+  return text.trim().split(/\s+/).slice(0, 2).join(' ')
+}
+
+export async function connectNode(
+  labDir: string,
+  state: LabState,
+  node: string,
+  options: { signal?: AbortSignal; waitMs?: number } = {},
+): Promise<Client> {
+  const target = await nodeTarget(labDir, state, node)
+  const signal = options.signal ? { signal: options.signal } : {}
+  if (options.waitMs) return waitForSsh(target, { timeoutMs: options.waitMs, intervalMs: 2000, ...signal })
+  return sshConnect(target, { readyTimeoutMs: 15_000, ...signal })
+}
+
+export function controllerOf(state: LabState): NodeDef {
+  const c = state.definition.nodes.find((n) => n.role === 'controller')
+  if (!c)
+    throw new ApiError({ code: 'invalid-state', message: `lab ${state.definition.name} has no controller` })
+  return c
+}

@@ -1,0 +1,181 @@
+// What OpenStack on a lab reports: per node the VM's state, whether it answers SSH, and what
+// `openstack-service status` says of its services; from the controller, with keystonerc_admin, the compute
+// services, network agents and volume services; the Horizon URL with the admin login. A node that runs
+// while some of its services are down is flagged.
+import type { Client } from 'ssh2'
+import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
+import type { LabState } from '../../../src-shared/lab'
+import { domainGet } from '../libvirt/domain'
+import { registerSecret } from '../secrets'
+import { sshExec } from '../ssh/client'
+import type { LabEnv } from '../lab/pipeline'
+import { domainName } from '../lab/provision-node'
+import { connectNode, controllerOf } from './nodes'
+
+/** `export OS_PASSWORD='secret'` lines of keystonerc_admin → variables (quotes as the shell reads them). */
+export function parseKeystonerc(text: string): Record<string, string> {
+  const vars: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    const m = /^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line)
+    if (!m) continue
+    let value = m[2]!.trim()
+    if (/^'.*'$/.test(value)) value = value.slice(1, -1).replace(/'\\''/g, "'")
+    else if (/^".*"$/.test(value)) value = value.slice(1, -1).replace(/\\(["\\$`])/g, '$1')
+    vars[m[1]!] = value
+  }
+  return vars
+}
+
+/** `MainPID=1234 Id=openstack-nova-api.service ActiveState=active` lines of openstack-service status. */
+export function parseServiceStatus(text: string): { name: string; state: string; ok: boolean }[] {
+  const out: { name: string; state: string; ok: boolean }[] = []
+  for (const line of text.split('\n')) {
+    const id = /\bId=(\S+?)(?:\.service)?(?:\s|$)/.exec(line)?.[1]
+    const state = /\bActiveState=(\S+)/.exec(line)?.[1]
+    if (id && state) out.push({ name: id, state, ok: state === 'active' })
+  }
+  return out
+}
+
+type Row = Record<string, unknown>
+
+/** The openstack client's `-f json` lists of compute services, network agents and volume services. */
+export function parseApiServices(kind: ApiService['kind'], json: string): ApiService[] {
+  const rows = JSON.parse(json) as Row[]
+  return rows.map((r) => {
+    if (kind === 'network') {
+      const alive = r['Alive'] === true || r['Alive'] === ':-)'
+      const up = r['State'] === true || r['State'] === 'UP'
+      return {
+        kind,
+        binary: String(r['Binary'] ?? r['Agent Type'] ?? ''),
+        host: String(r['Host'] ?? ''),
+        ok: alive && up,
+        state: `${alive ? 'alive' : 'dead'}, ${up ? 'up' : 'down'}`,
+      }
+    }
+    const state = String(r['State'] ?? '')
+    const status = String(r['Status'] ?? '')
+    return {
+      kind,
+      binary: String(r['Binary'] ?? ''),
+      host: String(r['Host'] ?? ''),
+      ok: state === 'up' && status === 'enabled',
+      state: `${state}, ${status}`,
+    }
+  })
+}
+
+const MARK = '@@stacklab@@'
+
+export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatusReport> {
+  const lab = state.definition
+  const labDir = env.store.dir(lab.name)
+  const ctrl = controllerOf(state)
+  const problems: string[] = []
+  const clients = new Map<string, Client>()
+  const nodes: NodeStatus[] = []
+  try {
+    for (const node of lab.nodes) {
+      const domain = domainName(lab, node)
+      const vmState = await domainGet(env.virsh, domain)
+        .then((d) => d.state)
+        .catch(() => 'missing')
+      let reachable = false
+      let services: NodeStatus['services'] = []
+      if (vmState === 'running' && state.nodes[node.name]) {
+        try {
+          const client = await connectNode(labDir, state, node.name)
+          clients.set(node.name, client)
+          reachable = true
+          const r = await sshExec(
+            client,
+            'command -v openstack-service >/dev/null && openstack-service status',
+          )
+          services = parseServiceStatus(r.stdout)
+        } catch (error) {
+          problems.push(`${node.name}: does not answer SSH (${(error as Error).message})`)
+        }
+      } else problems.push(`${node.name}: the VM is ${vmState}`)
+      nodes.push({
+        name: node.name,
+        domain,
+        address: node.nics[0]!.ip,
+        vmState,
+        reachable,
+        services,
+        flagged: false,
+        health: 'unknown',
+      })
+    }
+
+    let installed = false
+    let horizon: LabStatusReport['horizon'] = null
+    const api: ApiService[] = []
+    const controller = clients.get(ctrl.name)
+    if (controller) {
+      const rc = await sshExec(controller, 'cat /root/keystonerc_admin 2>/dev/null')
+      const vars = rc.code === 0 ? parseKeystonerc(rc.stdout) : {}
+      if (vars['OS_PASSWORD']) {
+        registerSecret(vars['OS_PASSWORD'])
+        installed = true
+        horizon = {
+          url: `http://${ctrl.nics[0]!.ip}/dashboard`,
+          username: vars['OS_USERNAME'] ?? 'admin',
+          password: vars['OS_PASSWORD'],
+        }
+        const lists: [ApiService['kind'], string][] = [
+          ['compute', 'compute service list'],
+          ['network', 'network agent list'],
+          ['volume', 'volume service list'],
+        ]
+        const script = lists
+          .map(([kind, cmd]) => `echo '${MARK} ${kind}'; openstack ${cmd} -f json 2>&1; echo '${MARK} rc '$?`)
+          .join('; ')
+        const out = (await sshExec(controller, `. /root/keystonerc_admin && { ${script}; }`)).stdout
+        for (const part of out.split(`${MARK} `).slice(1)) {
+          const kind = part.slice(0, part.indexOf('\n')) as ApiService['kind']
+          const body = part.slice(part.indexOf('\n') + 1)
+          const [json, rcLine] = [
+            body.slice(0, body.lastIndexOf(`${MARK} rc`)),
+            body.slice(body.lastIndexOf('rc ')),
+          ]
+          const failed = /rc [1-9]/.test(rcLine) || !json.trim().startsWith('[')
+          if (failed) {
+            if (kind !== 'volume' || !/service catalog|endpoint/i.test(json))
+              problems.push(`openstack ${kind} list failed: ${json.trim().split('\n').pop()}`)
+            continue
+          }
+          api.push(...parseApiServices(kind, json))
+        }
+      }
+    }
+
+    // Per node: its own services, and the API's view of the services on that host.
+    for (const n of nodes) {
+      const def = lab.nodes.find((x) => x.name === n.name)!
+      const names = new Set([n.name, `${n.name}.${lab.domain}`, n.address])
+      const down = [
+        ...n.services.filter((s) => !s.ok).map((s) => `${s.name} is ${s.state}`),
+        ...api.filter((s) => names.has(s.host) && !s.ok).map((s) => `${s.binary} (${s.kind}) is ${s.state}`),
+      ]
+      if (n.vmState !== 'running' || !n.reachable) n.health = 'down'
+      else if (down.length) {
+        n.health = 'degraded'
+        n.flagged = true
+        problems.push(`${def.name}: running, but ${down.join(', ')}`)
+      } else n.health = installed ? 'ok' : 'unknown'
+    }
+    return {
+      lab: lab.name,
+      checkedAt: new Date().toISOString(),
+      installed,
+      horizon,
+      nodes,
+      services: api,
+      problems,
+    }
+  } finally {
+    for (const c of clients.values()) c.end()
+  }
+}

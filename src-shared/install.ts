@@ -1,0 +1,85 @@
+// Installing OpenStack on a lab with packstack, and what the lab reports afterwards: the state of an install
+// kept with the lab (so a run that outlives the app can be found and reattached), and the status of every
+// node's OpenStack services.
+import { z } from 'zod'
+
+/** One packstack run on the controller, recorded before it starts (write-ahead). */
+export const InstallRun = z.object({
+  id: z.string(),
+  /** On the controller: packstack's console output, and its exit status once it ends. */
+  log: z.string(),
+  rcFile: z.string(),
+  /** The detached wrapper's process id (its own session and process group) on the controller. */
+  pid: z.number().int().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  outcome: z.enum(['running', 'success', 'failed', 'incomplete', 'cancelled']),
+  /** The failure in a line, when there is one. */
+  error: z.string().nullable(),
+})
+export type InstallRun = z.infer<typeof InstallRun>
+
+export const InstallState = z.object({
+  /** The answer file used (kept on the host in the lab's private folder; it holds passwords). */
+  answersSaved: z.boolean(),
+  runs: z.array(InstallRun),
+})
+export type InstallState = z.infer<typeof InstallState>
+
+export const ServiceState = z.object({
+  name: z.string(),
+  /** What the source says: `active`, `failed`, `inactive`, `up`, `down`, `enabled`/`disabled`... */
+  state: z.string(),
+  ok: z.boolean(),
+})
+
+export const NodeStatus = z.object({
+  name: z.string(),
+  domain: z.string(),
+  address: z.string(),
+  /** libvirt's view of the VM. */
+  vmState: z.string(),
+  reachable: z.boolean(),
+  /** `openstack-service status` on the node. */
+  services: z.array(ServiceState),
+  /** The node runs (VM up, SSH answers) while some of its OpenStack services are down. */
+  flagged: z.boolean(),
+  health: z.enum(['ok', 'degraded', 'down', 'unknown']),
+})
+export type NodeStatus = z.infer<typeof NodeStatus>
+
+export const ApiService = z.object({
+  kind: z.enum(['compute', 'network', 'volume']),
+  binary: z.string(),
+  host: z.string(),
+  ok: z.boolean(),
+  state: z.string(),
+})
+export type ApiService = z.infer<typeof ApiService>
+
+export const LabStatusReport = z.object({
+  lab: z.string(),
+  checkedAt: z.string(),
+  /** A packstack run finished with success and keystonerc_admin is there. */
+  installed: z.boolean(),
+  horizon: z.object({ url: z.string(), username: z.string(), password: z.string() }).nullable(),
+  nodes: z.array(NodeStatus),
+  services: z.array(ApiService),
+  /** Things the user should know, in sentences ("compute: openstack-nova-compute is failed"). */
+  problems: z.array(z.string()),
+})
+export type LabStatusReport = z.infer<typeof LabStatusReport>
+
+export const INSTALL_STEPS = [
+  { id: 'connect', title: 'Connect to every node' },
+  { id: 'setup', title: 'Package repositories and packstack' },
+  { id: 'answers', title: 'Answer file' },
+  { id: 'check', title: 'Check the answer file against the lab' },
+  { id: 'checkpoint', title: 'Checkpoint "pre-install"' },
+  { id: 'run', title: 'Run packstack' },
+  { id: 'status', title: 'OpenStack status' },
+] as const
+export type InstallStepId = (typeof INSTALL_STEPS)[number]['id']
+
+/** The lab checkpoint taken before packstack runs, restored by "retry". */
+export const PRE_INSTALL_CHECKPOINT = 'pre-install'

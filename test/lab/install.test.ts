@@ -1,0 +1,183 @@
+// OpenStack install on a real two-node lab, with the packstack/openstack TEST DOUBLES inside the guests
+// (the real installer cannot run offline). As a user lives it: packstack fails at a chosen manifest while
+// the SSH connection the engine follows it on is cut mid-run (packstack goes on, the engine reattaches,
+// and its copy of the log is byte for byte the controller's); the job shows the failing step and the fix;
+// "retry" restores the "pre-install" checkpoint and succeeds; the status shows every service, the Horizon
+// login, and flags a node whose service goes down. The CLI reads the same status.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Client } from 'ssh2'
+import { Engine } from '../../src-main/engine/engine'
+import { createLogger } from '../../src-main/engine/log'
+import { appPaths } from '../../src-main/engine/paths'
+import { connectNode } from '../../src-main/engine/install/nodes'
+import { sshExec } from '../../src-main/engine/ssh/client'
+import type { LabStatusReport } from '../../src-shared/install'
+import type { Job } from '../../src-shared/jobs'
+import type { LabState } from '../../src-shared/lab'
+import { runStacklab } from '../helpers'
+import { labEnvironment, smallLab } from './lab-helpers'
+
+const env = labEnvironment()
+const LAB = 'ti'
+let engine: Engine
+let labDir: string
+
+async function finished(id: string, onUpdate?: (job: Job) => void): Promise<Job> {
+  for (;;) {
+    const job = ((await engine.call('jobs.list', {})) as Job[]).find((j) => j.id === id)!
+    onUpdate?.(job)
+    if (job.state !== 'running') return job
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+async function onNode(node: string, command: string): Promise<string> {
+  const state = (await engine.call('lab.get', { name: LAB })) as LabState
+  const client: Client = await connectNode(labDir, state, node)
+  try {
+    const r = await sshExec(client, command)
+    if (r.code !== 0) throw new Error(`${command}: exit ${r.code}: ${r.stderr}`)
+    return r.stdout
+  } finally {
+    client.end()
+  }
+}
+
+beforeAll(async () => {
+  const paths = appPaths(env.xdg)
+  engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
+  await engine.call('settings.update', {
+    connectionUri: env.uri,
+    imagesDir: env.images,
+    templateSource: env.repo,
+    templateUnsigned: true,
+  })
+  labDir = join(paths.data, 'labs', LAB)
+  const job = (await engine.call('lab.create', { definition: smallLab(LAB) })) as Job
+  const done = await finished(job.id)
+  expect(done.error).toBeNull()
+}, 15 * 60_000)
+
+afterAll(async () => {
+  const job = (await engine.call('lab.delete', { name: LAB }).catch(() => null)) as Job | null
+  if (job) await finished(job.id)
+  await engine.close()
+}, 5 * 60_000)
+
+describe('OpenStack install with packstack (test double in the guests)', () => {
+  it('refuses retry before any install, naming the missing checkpoint', async () => {
+    await expect(engine.call('lab.install', { name: LAB, retry: true })).rejects.toThrow(/pre-install/)
+  })
+
+  it('generates an answer file with the lab hosts and refuses a file that does not fit the lab', async () => {
+    const { text, generated } = (await engine.call('lab.answers', { name: LAB })) as {
+      text: string
+      generated: boolean
+    }
+    expect(generated).toBe(true)
+    expect(text).toMatch(/^CONFIG_CONTROLLER_HOST=192\.168\.122\.100$/m)
+    expect(text).toMatch(/^CONFIG_COMPUTE_HOSTS=192\.168\.122\.110$/m)
+    expect(text).toMatch(/^CONFIG_PROVISION_DEMO=n$/m)
+    expect(text).toMatch(/^CONFIG_NOVA_LIBVIRT_VIRT_TYPE=qemu$/m) // no working KVM on this host
+    // Kept for the install, 0600 on the host.
+    expect(readFileSync(join(labDir, 'packstack', 'answers.txt'), 'utf8')).toBe(text)
+  })
+
+  it('fails at the chosen manifest, survives a cut connection, and shows the error and the fix', async () => {
+    // A clean checkpoint the user took before anything else; the install keeps it as "pre-install".
+    await engine.call('checkpoint.create', {
+      domains: [`${LAB}-controller`, `${LAB}-compute`],
+      name: 'pre-install',
+      description: 'before the failure switch',
+    })
+    await onNode(
+      'controller',
+      'mkdir -p /etc/stacklab-test && echo 0.6 > /etc/stacklab-test/packstack-step-seconds && ' +
+        'echo 192.168.122.110_compute.pp > /etc/stacklab-test/packstack-fail-at',
+    )
+    const job = (await engine.call('lab.install', { name: LAB })) as Job
+    let cut = false
+    let reattached = false
+    const end = await finished(job.id, (j) => {
+      const run = j.steps.find((s) => s.id === 'run')!
+      if (/reattaching/.test(run.detail)) reattached = true
+      // Once packstack is under way, cut the engine's SSH session on the controller (not packstack).
+      if (!cut && run.state === 'running' && /Applying|DONE/.test(run.detail)) {
+        cut = true
+        void onNode(
+          'controller',
+          'for p in $(pgrep -f "sshd: root@notty"); do [ "$p" = "$PPID" ] || kill -9 "$p"; done; true',
+        )
+      }
+    })
+    expect(cut).toBe(true)
+    expect(reattached).toBe(true)
+    expect(end.state).toBe('failed')
+    expect(end.steps.find((s) => s.id === 'checkpoint')!.detail).toMatch(/kept the existing/)
+    expect(end.error!.message).toMatch(/192\.168\.122\.110_compute\.pp/)
+    expect(end.error!.message).toMatch(/\/var\/tmp\/packstack\/.*openstack-setup\.log/)
+    expect(end.error!.fix).toBeTruthy()
+
+    // packstack kept running through the cut; the engine's copy of its output is complete.
+    const log = (await engine.call('lab.installLog', { name: LAB })) as {
+      run: { log: string; outcome: string }
+      text: string
+      report: { outcome: string }
+    }
+    expect(log.run.outcome).toBe('failed')
+    expect(log.report.outcome).toBe('failed')
+    const remote = await onNode('controller', `sha256sum ${log.run.log}`)
+    const state = (await engine.call('lab.get', { name: LAB })) as LabState
+    const runId = state.install!.runs.at(-1)!.id
+    const local = createHash('sha256')
+      .update(readFileSync(join(labDir, 'packstack', `${runId}.log`)))
+      .digest('hex')
+    expect(remote.split(' ')[0]).toBe(local)
+    expect(log.text).toContain('ERROR')
+  }, 15 * 60_000)
+
+  it('retries from the pre-install checkpoint and succeeds; status shows every service and Horizon', async () => {
+    const job = (await engine.call('lab.install', { name: LAB, retry: true })) as Job
+    expect(job.steps[0]!.id).toBe('restore')
+    const end = await finished(job.id)
+    expect(end.error).toBeNull()
+    expect(end.state).toBe('succeeded')
+    // The checkpoint took the failure switch away: the run that succeeded never saw it.
+    await expect(onNode('controller', 'test -e /etc/stacklab-test/packstack-fail-at')).rejects.toThrow()
+
+    const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
+    expect(status.installed).toBe(true)
+    expect(status.horizon).toMatchObject({ url: 'http://192.168.122.100/dashboard', username: 'admin' })
+    expect(status.problems).toEqual([])
+    expect(status.nodes.map((n) => [n.name, n.health])).toEqual([
+      ['controller', 'ok'],
+      ['compute', 'ok'],
+    ])
+    expect(status.nodes.find((n) => n.name === 'compute')!.services.map((s) => s.name)).toContain(
+      'openstack-nova-compute',
+    )
+    expect(status.services.some((s) => s.kind === 'compute' && s.binary === 'nova-compute' && s.ok)).toBe(true)
+    expect(status.services.some((s) => s.kind === 'network')).toBe(true)
+  }, 15 * 60_000)
+
+  it('flags a running node whose service is down, in the API and the CLI', async () => {
+    await onNode('compute', 'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down')
+    // The API's view of nova-compute comes from the controller, so it must learn it too.
+    await onNode('controller', 'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down')
+    const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
+    const compute = status.nodes.find((n) => n.name === 'compute')!
+    expect(compute.vmState).toBe('running')
+    expect(compute.flagged).toBe(true)
+    expect(compute.health).toBe('degraded')
+    expect(status.problems.join('\n')).toMatch(/compute: running, but .*nova-compute/)
+
+    const cli = await runStacklab(env.home, 'status', LAB)
+    expect(cli.code).toBe(1)
+    expect(cli.stdout).toMatch(/compute\s+degraded/)
+    expect(cli.stdout).toContain('Horizon: http://192.168.122.100/dashboard')
+    expect(cli.stderr).toMatch(/problem: compute: running, but/)
+  }, 5 * 60_000)
+})
