@@ -164,7 +164,8 @@ export class Engine {
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
     'packstack.explain': ({ text }) => Promise.resolve(explainPackstack(text)),
     'packstack.answers.read': ({ text }) => Promise.resolve(readAnswerText(text)),
-    'packstack.answers.update': ({ text, fields }) => Promise.resolve({ text: updateAnswerText(text, fields) }),
+    'packstack.answers.update': ({ text, fields }) =>
+      Promise.resolve({ text: updateAnswerText(text, fields) }),
     'packstack.answers.check': async ({ text, lab, interfaces, kvm }) => {
       const state = await this.labs.get(lab)
       const problems = checkAnswers(

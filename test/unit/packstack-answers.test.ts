@@ -13,7 +13,7 @@ import {
   renderAnswerFile,
   updateAnswerText,
 } from '../../src-main/engine/packstack/answers'
-import { checkAnswers } from '../../src-main/engine/packstack/check'
+import { checkAnswers, type CheckLab } from '../../src-main/engine/packstack/check'
 
 const dir = join(__dirname, '../fixtures/packstack')
 const icehouse = readFileSync(join(dir, 'answers-icehouse-allinone.txt'), 'utf8')
@@ -61,16 +61,21 @@ describe('round trip', () => {
 
   it('an update that sets the values a key already has changes nothing', () => {
     const { fields } = readAnswerText(icehouse)
-    expect(updateAnswerText(icehouse, { controllerHost: fields.controllerHost, computeHosts: fields.computeHosts })).toBe(
-      icehouse,
-    )
+    expect(
+      updateAnswerText(icehouse, {
+        controllerHost: fields.controllerHost,
+        computeHosts: fields.computeHosts,
+      }),
+    ).toBe(icehouse)
   })
 })
 
 describe('read', () => {
   it('typed fields of a real answer file', () => {
     const { fields, keys } = readAnswerText(icehouse)
-    expect(keys).toBe(new Set([...icehouse.matchAll(/^(CONFIG_\w+|EXCLUDE_SERVERS)=/gm)].map((m) => m[1])).size)
+    expect(keys).toBe(
+      new Set([...icehouse.matchAll(/^(CONFIG_\w+|EXCLUDE_SERVERS)=/gm)].map((m) => m[1])).size,
+    )
     expect(fields).toMatchObject({
       adminPassword: 'changeme',
       controllerHost: '172.16.0.1',
@@ -80,7 +85,15 @@ describe('read', () => {
       provisionDemo: true,
       ovsBridgeIfaces: [],
       ovsBridgeMappings: [],
-      install: { glance: true, cinder: true, nova: true, neutron: true, horizon: true, swift: true, heat: true },
+      install: {
+        glance: true,
+        cinder: true,
+        nova: true,
+        neutron: true,
+        horizon: true,
+        swift: true,
+        heat: true,
+      },
     })
     // Icehouse had no such keys yet.
     expect(fields.novaVirtType).toBeUndefined()
@@ -147,7 +160,9 @@ describe('update', () => {
 
   it('appends before trailing blank lines of [general] and before the next section', () => {
     const text = '[general]\nA=1\n\n\n[other]\nB=2\n'
-    expect(updateAnswerText(text, { provisionDemo: true })).toBe('[general]\nA=1\nCONFIG_PROVISION_DEMO=y\n\n\n[other]\nB=2\n')
+    expect(updateAnswerText(text, { provisionDemo: true })).toBe(
+      '[general]\nA=1\nCONFIG_PROVISION_DEMO=y\n\n\n[other]\nB=2\n',
+    )
     expect(updateAnswerText('# no section\n', { provisionDemo: true })).toBe(
       '# no section\n[general]\nCONFIG_PROVISION_DEMO=y\n',
     )
@@ -180,14 +195,18 @@ describe('update', () => {
     expect(e.message).toContain('CONFIG_COMPUTE_HOSTS: 10.0.0.300 is not an IPv4 address')
     expect(e.message).toContain('CONFIG_NOVA_LIBVIRT_VIRT_TYPE: must be kvm, qemu or %{::default_hypervisor}')
     expect(() => updateAnswerText(icehouse, { ntpServers: ['bad host'] })).toThrow(/CONFIG_NTP_SERVERS/)
-    expect(() => updateAnswerText(icehouse, { controllerHost: 'controller' })).toThrow(/CONFIG_CONTROLLER_HOST/)
-    expect(() => updateAnswerText(icehouse, { adminPassword: 'a\nCONFIG_X=1' })).toThrow(/CONFIG_KEYSTONE_ADMIN_PW/)
+    expect(() => updateAnswerText(icehouse, { controllerHost: 'controller' })).toThrow(
+      /CONFIG_CONTROLLER_HOST/,
+    )
+    expect(() => updateAnswerText(icehouse, { adminPassword: 'a\nCONFIG_X=1' })).toThrow(
+      /CONFIG_KEYSTONE_ADMIN_PW/,
+    )
   })
 })
 
 describe('check against a lab', () => {
   const definition = LabDefinition.parse(defaultLab('lab1'))
-  const lab = { definition, state: { nodes: {}, virtType: 'qemu' as const } }
+  const lab: CheckLab = { definition, state: { nodes: {}, virtType: 'qemu' } }
   const good = updateAnswerText(generated, {
     controllerHost: '192.168.122.100',
     computeHosts: ['192.168.122.110'],
@@ -209,7 +228,9 @@ describe('check against a lab', () => {
   it('hosts must be lab nodes of the right roles', () => {
     const p = check({ controllerHost: '192.168.122.110', computeHosts: ['192.168.122.50'] })
     expect(keysOf(p, 'error')).toEqual(['CONFIG_CONTROLLER_HOST', 'CONFIG_COMPUTE_HOSTS'])
-    expect(p[0]!.message).toBe('192.168.122.110 is compute (compute, 192.168.122.110, 192.168.90.110), not a controller node')
+    expect(p[0]!.message).toBe(
+      '192.168.122.110 is compute (compute, 192.168.122.110, 192.168.90.110), not a controller node',
+    )
     expect(p[1]!.message).toBe('192.168.122.50 is not an address of a node of lab lab1')
     // The compute node not listed is a warning of its own.
     expect(keysOf(p, 'warn')).toEqual(['CONFIG_COMPUTE_HOSTS'])
@@ -222,7 +243,8 @@ describe('check against a lab', () => {
       {
         severity: 'warn',
         key: 'CONFIG_COMPUTE_HOSTS',
-        message: 'compute (compute, 192.168.122.110, 192.168.90.110) is not listed, so packstack installs nothing for it there',
+        message:
+          'compute (compute, 192.168.122.110, 192.168.90.110) is not listed, so packstack installs nothing for it there',
       },
     ])
   })
@@ -234,7 +256,12 @@ describe('check against a lab', () => {
       key: 'CONFIG_NEUTRON_OVN_BRIDGE_IFACES',
       message: 'controller has no interface eth2 for bridge br-ex (it has eth0, eth1)',
     })
-    expect(check({ ovnBridgeIfaces: [{ bridge: 'br-ex', iface: 'ens3' }] }, { interfaces: { controller: ['ens3'] } })).toEqual([])
+    expect(
+      check(
+        { ovnBridgeIfaces: [{ bridge: 'br-ex', iface: 'ens3' }] },
+        { interfaces: { controller: ['ens3'] } },
+      ),
+    ).toEqual([])
     expect(keysOf(check({ ovnBridgeIfaces: [{ bridge: 'br-int2', iface: 'eth1' }] }), 'warn')).toEqual([
       'CONFIG_NEUTRON_OVN_BRIDGE_IFACES',
     ])
@@ -252,7 +279,9 @@ describe('check against a lab', () => {
   })
 
   it('no NTP servers is a warning', () => {
-    expect(check({ ntpServers: [] })).toEqual([expect.objectContaining({ severity: 'warn', key: 'CONFIG_NTP_SERVERS' })])
+    expect(check({ ntpServers: [] })).toEqual([
+      expect.objectContaining({ severity: 'warn', key: 'CONFIG_NTP_SERVERS' }),
+    ])
   })
 
   it('kvm only where the compute node has working KVM, otherwise qemu', () => {
@@ -265,14 +294,16 @@ describe('check against a lab', () => {
       },
     ])
     expect(check({ novaVirtType: 'kvm' }, { kvm: { compute: true } })).toEqual([])
-    expect(check({ novaVirtType: 'kvm' }, {}, { definition, state: { nodes: {}, virtType: 'kvm' } })).toEqual([])
+    expect(check({ novaVirtType: 'kvm' }, {}, { definition, state: { nodes: {}, virtType: 'kvm' } })).toEqual(
+      [],
+    )
     expect(keysOf(check({ novaVirtType: 'qemu' }, { kvm: { compute: true } }), 'warn')).toEqual([
       'CONFIG_NOVA_LIBVIRT_VIRT_TYPE',
     ])
     // packstack's default is qemu inside a VM: fine without KVM, a warning when KVM is there to use.
     expect(check({ novaVirtType: '%{::default_hypervisor}' })).toEqual([])
-    expect(keysOf(check({ novaVirtType: '%{::default_hypervisor}' }, { kvm: { compute: true } }), 'warn')).toEqual([
-      'CONFIG_NOVA_LIBVIRT_VIRT_TYPE',
-    ])
+    expect(
+      keysOf(check({ novaVirtType: '%{::default_hypervisor}' }, { kvm: { compute: true } }), 'warn'),
+    ).toEqual(['CONFIG_NOVA_LIBVIRT_VIRT_TYPE'])
   })
 })

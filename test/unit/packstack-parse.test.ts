@@ -21,8 +21,16 @@ describe('real packstack output', () => {
     expect(r.failure).toBeNull()
     expect(r.steps.filter((s) => s.kind === 'step')).toHaveLength(43)
     expect(r.steps.every((s) => s.status === 'done')).toBe(true)
-    expect(r.steps[0]).toEqual({ title: 'Clean Up', kind: 'step', status: 'done', host: null, manifest: null })
-    expect(r.steps.map((s) => s.title)).toContain('Fixing Keystone LDAP config parameters to be undef if empty')
+    expect(r.steps[0]).toEqual({
+      title: 'Clean Up',
+      kind: 'step',
+      status: 'done',
+      host: null,
+      manifest: null,
+    })
+    expect(r.steps.map((s) => s.title)).toContain(
+      'Fixing Keystone LDAP config parameters to be undef if empty',
+    )
     expect(manifests(r)).toEqual([
       '192.168.44.100_controller.pp=done',
       '192.168.44.100_network.pp=done',
@@ -64,7 +72,9 @@ describe('real packstack output', () => {
     expect(r.answerFile).toBe('/root/packstack-answers-20160530-061204.txt')
     expect(r.horizonUrl).toBe('http://192.168.2.210/dashboard')
     expect(hintIds(r)).toEqual(['network-manager', 'mariadb', 'ntp-skipped'])
-    expect(r.hints.find((h) => h.id === 'network-manager')?.evidence).toMatch(/NetworkManager is active on 192.168.2.210/)
+    expect(r.hints.find((h) => h.id === 'network-manager')?.evidence).toMatch(
+      /NetworkManager is active on 192.168.2.210/,
+    )
   })
 
   it('a remote script failure before Puppet: the step, the host from ssh, the stderr lines, the fix', () => {
@@ -135,7 +145,9 @@ describe('real packstack output', () => {
     expect(manifests(r)).toEqual(['192.168.20.5_controller.pp=running'])
     expect(r.waitingFor).toEqual(['192.168.20.5_controller.pp'])
     const hint = r.hints.find((h) => h.id === 'puppet-still-running')!
-    expect(hint.fix).toContain("ssh root@192.168.20.5 'tail -f /var/tmp/packstack/*/manifests/192.168.20.5_controller.pp.running'")
+    expect(hint.fix).toContain(
+      "ssh root@192.168.20.5 'tail -f /var/tmp/packstack/*/manifests/192.168.20.5_controller.pp.running'",
+    )
   })
 
   it('an ssh password prompt in the middle of a run', () => {
@@ -227,7 +239,10 @@ describe('streaming', () => {
     let live = p.report()
     expect(live.outcome).toBe('incomplete')
     expect(live.waitingFor).toEqual(['192.168.122.100_network.pp'])
-    expect(manifests(live)).toEqual(['192.168.122.100_controller.pp=done', '192.168.122.100_network.pp=running'])
+    expect(manifests(live)).toEqual([
+      '192.168.122.100_controller.pp=done',
+      '192.168.122.100_network.pp=running',
+    ])
     p.feed(text.slice(cut + 70))
     live = p.end()
     expect(live.outcome).toBe('success')
@@ -236,10 +251,18 @@ describe('streaming', () => {
 
   it('an escape sequence split across chunks is removed, not printed', () => {
     const p = new PackstackParser()
-    for (const piece of ['Clean Up        [ \x1b[3', '2mDONE\x1b', '[0m ]\r', '\nSetting up ssh keys   [ \x1b[0;31mERROR\x1b[0m ]\n'])
+    for (const piece of [
+      'Clean Up        [ \x1b[3',
+      '2mDONE\x1b',
+      '[0m ]\r',
+      '\nSetting up ssh keys   [ \x1b[0;31mERROR\x1b[0m ]\n',
+    ])
       p.feed(piece)
     const r = p.end()
-    expect(r.steps.map((s) => `${s.title}:${s.status}`)).toEqual(['Clean Up:done', 'Setting up ssh keys:error'])
+    expect(r.steps.map((s) => `${s.title}:${s.status}`)).toEqual([
+      'Clean Up:done',
+      'Setting up ssh keys:error',
+    ])
     expect(r.outcome).toBe('failed')
   })
 
@@ -260,13 +283,22 @@ describe('hints table', () => {
 
   it.each([
     ['Error: Cannot find a valid baseurl for repo: base/7/x86_64', 'repo-unreachable'],
-    ['Could not retrieve mirrorlist http://mirrorlist.centos.org/?release=7&arch=x86_64&repo=os', 'centos7-eol-mirrors'],
-    ["Error: Could not prefetch nova_flavor provider 'openstack': Command: 'openstack [\"flavor\", \"list\"]' has been running for more than 40 seconds", 'puppet-prefetch'],
+    [
+      'Could not retrieve mirrorlist http://mirrorlist.centos.org/?release=7&arch=x86_64&repo=os',
+      'centos7-eol-mirrors',
+    ],
+    [
+      'Error: Could not prefetch nova_flavor provider \'openstack\': Command: \'openstack ["flavor", "list"]\' has been running for more than 40 seconds',
+      'puppet-prefetch',
+    ],
     ['Error: Could not authenticate.', 'keystone-auth'],
-    ["Error: /Stage[main]/Rabbitmq::Service/Service[rabbitmq-server]: Failed to call refresh: Could not start Service[rabbitmq-server]", 'rabbitmq-hostname'],
+    [
+      'Error: /Stage[main]/Rabbitmq::Service/Service[rabbitmq-server]: Failed to call refresh: Could not start Service[rabbitmq-server]',
+      'rabbitmq-hostname',
+    ],
     ['fork: Cannot allocate memory', 'out-of-memory'],
     ['[Errno 28] No space left on device', 'disk-full'],
-    ["ssh: connect to host 192.168.122.110 port 22: No route to host", 'ssh-unreachable'],
+    ['ssh: connect to host 192.168.122.110 port 22: No route to host', 'ssh-unreachable'],
     ['type=AVC msg=audit(1): avc:  denied  { write } for pid=1 comm="mysqld"', 'selinux'],
     ['ERROR : Keyboard interrupt caught.', 'interrupted'],
   ])('%s -> %s', (line, id) => {

@@ -89,7 +89,10 @@ const yn = (v: string | undefined) => (v === 'y' ? true : v === 'n' ? false : un
 function pairs<A extends string, B extends string>(v: string, a: A, b: B): Record<A | B, string>[] {
   return list(v).map((item) => {
     const i = item.indexOf(':')
-    return { [a]: i < 0 ? item : item.slice(0, i), [b]: i < 0 ? '' : item.slice(i + 1) } as Record<A | B, string>
+    return { [a]: i < 0 ? item : item.slice(0, i), [b]: i < 0 ? '' : item.slice(i + 1) } as Record<
+      A | B,
+      string
+    >
   })
 }
 
@@ -107,7 +110,13 @@ export function readFields(doc: AnswerDoc): AnswerFields {
   str('controllerHost')
   str('l2Agent')
   str('novaVirtType')
-  for (const name of ['computeHosts', 'networkHosts', 'ntpServers', 'ovsBridgesCompute', 'ovnBridgesCompute'] as const) {
+  for (const name of [
+    'computeHosts',
+    'networkHosts',
+    'ntpServers',
+    'ovsBridgesCompute',
+    'ovnBridgesCompute',
+  ] as const) {
     const v = get(ANSWER_KEYS[name])
     if (v !== undefined) f[name] = list(v)
   }
@@ -202,7 +211,10 @@ export function encodeFields(patch: AnswerFields): { values: Map<string, string>
     const key = ANSWER_KEYS[name]
     const wrong = v.filter((p) => !PHYSNET.test(p.physnet) || !IFACE.test(p.bridge))
     if (wrong.length)
-      bad(key, `${wrong.map((p) => `${p.physnet}:${p.bridge}`).join(', ')} is not physnet:bridge (like extnet:br-ex)`)
+      bad(
+        key,
+        `${wrong.map((p) => `${p.physnet}:${p.bridge}`).join(', ')} is not physnet:bridge (like extnet:br-ex)`,
+      )
     else values.set(key, v.map((p) => `${p.physnet}:${p.bridge}`).join(','))
   }
   for (const name of ['ovsBridgesCompute', 'ovnBridgesCompute'] as const) {
@@ -237,7 +249,8 @@ function dominantEol(doc: AnswerDoc): string {
  * the end of the file when there is none.
  */
 export function setRaw(doc: AnswerDoc, key: string, value: string): AnswerDoc {
-  if (/[\r\n]/.test(value)) throw new ApiError({ code: 'bad-request', message: `${key}: a value is one line` })
+  if (/[\r\n]/.test(value))
+    throw new ApiError({ code: 'bad-request', message: `${key}: a value is one line` })
   const upper = key.toUpperCase()
   const lines = doc.lines.map((l) => ({ ...l }))
   const entries = entriesOf(doc)

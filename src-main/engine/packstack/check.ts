@@ -40,7 +40,11 @@ function nodesOf(lab: CheckLab): NodeInfo[] {
 
 const describe = (n: NodeInfo) => `${n.node.name} (${n.node.role}, ${n.addresses.join(', ')})`
 
-export function checkAnswers(fields: AnswerFields, lab: CheckLab, options: CheckOptions = {}): AnswerProblem[] {
+export function checkAnswers(
+  fields: AnswerFields,
+  lab: CheckLab,
+  options: CheckOptions = {},
+): AnswerProblem[] {
   const problems: AnswerProblem[] = []
   const error = (key: string, message: string) => problems.push({ severity: 'error', key, message })
   const warn = (key: string, message: string) => problems.push({ severity: 'warn', key, message })
@@ -76,8 +80,18 @@ export function checkAnswers(fields: AnswerFields, lab: CheckLab, options: Check
         warn(key, `${describe(n)} is not listed, so packstack installs nothing for it there`)
     return nodes.filter((n) => listed.has(n.node.name))
   }
-  const computes = hostList(ANSWER_KEYS.computeHosts, fields.computeHosts, ['compute', 'controller'], 'compute')
-  const networks = hostList(ANSWER_KEYS.networkHosts, fields.networkHosts, ['network', 'controller'], 'network')
+  const computes = hostList(
+    ANSWER_KEYS.computeHosts,
+    fields.computeHosts,
+    ['compute', 'controller'],
+    'compute',
+  )
+  const networks = hostList(
+    ANSWER_KEYS.networkHosts,
+    fields.networkHosts,
+    ['network', 'controller'],
+    'network',
+  )
 
   // Bridge interfaces exist on the nodes where packstack adds them to bridges.
   if (!fields.useSubnets) {
@@ -130,7 +144,10 @@ export function checkAnswers(fields: AnswerFields, lab: CheckLab, options: Check
   if (pw === undefined || pw === '') error(pwKey, 'the admin password is empty: set one you will log in with')
   else if (pw === PW_PLACEHOLDER) {
     if (fields.defaultPassword)
-      warn(pwKey, `is the placeholder: packstack will use ${ANSWER_KEYS.defaultPassword} as the admin password`)
+      warn(
+        pwKey,
+        `is the placeholder: packstack will use ${ANSWER_KEYS.defaultPassword} as the admin password`,
+      )
     else
       error(
         pwKey,

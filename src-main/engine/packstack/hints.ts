@@ -60,7 +60,8 @@ export const HINT_RULES: HintRule[] = [
     id: 'facter-leatherman',
     severity: 'error',
     pattern: /leatherman_curl|facter: error while loading shared libraries/,
-    message: 'facter cannot start: a newer leatherman library (usually from EPEL) replaced the one facter needs.',
+    message:
+      'facter cannot start: a newer leatherman library (usually from EPEL) replaced the one facter needs.',
     fix: 'On the node: yum downgrade -y leatherman (and disable EPEL: yum-config-manager --disable epel), then re-run packstack.',
   },
   {
@@ -114,7 +115,8 @@ export const HINT_RULES: HintRule[] = [
   {
     id: 'api-unreachable',
     severity: 'error',
-    pattern: /Unable to establish connection to (https?:\/\/[^\s:/]+:\d+)|Max retries exceeded|\[Errno 111\] Connection refused/,
+    pattern:
+      /Unable to establish connection to (https?:\/\/[^\s:/]+:\d+)|Max retries exceeded|\[Errno 111\] Connection refused/,
     message: 'An OpenStack API ($1) was not listening when Puppet called it.',
     fallback: 'named in the error',
     fix: 'On the controller, find the service behind that port (ss -ltnp), look at its log under /var/log/ and journalctl, start it, then re-run packstack.',
@@ -175,7 +177,8 @@ export const HINT_RULES: HintRule[] = [
   {
     id: 'disk-full',
     severity: 'error',
-    pattern: /No space left on device|Insufficient space in download directory|needs \d+[KM]B on the \S+ filesystem/,
+    pattern:
+      /No space left on device|Insufficient space in download directory|needs \d+[KM]B on the \S+ filesystem/,
     message: 'A node ran out of disk space.',
     fix: 'Free space on the node (df -h; yum clean all) or give it a bigger disk, then re-run.',
   },

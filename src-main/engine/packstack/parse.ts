@@ -144,7 +144,13 @@ export class PackstackParser {
       const existing = this.steps.find((s) => s.kind === 'manifest' && s.manifest === manifest)
       if (existing) existing.status = status
       else
-        this.steps.push({ title: manifest, kind: 'manifest', status, host: hostOfManifest(manifest), manifest })
+        this.steps.push({
+          title: manifest,
+          kind: 'manifest',
+          status,
+          host: hostOfManifest(manifest),
+          manifest,
+        })
       return
     }
     this.steps.push({ title, kind: 'step', status, host: null, manifest: null })
