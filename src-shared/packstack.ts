@@ -140,14 +140,17 @@ export const AnswerFields = z
     /** kvm, qemu, or packstack's default `%{::default_hypervisor}`. */
     novaVirtType: z.string(),
     useSubnets: z.boolean(),
-    install: z.object(
-      Object.fromEntries(Object.keys(INSTALL_KEYS).map((k) => [k, z.boolean().optional()])) as Record<
-        InstallService,
-        z.ZodOptional<z.ZodBoolean>
-      >,
-    ),
+    install: z
+      .object(
+        Object.fromEntries(Object.keys(INSTALL_KEYS).map((k) => [k, z.boolean().optional()])) as Record<
+          InstallService,
+          z.ZodOptional<z.ZodBoolean>
+        >,
+      )
+      .strict(),
   })
   .partial()
+  .strict()
 export type AnswerFields = z.infer<typeof AnswerFields>
 
 export const AnswerProblem = z.object({
