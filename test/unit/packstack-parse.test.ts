@@ -158,6 +158,43 @@ describe('real packstack output', () => {
   })
 })
 
+describe('captures of more than one command', () => {
+  it('a second run in the same capture starts the report over', () => {
+    const text = `${bytes('fail-puppet-mariadb-mitaka.txt').toString()}${bytes('double-success-pipe.txt').toString()}`
+    const r = explain(text)
+    expect(r.outcome).toBe('success')
+    expect(r.failure).toBeNull()
+    expect(r.manifestLogs).toEqual([])
+    expect(r.steps.some((s) => s.title.includes('192.168.2.210'))).toBe(false)
+  })
+
+  it('bullets printed by --gen-answer-file before the run do not swallow its steps', () => {
+    // What 2818428218's author captured: the answer file's notes, then the run (the run is our fixture).
+    const notes =
+      'Additional information:\n * Parameter CONFIG_NEUTRON_L2_AGENT: You have chosen OVN Neutron backend.\n'
+    const withoutWelcome = bytes('success-victoria-multinode.txt')
+      .toString()
+      .replace(/^Welcome.*\n/, '')
+    const r = explain(notes + withoutWelcome)
+    expect(r.outcome).toBe('success')
+    expect(r.steps.filter((s) => s.kind === 'manifest')).toHaveLength(4)
+  })
+
+  it('a run interrupted with Ctrl-C is incomplete and says so', () => {
+    // The recorded waiting run, followed by what Python prints for an uncaught KeyboardInterrupt.
+    const text = `${bytes('incomplete-allinone-waiting.txt').toString()}^CTraceback (most recent call last):\n  File "/usr/bin/packstack", line 10, in <module>\n    sys.exit(main())\nKeyboardInterrupt\n`
+    const r = explain(text)
+    expect(r.outcome).toBe('incomplete')
+    expect(r.hints.map((h) => h.id)).toEqual(['interrupted', 'puppet-still-running'])
+  })
+
+  it("optparse's usage error is a failure with its message", () => {
+    const r = explain('Usage: packstack [options] [--help]\n\npackstack: error: no such option: --bogus\n')
+    expect(r.outcome).toBe('failed')
+    expect(r.failure?.message).toBe('no such option: --bogus')
+  })
+})
+
 describe('the test double', () => {
   it('success through a pipe and through a terminal give the same steps', () => {
     const pipe = report('double-success-pipe.txt')

@@ -34,6 +34,10 @@ const BULLET = /^\* (.*)$/
 const HORIZON = /browse to (https?:\/\/\S+?)\s*\.?$/
 const PROMPT = /(\S+@\S+'s password:)/
 const SHELL_PROMPT = /^\[[^\]]*\][#$]/
+const WELCOME = /^Welcome to the Packstack setup utility/
+const USAGE_ERROR = /^packstack: error: (.*)$/
+const NOTICE =
+  /^KeyboardInterrupt|^Traceback \(most recent call last\)|^Killed$|^Terminated$|^Connection to \S+ closed/
 const PERMANENTLY_ADDED = /Permanently added '\[?([^'\]]+)\]?(?::\d+)?'/
 const MAX_ERROR_LINES = 200
 const MAX_LINE = 64 * 1024
@@ -50,12 +54,15 @@ export class PackstackParser {
   /** A `\r` at the end of a chunk: a line end if `\n` follows, a rewrite otherwise. */
   private pendingCr = false
 
-  private readonly steps: PackstackStep[] = []
-  private readonly errorLines: string[] = []
-  private readonly manifestLogs: string[] = []
-  private readonly additionalInfo: string[] = []
-  private readonly prompts: string[] = []
-  private readonly waiting = new Set<string>()
+  // What one packstack run printed; a new "Welcome to the Packstack setup utility" starts over.
+  private steps: PackstackStep[] = []
+  private errorLines: string[] = []
+  private manifestLogs: string[] = []
+  private additionalInfo: string[] = []
+  private prompts: string[] = []
+  /** Lines outside packstack's own messages that still tell something (a traceback, an interrupt). */
+  private notices: string[] = []
+  private waiting = new Set<string>()
   private failure: NonNullable<PackstackReport['failure']> | null = null
   private logFile: string | null = null
   private manifestsDir: string | null = null
@@ -65,6 +72,20 @@ export class PackstackParser {
   private inError = false
   private inAdditional = false
   private errorHost: string | null = null
+
+  private startRun(): void {
+    this.steps = []
+    this.errorLines = []
+    this.manifestLogs = []
+    this.additionalInfo = []
+    this.prompts = []
+    this.notices = []
+    this.waiting = new Set()
+    this.failure = null
+    this.logFile = this.manifestsDir = this.answerFile = this.horizonUrl = null
+    this.success = this.inError = this.inAdditional = false
+    this.errorHost = null
+  }
 
   /** Feed output as it arrives: bytes (decoded as UTF-8 across chunks) or text. */
   feed(chunk: string | Uint8Array): void {
@@ -158,6 +179,14 @@ export class PackstackParser {
 
   private handle(line: string): void {
     if (!line) return
+    if (WELCOME.test(line)) return this.startRun()
+    if (NOTICE.test(line)) this.notices.push(line)
+    const usage = USAGE_ERROR.exec(line)
+    if (usage) {
+      this.failure = { step: null, manifest: null, host: null, message: usage[1]! }
+      this.pushError(line)
+      return
+    }
     const prompt = PROMPT.exec(line)
     if (prompt) this.prompts.push(prompt[1]!)
 
@@ -207,6 +236,13 @@ export class PackstackParser {
       return
     }
 
+    // Step output after the bullets (a capture of several commands) ends them.
+    if (
+      this.inAdditional &&
+      !BULLET.test(line) &&
+      (STATE.test(line) || APPLYING.test(line) || TESTING.test(line))
+    )
+      this.inAdditional = false
     if (this.inAdditional) {
       const bullet = BULLET.exec(line)
       if (bullet) this.additionalInfo.push(bullet[1]!)
@@ -281,6 +317,7 @@ export class PackstackParser {
       ...this.steps.filter((s) => s.status === 'error').map((s) => `${s.title} [ ERROR ]`),
       ...this.additionalInfo,
       ...this.prompts,
+      ...this.notices,
     ]
     const hints = matchHints(evidence)
     if (waitingFor.length) {
