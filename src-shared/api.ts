@@ -8,7 +8,7 @@ import { Job } from './jobs'
 import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
 import { ResourceName } from './names'
 import { InstallRun, LabStatusReport } from './install'
-import { PackstackReport } from './packstack'
+import { AnswerFields, AnswerProblem, PackstackReport } from './packstack'
 import {
   AutostartInput,
   Checkpoint,
@@ -135,6 +135,31 @@ export const calls = {
   },
   'lab.status': { input: z.object({ name: ResourceName }).strict(), output: LabStatusReport },
   'jobs.list': { input: NoInput, output: z.array(Job) },
+
+  // Packstack knowledge: pure reading and editing, nothing runs. Answer-file errors name the key.
+  'packstack.explain': { input: z.object({ text: z.string() }).strict(), output: PackstackReport },
+  'packstack.answers.read': {
+    input: z.object({ text: z.string() }).strict(),
+    output: z.object({ fields: AnswerFields, keys: z.number().int() }),
+  },
+  'packstack.answers.update': {
+    input: z.object({ text: z.string(), fields: AnswerFields }).strict(),
+    output: z.object({ text: z.string() }),
+  },
+  /** Check an answer file against a lab: hosts and roles, bridge interfaces, password, NTP, virt type. */
+  'packstack.answers.check': {
+    input: z
+      .object({
+        text: z.string(),
+        lab: ResourceName,
+        /** Interfaces per node name (default eth0, eth1, ... one per NIC). */
+        interfaces: z.record(z.string(), z.array(z.string())).optional(),
+        /** Working KVM per compute node name (default: the lab's virtType). */
+        kvm: z.record(z.string(), z.boolean()).optional(),
+      })
+      .strict(),
+    output: z.object({ ok: z.boolean(), problems: z.array(AnswerProblem) }),
+  },
   'job.cancel': {
     input: z.object({ id: z.string().uuid() }).strict(),
     output: z.object({ cancelled: z.boolean() }),

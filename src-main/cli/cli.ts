@@ -12,6 +12,11 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import type { Job } from '../../src-shared/jobs'
 import { defaultLab, type LabSummary } from '../../src-shared/lab'
 import type { LabStatusReport } from '../../src-shared/install'
+import { MAX_INPUT_BYTES } from '../../src-shared/api'
+import type { PackstackReport } from '../../src-shared/packstack'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { PackstackParser } from '../engine/packstack/parse'
 
 const USAGE = `Usage: stacklab <command> [options]
 
@@ -32,6 +37,10 @@ Commands:
                                    "pre-install" checkpoint first. --answers uses FILE as the answer file.
   answers LAB                      Print the lab's packstack answer file (generated on first use).
   status LAB [--json]              OpenStack services per node, the Horizon URL and what is wrong.
+  packstack explain LOGFILE [--json]
+                                   Read packstack's output (a console capture): outcome, failing step,
+                                   manifest and host, error lines, log files, known causes with fixes.
+                                   Exit status: 0 success, 1 failed or incomplete, 2 usage/unreadable file.
 
 Options:
   -h, --help      Show this help.
@@ -237,6 +246,87 @@ async function lab(args: string[]): Promise<number> {
   }
 }
 
+/** Human summary of a packstack report (what `packstack explain` prints without --json). */
+export function formatPackstackReport(r: PackstackReport): string {
+  const out: string[] = []
+  const verdict = {
+    success: paint('32', 'success'),
+    failed: paint('31', 'FAILED'),
+    incomplete: paint('33', 'incomplete'),
+  }
+  out.push(`Outcome: ${verdict[r.outcome]}`)
+  const done = r.steps.filter((s) => s.status === 'done').length
+  out.push(`Steps: ${done} done of ${r.steps.length}`)
+  if (r.failure) {
+    if (r.failure.step) out.push(`Failed step: ${r.failure.step}`)
+    if (r.failure.manifest) out.push(`Failed manifest: ${r.failure.manifest}`)
+    if (r.failure.host) out.push(`Host: ${r.failure.host}`)
+  }
+  if (r.waitingFor.length) out.push(`Still applying: ${r.waitingFor.join(', ')}`)
+  if (r.errorLines.length) {
+    out.push('Error:')
+    for (const l of r.errorLines) out.push(`  ${l}`)
+  }
+  if (r.logFile) out.push(`Log file: ${r.logFile}`)
+  for (const l of r.manifestLogs) out.push(`Manifest log: ${l}`)
+  if (r.horizonUrl) out.push(`Dashboard: ${r.horizonUrl}`)
+  for (const h of r.hints) {
+    const mark = { error: paint('31', 'cause'), warn: paint('33', 'warn'), info: paint('2', 'note') }[
+      h.severity
+    ]
+    out.push(`[${mark}] ${h.message}`, `        fix: ${h.fix}`, `        seen: ${paint('2', h.evidence)}`)
+  }
+  return out.join('\n') + '\n'
+}
+
+/** Read a packstack output file: through the engine when it fits a call, streamed through the parser when not. */
+async function explainFile(engine: Engine, file: string): Promise<PackstackReport> {
+  const size = await stat(file).then(
+    (s) => {
+      if (!s.isFile()) throw new UsageError(`cannot read ${file}: not a file`)
+      return s.size
+    },
+    (e: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
+    },
+  )
+  if (size < MAX_INPUT_BYTES / 2) {
+    const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read ${file}: ${e.message}`)
+    })
+    return (await engine.call('packstack.explain', { text })) as PackstackReport
+  }
+  // A long capture (or a whole openstack-setup.log) is bigger than a call may carry: stream it here.
+  const parser = new PackstackParser()
+  try {
+    for await (const chunk of createReadStream(file)) parser.feed(chunk as Buffer)
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`)
+  }
+  return parser.end()
+}
+
+async function packstack(args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { json: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  })
+  if (sub !== 'explain')
+    throw new UsageError(sub ? `unknown packstack command '${sub}'` : 'packstack needs a command')
+  if (positionals.length !== 1) throw new UsageError('packstack explain needs exactly one LOGFILE')
+  const engine = new Engine({ host: 'cli' })
+  try {
+    const report = await explainFile(engine, positionals[0]!)
+    out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatPackstackReport(report))
+    return report.outcome === 'success' ? 0 : 1
+  } finally {
+    await engine.close()
+  }
+}
+
 async function install(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -332,6 +422,8 @@ export async function main(argv: string[]): Promise<number> {
         return await answers(rest)
       case 'status':
         return await status(rest)
+      case 'packstack':
+        return await packstack(rest)
       case '-v':
       case '--version':
         out(`stacklab ${VERSION}\n`)

@@ -39,6 +39,9 @@ import type { LabEnv } from './lab/pipeline'
 import { InstallError, InstallService } from './install/install'
 import { labStatus } from './install/status'
 import { defaultImagesDir } from './preflight/uri'
+import { explain as explainPackstack } from './packstack/parse'
+import { readAnswerText, updateAnswerText } from './packstack/answers'
+import { checkAnswers } from './packstack/check'
 
 export const VERSION = '0.1.0'
 
@@ -177,6 +180,19 @@ export class Engine {
     'lab.status': async ({ name }) => labStatus(await this.labEnv(), await this.labs.get(name)),
     'jobs.list': () => this.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
+    'packstack.explain': ({ text }) => Promise.resolve(explainPackstack(text)),
+    'packstack.answers.read': ({ text }) => Promise.resolve(readAnswerText(text)),
+    'packstack.answers.update': ({ text, fields }) =>
+      Promise.resolve({ text: updateAnswerText(text, fields) }),
+    'packstack.answers.check': async ({ text, lab, interfaces, kvm }) => {
+      const state = await this.labs.get(lab)
+      const problems = checkAnswers(
+        readAnswerText(text).fields,
+        { definition: state.definition, state },
+        { interfaces, kvm },
+      )
+      return { ok: !problems.some((p) => p.severity === 'error'), problems }
+    },
   }
 
   /** What the lab pipeline works with, from the current settings. */

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto'
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { StringDecoder } from 'node:string_decoder'
 import type { Client } from 'ssh2'
 import { ApiError } from '../../../src-shared/errors'
 import {
@@ -27,7 +26,7 @@ import type { LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
 import { PackstackParser } from '../packstack/parse'
 import { checkAnswers } from '../packstack/check'
-import { readAnswers, updateAnswers } from '../packstack/answers'
+import { readAnswerText, updateAnswerText } from '../packstack/answers'
 import { connectNode, controllerOf, nodeHostKeyLine } from './nodes'
 import { labStatus } from './status'
 
@@ -138,7 +137,7 @@ export class InstallService {
   async saveAnswers(name: string, text: string): Promise<void> {
     const env = await this.deps.env()
     const state = await this.deps.get(name)
-    readAnswers(text) // refuses a file that is not an answer file, before anything is written
+    readAnswerText(text) // refuses a file that is not an answer file, before anything is written
     await mkdir(join(env.store.dir(name), 'packstack'), { recursive: true, mode: 0o700 })
     await writeFile(answersFile(env, name), text, { mode: 0o600 })
     state.install = { ...installState(state), answersSaved: true }
@@ -150,7 +149,7 @@ export class InstallService {
     const generated = await remote(controller, `cat ${REMOTE_ANSWERS}`)
     const password = randomBytes(12).toString('base64url')
     registerSecret(password)
-    const text = updateAnswers(generated, labAnswerFields(state, password))
+    const text = updateAnswerText(generated, labAnswerFields(state, password))
     await mkdir(join(env.store.dir(state.definition.name), 'packstack'), { recursive: true, mode: 0o700 })
     await writeFile(answersFile(env, state.definition.name), text, { mode: 0o600 })
     return text
@@ -255,7 +254,7 @@ export class InstallService {
         }
       })
       await step('check', async () => {
-        const problems = checkAnswers(answers, state)
+        const problems = checkAnswers(readAnswerText(answers).fields, { definition: state.definition, state })
         const errors = problems.filter((p) => p.severity === 'error')
         if (errors.length)
           throw new InstallError(
@@ -380,7 +379,6 @@ export class InstallService {
     const labDir = env.store.dir(name)
     const ctrl = controllerOf(state).name
     const parser = new PackstackParser()
-    const decoder = new StringDecoder('utf8')
     const local = localLog(env, name, run.id)
     await mkdir(join(labDir, 'packstack'), { recursive: true, mode: 0o700 })
     await writeFile(local, '', { mode: 0o600 })
@@ -389,7 +387,7 @@ export class InstallService {
     const take = async (chunk: Buffer) => {
       offset += chunk.length
       await appendFile(local, chunk)
-      parser.feed(decoder.write(chunk))
+      parser.feed(chunk)
       if (Date.now() - lastDetail > 500) {
         lastDetail = Date.now()
         const r = parser.report()
@@ -436,7 +434,6 @@ export class InstallService {
           const alive = await sshExec(client, `kill -0 ${run.pid} 2>/dev/null`)
           if (alive.code === 0) continue
         }
-        parser.feed(decoder.end())
         const report = parser.end()
         run.outcome =
           rc === ''
@@ -452,7 +449,11 @@ export class InstallService {
             ? null
             : (report.errorLines[0] ?? `packstack exited with ${rc || 'no status'}`)
         await this.record(env, name, run)
-        return { ...report, outcome: run.outcome === 'cancelled' ? 'incomplete' : run.outcome }
+        return {
+          ...report,
+          outcome:
+            run.outcome === 'success' ? 'success' : report.outcome === 'success' ? 'failed' : report.outcome,
+        }
       } catch (error) {
         if (job.signal.aborted || error instanceof Cancelled) throw new Cancelled()
         reconnects++

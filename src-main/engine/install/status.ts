@@ -39,6 +39,13 @@ export function parseServiceStatus(text: string): { name: string; state: string;
 
 type Row = Record<string, unknown>
 
+/** A JSON cell as text (the client prints strings, numbers, booleans and null). */
+function cell(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : ''
+}
+
 /** The openstack client's `-f json` lists of compute services, network agents and volume services. */
 export function parseApiServices(kind: ApiService['kind'], json: string): ApiService[] {
   const rows = JSON.parse(json) as Row[]
@@ -48,18 +55,18 @@ export function parseApiServices(kind: ApiService['kind'], json: string): ApiSer
       const up = r['State'] === true || r['State'] === 'UP'
       return {
         kind,
-        binary: String(r['Binary'] ?? r['Agent Type'] ?? ''),
-        host: String(r['Host'] ?? ''),
+        binary: cell(r['Binary']) || cell(r['Agent Type']),
+        host: cell(r['Host']),
         ok: alive && up,
         state: `${alive ? 'alive' : 'dead'}, ${up ? 'up' : 'down'}`,
       }
     }
-    const state = String(r['State'] ?? '')
-    const status = String(r['Status'] ?? '')
+    const state = cell(r['State'])
+    const status = cell(r['Status'])
     return {
       kind,
-      binary: String(r['Binary'] ?? ''),
-      host: String(r['Host'] ?? ''),
+      binary: cell(r['Binary']),
+      host: cell(r['Host']),
       ok: state === 'up' && status === 'enabled',
       state: `${state}, ${status}`,
     }

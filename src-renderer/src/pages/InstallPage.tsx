@@ -121,7 +121,7 @@ function AnswersPanel({ lab }: { lab: string }) {
   const check = async () => {
     if (text === null) return
     try {
-      setProblems(await currentApi().call('packstack.answers.check', { text, lab }))
+      setProblems((await currentApi().call('packstack.answers.check', { text, lab })).problems)
     } catch (e) {
       setMessage(errorText(e))
     }
@@ -298,7 +298,7 @@ function RunPanel({ lab }: { lab: string }) {
   const [job, setJob] = useState<Job | null>(null)
   const [message, setMessage] = useState('')
   const [log, setLog] = useState<string | null>(null)
-  const [now, setNow] = useState(Date.now())
+  const [now, setNow] = useState(() => Date.now())
 
   useEffect(() => {
     const api = currentApi()
