@@ -108,8 +108,10 @@ export async function waitForSsh(
   const end = Date.now() + options.timeoutMs
   for (let attempt = 1; ; attempt++) {
     try {
+      // Once sshd answers, a node still booting under emulation may take long over the handshake: starting
+      // over after a short timeout would throw that work away, so the wait for it is generous.
       return await sshConnect(target, {
-        readyTimeoutMs: 15_000,
+        readyTimeoutMs: 60_000,
         ...(options.signal ? { signal: options.signal } : {}),
       })
     } catch (error) {
