@@ -6,6 +6,7 @@ import { ApiError } from '../../src-shared/errors'
 import { type CheckId, type PreflightCheck, type PreflightReport } from '../../src-shared/preflight'
 import type { Settings } from '../../src-shared/settings'
 import type { ConnectionState } from './api/ws'
+import { setCurrentApi } from './api/current'
 
 /** The id of a page in pages/registry.tsx. */
 export type Page = string
@@ -67,6 +68,7 @@ export async function attach(
   onState: (l: (s: ConnectionState) => void) => void,
 ): Promise<void> {
   api = labApi
+  setCurrentApi(labApi)
   onState((connection) => useStore.setState({ connection }))
   labApi.on('preflight.started', (e) =>
     useStore.setState({

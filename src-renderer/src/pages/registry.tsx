@@ -3,6 +3,9 @@
 import type { ReactElement } from 'react'
 import { PreflightPage } from './PreflightPage'
 import { SettingsPage } from './SettingsPage'
+import { WizardPage } from './WizardPage'
+import { JobsPage } from './JobsPage'
+import { CheckpointsPage } from './CheckpointsPage'
 
 export interface PageEntry {
   id: string
@@ -12,5 +15,8 @@ export interface PageEntry {
 
 export const PAGES: PageEntry[] = [
   { id: 'preflight', label: 'nav.preflight', view: PreflightPage },
+  { id: 'wizard', label: 'nav.wizard', view: WizardPage },
+  { id: 'jobs', label: 'nav.jobs', view: JobsPage },
+  { id: 'checkpoints', label: 'nav.checkpoints', view: CheckpointsPage },
   { id: 'settings', label: 'nav.settings', view: SettingsPage },
 ]

@@ -1,0 +1,82 @@
+// The renderer's picture of jobs: every job the engine lists, kept current by `job.updated` events and
+// reloaded when the connection comes back. Actions (cancel, resume, delete a lab) go to the engine.
+import { create } from 'zustand'
+import type { Job } from '../../../src-shared/jobs'
+import { ApiError } from '../../../src-shared/errors'
+import { currentApi, onApi } from '../api/current'
+import { useStore } from '../store'
+
+interface JobsState {
+  jobs: Record<string, Job>
+  loaded: boolean
+  /** The job the user was sent to (a lab just created); shown first and opened. */
+  selected: string | null
+  /** The last action's error, per job id. */
+  actionError: Record<string, string>
+  load: () => Promise<void>
+  select: (id: string | null) => void
+  upsert: (job: Job) => void
+  cancel: (id: string) => Promise<void>
+  resume: (id: string) => Promise<void>
+  deleteLab: (id: string) => Promise<void>
+}
+
+function message(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : String(error)
+}
+
+export const useJobs = create<JobsState>()((set, get) => {
+  /** Run an action for a job; its error shows on that job, a new job it starts becomes the selected one. */
+  const act = async (id: string, work: () => Promise<Job | null>) => {
+    set((s) => ({ actionError: { ...s.actionError, [id]: '' } }))
+    try {
+      const started = await work()
+      if (started) {
+        get().upsert(started)
+        set({ selected: started.id })
+      }
+    } catch (error) {
+      set((s) => ({ actionError: { ...s.actionError, [id]: message(error) } }))
+    }
+  }
+  const api = () => {
+    const a = currentApi()
+    if (!a) throw new ApiError({ code: 'internal', message: 'Not connected to the engine' })
+    return a
+  }
+  return {
+    jobs: {},
+    loaded: false,
+    selected: null,
+    actionError: {},
+    async load() {
+      const a = currentApi()
+      if (!a) return
+      const list = await a.call('jobs.list', {})
+      set({ jobs: Object.fromEntries(list.map((j) => [j.id, j])), loaded: true })
+    },
+    select: (selected) => set({ selected }),
+    upsert: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
+    cancel: (id) =>
+      act(id, async () => {
+        await api().call('job.cancel', { id })
+        return null
+      }),
+    resume: (id) => act(id, () => api().call('lab.resume', { name: get().jobs[id]!.lab })),
+    deleteLab: (id) => act(id, () => api().call('lab.delete', { name: get().jobs[id]!.lab })),
+  }
+})
+
+/** Jobs newest first. */
+export function sortedJobs(jobs: Record<string, Job>): Job[] {
+  return Object.values(jobs).sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+}
+
+onApi((api) => {
+  api.on('job.updated', (job) => useJobs.getState().upsert(job))
+  void useJobs.getState().load()
+  // Events missed while the engine was away: load the list again when the connection returns.
+  useStore.subscribe((s, prev) => {
+    if (s.connection === 'open' && prev.connection !== 'open') void useJobs.getState().load()
+  })
+})
