@@ -44,18 +44,22 @@ export function CheckpointsPage() {
     return (lab?.nodes ?? []).map((n) => n.domain).filter((d): d is string => !!d)
   }, [scope, picked, labs])
 
-  // Labs and VMs to choose from.
-  useEffect(() => {
+  // Labs and VMs to choose from (again on Refresh: VMs come and go).
+  const loadScope = useCallback(async () => {
     const api = currentApi()
     if (!api) return
-    void Promise.all([api.call('labs.list', {}), api.call('domains.list', {})])
-      .then(([l, d]) => {
-        setLabs(l)
-        setDomains(d)
-        setScope((s) => s || (l.find((x) => x.nodes.some((n) => n.domain))?.name ?? CUSTOM))
-      })
-      .catch((e: Error) => setError(e.message))
+    try {
+      const [l, d] = await Promise.all([api.call('labs.list', {}), api.call('domains.list', {})])
+      setLabs(l)
+      setDomains(d)
+      setScope((s) => s || (l.find((x) => x.nodes.some((n) => n.domain))?.name ?? CUSTOM))
+    } catch (e) {
+      setError((e as Error).message)
+    }
   }, [])
+  useEffect(() => {
+    void loadScope()
+  }, [loadScope])
 
   const reload = useCallback(async () => {
     const api = currentApi()
@@ -104,7 +108,7 @@ export function CheckpointsPage() {
     <section aria-labelledby="cp-heading" className="page">
       <header className="page-head">
         <h1 id="cp-heading">{t('cp.title')}</h1>
-        <button id="checkpoints-refresh" className="small" onClick={() => void reload()}>
+        <button id="checkpoints-refresh" className="small" onClick={() => void loadScope()}>
           {t('cp.refresh')}
         </button>
       </header>

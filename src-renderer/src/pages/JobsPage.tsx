@@ -214,7 +214,9 @@ function JobCard({
             </span>
             <span className="step-title">{stepTitle(s, t)}</span>
             <span className="step-state muted">{t(`jobs.step.${s.state}`)}</span>
-            <span className="step-time muted">{elapsed(s.startedAt, s.finishedAt ?? job.finishedAt, now)}</span>
+            <span className="step-time muted">
+              {elapsed(s.startedAt, s.finishedAt ?? job.finishedAt, now)}
+            </span>
             {s.detail && <span className="step-detail muted">{s.detail}</span>}
           </li>
         ))}
