@@ -119,8 +119,20 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   const base = join(dir, 'images', 'stacklab-base')
   expect(existsSync(base) ? readdirSync(base) : []).toEqual([])
 
+  // Resume runs the pipeline again from where it stopped: the network step is not redone, the template
+  // is still missing, so it fails at the same step with the same fix. The new job now holds the actions.
+  await page.click(`#${id}-resume`)
+  const again = page.locator('li.job.selected')
+  await expect(again).not.toHaveAttribute('id', id)
+  const rid = (await again.getAttribute('id'))!
+  await expect(page.locator(`#${rid}-state`)).toHaveAttribute('data-state', 'failed', { timeout: 60_000 })
+  await expect(page.locator(`#${rid}-step-networks`)).toHaveAttribute('data-state', 'skipped')
+  await expect(page.locator(`#${rid}-step-base-image`)).toHaveAttribute('data-state', 'failed')
+  await expect(page.locator(`#${rid}-fix`)).toContainText('check the template source in Settings')
+  await expect(page.locator(`#${id}-resume`)).toHaveCount(0)
+
   // Delete the lab from the failed job: exactly what was made goes, checked with virsh.
-  await page.click(`#${id}-delete`)
+  await page.click(`#${rid}-delete`)
   await expect(page.locator('#confirm-delete')).toBeVisible()
   await page.click('#confirm-delete-yes')
   await expect
@@ -137,6 +149,7 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   expect(virsh('net-list', '--all', '--name')).toContain('default')
   expect(await engineCall('labs.list', {})).toEqual([])
   expect(existsSync(join(dir, 'images', 'e2ewiz'))).toBe(false)
-  // The failed job no longer offers actions: a newer job took over its lab.
-  await expect(page.locator(`#${id}-delete`)).toHaveCount(0)
+  // The failed jobs no longer offer actions: a newer job took over their lab.
+  await expect(page.locator(`#${rid}-delete`)).toHaveCount(0)
+  await expect(page.locator(`#${rid}-resume`)).toHaveCount(0)
 })

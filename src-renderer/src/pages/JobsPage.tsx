@@ -102,9 +102,7 @@ export function JobsPage() {
               job={job}
               selected={job.id === selected}
               // A newer job on the same lab (a resume, a delete) takes over: this one offers no actions.
-              superseded={list.some(
-                (o) => o.lab === job.lab && o.startedAt > job.startedAt && o.state !== 'failed',
-              )}
+              superseded={list.some((o) => o.lab === job.lab && o.startedAt > job.startedAt)}
               t={t}
             />
           ))}
@@ -129,6 +127,7 @@ function JobCard({
   const now = useNow(running)
   const ref = useRef<HTMLLIElement>(null)
   const actionError = useJobs((s) => s.actionError[job.id])
+  const labExists = useJobs((s) => s.labs.has(job.lab))
   const [confirmDelete, setConfirmDelete] = useState(false)
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'start' })
@@ -136,9 +135,16 @@ function JobCard({
   const id = `job-${job.id}`
   const pct = Math.round(job.progress * 100)
   const resumable =
-    !superseded && job.kind !== 'lab.delete' && (job.state === 'interrupted' || job.state === 'failed')
+    !superseded &&
+    labExists &&
+    job.kind !== 'lab.delete' &&
+    (job.state === 'interrupted' || job.state === 'failed')
   const deletable =
-    !superseded && job.kind !== 'lab.delete' && job.state !== 'running' && job.state !== 'succeeded'
+    !superseded &&
+    labExists &&
+    job.kind !== 'lab.delete' &&
+    job.state !== 'running' &&
+    job.state !== 'succeeded'
   return (
     <li ref={ref} id={id} className={selected ? 'job panel selected' : 'job panel'} data-state={job.state}>
       <div className="job-head">
@@ -213,7 +219,11 @@ function JobCard({
               {STEP_MARK[s.state]}
             </span>
             <span className="step-title">{stepTitle(s, t)}</span>
-            <span className="step-state muted">{t(`jobs.step.${s.state}`)}</span>
+            <span className="step-state muted">
+              {job.state === 'interrupted' && s.state === 'running'
+                ? t('jobs.state.interrupted')
+                : t(`jobs.step.${s.state}`)}
+            </span>
             <span className="step-time muted">
               {elapsed(s.startedAt, s.finishedAt ?? job.finishedAt, now)}
             </span>

@@ -9,6 +9,8 @@ import { useStore } from '../store'
 interface JobsState {
   jobs: Record<string, Job>
   loaded: boolean
+  /** Labs that exist now: actions on a job of a lab that is gone are not offered. */
+  labs: Set<string>
   /** The job the user was sent to (a lab just created); shown first and opened. */
   selected: string | null
   /** The last action's error, per job id. */
@@ -47,13 +49,18 @@ export const useJobs = create<JobsState>()((set, get) => {
   return {
     jobs: {},
     loaded: false,
+    labs: new Set(),
     selected: null,
     actionError: {},
     async load() {
       const a = currentApi()
       if (!a) return
-      const list = await a.call('jobs.list', {})
-      set({ jobs: Object.fromEntries(list.map((j) => [j.id, j])), loaded: true })
+      const [list, labs] = await Promise.all([a.call('jobs.list', {}), a.call('labs.list', {})])
+      set({
+        jobs: Object.fromEntries(list.map((j) => [j.id, j])),
+        labs: new Set(labs.map((l) => l.name)),
+        loaded: true,
+      })
     },
     select: (selected) => set({ selected }),
     upsert: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
@@ -73,7 +80,15 @@ export function sortedJobs(jobs: Record<string, Job>): Job[] {
 }
 
 onApi((api) => {
-  api.on('job.updated', (job) => useJobs.getState().upsert(job))
+  api.on('job.updated', (job) => {
+    useJobs.getState().upsert(job)
+    // A job that ends may have made or removed its lab.
+    if (job.state !== 'running')
+      void api
+        .call('labs.list', {})
+        .then((labs) => useJobs.setState({ labs: new Set(labs.map((l) => l.name)) }))
+        .catch(() => undefined)
+  })
   void useJobs.getState().load()
   // Events missed while the engine was away: load the list again when the connection returns.
   useStore.subscribe((s, prev) => {
