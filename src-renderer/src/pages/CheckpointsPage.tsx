@@ -45,48 +45,43 @@ export function CheckpointsPage() {
   }, [scope, picked, labs])
 
   // Labs and VMs to choose from (again on Refresh: VMs come and go).
-  const loadScope = useCallback(async () => {
+  const [scopeTick, setScopeTick] = useState(0)
+  useEffect(() => {
     const api = currentApi()
     if (!api) return
-    try {
-      const [l, d] = await Promise.all([api.call('labs.list', {}), api.call('domains.list', {})])
-      setLabs(l)
-      setDomains(d)
-      setScope((s) => s || (l.find((x) => x.nodes.some((n) => n.domain))?.name ?? CUSTOM))
-    } catch (e) {
-      setError((e as Error).message)
+    let live = true
+    Promise.all([api.call('labs.list', {}), api.call('domains.list', {})]).then(
+      ([l, d]) => {
+        if (!live) return
+        setLabs(l)
+        setDomains(d)
+        setScope((s) => s || (l.find((x) => x.nodes.some((n) => n.domain))?.name ?? CUSTOM))
+      },
+      (e: Error) => live && setError(e.message),
+    )
+    return () => {
+      live = false
     }
-  }, [])
-  useEffect(() => {
-    void loadScope()
-  }, [loadScope])
+  }, [scopeTick])
 
-  const reload = useCallback(async () => {
-    const api = currentApi()
-    if (!api) return
-    const existing = new Set(domains.map((d) => d.name))
-    const present = members.filter((m) => existing.has(m))
-    if (!present.length) {
-      setCheckpoints([])
-      setSnapshots({})
-      return
-    }
-    try {
-      const [cps, ...trees] = await Promise.all([
-        api.call('checkpoints.list', { domains: present }),
-        ...present.map((d) => api.call('snapshots.list', { name: d })),
-      ])
-      setCheckpoints(cps.sort((a, b) => a.createdAt.localeCompare(b.createdAt)))
-      setSnapshots(Object.fromEntries(present.map((d, i) => [d, trees[i]!])))
-      setError('')
-    } catch (e) {
-      setError((e as Error).message)
-    }
-  }, [members, domains])
-
+  // Checkpoints and snapshot trees of the chosen VMs, read again after every action.
+  const [tick, setTick] = useState(0)
+  const reload = useCallback(() => setTick((n) => n + 1), [])
   useEffect(() => {
-    void reload()
-  }, [reload])
+    let live = true
+    void readTrees(members, domains).then(
+      ({ checkpoints: cps, snapshots: trees }) => {
+        if (!live) return
+        setCheckpoints(cps)
+        setSnapshots(trees)
+        setError('')
+      },
+      (e: Error) => live && setError(e.message),
+    )
+    return () => {
+      live = false
+    }
+  }, [members, domains, tick])
 
   const act = async (work: () => Promise<unknown>) => {
     setBusy(true)
@@ -97,7 +92,7 @@ export function CheckpointsPage() {
       setError((e as Error).message)
     } finally {
       setBusy(false)
-      await reload()
+      reload()
     }
   }
   const api = () => currentApi()!
@@ -108,7 +103,7 @@ export function CheckpointsPage() {
     <section aria-labelledby="cp-heading" className="page">
       <header className="page-head">
         <h1 id="cp-heading">{t('cp.title')}</h1>
-        <button id="checkpoints-refresh" className="small" onClick={() => void loadScope()}>
+        <button id="checkpoints-refresh" className="small" onClick={() => setScopeTick((n) => n + 1)}>
           {t('cp.refresh')}
         </button>
       </header>
@@ -319,6 +314,25 @@ export function CheckpointsPage() {
       )}
     </section>
   )
+}
+
+/** The lab checkpoints over the chosen VMs that exist, and each one's snapshot tree. */
+async function readTrees(
+  members: string[],
+  domains: DomainInfo[],
+): Promise<{ checkpoints: Checkpoint[]; snapshots: Record<string, SnapshotNode[]> }> {
+  const api = currentApi()
+  const existing = new Set(domains.map((d) => d.name))
+  const present = members.filter((m) => existing.has(m))
+  if (!api || !present.length) return { checkpoints: [], snapshots: {} }
+  const [cps, ...trees] = await Promise.all([
+    api.call('checkpoints.list', { domains: present }),
+    ...present.map((d) => api.call('snapshots.list', { name: d })),
+  ])
+  return {
+    checkpoints: cps.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    snapshots: Object.fromEntries(present.map((d, i) => [d, trees[i]!])),
+  }
 }
 
 function SnapshotTree({

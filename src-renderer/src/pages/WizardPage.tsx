@@ -10,9 +10,8 @@ import {
   baseImageName,
   nodeDiskFile,
   nodeDomainName,
-  type LabDefinition,
 } from '../../../src-shared/lab'
-import { ApiError } from '../../../src-shared/errors'
+import type { ApiError } from '../../../src-shared/errors'
 import { currentApi } from '../api/current'
 import { useT } from '../i18n'
 import { useStore } from '../store'
@@ -68,7 +67,7 @@ export function WizardPage() {
         setStatus(t('wizard.engineRefused'))
         return
       }
-      const job = await api.call('lab.create', { definition: draft as LabDefinition })
+      const job = await api.call('lab.create', { definition: draft })
       useJobs.getState().upsert(job)
       useJobs.getState().select(job.id)
       setStatus('')
