@@ -153,3 +153,36 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   await expect(page.locator(`#${rid}-delete`)).toHaveCount(0)
   await expect(page.locator(`#${rid}-resume`)).toHaveCount(0)
 })
+
+test('the pages speak Korean; adding a node and moving a subnet keep the addresses consistent', async ({
+  page,
+}) => {
+  await page.goto(url())
+  await page.selectOption('#lang-select', 'ko')
+  await expect(page.locator('#nav-wizard')).toHaveText('새 랩')
+  await expect(page.locator('#nav-jobs')).toHaveText('작업')
+  await expect(page.locator('#nav-checkpoints')).toHaveText('체크포인트')
+  await page.click('#nav-wizard')
+  await expect(page.locator('#wizard-heading')).toHaveText('새 랩 만들기')
+  await expect(page.locator('#wizard-create')).toHaveText('랩 만들기')
+  await expect(page.locator('#wizard-plan h2')).toHaveText('만들어질 것')
+  await page.fill('#wizard-node-1-memory', '512')
+  await expect(page.locator('#wizard-status')).toHaveText('랩을 만들기 전에 1개 항목을 고쳐야 합니다.')
+  await page.fill('#wizard-node-1-memory', '4096')
+  // Add a compute node: next free addresses on each network, and it shows in the plan; then remove it.
+  await page.click('#wizard-add-compute')
+  await expect(page.locator('#wizard-node-2-name')).toHaveValue('compute2')
+  await expect(page.locator('#wizard-node-2-nic-0-ip')).toHaveValue('192.168.122.111')
+  await expect(page.locator('#wizard-node-2-nic-1-ip')).toHaveValue('192.168.90.111')
+  await expect(page.locator('#wizard-plan-domain-lab1-compute2')).toBeVisible()
+  await page.screenshot({ path: 'test-results/screenshots/wizard-ko.png', fullPage: true })
+  await page.click('#wizard-node-2-remove')
+  await expect(page.locator('#wizard-node-2')).toHaveCount(0)
+  // Moving the internal subnet moves the nodes' addresses on it (host part kept).
+  await page.fill('#wizard-network-1-subnet', '10.10.0.0/24')
+  await expect(page.locator('#wizard-node-0-nic-1-ip')).toHaveValue('10.10.0.100')
+  await expect(page.locator('#wizard-node-1-nic-1-ip')).toHaveValue('10.10.0.110')
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+  await page.click('#nav-checkpoints')
+  await expect(page.locator('#cp-heading')).toHaveText('체크포인트와 스냅샷')
+})

@@ -37,7 +37,9 @@ describe('electron-builder config', () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined()
     // The same check refuses a wrong key: it is really looking.
     const wrong = { ...config, linux: { ...config.linux, categroy: 'Development' } } as Configuration
-    await expect(validateConfiguration(wrong, new DebugLogger(false))).rejects.toThrow(/Invalid configuration object/)
+    await expect(validateConfiguration(wrong, new DebugLogger(false))).rejects.toThrow(
+      /Invalid configuration object/,
+    )
   }, 60_000)
 
   it('packages the built app, its resources and the stacklab command, and they exist', () => {
