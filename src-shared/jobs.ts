@@ -32,6 +32,8 @@ export const Job = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.object({ message: z.string(), fix: z.string().optional() }).nullable(),
+  /** The engine process running the job (the app, `stacklab serve` or a `stacklab lab ...` command). */
+  pid: z.number().int().nullable().default(null),
   /** The last JOB_LOG_LINES lines of what happened (steps started and finished, their details, the end). */
   log: z.array(z.string()).max(JOB_LOG_LINES).default([]),
 })

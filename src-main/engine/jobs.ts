@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { JOB_LOG_LINES, Job, type JobState, type JobStep } from '../../src-shared/jobs'
 import { writeFileAtomic } from './atomic'
+import { alive } from './proc'
 import type { EventBus } from './events'
 
 export class Cancelled extends Error {
@@ -113,6 +114,7 @@ export class JobRunner {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       error: null,
+      pid: process.pid,
       log: [],
     }
     const handle = new JobHandle(job, async (snapshot) => {
@@ -131,7 +133,10 @@ export class JobRunner {
     return true
   }
 
-  /** Every job on disk, newest first. Jobs marked running by an engine that is gone are interrupted. */
+  /**
+   * Every job on disk, newest first. Jobs marked running by an engine that is gone are interrupted; those of
+   * another engine process that is alive are running (there, not here: this one cannot cancel them).
+   */
   async list(): Promise<Job[]> {
     let names: string[] = []
     try {
@@ -145,7 +150,9 @@ export class JobRunner {
       try {
         const job = Job.parse(JSON.parse(await readFile(join(this.dir, name), 'utf8')))
         if (this.running.has(job.id)) continue
-        if (job.state === 'running') job.state = 'interrupted'
+        // Running in another live engine process (a `stacklab lab create` in a terminal) is still running.
+        if (job.state === 'running' && !(job.pid && job.pid !== process.pid && alive(job.pid)))
+          job.state = 'interrupted'
         jobs.push(job)
       } catch {
         /* a damaged job file is skipped, not fatal */

@@ -132,13 +132,20 @@ test('a job whose engine was killed shows as interrupted, and Resume carries on'
     )
     .toBe('running')
   await expect.poll(() => toolsOnOurFiles().length, { timeout: 15_000 }).toBeGreaterThan(0)
-  cli.kill('SIGKILL')
-  await new Promise((r) => cli.once('exit', r))
 
+  // While the command lives, its job is running there: the page's engine cannot cancel it, and says so.
   await page.goto(url())
   await page.click('#nav-jobs')
   const old = (await engineCall('jobs.list', {})).find((j) => j.lab === 'e2eint')!
   const id = `job-${old.id}`
+  expect(old.pid).toBe(cli.pid)
+  await expect(page.locator(`#${id}-state`)).toHaveAttribute('data-state', 'running')
+  await page.click(`#${id}-cancel`)
+  await expect(page.locator(`#${id}-elsewhere`)).toContainText(`pid ${cli.pid}`)
+
+  cli.kill('SIGKILL')
+  await new Promise((r) => cli.once('exit', r))
+  await page.click('#jobs-refresh')
   await expect(page.locator(`#${id}-state`)).toHaveAttribute('data-state', 'interrupted')
   await expect(page.locator(`#${id}-interrupted`)).toBeVisible()
   await expect(page.locator(`#${id}-cancel`)).toHaveCount(0)

@@ -1,5 +1,6 @@
 // Jobs keep a bounded log of what happened: steps started and finished, their details, the end and its fix;
 // the log is saved with the job and announced with it, and job files written before the log existed load.
+import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -70,5 +71,26 @@ describe('job log', () => {
     expect(marked!.log[0]).toMatch(/interrupted: Stacklab stopped while this job was running$/)
     const [listed] = await fresh.list()
     expect(listed!.log).toEqual(marked!.log)
+  })
+})
+
+describe('jobs of other engine processes', () => {
+  it('are running while that process lives, and interrupted once it is gone', async () => {
+    t = tempDir()
+    const runner = new JobRunner(t.dir, new EventBus())
+    const job = runner.create('lab.create', 'lab3', 'Create lab lab3', [{ id: 'a', title: 'A' }])
+    await job.start('a')
+    expect(job.job.pid).toBe(process.pid)
+    // Pretend the job file was written by another live process: a real one, started here.
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' })
+    const file = join(t.dir, 'jobs', `${job.job.id}.json`)
+    writeFileSync(file, JSON.stringify({ ...job.job, pid: other.pid }))
+    const elsewhere = new JobRunner(t.dir, new EventBus())
+    expect((await elsewhere.list())[0]!.state).toBe('running')
+    expect(await elsewhere.markInterrupted()).toEqual([])
+    expect(elsewhere.cancel(job.job.id)).toBe(false)
+    other.kill('SIGKILL')
+    await new Promise((r) => other.once('exit', r))
+    expect((await elsewhere.list())[0]!.state).toBe('interrupted')
   })
 })

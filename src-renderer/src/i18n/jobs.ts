@@ -27,6 +27,8 @@ export const jobs = {
     'jobs.interrupted':
       'Stacklab stopped while this job was running. Resume continues after the last finished step.',
     'jobs.fix': 'Fix',
+    'jobs.elsewhere':
+      'This job runs in another Stacklab process (pid {pid}), such as a stacklab command in a terminal: cancel it there (Ctrl-C).',
     'jobs.copy': 'Copy',
     'jobs.copied': 'Copied',
     'jobs.log': 'Log ({count} lines)',
@@ -74,6 +76,8 @@ export const jobs = {
     'jobs.interrupted':
       '이 작업이 실행되는 동안 Stacklab이 종료되었습니다. 이어서 하기를 누르면 마지막으로 끝난 단계 다음부터 계속합니다.',
     'jobs.fix': '해결 방법',
+    'jobs.elsewhere':
+      '이 작업은 다른 Stacklab 프로세스(pid {pid}, 예: 터미널의 stacklab 명령)에서 실행 중입니다. 그곳에서 취소하세요 (Ctrl-C).',
     'jobs.copy': '복사',
     'jobs.copied': '복사됨',
     'jobs.log': '로그 ({count}줄)',

@@ -128,6 +128,7 @@ function JobCard({
   const ref = useRef<HTMLLIElement>(null)
   const actionError = useJobs((s) => s.actionError[job.id])
   const labExists = useJobs((s) => s.labs.has(job.lab))
+  const elsewhere = useJobs((s) => s.elsewhere[job.id])
   const [confirmDelete, setConfirmDelete] = useState(false)
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'start' })
@@ -206,6 +207,11 @@ function JobCard({
             </div>
           )}
         </div>
+      )}
+      {elsewhere && running && (
+        <p id={`${id}-elsewhere`} className="banner warn">
+          {t('jobs.elsewhere', { pid: job.pid ?? '?' })}
+        </p>
       )}
       {actionError && (
         <p id={`${id}-action-error`} className="field-error" role="alert">

@@ -13,6 +13,8 @@ interface JobsState {
   labs: Set<string>
   /** The job the user was sent to (a lab just created); shown first and opened. */
   selected: string | null
+  /** Jobs whose cancel this engine refused: they run in another Stacklab process. */
+  elsewhere: Record<string, boolean>
   /** The last action's error, per job id. */
   actionError: Record<string, string>
   load: () => Promise<void>
@@ -52,6 +54,7 @@ export const useJobs = create<JobsState>()((set, get) => {
     labs: new Set(),
     selected: null,
     actionError: {},
+    elsewhere: {},
     async load() {
       const a = currentApi()
       if (!a) return
@@ -66,7 +69,8 @@ export const useJobs = create<JobsState>()((set, get) => {
     upsert: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
     cancel: (id) =>
       act(id, async () => {
-        await api().call('job.cancel', { id })
+        const { cancelled } = await api().call('job.cancel', { id })
+        set((s) => ({ elsewhere: { ...s.elsewhere, [id]: !cancelled } }))
         return null
       }),
     resume: (id) => act(id, () => api().call('lab.resume', { name: get().jobs[id]!.lab })),
