@@ -93,6 +93,20 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   await page.click('#wizard-yaml-import')
   await expect(page.locator('#wizard-yaml-error')).toBeVisible()
   await expect(page.locator('#wizard-name')).toHaveValue('e2ewiz')
+  // A field only YAML sets still shows its problem (listed by path), and blocks create until fixed.
+  await page.click('#wizard-yaml-export')
+  const exported = await page.locator('#wizard-yaml').inputValue()
+  expect(exported).not.toContain('packstack')
+  await page.fill('#wizard-yaml', `${exported}packstack:\n  ntpServers:\n    - "bad server!"\n`)
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-error-packstack-ntpServers-0')).toContainText(
+    'must be a host name or address',
+  )
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await page.fill('#wizard-yaml', exported)
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-other-problems')).toHaveCount(0)
+  await expect(page.locator('#wizard-create')).toBeEnabled()
 
   // Create: the user lands on the job, which runs the real pipeline.
   await page.click('#wizard-create')

@@ -199,6 +199,7 @@ export function WizardPage() {
         <aside className="wizard-side">
           <Plan draft={draft} valid={valid} imagesDir={settings?.imagesDir ?? ''} t={t} />
           <Problems issues={issues} at="lab" />
+          <OtherProblems issues={issues} />
           <div className="form-actions">
             <button
               id="wizard-create"
@@ -215,6 +216,24 @@ export function WizardPage() {
         </aside>
       </div>
     </section>
+  )
+}
+
+/** Fields the form shows a problem next to; anything else (a field only YAML sets) is listed here. */
+const SHOWN =
+  /^(name|preset|release|domain|networks|nodes|lab|networks-\d+-(subnet|name)|nodes-\d+-(name|vcpus|memoryMiB|diskGiB|nics)|nodes-\d+-nics-\d+-(ip|network))$/
+
+function OtherProblems({ issues }: { issues: FieldIssues }) {
+  const other = Object.entries(issues).filter(([key]) => !SHOWN.test(key))
+  if (!other.length) return null
+  return (
+    <ul id="wizard-other-problems" className="field-error">
+      {other.map(([key, messages]) => (
+        <li key={key} id={`wizard-error-${key}`}>
+          <code>{key.replace(/-/g, '.')}</code>: {messages.join('; ')}
+        </li>
+      ))}
+    </ul>
   )
 }
 
