@@ -2,6 +2,9 @@
 // what to do. Jobs are kept on disk, so one still running when the app closed shows as interrupted.
 import { z } from 'zod'
 
+/** How many log lines a job keeps: the newest ones. */
+export const JOB_LOG_LINES = 200
+
 export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped'])
 export const JobState = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted'])
 export type JobState = z.infer<typeof JobState>
@@ -29,5 +32,9 @@ export const Job = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.object({ message: z.string(), fix: z.string().optional() }).nullable(),
+  /** The engine process running the job (the app, `stacklab serve` or a `stacklab lab ...` command). */
+  pid: z.number().int().nullable().default(null),
+  /** The last JOB_LOG_LINES lines of what happened (steps started and finished, their details, the end). */
+  log: z.array(z.string()).max(JOB_LOG_LINES).default([]),
 })
 export type Job = z.infer<typeof Job>

@@ -226,6 +226,22 @@ export function defaultLab(name = 'lab1'): LabDefinitionInput {
   }
 }
 
+/** The libvirt domain of a lab node. The engine names it so and the wizard shows it so. */
+export function nodeDomainName(lab: string, node: string): string {
+  return `${lab}-${node}`
+}
+
+/** A lab node's copy-on-write disk, in the images directory. */
+export function nodeDiskFile(imagesDir: string, lab: string, node: string): string {
+  return `${imagesDir.replace(/\/+$/, '')}/${lab}/${node}.qcow2`
+}
+
+/** The cached base image of a template and disk size (shared by every lab), in the images directory. */
+export const BASE_IMAGE_DIR = 'stacklab-base'
+export function baseImageName(template: string, sizeGiB: number): string {
+  return `${template}-${sizeGiB}G.qcow2`
+}
+
 /** What Stacklab made for a lab and may remove again: nothing else is ever deleted. */
 export const LabResources = z.object({
   networks: z.array(z.string()),

@@ -3,8 +3,9 @@
 import { randomUUID } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Job, type JobState, type JobStep } from '../../src-shared/jobs'
+import { JOB_LOG_LINES, Job, type JobState, type JobStep } from '../../src-shared/jobs'
 import { writeFileAtomic } from './atomic'
+import { alive } from './proc'
 import type { EventBus } from './events'
 
 export class Cancelled extends Error {
@@ -39,6 +40,13 @@ export class JobHandle {
     return this.saving
   }
 
+  /** Add a line to the job's log (time first), keeping the newest JOB_LOG_LINES. */
+  private note(line: string): void {
+    const log = this.job.log
+    log.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
+    if (log.length > JOB_LOG_LINES) log.splice(0, log.length - JOB_LOG_LINES)
+  }
+
   step(id: string): JobStep {
     const s = this.job.steps.find((x) => x.id === id)
     if (!s) throw new Error(`no step ${id}`)
@@ -47,12 +55,16 @@ export class JobHandle {
 
   async start(id: string, detail = ''): Promise<void> {
     this.throwIfCancelled()
-    Object.assign(this.step(id), { state: 'running', detail, startedAt: new Date().toISOString() })
+    const s = this.step(id)
+    Object.assign(s, { state: 'running', detail, startedAt: new Date().toISOString() })
+    this.note(`${s.title}: started${detail ? ` (${detail})` : ''}`)
     await this.changed()
   }
 
   async detail(id: string, detail: string): Promise<void> {
-    this.step(id).detail = detail
+    const s = this.step(id)
+    if (s.detail !== detail) this.note(`${s.title}: ${detail}`)
+    s.detail = detail
     await this.changed()
   }
 
@@ -63,6 +75,7 @@ export class JobHandle {
       finishedAt: new Date().toISOString(),
       ...(detail !== undefined ? { detail } : {}),
     })
+    this.note(`${s.title}: ${state}${detail ? ` (${detail})` : ''}`)
     await this.changed()
   }
 
@@ -72,6 +85,8 @@ export class JobHandle {
     this.job.finishedAt = new Date().toISOString()
     for (const s of this.job.steps)
       if (s.state === 'running') s.state = state === 'succeeded' ? 'done' : 'failed'
+    this.note(`${state}${error ? `: ${error.message}` : ''}`)
+    if (error?.fix) this.note(`fix: ${error.fix}`)
     await this.changed()
   }
 }
@@ -99,6 +114,8 @@ export class JobRunner {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       error: null,
+      pid: process.pid,
+      log: [],
     }
     const handle = new JobHandle(job, async (snapshot) => {
       await writeFileAtomic(join(this.dir, `${snapshot.id}.json`), JSON.stringify(snapshot, null, 2))
@@ -116,7 +133,10 @@ export class JobRunner {
     return true
   }
 
-  /** Every job on disk, newest first. Jobs marked running by an engine that is gone are interrupted. */
+  /**
+   * Every job on disk, newest first. Jobs marked running by an engine that is gone are interrupted; those of
+   * another engine process that is alive are running (there, not here: this one cannot cancel them).
+   */
   async list(): Promise<Job[]> {
     let names: string[] = []
     try {
@@ -130,7 +150,9 @@ export class JobRunner {
       try {
         const job = Job.parse(JSON.parse(await readFile(join(this.dir, name), 'utf8')))
         if (this.running.has(job.id)) continue
-        if (job.state === 'running') job.state = 'interrupted'
+        // Running in another live engine process (a `stacklab lab create` in a terminal) is still running.
+        if (job.state === 'running' && !(job.pid && job.pid !== process.pid && alive(job.pid)))
+          job.state = 'interrupted'
         jobs.push(job)
       } catch {
         /* a damaged job file is skipped, not fatal */
@@ -147,8 +169,14 @@ export class JobRunner {
       job.finishedAt = new Date().toISOString()
       job.error = {
         message: 'Stacklab stopped while this job was running',
-        fix: `stacklab lab resume ${job.lab}`,
+        fix:
+          job.kind === 'lab.install' || job.kind === 'lab.retry'
+            ? `stacklab install ${job.lab} (packstack goes on by itself on the controller; this reattaches)`
+            : `stacklab lab resume ${job.lab}`,
       }
+      job.log = [...job.log, `${job.finishedAt.slice(11, 19)} interrupted: ${job.error.message}`].slice(
+        -JOB_LOG_LINES,
+      )
       await writeFileAtomic(join(this.dir, `${job.id}.json`), JSON.stringify(job, null, 2))
     }
     return found

@@ -138,5 +138,11 @@ describe('virt-builder output', () => {
         'virt-resize: error: unknown/unavailable method for expanding the xfs \nfilesystem on /dev/sda4',
       ),
     ).toMatch(/install libguestfs-xfs/)
+    // What virt-builder 1.48 says when the configured repositories lack the template.
+    expect(
+      explainBuilderError(
+        'virt-builder: error: cannot find os-version ‘centos-7.8’ with architecture ‘x86_64’.\nUse --list to list available guest types.',
+      ),
+    ).toMatch(/template source in Settings/)
   })
 })

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition, NodeDef, Preset } from '../../../src-shared/lab'
+import { BASE_IMAGE_DIR, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
 import type { Run } from '../exec'
 import { domainDefine, domainStart } from '../libvirt/domain'
 import { domainXml } from '../libvirt/domain-xml'
@@ -49,7 +50,7 @@ export function macFor(lab: string, node: string, nic: number): string {
 }
 
 export function domainName(lab: LabDefinition, node: NodeDef): string {
-  return `${lab.name}-${node.name}`
+  return nodeDomainName(lab.name, node.name)
 }
 
 export async function labLoginKey(ctx: Pick<NodeContext, 'run' | 'labDir' | 'lab'>): Promise<KeyPair> {
@@ -81,7 +82,7 @@ export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<string>
   const base = await ensureBaseImage(ctx.run, {
     template: ctx.preset.template,
     sizeGiB: node.diskGiB,
-    cacheDir: join(ctx.imagesDir, 'stacklab-base'),
+    cacheDir: join(ctx.imagesDir, BASE_IMAGE_DIR),
     source: ctx.source,
     virtType: ctx.virtType,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -91,7 +92,7 @@ export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<string>
 }
 
 export function nodeDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: NodeDef): string {
-  return join(ctx.imagesDir, ctx.lab.name, `${node.name}.qcow2`)
+  return nodeDiskFile(ctx.imagesDir, ctx.lab.name, node.name)
 }
 
 export interface PreparedNode {

@@ -245,6 +245,11 @@ export class LabService {
 
 function messageOf(error: unknown): string {
   if (error instanceof ValidationError) return error.message
+  if (error instanceof ExecError && error.kind === 'exit') {
+    // The tool's own `program: error: ...` line says what went wrong better than the last lines of stderr.
+    const said = /^[\w.-]+: error: .*$/m.exec(error.stderr)?.[0]
+    if (said) return said
+  }
   if (error instanceof LibvirtError || error instanceof ExecError || error instanceof PipelineError)
     return error.message
   return (error as Error)?.message ?? String(error)

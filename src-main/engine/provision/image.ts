@@ -5,6 +5,7 @@ import { alive } from '../proc'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Run } from '../exec'
+import { baseImageName } from '../../../src-shared/lab'
 
 /** libguestfs under QEMU software emulation where KVM cannot run guests (ENVIRONMENT: force_tcg). */
 export function guestfsEnv(virtType: 'kvm' | 'qemu'): Record<string, string> {
@@ -31,7 +32,7 @@ const KNOWN_ERRORS: [RegExp, string][] = [
     'libguestfs cannot resize XFS here: install libguestfs-xfs (Debian/Ubuntu: sudo apt-get install libguestfs-xfs; Fedora/RHEL: sudo dnf install libguestfs-xfs), then retry.',
   ],
   [
-    /cannot find template|template .* not found|no template named/i,
+    /cannot find template|cannot find os-version|template .* not found|no template named/i,
     'The template is not in the configured repositories: check the template source in Settings (virt-builder --list shows what is there).',
   ],
   [
@@ -70,7 +71,7 @@ export async function ensureBaseImage(
     onStep?: (step: string) => void
   },
 ): Promise<{ path: string; cached: boolean }> {
-  const path = join(options.cacheDir, `${options.template}-${options.sizeGiB}G.qcow2`)
+  const path = join(options.cacheDir, baseImageName(options.template, options.sizeGiB))
   if (await exists(path)) return { path, cached: true }
   await mkdir(options.cacheDir, { recursive: true })
   // Each engine process builds under its own name: a build left running by a crashed engine can finish or

@@ -4,6 +4,9 @@
 import { create } from 'zustand'
 import { common } from './common'
 import { install } from './install'
+import { wizard } from './wizard'
+import { jobs } from './jobs'
+import { checkpoints } from './checkpoints'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -14,7 +17,7 @@ export interface Area {
 }
 
 /** Every area's catalog. An area added to the app adds its file here. */
-export const AREAS: Record<string, Area> = { common, install }
+export const AREAS: Record<string, Area> = { common, wizard, jobs, checkpoints, install }
 
 const merged: Record<Lang, Catalog> = { en: {}, ko: {} }
 for (const area of Object.values(AREAS)) {

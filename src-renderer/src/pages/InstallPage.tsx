@@ -7,7 +7,7 @@ import type { AnswerFields, AnswerProblem } from '../../../src-shared/packstack'
 import type { LabStatusReport } from '../../../src-shared/install'
 import type { Job } from '../../../src-shared/jobs'
 import type { LabSummary } from '../../../src-shared/lab'
-import { currentApi } from '../api/current'
+import { requireApi } from '../api/current'
 import { useT } from '../i18n'
 
 const SERVICES = ['cinder', 'swift', 'heat', 'ceilometer', 'aodh', 'manila'] as const
@@ -36,7 +36,7 @@ export function InstallPage() {
   const [error, setError] = useState('')
 
   useEffect(() => {
-    currentApi()
+    requireApi()
       .call('labs.list', {})
       .then((found) => {
         setLabs(found)
@@ -87,7 +87,7 @@ function AnswersPanel({ lab }: { lab: string }) {
   const [raw, setRaw] = useState(false)
 
   const read = useCallback(async (next: string) => {
-    const r = await currentApi().call('packstack.answers.read', { text: next })
+    const r = await requireApi().call('packstack.answers.read', { text: next })
     setFields(r.fields)
     setText(next)
   }, [])
@@ -96,7 +96,7 @@ function AnswersPanel({ lab }: { lab: string }) {
     setBusy(true)
     setMessage(t('install.answers.loading'))
     try {
-      const r = await currentApi().call('lab.answers', { name: lab })
+      const r = await requireApi().call('lab.answers', { name: lab })
       await read(r.text)
       setMessage(r.generated ? t('install.answers.generated') : t('install.answers.loaded'))
     } catch (e) {
@@ -109,7 +109,7 @@ function AnswersPanel({ lab }: { lab: string }) {
   const change = async (patch: AnswerFields) => {
     if (text === null) return
     try {
-      const r = await currentApi().call('packstack.answers.update', { text, fields: patch })
+      const r = await requireApi().call('packstack.answers.update', { text, fields: patch })
       await read(r.text)
       setProblems(null)
       setMessage('')
@@ -121,7 +121,7 @@ function AnswersPanel({ lab }: { lab: string }) {
   const check = async () => {
     if (text === null) return
     try {
-      setProblems((await currentApi().call('packstack.answers.check', { text, lab })).problems)
+      setProblems((await requireApi().call('packstack.answers.check', { text, lab })).problems)
     } catch (e) {
       setMessage(errorText(e))
     }
@@ -130,7 +130,7 @@ function AnswersPanel({ lab }: { lab: string }) {
   const save = async () => {
     if (text === null) return
     try {
-      await currentApi().call('lab.answers.save', { name: lab, text })
+      await requireApi().call('lab.answers.save', { name: lab, text })
       setMessage(t('install.answers.saved'))
       await check()
     } catch (e) {
@@ -301,7 +301,7 @@ function RunPanel({ lab }: { lab: string }) {
   const [now, setNow] = useState(() => Date.now())
 
   useEffect(() => {
-    const api = currentApi()
+    const api = requireApi()
     const mine = (j: Job) => j.lab === lab && (j.kind === 'lab.install' || j.kind === 'lab.retry')
     api
       .call('jobs.list', {})
@@ -321,7 +321,7 @@ function RunPanel({ lab }: { lab: string }) {
     setMessage('')
     setLog(null)
     try {
-      setJob(await currentApi().call('lab.install', { name: lab, retry }))
+      setJob(await requireApi().call('lab.install', { name: lab, retry }))
     } catch (e) {
       setMessage(errorText(e))
     }
@@ -329,7 +329,7 @@ function RunPanel({ lab }: { lab: string }) {
 
   const showLog = async () => {
     try {
-      const r = await currentApi().call('lab.installLog', { name: lab })
+      const r = await requireApi().call('lab.installLog', { name: lab })
       // eslint-disable-next-line no-control-regex
       setLog(r.text.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '\n'))
     } catch (e) {
@@ -350,7 +350,7 @@ function RunPanel({ lab }: { lab: string }) {
           {t('install.run.retry')}
         </button>
         {running && (
-          <button id="install-cancel" onClick={() => void currentApi().call('job.cancel', { id: job.id })}>
+          <button id="install-cancel" onClick={() => void requireApi().call('job.cancel', { id: job.id })}>
             {t('install.run.cancel')}
           </button>
         )}
@@ -407,7 +407,7 @@ function StatusPanel({ lab }: { lab: string }) {
     setBusy(true)
     setMessage('')
     try {
-      setReport(await currentApi().call('lab.status', { name: lab }))
+      setReport(await requireApi().call('lab.status', { name: lab }))
     } catch (e) {
       setMessage(errorText(e))
     } finally {

@@ -4,6 +4,9 @@ import type { ReactElement } from 'react'
 import { InstallPage } from './InstallPage'
 import { PreflightPage } from './PreflightPage'
 import { SettingsPage } from './SettingsPage'
+import { WizardPage } from './WizardPage'
+import { JobsPage } from './JobsPage'
+import { CheckpointsPage } from './CheckpointsPage'
 
 export interface PageEntry {
   id: string
@@ -12,6 +15,9 @@ export interface PageEntry {
 }
 
 export const PAGES: PageEntry[] = [
+  { id: 'wizard', label: 'nav.wizard', view: WizardPage },
+  { id: 'jobs', label: 'nav.jobs', view: JobsPage },
+  { id: 'checkpoints', label: 'nav.checkpoints', view: CheckpointsPage },
   { id: 'install', label: 'nav.install', view: InstallPage },
   { id: 'preflight', label: 'nav.preflight', view: PreflightPage },
   { id: 'settings', label: 'nav.settings', view: SettingsPage },

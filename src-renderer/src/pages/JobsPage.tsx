@@ -1,0 +1,261 @@
+// Jobs: every job the engine knows, live. Steps with their state and detail, progress, elapsed time, the
+// log, cancel while running, the error with its fix to copy, and resume for jobs that were interrupted
+// (or failed part-way); a failed lab can also be deleted, which removes exactly what the job made.
+import { useEffect, useRef, useState } from 'react'
+import type { Job, JobStep } from '../../../src-shared/jobs'
+import { useT } from '../i18n'
+import { sortedJobs, useJobs } from '../state/jobs'
+import { ConfirmDialog } from './ConfirmDialog'
+import './pages.css'
+
+type T = ReturnType<typeof useT>
+
+/** The current time, ticking every second while `live`. */
+function useNow(live: boolean): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!live) return
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [live])
+  return now
+}
+
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`
+}
+
+function elapsed(from: string | null, to: string | null, now: number): string {
+  if (!from) return ''
+  return formatElapsed((to ? Date.parse(to) : now) - Date.parse(from))
+}
+
+/** The engine's step title, in the user's language where the catalog knows the step. */
+function stepTitle(step: JobStep, t: T): string {
+  const key = `jobs.stepName.${step.id}`
+  const text = t(key)
+  return text === key ? step.title : text
+}
+
+function CopyButton({ id, text, t }: { id: string; text: string; t: T }) {
+  const [copied, setCopied] = useState(false)
+  return (
+    <button
+      id={id}
+      className="small"
+      onClick={() =>
+        void navigator.clipboard
+          ?.writeText(text)
+          .then(() => setCopied(true))
+          .catch(() => setCopied(false))
+      }
+    >
+      {copied ? t('jobs.copied') : t('jobs.copy')}
+    </button>
+  )
+}
+
+const STATE_CLASS: Record<Job['state'], string> = {
+  running: 'warn',
+  succeeded: 'ok',
+  failed: 'fail',
+  cancelled: '',
+  interrupted: 'warn',
+}
+const STEP_MARK: Record<JobStep['state'], string> = {
+  pending: '○',
+  running: '◐',
+  done: '●',
+  failed: '✕',
+  skipped: '–',
+}
+
+export function JobsPage() {
+  const t = useT()
+  const jobs = useJobs((s) => s.jobs)
+  const loaded = useJobs((s) => s.loaded)
+  const selected = useJobs((s) => s.selected)
+  const list = sortedJobs(jobs)
+  return (
+    <section aria-labelledby="jobs-heading" className="page">
+      <header className="page-head">
+        <h1 id="jobs-heading">{t('jobs.title')}</h1>
+        <button id="jobs-refresh" className="small" onClick={() => void useJobs.getState().load()}>
+          {t('jobs.refresh')}
+        </button>
+      </header>
+      {!loaded ? (
+        <p className="muted">{t('jobs.loading')}</p>
+      ) : list.length === 0 ? (
+        <p id="jobs-empty" className="muted">
+          {t('jobs.none')}
+        </p>
+      ) : (
+        <ol className="jobs">
+          {list.map((job) => (
+            <JobCard
+              key={job.id}
+              job={job}
+              selected={job.id === selected}
+              // A newer job on the same lab (a resume, a delete) takes over: this one offers no actions.
+              superseded={list.some((o) => o.lab === job.lab && o.startedAt > job.startedAt)}
+              t={t}
+            />
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+function JobCard({
+  job,
+  selected,
+  superseded,
+  t,
+}: {
+  job: Job
+  selected: boolean
+  superseded: boolean
+  t: T
+}) {
+  const running = job.state === 'running'
+  const now = useNow(running)
+  const ref = useRef<HTMLLIElement>(null)
+  const actionError = useJobs((s) => s.actionError[job.id])
+  const labExists = useJobs((s) => s.labs.has(job.lab))
+  const elsewhere = useJobs((s) => s.elsewhere[job.id])
+  const [confirmDelete, setConfirmDelete] = useState(false)
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'start' })
+  }, [selected])
+  const id = `job-${job.id}`
+  const pct = Math.round(job.progress * 100)
+  const resumable =
+    !superseded &&
+    labExists &&
+    job.kind !== 'lab.delete' &&
+    (job.state === 'interrupted' || job.state === 'failed')
+  const deletable =
+    !superseded &&
+    labExists &&
+    job.kind !== 'lab.delete' &&
+    job.state !== 'running' &&
+    job.state !== 'succeeded'
+  return (
+    <li ref={ref} id={id} className={selected ? 'job panel selected' : 'job panel'} data-state={job.state}>
+      <div className="job-head">
+        <span id={`${id}-state`} className={`badge ${STATE_CLASS[job.state]}`} data-state={job.state}>
+          {t(`jobs.state.${job.state}`)}
+        </span>
+        <span className="job-title">{t(`jobs.kind.${job.kind}`, { lab: job.lab })}</span>
+        <span className="muted" id={`${id}-elapsed`} title={t('jobs.elapsed')}>
+          {elapsed(job.startedAt, job.finishedAt, now)}
+        </span>
+        <span className="spacer" />
+        {running && (
+          <button
+            id={`${id}-cancel`}
+            className="small"
+            onClick={() => void useJobs.getState().cancel(job.id)}
+          >
+            {t('jobs.cancel')}
+          </button>
+        )}
+        {resumable && (
+          <button
+            id={`${id}-resume`}
+            className="small"
+            onClick={() => void useJobs.getState().resume(job.id)}
+          >
+            {t('jobs.resume')}
+          </button>
+        )}
+        {deletable && (
+          <button id={`${id}-delete`} className="small" onClick={() => setConfirmDelete(true)}>
+            {t('jobs.deleteLab')}
+          </button>
+        )}
+      </div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        id={`${id}-progress`}
+      >
+        <div className={`progress-bar ${STATE_CLASS[job.state]}`} style={{ width: `${pct}%` }} />
+      </div>
+      {job.state === 'interrupted' && (
+        <p id={`${id}-interrupted`} className="banner warn">
+          {t('jobs.interrupted')}
+        </p>
+      )}
+      {job.error && (
+        <div id={`${id}-error`} className="job-error" role="alert">
+          <p id={`${id}-error-message`}>{job.error.message}</p>
+          {job.error.fix && (
+            <div className="fix">
+              <span className="fix-label">{t('jobs.fix')}</span>
+              <code id={`${id}-fix`}>{job.error.fix}</code>
+              <CopyButton id={`${id}-fix-copy`} text={job.error.fix} t={t} />
+            </div>
+          )}
+        </div>
+      )}
+      {elsewhere && running && (
+        <p id={`${id}-elsewhere`} className="banner warn">
+          {t('jobs.elsewhere', { pid: job.pid ?? '?' })}
+        </p>
+      )}
+      {actionError && (
+        <p id={`${id}-action-error`} className="field-error" role="alert">
+          {actionError}
+        </p>
+      )}
+      <ol className="steps">
+        {job.steps.map((s) => (
+          <li key={s.id} id={`${id}-step-${s.id}`} className={`step ${s.state}`} data-state={s.state}>
+            <span className="step-mark" aria-hidden="true">
+              {STEP_MARK[s.state]}
+            </span>
+            <span className="step-title">{stepTitle(s, t)}</span>
+            <span className="step-state muted">
+              {job.state === 'interrupted' && s.state === 'running'
+                ? t('jobs.state.interrupted')
+                : t(`jobs.step.${s.state}`)}
+            </span>
+            <span className="step-time muted">
+              {elapsed(s.startedAt, s.finishedAt ?? job.finishedAt, now)}
+            </span>
+            {s.detail && <span className="step-detail muted">{s.detail}</span>}
+          </li>
+        ))}
+      </ol>
+      <details className="job-log" open={selected && job.state !== 'succeeded'}>
+        <summary>{t('jobs.log', { count: job.log.length })}</summary>
+        <pre id={`${id}-log`}>{job.log.join('\n')}</pre>
+      </details>
+      {confirmDelete && (
+        <ConfirmDialog
+          id="confirm-delete"
+          title={t('jobs.deleteTitle', { lab: job.lab })}
+          confirm={t('jobs.deleteConfirm')}
+          cancel={t('jobs.keep')}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => {
+            setConfirmDelete(false)
+            void useJobs.getState().deleteLab(job.id)
+          }}
+        >
+          <p>{t('jobs.deleteBody', { lab: job.lab })}</p>
+        </ConfirmDialog>
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,168 @@
+// The lab wizard's draft (kept while the user visits other pages) and the edits it offers: rename the lab
+// (its own internal network follows), change preset, add or remove a compute node, move an internal
+// subnet (node addresses on it keep their host part). Checking is the engine's schema, not a copy.
+import { create } from 'zustand'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
+import {
+  LabDefinition,
+  MIN_MEMORY_MIB,
+  PRESETS,
+  defaultLab,
+  type LabDefinitionInput,
+} from '../../../src-shared/lab'
+import { formatIpv4, inSubnet, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
+
+export type Draft = LabDefinitionInput
+type NodeInput = Draft['nodes'][number]
+
+/** Problems by field: `nodes-0-memoryMiB` (the zod path joined by dashes; `lab` for the whole lab). */
+export type FieldIssues = Record<string, string[]>
+
+export function fieldKey(path: readonly PropertyKey[] | string): string {
+  const parts = typeof path === 'string' ? path.split('.').filter(Boolean) : path.map(String)
+  // The engine's replies name the input (`definition.name`); the wizard's fields are the definition's.
+  if (parts[0] === 'definition') parts.shift()
+  return parts.length && parts[0] !== '(input)' ? parts.join('-') : 'lab'
+}
+
+export function check(draft: Draft): FieldIssues {
+  const result = LabDefinition.safeParse(draft)
+  const found: FieldIssues = {}
+  if (result.success) return found
+  for (const issue of result.error.issues) (found[fieldKey(issue.path)] ??= []).push(issue.message)
+  return found
+}
+
+function renameLab(draft: Draft, name: string): Draft {
+  const oldNet = `${draft.name}-int`
+  const newNet = `${name}-int`
+  if (!draft.networks.some((n) => n.name === oldNet) || draft.networks.some((n) => n.name === newNet))
+    return { ...draft, name }
+  return {
+    ...draft,
+    name,
+    networks: draft.networks.map((n) => (n.name === oldNet ? { ...n, name: newNet } : n)),
+    nodes: draft.nodes.map((node) => ({
+      ...node,
+      nics: node.nics.map((nic) => (nic.network === oldNet ? { ...nic, network: newNet } : nic)),
+    })),
+  }
+}
+
+/** A free address on `network` for a new node: the first of .110, .111 ... not used yet. */
+function freeAddress(draft: Draft, network: string): string {
+  const net = draft.networks.find((n) => n.name === network)
+  const subnet = net ? parseCidr(net.subnet) : null
+  if (!subnet) return ''
+  const used = new Set(draft.nodes.flatMap((n) => n.nics.map((nic) => nic.ip)))
+  for (let host = 110; host < 250; host++) {
+    const ip = formatIpv4(subnet.base + host)
+    if (inSubnet(subnet, subnet.base + host) && !used.has(ip)) return ip
+  }
+  return ''
+}
+
+function nextComputeName(draft: Draft): string {
+  const names = new Set(draft.nodes.map((n) => n.name))
+  for (let i = 2; ; i++) if (!names.has(`compute${i}`)) return `compute${i}`
+}
+
+interface WizardState {
+  draft: Draft
+  setDraft: (draft: Draft) => void
+  reset: () => void
+  setName: (name: string) => void
+  setPreset: (preset: string) => void
+  setNode: (index: number, patch: Partial<NodeInput>) => void
+  setNic: (node: number, nic: number, patch: Partial<NodeInput['nics'][number]>) => void
+  addCompute: () => void
+  removeNode: (index: number) => void
+  setSubnet: (index: number, subnet: string) => void
+  toYaml: () => string
+  /** Replace the draft with a YAML definition; returns an error message when it is not YAML at all. */
+  fromYaml: (text: string) => string | null
+}
+
+export const useWizard = create<WizardState>()((set, get) => ({
+  draft: defaultLab('lab1'),
+  setDraft: (draft) => set({ draft }),
+  reset: () => set({ draft: defaultLab('lab1') }),
+  setName: (name) => set((s) => ({ draft: renameLab(s.draft, name) })),
+  setPreset: (preset) =>
+    set((s) => {
+      const p = PRESETS.find((x) => x.id === preset)
+      const release = p && !p.releases.includes(s.draft.release) ? p.releases[0]! : s.draft.release
+      return { draft: { ...s.draft, preset, release } }
+    }),
+  setNode: (index, patch) =>
+    set((s) => ({
+      draft: { ...s.draft, nodes: s.draft.nodes.map((n, i) => (i === index ? { ...n, ...patch } : n)) },
+    })),
+  setNic: (node, nic, patch) =>
+    set((s) => ({
+      draft: {
+        ...s.draft,
+        nodes: s.draft.nodes.map((n, i) =>
+          i === node ? { ...n, nics: n.nics.map((c, j) => (j === nic ? { ...c, ...patch } : c)) } : n,
+        ),
+      },
+    })),
+  addCompute: () =>
+    set((s) => {
+      const d = s.draft
+      const template = d.nodes.find((n) => n.role === 'compute')
+      const node: NodeInput = {
+        name: nextComputeName(d),
+        role: 'compute',
+        vcpus: template?.vcpus ?? 2,
+        memoryMiB: template?.memoryMiB ?? Math.max(4096, MIN_MEMORY_MIB.compute),
+        diskGiB: template?.diskGiB ?? 20,
+        nics: [],
+      }
+      const withNode = { ...d, nodes: [...d.nodes, node] }
+      // One NIC per network, each on the next free address (computed one by one so they differ).
+      for (const net of d.networks) node.nics.push({ network: net.name, ip: freeAddress(withNode, net.name) })
+      return { draft: withNode }
+    }),
+  removeNode: (index) =>
+    set((s) => ({ draft: { ...s.draft, nodes: s.draft.nodes.filter((_, i) => i !== index) } })),
+  setSubnet: (index, subnet) =>
+    set((s) => {
+      const d = s.draft
+      const net = d.networks[index]!
+      const from = parseCidr(net.subnet)
+      const to = parseCidr(subnet)
+      const move = (ip: string) => {
+        const addr = parseIpv4(ip)
+        if (!from || !to || addr === null || !inSubnet(from, addr)) return ip
+        const moved = to.base + (addr - from.base)
+        return inSubnet(to, moved) ? formatIpv4(moved) : ip
+      }
+      return {
+        draft: {
+          ...d,
+          networks: d.networks.map((n, i) => (i === index ? { ...n, subnet } : n)),
+          nodes: d.nodes.map((node) => ({
+            ...node,
+            nics: node.nics.map((nic) => (nic.network === net.name ? { ...nic, ip: move(nic.ip) } : nic)),
+          })),
+        },
+      }
+    }),
+  toYaml: () => stringifyYaml(get().draft),
+  fromYaml(text) {
+    let value: unknown
+    try {
+      value = parseYaml(text)
+    } catch (error) {
+      return (error as Error).message
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      return 'expected a lab definition (a mapping with name, preset, networks, nodes)'
+    const v = value as Partial<Draft>
+    if (!Array.isArray(v.nodes) || !Array.isArray(v.networks))
+      return 'a lab definition needs a nodes list and a networks list'
+    set({ draft: value as Draft })
+    return null
+  },
+}))

@@ -1,0 +1,202 @@
+// The lab wizard in a real browser against the real engine (libvirt test driver): the seeds' default lab,
+// field errors as the user types (from the engine's schema), the plan named as the engine names things,
+// then create. With a template source that holds no templates, the real pipeline runs: preflight and
+// networks pass, virt-builder fails at the base image, and the job page shows virt-builder's own error
+// and the fix. What the run made (the internal network) is recorded; deleting the lab from the failed
+// job removes exactly that, checked with virsh.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import type { Settings } from '../../src-shared/settings'
+import { engineCall, url, virsh } from './engine'
+
+let dir: string
+let before: Settings
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stacklab-wizard-'))
+  mkdirSync(join(dir, 'images'))
+  mkdirSync(join(dir, 'templates'))
+  before = await engineCall('settings.get', {})
+  // Disks under a temp dir, and a template source with no templates in it: virt-builder will find none.
+  await engineCall('settings.update', {
+    imagesDir: join(dir, 'images'),
+    templateSource: join(dir, 'templates'),
+    templateUnsigned: true,
+  })
+})
+
+test.afterAll(async () => {
+  await engineCall('settings.update', before)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('default lab, field errors as you type, the plan, and a create that fails for real', async ({
+  page,
+}) => {
+  await page.goto(url())
+  await page.click('#nav-wizard')
+  // The seeds' lab.
+  await expect(page.locator('#wizard-name')).toHaveValue('lab1')
+  await expect(page.locator('#wizard-preset')).toHaveValue('centos-7.9')
+  await expect(page.locator('#wizard-node-0-name')).toHaveValue('controller')
+  await expect(page.locator('#wizard-node-0-nic-0-ip')).toHaveValue('192.168.122.100')
+  await expect(page.locator('#wizard-node-0-nic-1-ip')).toHaveValue('192.168.90.100')
+  await expect(page.locator('#wizard-node-1-nic-0-ip')).toHaveValue('192.168.122.110')
+  await expect(page.locator('#wizard-node-0-memory')).toHaveValue('8192')
+  await expect(page.locator('#wizard-plan-domain-lab1-controller')).toBeVisible()
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+
+  // Bad input: each problem next to its field, and no create.
+  await page.fill('#wizard-name', 'bad/name')
+  await page.fill('#wizard-node-0-memory', '1024')
+  await page.fill('#wizard-node-1-nic-1-ip', '192.168.91.110')
+  await expect(page.locator('#wizard-error-name')).toContainText('no spaces, slashes or quotes')
+  await expect(page.locator('#wizard-error-nodes-0-memoryMiB')).toContainText(
+    '1024 MiB is too little for a controller: at least 4096 MiB',
+  )
+  await expect(page.locator('#wizard-error-nodes-1-nics-1-ip')).toContainText(
+    '192.168.91.110 is outside 192.168.90.0/24',
+  )
+  await expect(page.locator('#wizard-node-0-memory')).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await expect(page.locator('#wizard-plan')).toHaveAttribute('data-valid', 'false')
+  mkdirSync('test-results/screenshots', { recursive: true })
+  await page.screenshot({ path: 'test-results/screenshots/wizard-errors.png', fullPage: true })
+
+  // Fixed: the errors go, the internal network follows the lab's name, the plan lists what will be made.
+  await page.fill('#wizard-name', 'e2ewiz')
+  await page.fill('#wizard-node-0-memory', '6144')
+  await page.fill('#wizard-node-1-nic-1-ip', '192.168.90.111')
+  await expect(page.locator('#wizard-error-name')).toHaveCount(0)
+  await expect(page.locator('#wizard-error-nodes-0-memoryMiB')).toHaveCount(0)
+  await expect(page.locator('#wizard-error-nodes-1-nics-1-ip')).toHaveCount(0)
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+  const plan = page.locator('#wizard-plan')
+  await expect(plan).toHaveAttribute('data-valid', 'true')
+  await expect(page.locator('#wizard-plan-network-e2ewiz-int')).toContainText('192.168.90.0/24')
+  await expect(page.locator('#wizard-plan-network-default')).toContainText('192.168.122.0/24')
+  await expect(page.locator('#wizard-plan-domain-e2ewiz-controller')).toContainText('6144 MiB')
+  await expect(page.locator('#wizard-plan-domain-e2ewiz-compute')).toContainText('192.168.90.111')
+  await expect(page.locator('#wizard-plan-disk-controller')).toContainText(
+    `${join(dir, 'images')}/e2ewiz/controller.qcow2`,
+  )
+  await expect(page.locator('#wizard-plan-total')).toContainText('6 vCPUs')
+  await page.screenshot({ path: 'test-results/screenshots/wizard.png', fullPage: true })
+
+  // The definition round-trips through YAML (what `stacklab lab create FILE` reads).
+  await page.click('#wizard-yaml-panel summary')
+  await page.click('#wizard-yaml-export')
+  await expect(page.locator('#wizard-yaml')).toHaveValue(/name: e2ewiz/)
+  await page.fill('#wizard-yaml', 'name: [unclosed')
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-yaml-error')).toBeVisible()
+  await expect(page.locator('#wizard-name')).toHaveValue('e2ewiz')
+  // A field only YAML sets still shows its problem (listed by path), and blocks create until fixed.
+  await page.click('#wizard-yaml-export')
+  const exported = await page.locator('#wizard-yaml').inputValue()
+  expect(exported).not.toContain('packstack')
+  await page.fill('#wizard-yaml', `${exported}packstack:\n  ntpServers:\n    - "bad server!"\n`)
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-error-packstack-ntpServers-0')).toContainText(
+    'must be a host name or address',
+  )
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await page.fill('#wizard-yaml', exported)
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-other-problems')).toHaveCount(0)
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+
+  // Create: the user lands on the job, which runs the real pipeline.
+  await page.click('#wizard-create')
+  await expect(page.locator('#jobs-heading')).toBeVisible()
+  const card = page.locator('li.job.selected')
+  await expect(card).toBeVisible()
+  const id = (await card.getAttribute('id'))!
+  await expect(page.locator(`#${id}-state`)).toHaveAttribute('data-state', 'failed', { timeout: 60_000 })
+  await expect(page.locator(`#${id}-step-preflight`)).toHaveAttribute('data-state', 'done')
+  await expect(page.locator(`#${id}-step-networks`)).toHaveAttribute('data-state', 'done')
+  await expect(page.locator(`#${id}-step-base-image`)).toHaveAttribute('data-state', 'failed')
+  await expect(page.locator(`#${id}-step-disks`)).toHaveAttribute('data-state', 'pending')
+  // virt-builder's own words, and what to do about them.
+  await expect(page.locator(`#${id}-error`)).toContainText('virt-builder: error: cannot find os-version')
+  await expect(page.locator(`#${id}-fix`)).toContainText('check the template source in Settings')
+  await expect(page.locator(`#${id}-log`)).toContainText('Base image: started')
+  const job = (await engineCall('jobs.list', {})).find((j) => `job-${j.id}` === id)!
+  expect(job.error!.message).toMatch(/^virt-builder: error: cannot find os-version/)
+  await page.screenshot({ path: 'test-results/screenshots/jobs.png', fullPage: true })
+
+  // What the run made is the internal network, recorded in the lab; no half-built base image is left.
+  expect(virsh('net-list', '--all', '--name')).toContain('e2ewiz-int')
+  expect((await engineCall('lab.get', { name: 'e2ewiz' })).resources.networks).toEqual(['e2ewiz-int'])
+  const base = join(dir, 'images', 'stacklab-base')
+  expect(existsSync(base) ? readdirSync(base) : []).toEqual([])
+
+  // Resume runs the pipeline again from where it stopped: the network step is not redone, the template
+  // is still missing, so it fails at the same step with the same fix. The new job now holds the actions.
+  await page.click(`#${id}-resume`)
+  const again = page.locator('li.job.selected')
+  await expect(again).not.toHaveAttribute('id', id)
+  const rid = (await again.getAttribute('id'))!
+  await expect(page.locator(`#${rid}-state`)).toHaveAttribute('data-state', 'failed', { timeout: 60_000 })
+  await expect(page.locator(`#${rid}-step-networks`)).toHaveAttribute('data-state', 'skipped')
+  await expect(page.locator(`#${rid}-step-base-image`)).toHaveAttribute('data-state', 'failed')
+  await expect(page.locator(`#${rid}-fix`)).toContainText('check the template source in Settings')
+  await expect(page.locator(`#${id}-resume`)).toHaveCount(0)
+
+  // Delete the lab from the failed job: exactly what was made goes, checked with virsh.
+  await page.click(`#${rid}-delete`)
+  await expect(page.locator('#confirm-delete')).toBeVisible()
+  await page.click('#confirm-delete-yes')
+  await expect
+    .poll(
+      async () =>
+        (await engineCall('jobs.list', {})).find((j) => j.kind === 'lab.delete' && j.lab === 'e2ewiz')?.state,
+    )
+    .toBe('succeeded')
+  const deletion = (await engineCall('jobs.list', {})).find(
+    (j) => j.kind === 'lab.delete' && j.lab === 'e2ewiz',
+  )!
+  await expect(page.locator(`#job-${deletion.id}-state`)).toHaveAttribute('data-state', 'succeeded')
+  expect(virsh('net-list', '--all', '--name')).not.toContain('e2ewiz-int')
+  expect(virsh('net-list', '--all', '--name')).toContain('default')
+  expect(await engineCall('labs.list', {})).toEqual([])
+  expect(existsSync(join(dir, 'images', 'e2ewiz'))).toBe(false)
+  // The failed jobs no longer offer actions: a newer job took over their lab.
+  await expect(page.locator(`#${rid}-delete`)).toHaveCount(0)
+  await expect(page.locator(`#${rid}-resume`)).toHaveCount(0)
+})
+
+test('the pages speak Korean; adding a node and moving a subnet keep the addresses consistent', async ({
+  page,
+}) => {
+  await page.goto(url())
+  await page.selectOption('#lang-select', 'ko')
+  await expect(page.locator('#nav-wizard')).toHaveText('새 랩')
+  await expect(page.locator('#nav-jobs')).toHaveText('작업')
+  await expect(page.locator('#nav-checkpoints')).toHaveText('체크포인트')
+  await page.click('#nav-wizard')
+  await expect(page.locator('#wizard-heading')).toHaveText('새 랩 만들기')
+  await expect(page.locator('#wizard-create')).toHaveText('랩 만들기')
+  await expect(page.locator('#wizard-plan h2')).toHaveText('만들어질 것')
+  await page.fill('#wizard-node-1-memory', '512')
+  await expect(page.locator('#wizard-status')).toHaveText('랩을 만들기 전에 1개 항목을 고쳐야 합니다.')
+  await page.fill('#wizard-node-1-memory', '4096')
+  // Add a compute node: next free addresses on each network, and it shows in the plan; then remove it.
+  await page.click('#wizard-add-compute')
+  await expect(page.locator('#wizard-node-2-name')).toHaveValue('compute2')
+  await expect(page.locator('#wizard-node-2-nic-0-ip')).toHaveValue('192.168.122.111')
+  await expect(page.locator('#wizard-node-2-nic-1-ip')).toHaveValue('192.168.90.111')
+  await expect(page.locator('#wizard-plan-domain-lab1-compute2')).toBeVisible()
+  await page.screenshot({ path: 'test-results/screenshots/wizard-ko.png', fullPage: true })
+  await page.click('#wizard-node-2-remove')
+  await expect(page.locator('#wizard-node-2')).toHaveCount(0)
+  // Moving the internal subnet moves the nodes' addresses on it (host part kept).
+  await page.fill('#wizard-network-1-subnet', '10.10.0.0/24')
+  await expect(page.locator('#wizard-node-0-nic-1-ip')).toHaveValue('10.10.0.100')
+  await expect(page.locator('#wizard-node-1-nic-1-ip')).toHaveValue('10.10.0.110')
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+  await page.click('#nav-checkpoints')
+  await expect(page.locator('#cp-heading')).toHaveText('체크포인트와 스냅샷')
+})
