@@ -8,6 +8,16 @@ import { Job } from './jobs'
 import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
 import { ResourceName } from './names'
 import {
+  ConsoleAckInput,
+  ConsoleDataEvent,
+  ConsoleExitEvent,
+  ConsoleIdInput,
+  ConsoleInfo,
+  ConsoleOpenInput,
+  ConsoleResizeInput,
+  ConsoleWriteInput,
+} from './console'
+import {
   AutostartInput,
   Checkpoint,
   CheckpointCreateInput,
@@ -118,6 +128,16 @@ export const calls = {
     input: z.object({ id: z.string().uuid() }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   },
+
+  // Consoles of lab nodes (SSH shell or serial). Output arrives as `console.data`, acknowledged by `console.ack`.
+  'console.open': { input: ConsoleOpenInput, output: ConsoleInfo },
+  'console.write': { input: ConsoleWriteInput, output: z.object({}) },
+  'console.resize': { input: ConsoleResizeInput, output: z.object({}) },
+  'console.ack': { input: ConsoleAckInput, output: z.object({}) },
+  /** Start an exited session again (a dropped connection, a node that rebooted) under the same id. */
+  'console.reconnect': { input: ConsoleIdInput, output: ConsoleInfo },
+  'console.close': { input: ConsoleIdInput, output: z.object({}) },
+  'consoles.list': { input: NoInput, output: z.array(ConsoleInfo) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {
@@ -138,6 +158,8 @@ export const events = {
     event: z.string(),
     detail: z.string(),
   }),
+  'console.data': ConsoleDataEvent,
+  'console.exit': ConsoleExitEvent,
 } as const satisfies Record<string, z.ZodType>
 
 export type CallName = keyof typeof calls

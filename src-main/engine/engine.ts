@@ -37,6 +37,7 @@ import { LabService } from './lab/service'
 import { LabStore } from './lab/store'
 import type { LabEnv } from './lab/pipeline'
 import { defaultImagesDir } from './preflight/uri'
+import { ConsoleManager } from './console/manager'
 
 export const VERSION = '0.1.0'
 
@@ -65,6 +66,7 @@ export class Engine {
   private plainVirsh: Virsh | null = null
   readonly jobs: JobRunner
   readonly labs: LabService
+  readonly consoles: ConsoleManager
 
   constructor(private readonly options: EngineOptions) {
     this.paths = options.paths ?? appPaths()
@@ -73,6 +75,16 @@ export class Engine {
     this.settings = new SettingsStore(this.paths.config, this.logger)
     this.jobs = new JobRunner(this.paths.data, this.bus)
     this.labs = new LabService(() => this.labEnv(), this.jobs)
+    this.consoles = new ConsoleManager({
+      run: this.run,
+      store: new LabStore(this.paths.data),
+      logger: this.logger,
+      uri: async () => (await this.settings.get()).connectionUri,
+      sink: {
+        data: (id, data) => this.bus.emit('console.data', { id, data }),
+        exit: (id, code, reason) => this.bus.emit('console.exit', { id, code, reason }),
+      },
+    })
     this.hostView = options.hostView ?? {
       root: '/',
       path: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -159,6 +171,13 @@ export class Engine {
     'lab.get': ({ name }) => this.labs.get(name),
     'jobs.list': () => this.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
+    'console.open': (input) => this.consoles.open(input),
+    'console.write': ({ id, data }) => done(() => this.consoles.write(id, data)),
+    'console.resize': ({ id, cols, rows }) => done(() => this.consoles.resize(id, cols, rows)),
+    'console.ack': ({ id, bytes }) => done(() => this.consoles.ack(id, bytes)),
+    'console.reconnect': ({ id }) => this.consoles.reconnect(id),
+    'console.close': ({ id }) => done(() => this.consoles.close(id)),
+    'consoles.list': () => Promise.resolve(this.consoles.list()),
   }
 
   /** What the lab pipeline works with, from the current settings. */
@@ -218,6 +237,7 @@ export class Engine {
 
   /** Stop background work (event streams). */
   async close(): Promise<void> {
+    this.consoles.closeAll()
     await this.libvirtService?.stop()
     this.libvirtService = null
   }
@@ -323,6 +343,16 @@ export class Engine {
     if (e?.name === 'ZodError')
       return new ApiError({ code: 'internal', message: `Engine produced invalid output for ${method}` })
     return new ApiError({ code: 'internal', message: e?.message ?? String(error) })
+  }
+}
+
+/** Run a synchronous action as a call answering `{}`. */
+function done(action: () => void): Promise<Record<string, never>> {
+  try {
+    action()
+    return Promise.resolve({})
+  } catch (error) {
+    return Promise.reject(error as Error)
   }
 }
 
