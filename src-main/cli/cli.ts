@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises'
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import type { Job } from '../../src-shared/jobs'
 import { defaultLab, type LabSummary } from '../../src-shared/lab'
+import { attachConsole } from './console'
 
 const USAGE = `Usage: stacklab <command> [options]
 
@@ -25,6 +26,8 @@ Commands:
   lab list [--json]                Labs and their state.
   lab delete NAME                  Remove exactly the VMs, disks, networks and files Stacklab made for it.
   lab default [NAME]               Print the seeds' default lab definition as YAML, to edit.
+  console LAB NODE [--serial]      Attach this terminal to a node's SSH shell (or its serial console:
+                                   Ctrl-] detaches). Exit status: the shell's.
 
 Options:
   -h, --help      Show this help.
@@ -240,6 +243,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest)
       case 'lab':
         return await lab(rest)
+      case 'console':
+        return await attachConsole(rest, UsageError)
       case '-v':
       case '--version':
         out(`stacklab ${VERSION}\n`)
