@@ -3,6 +3,7 @@
 // `{name}` placeholders. A unit test checks that every catalog has the same keys in both languages.
 import { create } from 'zustand'
 import { common } from './common'
+import { consoles } from './consoles'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -13,7 +14,7 @@ export interface Area {
 }
 
 /** Every area's catalog. An area added to the app adds its file here. */
-export const AREAS: Record<string, Area> = { common }
+export const AREAS: Record<string, Area> = { common, consoles }
 
 const merged: Record<Lang, Catalog> = { en: {}, ko: {} }
 for (const area of Object.values(AREAS)) {

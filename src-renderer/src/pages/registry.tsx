@@ -3,6 +3,7 @@
 import type { ReactElement } from 'react'
 import { PreflightPage } from './PreflightPage'
 import { SettingsPage } from './SettingsPage'
+import { ConsolesPage } from './ConsolesPage'
 
 export interface PageEntry {
   id: string
@@ -12,5 +13,6 @@ export interface PageEntry {
 
 export const PAGES: PageEntry[] = [
   { id: 'preflight', label: 'nav.preflight', view: PreflightPage },
+  { id: 'consoles', label: 'nav.consoles', view: ConsolesPage },
   { id: 'settings', label: 'nav.settings', view: SettingsPage },
 ]
