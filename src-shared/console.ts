@@ -33,7 +33,14 @@ export const ConsoleWriteInput = z
   .strict()
 export const ConsoleResizeInput = z.object({ id: ConsoleId, cols: Cols, rows: Rows }).strict()
 export const ConsoleAckInput = z
-  .object({ id: ConsoleId, bytes: z.number().int().min(1).max(1024 * 1024 * 1024) })
+  .object({
+    id: ConsoleId,
+    bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 * 1024 * 1024),
+  })
   .strict()
 export const ConsoleIdInput = z.object({ id: ConsoleId }).strict()
 

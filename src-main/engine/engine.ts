@@ -352,7 +352,7 @@ function done(action: () => void): Promise<Record<string, never>> {
     action()
     return Promise.resolve({})
   } catch (error) {
-    return Promise.reject(error as Error)
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
 }
 

@@ -1,6 +1,7 @@
 // Test harness: a console client as the app's terminal is one, over the engine's calls and events only. It
 // receives `console.data`, "writes" it (to a sink the test chooses), acknowledges what it wrote through the
 // same AckBatcher the renderer uses (optionally slowly), and can wait for text to appear.
+import { createHash } from 'node:crypto'
 import { AckBatcher, utf8Length } from '../../src-shared/console'
 import type { Engine } from '../../src-main/engine/engine'
 
@@ -67,12 +68,14 @@ export class ConsoleProbe {
 
   /** Wait until the text since `from` matches. Returns the match. */
   async waitFor(pattern: RegExp | string, timeoutMs = 15_000, from = 0): Promise<RegExpMatchArray> {
-    const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern
+    const re =
+      typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern
     const end = Date.now() + timeoutMs
     for (;;) {
       const m = this.text.slice(from).match(re)
       if (m) return m
-      if (this.exit) throw new Error(`console ended (${this.exit.reason}) before ${re}; text: ${this.text.slice(-500)}`)
+      if (this.exit)
+        throw new Error(`console ended (${this.exit.reason}) before ${re}; text: ${this.text.slice(-500)}`)
       if (Date.now() > end) throw new Error(`timed out waiting for ${re}; text: ${this.text.slice(-500)}`)
       await this.until(end - Date.now())
     }
@@ -106,5 +109,49 @@ export class ConsoleProbe {
   dispose(): void {
     this.acks.dispose()
     for (const off of this.offs) off()
+  }
+}
+
+/** Hashes what arrives between the lines BEGIN_42 and END_42 (the markers are made by the shell). */
+export function markedHash(): {
+  write: (d: string) => void
+  result: Promise<{ sha: string; bytes: number }>
+  rest: () => string
+} {
+  const hash = createHash('sha256')
+  let pre = ''
+  let inside = false
+  let carry = ''
+  let bytes = 0
+  let finish!: (r: { sha: string; bytes: number }) => void
+  const result = new Promise<{ sha: string; bytes: number }>((r) => (finish = r))
+  let over = false
+  let after = ''
+  return {
+    result,
+    rest: () => after,
+    write(d) {
+      if (over) return void (after += d)
+      if (!inside) {
+        pre += d
+        const at = pre.indexOf('BEGIN_42\n')
+        if (at < 0) return
+        inside = true
+        d = pre.slice(at + 'BEGIN_42\n'.length)
+      }
+      const text = carry + d
+      const end = text.indexOf('END_42')
+      if (end >= 0) {
+        hash.update(text.slice(0, end))
+        bytes += Buffer.byteLength(text.slice(0, end))
+        over = true
+        after = text.slice(end)
+        return finish({ sha: hash.digest('hex'), bytes })
+      }
+      const keep = Math.min(6, text.length)
+      hash.update(text.slice(0, text.length - keep))
+      bytes += Buffer.byteLength(text.slice(0, text.length - keep))
+      carry = text.slice(text.length - keep)
+    },
   }
 }

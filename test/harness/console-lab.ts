@@ -2,7 +2,8 @@
 // also listens on port 22 of a random 127.x.y.z address (a node's SSH is always port 22), and the lab's
 // state is a genuine LabState as the pipeline writes it: the node's address, the host key fingerprint
 // recorded for it, and the lab's login key in data/labs/<lab>/ssh/id_ed25519.
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { copyFileSync, createWriteStream, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { LabDefinition, type LabState } from '../../src-shared/lab'
 import { LabStore } from '../../src-main/engine/lab/store'
@@ -73,7 +74,11 @@ export function consoleLabState(
 }
 
 /** Start the sshd and write the lab `name` (node `controller`) into the engine's data directory. */
-export async function startConsoleLab(dataDir: string, name = 'conlab', node = 'controller'): Promise<ConsoleLab> {
+export async function startConsoleLab(
+  dataDir: string,
+  name = 'conlab',
+  node = 'controller',
+): Promise<ConsoleLab> {
   const { address, subnet } = loopbackAddress()
   const sshd = await startTestSshd(`ListenAddress ${address}:22`)
   const store = new LabStore(dataDir)
@@ -83,4 +88,20 @@ export async function startConsoleLab(dataDir: string, name = 'conlab', node = '
   copyFileSync(sshd.clientKey, join(keyDir, 'id_ed25519'))
   copyFileSync(`${sshd.clientKey}.pub`, join(keyDir, 'id_ed25519.pub'))
   return { sshd, lab: name, node, address, store, stop: () => sshd.stop() }
+}
+
+/** Writes a file of `bytes` random bytes as base64 lines; returns its sha256 (computed while writing). */
+export async function floodFile(path: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256')
+  const out = createWriteStream(path)
+  for (let done = 0; done < bytes;) {
+    const n = Math.min(57 * 16384, bytes - done) // 57 bytes = one 76-character base64 line
+    const b64 = randomBytes(n).toString('base64')
+    const lines = (b64.match(/.{1,76}/g) ?? []).join('\n') + '\n'
+    hash.update(lines)
+    if (!out.write(lines)) await new Promise<void>((r) => out.once('drain', () => r()))
+    done += n
+  }
+  await new Promise<void>((r) => out.end(r))
+  return hash.digest('hex')
 }

@@ -56,7 +56,20 @@ it('runs a script piped in, and exits with the shell status', async () => {
 
 it('on a real terminal: raw mode, the terminal size, and resizes', async () => {
   const p = start(
-    ['python3', 'resources/pty-relay.py', '--cols', '90', '--rows', '20', '--', 'node', 'bin/stacklab.js', 'console', lab.lab, lab.node],
+    [
+      'python3',
+      'resources/pty-relay.py',
+      '--cols',
+      '90',
+      '--rows',
+      '20',
+      '--',
+      'node',
+      'bin/stacklab.js',
+      'console',
+      lab.lab,
+      lab.node,
+    ],
     1,
   )
   await p.waitFor(/Connected to/)
@@ -75,7 +88,17 @@ it('a serial console on the test driver: virsh reports it has none, and the stat
   await lab.store.save(
     consoleLabState('clserial', lab.node, lab.address, '127.0.0.0/8', lab.sshd.hostKeyFingerprint, 'test'),
   )
-  const p = start(['python3', 'resources/pty-relay.py', '--', 'node', 'bin/stacklab.js', 'console', 'clserial', lab.node, '--serial'])
+  const p = start([
+    'python3',
+    'resources/pty-relay.py',
+    '--',
+    'node',
+    'bin/stacklab.js',
+    'console',
+    'clserial',
+    lab.node,
+    '--serial',
+  ])
   expect(await p.exited).toBe(1)
   expect(p.out()).toContain('Ctrl-] to detach')
   expect(p.out()).toMatch(/not supported/)

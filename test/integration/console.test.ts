@@ -2,17 +2,16 @@
 // that is a real OpenSSH server (commands, resize, a 100 MB flood byte for byte under flow control with fast
 // and slow acknowledgements, Ctrl-C during a flood, a host key mismatch), and the pty relay behind serial
 // consoles (a real pty, resize, UTF-8 chunks, and `virsh console` against the libvirt test driver).
-import { createHash, randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CHUNK_BYTES, HIGH_WATERMARK, type ConsoleInfo } from '../../src-shared/console'
 import { ApiError } from '../../src-shared/errors'
 import type { Engine } from '../../src-main/engine/engine'
 import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
-import { ConsoleProbe } from '../harness/console-client'
-import { consoleLabState, startConsoleLab, type ConsoleLab } from '../harness/console-lab'
+import { ConsoleProbe, markedHash } from '../harness/console-client'
+import { consoleLabState, floodFile, startConsoleLab, type ConsoleLab } from '../harness/console-lab'
 import { tempDir, tempPaths, testEngine } from '../helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -32,66 +31,6 @@ afterAll(async () => {
 
 async function open(kind: 'ssh' | 'serial' = 'ssh', cols = 80, rows = 24, name = lab.lab) {
   return (await engine.call('console.open', { lab: name, node: lab.node, kind, cols, rows })) as ConsoleInfo
-}
-
-/** Writes a file of `bytes` random bytes as base64 lines; returns its sha256 (computed while writing). */
-async function floodFile(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256')
-  const out = createWriteStream(path)
-  for (let done = 0; done < bytes; ) {
-    const n = Math.min(57 * 16384, bytes - done) // 57 bytes = one 76-character base64 line
-    const b64 = randomBytes(n).toString('base64')
-    const lines = (b64.match(/.{1,76}/g) ?? []).join('\n') + '\n'
-    hash.update(lines)
-    if (!out.write(lines)) await new Promise((r) => out.once('drain', r))
-    done += n
-  }
-  await new Promise<void>((r) => out.end(r))
-  return hash.digest('hex')
-}
-
-/** Hashes what arrives between the lines BEGIN_42 and END_42 (the markers are made by the shell). */
-function markedHash(): {
-  write: (d: string) => void
-  result: Promise<{ sha: string; bytes: number }>
-  rest: () => string
-} {
-  const hash = createHash('sha256')
-  let pre = ''
-  let inside = false
-  let carry = ''
-  let bytes = 0
-  let finish!: (r: { sha: string; bytes: number }) => void
-  const result = new Promise<{ sha: string; bytes: number }>((r) => (finish = r))
-  let over = false
-  let after = ''
-  return {
-    result,
-    rest: () => after,
-    write(d) {
-      if (over) return void (after += d)
-      if (!inside) {
-        pre += d
-        const at = pre.indexOf('BEGIN_42\n')
-        if (at < 0) return
-        inside = true
-        d = pre.slice(at + 'BEGIN_42\n'.length)
-      }
-      const text = carry + d
-      const end = text.indexOf('END_42')
-      if (end >= 0) {
-        hash.update(text.slice(0, end))
-        bytes += Buffer.byteLength(text.slice(0, end))
-        over = true
-        after = text.slice(end)
-        return finish({ sha: hash.digest('hex'), bytes })
-      }
-      const keep = Math.min(6, text.length)
-      hash.update(text.slice(0, text.length - keep))
-      bytes += Buffer.byteLength(text.slice(0, text.length - keep))
-      carry = text.slice(text.length - keep)
-    },
-  }
 }
 
 describe('SSH console', () => {
@@ -229,18 +168,32 @@ describe('SSH console', () => {
   })
 
   it('rejects bad input naming the field, before anything starts', async () => {
-    await expect(
-      engine.call('console.open', { lab: lab.lab, node: lab.node, kind: 'ssh', cols: 0, rows: 24 }),
-    ).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('cols') })
-    await expect(
-      engine.call('console.open', { lab: lab.lab, node: 'nope', kind: 'ssh', cols: 80, rows: 24 }),
-    ).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('node') })
-    await expect(
-      engine.call('console.open', { lab: 'ghost', node: lab.node, kind: 'telnet', cols: 80, rows: 24 }),
-    ).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('kind') })
-    await expect(
-      engine.call('console.write', { id: '00000000-0000-4000-8000-000000000000', data: 'x'.repeat(70_000) }),
-    ).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('data') })
+    const failure = async (method: string, input: unknown) => {
+      const e = (await engine.call(method, input).catch((x: unknown) => x)) as ApiError
+      expect(e).toBeInstanceOf(ApiError)
+      return { code: e.code, message: e.message }
+    }
+    const open = { lab: lab.lab, node: lab.node, kind: 'ssh', cols: 80, rows: 24 }
+    let e = await failure('console.open', { ...open, cols: 0 })
+    expect(e.code).toBe('bad-request')
+    expect(e.message).toMatch(/cols/)
+    e = await failure('console.open', { ...open, rows: 100_000 })
+    expect(e.message).toMatch(/rows/)
+    e = await failure('console.open', { ...open, node: 'nope' })
+    expect(e.code).toBe('not-found')
+    expect(e.message).toMatch(/^node: lab conlab has no node nope/)
+    e = await failure('console.open', { ...open, kind: 'telnet' })
+    expect(e.code).toBe('bad-request')
+    expect(e.message).toMatch(/kind/)
+    e = await failure('console.write', {
+      id: '00000000-0000-4000-8000-000000000000',
+      data: 'x'.repeat(70_000),
+    })
+    expect(e.code).toBe('bad-request')
+    expect(e.message).toMatch(/data/)
+    e = await failure('console.ack', { id: '00000000-0000-4000-8000-000000000000', bytes: 10 })
+    expect(e.code).toBe('not-found')
+    expect(await engine.call('consoles.list', {})).toEqual([])
   })
 })
 
@@ -285,7 +238,10 @@ describe('serial console and the pty relay', () => {
     const text = '가나다라 🙂 é\n'.repeat(100_000) // 2 MB with 1-, 2-, 3- and 4-byte characters
     const file = join(tmp.dir, 'utf8.txt')
     writeFileSync(file, text)
-    const info = await engine.consoles.openProgram(['bash', '-c', `stty -onlcr; cat ${file}`], { cols: 80, rows: 24 })
+    const info = await engine.consoles.openProgram(['bash', '-c', `stty -onlcr; cat ${file}`], {
+      cols: 80,
+      rows: 24,
+    })
     const chunks: string[] = []
     const c = new ConsoleProbe(engine, info.id, { write: (d) => void chunks.push(d) })
     await c.waitUntil(() => c.exit !== null, 30_000)

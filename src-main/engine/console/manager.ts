@@ -104,7 +104,8 @@ export class ConsoleManager {
     try {
       this.get(id).write(data)
     } catch (error) {
-      if (error instanceof SessionNotOpen) throw new ApiError({ code: 'invalid-state', message: error.message })
+      if (error instanceof SessionNotOpen)
+        throw new ApiError({ code: 'invalid-state', message: error.message })
       throw error
     }
   }

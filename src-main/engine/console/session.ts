@@ -34,7 +34,10 @@ export interface TransportHooks {
 }
 
 /** Starts the transport of one kind; rejects (with a clear message) when it cannot connect. */
-export type TransportFactory = (size: { cols: number; rows: number }, hooks: TransportHooks) => Promise<ConsoleTransport>
+export type TransportFactory = (
+  size: { cols: number; rows: number },
+  hooks: TransportHooks,
+) => Promise<ConsoleTransport>
 
 export interface SessionInit {
   lab: string

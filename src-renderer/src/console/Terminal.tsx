@@ -252,8 +252,16 @@ export function ConsoleTerminal({
         <button type="button" onClick={() => find()} aria-label={t('consoles.searchNext')}>
           ↓
         </button>
-        <span className="console-matches" id={visible ? 'console-search-count' : undefined} aria-live="polite">
-          {matches === null ? '' : matches === 0 ? t('consoles.noMatch') : t('consoles.matches', { count: matches })}
+        <span
+          className="console-matches"
+          id={visible ? 'console-search-count' : undefined}
+          aria-live="polite"
+        >
+          {matches === null
+            ? ''
+            : matches === 0
+              ? t('consoles.noMatch')
+              : t('consoles.matches', { count: matches })}
         </span>
         <span className="console-hint muted">
           {info.kind === 'serial' ? t('consoles.serialHint') : t('consoles.copyHint')}
@@ -267,7 +275,13 @@ export function ConsoleTerminal({
           </button>
         </div>
       )}
-      <div className="console-box" ref={box} id={domId} data-console-id={info.id} data-console-kind={info.kind} />
+      <div
+        className="console-box"
+        ref={box}
+        id={domId}
+        data-console-id={info.id}
+        data-console-kind={info.kind}
+      />
     </div>
   )
 }
