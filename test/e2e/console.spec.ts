@@ -1,7 +1,7 @@
 // The Consoles page in a real browser: a lab whose node is a real OpenSSH server (a genuine lab state in the
 // served engine's data directory), an SSH shell opened from the page, a command typed into xterm.js and its
 // answer found with the terminal's search, through the browser host's WebSocket and flow control.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
@@ -34,15 +34,30 @@ test('opens an SSH console of a node, types a command and sees the answer', asyn
   const term = page.locator('#console-term-controller-ssh')
   await expect(term).toHaveAttribute('data-console-id', /[0-9a-f-]{36}/)
   await expect(term.locator('.xterm-screen')).toBeVisible()
+  // What the terminal holds is found with its search box.
+  const search = page.locator('#console-search')
+  const found = async (text: string, count: string) =>
+    expect(async () => {
+      await search.fill(text)
+      await search.press('Enter')
+      await expect(page.locator('#console-search-count')).toHaveAttribute('data-count', count, {
+        timeout: 1000,
+      })
+    }).toPass({ timeout: 20_000 })
+  // The very first output (sshd's message of the day, sent before the shell starts) is not lost.
+  const motd = existsSync('/etc/motd')
+    ? readFileSync('/etc/motd', 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length > 10)
+        .pop()
+    : undefined
+  if (motd) await found(motd, '1')
+  await found('root@', '1') // the first prompt
   await term.click()
   await page.keyboard.type('echo e2e_$((6*7)); stty size\n')
-  // The answer is in the terminal's buffer: the search box finds it (the typed line has no "e2e_42").
-  const search = page.locator('#console-search')
-  await expect(async () => {
-    await search.fill('e2e_42')
-    await search.press('Enter')
-    await expect(page.locator('#console-search-count')).toHaveText(/^1 /, { timeout: 1000 })
-  }).toPass({ timeout: 20_000 })
+  // The answer (the typed line itself has no "e2e_42").
+  await found('e2e_42', '1')
   await page.screenshot({ path: 'test-results/screenshots/consoles.png' })
   // Leaving the page and coming back keeps the session and its screen.
   await page.locator('#nav-settings').click()
@@ -50,6 +65,6 @@ test('opens an SSH console of a node, types a command and sees the answer', asyn
   await expect(page.locator('#console-tab-controller-ssh')).toBeVisible()
   await page.locator('#console-search').fill('e2e_42')
   await page.locator('#console-search').press('Enter')
-  await expect(page.locator('#console-search-count')).toHaveText(/^1 /)
+  await expect(page.locator('#console-search-count')).toHaveAttribute('data-count', '1')
   expect(errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([])
 })

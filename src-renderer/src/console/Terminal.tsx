@@ -14,6 +14,7 @@ import './console.css'
 import type { LabApi } from '../../../src-shared/api'
 import {
   AckBatcher,
+  HIGH_WATERMARK,
   MAX_WRITE_CHARS,
   utf8Length,
   type ConsoleExitEvent,
@@ -33,6 +34,43 @@ interface Live {
 }
 
 const lives = new Map<string, Live>()
+
+/**
+ * One listener per connection for all console output, installed before any session is opened: output that
+ * arrives before a session's terminal exists (the first prompt, right after `console.open` answers) waits
+ * here instead of being lost. Output of sessions never shown here is kept only up to the flow-control window.
+ */
+interface Early {
+  data: string[]
+  bytes: number
+  exit: ConsoleExitEvent | null
+}
+const early = new Map<string, Early>()
+const handlers = new Map<string, { data: (d: string) => void; exit: (e: ConsoleExitEvent) => void }>()
+let dispatching: LabApi | null = null
+
+export function listenForConsoles(api: LabApi): void {
+  if (dispatching === api) return
+  dispatching = api
+  const pending = (id: string) => {
+    let e = early.get(id)
+    if (!e) early.set(id, (e = { data: [], bytes: 0, exit: null }))
+    return e
+  }
+  api.on('console.data', (e) => {
+    const h = handlers.get(e.id)
+    if (h) return h.data(e.data)
+    const p = pending(e.id)
+    p.data.push(e.data)
+    p.bytes += e.data.length
+    while (p.bytes > HIGH_WATERMARK * 2 && p.data.length > 1) p.bytes -= p.data.shift()!.length
+  })
+  api.on('console.exit', (e) => {
+    const h = handlers.get(e.id)
+    if (h) return h.exit(e)
+    pending(e.id).exit = e
+  })
+}
 
 const DECORATIONS = {
   matchBackground: '#5a4a00',
@@ -64,7 +102,9 @@ function liveFor(api: LabApi, info: ConsoleInfo): Live {
   const host = document.createElement('div')
   host.className = 'console-xterm'
   const acks = new AckBatcher((bytes) => void api.call('console.ack', { id, bytes }).catch(() => {}))
-  if (info.unacked > 0) void api.call('console.ack', { id, bytes: info.unacked }).catch(() => {})
+  // A session whose output went to another window: what that window did not acknowledge is released here.
+  if (info.unacked > 0 && !early.has(id))
+    void api.call('console.ack', { id, bytes: info.unacked }).catch(() => {})
   const send = (data: string) => {
     for (let at = 0; at < data.length; at += MAX_WRITE_CHARS)
       void api.call('console.write', { id, data: data.slice(at, at + MAX_WRITE_CHARS) }).catch(() => {})
@@ -79,16 +119,22 @@ function liveFor(api: LabApi, info: ConsoleInfo): Live {
     exitListeners: new Set(),
     dispose: () => {},
   }
-  const offData = api.on('console.data', (e) => {
-    if (e.id !== id) return
-    const bytes = utf8Length(e.data)
-    term.write(e.data, () => acks.written(bytes))
-  })
-  const offExit = api.on('console.exit', (e) => {
-    if (e.id !== id) return
+  const onData = (data: string) => {
+    const bytes = utf8Length(data)
+    term.write(data, () => acks.written(bytes))
+  }
+  const onExit = (e: ConsoleExitEvent) => {
     live.exit = e
     live.exitListeners.forEach((l) => l(e))
-  })
+  }
+  listenForConsoles(api)
+  handlers.set(id, { data: onData, exit: onExit })
+  const waiting = early.get(id)
+  early.delete(id)
+  if (waiting) {
+    waiting.data.forEach(onData)
+    if (waiting.exit) onExit(waiting.exit)
+  }
   const input = term.onData((data) => {
     if (!live.exit) send(data)
   })
@@ -112,8 +158,8 @@ function liveFor(api: LabApi, info: ConsoleInfo): Live {
     return true
   })
   live.dispose = () => {
-    offData()
-    offExit()
+    handlers.delete(id)
+    early.delete(id)
     input.dispose()
     resize.dispose()
     acks.dispose()
@@ -255,6 +301,7 @@ export function ConsoleTerminal({
         <span
           className="console-matches"
           id={visible ? 'console-search-count' : undefined}
+          data-count={matches ?? ''}
           aria-live="polite"
         >
           {matches === null

@@ -19,7 +19,7 @@ export const consoles = {
     'consoles.search': 'Search the output',
     'consoles.searchNext': 'Next match',
     'consoles.searchPrev': 'Previous match',
-    'consoles.matches': '{count} matches',
+    'consoles.matches': 'Matches: {count}',
     'consoles.noMatch': 'No match',
     'consoles.copyHint': 'Copy: select, then Ctrl+Shift+C. Paste: Ctrl+Shift+V.',
     'consoles.serialHint': 'Serial console: press Enter if the screen stays empty.',

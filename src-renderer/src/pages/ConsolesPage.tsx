@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { ConsoleInfo, ConsoleKind } from '../../../src-shared/console'
 import type { LabSummary } from '../../../src-shared/lab'
 import { connect } from '../api/client'
-import { ConsoleTerminal, disposeTerminal, terminalRestarted } from '../console/Terminal'
+import { ConsoleTerminal, disposeTerminal, listenForConsoles, terminalRestarted } from '../console/Terminal'
 import { useT } from '../i18n'
 
 const tabKey = (s: Pick<ConsoleInfo, 'node' | 'kind'>) => `console-tab-${s.node}-${s.kind}`
@@ -30,6 +30,7 @@ export function ConsolesPage() {
 
   useEffect(() => {
     let gone = false
+    listenForConsoles(api) // before any session opens, so its first output is not missed
     void Promise.all([api.call('labs.list', {}), api.call('consoles.list', {})]).then(([l, s]) => {
       if (gone) return
       setLabs(l)
