@@ -5,6 +5,8 @@ import type { ClientChannel } from 'ssh2'
 import { sshConnect, type SshTarget } from '../ssh/client'
 import type { ConsoleTransport, TransportFactory } from './session'
 
+const PAUSED_BUFFER_BYTES = 64 * 1024
+
 export function sshTransport(target: () => Promise<SshTarget>): TransportFactory {
   return async ({ cols, rows }, hooks) => {
     const client = await sshConnect(await target(), { readyTimeoutMs: 20_000 })
@@ -23,6 +25,10 @@ export function sshTransport(target: () => Promise<SshTarget>): TransportFactory
       client.end()
       throw error
     })
+    // ssh2 buffers up to 2 MiB in a paused channel before it stops granting the server window; for a terminal
+    // that is output the user must still wait through after Ctrl-C. A paused shell buffers far less.
+    const state = (stream as unknown as { _readableState?: { highWaterMark: number } })._readableState
+    if (state && typeof state.highWaterMark === 'number') state.highWaterMark = PAUSED_BUFFER_BYTES
     let exitCode: number | null = null
     let exitSignal: string | null = null
     stream.on('data', (bytes: Buffer) => hooks.output(bytes))
