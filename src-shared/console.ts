@@ -10,8 +10,11 @@ export type ConsoleKind = z.infer<typeof ConsoleKind>
 
 export const MAX_COLS = 1000
 export const MAX_ROWS = 500
-/** Largest `console.write` (in characters); a paste bigger than this is sent in pieces. */
-export const MAX_WRITE_CHARS = 64 * 1024
+/**
+ * Largest `console.write` (in characters); a paste bigger than this is sent in pieces. Even all control
+ * characters (six bytes each in JSON) stay under the API's input limit.
+ */
+export const MAX_WRITE_CHARS = 32 * 1024
 /** Largest `console.data` chunk the engine emits, in UTF-8 bytes. */
 export const CHUNK_BYTES = 32 * 1024
 /** The engine pauses the source when this many emitted bytes are not yet acknowledged... */

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { CHUNK_BYTES, HIGH_WATERMARK, type ConsoleInfo } from '../../src-shared/console'
+import { CHUNK_BYTES, HIGH_WATERMARK, MAX_WRITE_CHARS, type ConsoleInfo } from '../../src-shared/console'
 import { ApiError } from '../../src-shared/errors'
 import type { Engine } from '../../src-main/engine/engine'
 import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
@@ -187,10 +187,16 @@ describe('SSH console', () => {
     expect(e.message).toMatch(/kind/)
     e = await failure('console.write', {
       id: '00000000-0000-4000-8000-000000000000',
-      data: 'x'.repeat(70_000),
+      data: 'x'.repeat(40_000),
     })
     expect(e.code).toBe('bad-request')
     expect(e.message).toMatch(/data/)
+    // The largest write, even all control characters (escaped in JSON), passes the API's size gate.
+    e = await failure('console.write', {
+      id: '00000000-0000-4000-8000-000000000000',
+      data: '\x01'.repeat(MAX_WRITE_CHARS),
+    })
+    expect(e.code).toBe('not-found')
     e = await failure('console.ack', { id: '00000000-0000-4000-8000-000000000000', bytes: 10 })
     expect(e.code).toBe('not-found')
     expect(await engine.call('consoles.list', {})).toEqual([])
