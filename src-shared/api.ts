@@ -10,6 +10,16 @@ import { ResourceName } from './names'
 import { InstallRun, LabStatusReport } from './install'
 import { AnswerFields, AnswerProblem, PackstackReport } from './packstack'
 import {
+  ConsoleAckInput,
+  ConsoleDataEvent,
+  ConsoleExitEvent,
+  ConsoleIdInput,
+  ConsoleInfo,
+  ConsoleOpenInput,
+  ConsoleResizeInput,
+  ConsoleWriteInput,
+} from './console'
+import {
   AutostartInput,
   Checkpoint,
   CheckpointCreateInput,
@@ -164,6 +174,16 @@ export const calls = {
     input: z.object({ id: z.string().uuid() }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   },
+
+  // Consoles of lab nodes (SSH shell or serial). Output arrives as `console.data`, acknowledged by `console.ack`.
+  'console.open': { input: ConsoleOpenInput, output: ConsoleInfo },
+  'console.write': { input: ConsoleWriteInput, output: z.object({}) },
+  'console.resize': { input: ConsoleResizeInput, output: z.object({}) },
+  'console.ack': { input: ConsoleAckInput, output: z.object({}) },
+  /** Start an exited session again (a dropped connection, a node that rebooted) under the same id. */
+  'console.reconnect': { input: ConsoleIdInput, output: ConsoleInfo },
+  'console.close': { input: ConsoleIdInput, output: z.object({}) },
+  'consoles.list': { input: NoInput, output: z.array(ConsoleInfo) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {
@@ -184,6 +204,8 @@ export const events = {
     event: z.string(),
     detail: z.string(),
   }),
+  'console.data': ConsoleDataEvent,
+  'console.exit': ConsoleExitEvent,
 } as const satisfies Record<string, z.ZodType>
 
 export type CallName = keyof typeof calls

@@ -17,6 +17,7 @@ import type { PackstackReport } from '../../src-shared/packstack'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { PackstackParser } from '../engine/packstack/parse'
+import { attachConsole } from './console'
 
 const USAGE = `Usage: stacklab <command> [options]
 
@@ -41,6 +42,8 @@ Commands:
                                    Read packstack's output (a console capture): outcome, failing step,
                                    manifest and host, error lines, log files, known causes with fixes.
                                    Exit status: 0 success, 1 failed or incomplete, 2 usage/unreadable file.
+  console LAB NODE [--serial]      Attach this terminal to a node's SSH shell (or its serial console:
+                                   Ctrl-] detaches). Exit status: the shell's.
 
 Options:
   -h, --help      Show this help.
@@ -424,6 +427,8 @@ export async function main(argv: string[]): Promise<number> {
         return await status(rest)
       case 'packstack':
         return await packstack(rest)
+      case 'console':
+        return await attachConsole(rest, UsageError)
       case '-v':
       case '--version':
         out(`stacklab ${VERSION}\n`)

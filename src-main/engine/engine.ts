@@ -42,6 +42,7 @@ import { defaultImagesDir } from './preflight/uri'
 import { explain as explainPackstack } from './packstack/parse'
 import { readAnswerText, updateAnswerText } from './packstack/answers'
 import { checkAnswers } from './packstack/check'
+import { ConsoleManager } from './console/manager'
 
 export const VERSION = '0.1.0'
 
@@ -71,6 +72,7 @@ export class Engine {
   readonly jobs: JobRunner
   readonly labs: LabService
   readonly install: InstallService
+  readonly consoles: ConsoleManager
 
   constructor(private readonly options: EngineOptions) {
     this.paths = options.paths ?? appPaths()
@@ -85,6 +87,16 @@ export class Engine {
       claim: (name, state, work) => this.labs.claim(name, state, work),
       busy: (name, state) => this.labs.busy(name, state),
       get: (name) => this.labs.get(name),
+    })
+    this.consoles = new ConsoleManager({
+      run: this.run,
+      store: new LabStore(this.paths.data),
+      logger: this.logger,
+      uri: async () => (await this.settings.get()).connectionUri,
+      sink: {
+        data: (id, data) => this.bus.emit('console.data', { id, data }),
+        exit: (id, code, reason) => this.bus.emit('console.exit', { id, code, reason }),
+      },
     })
     this.hostView = options.hostView ?? {
       root: '/',
@@ -193,6 +205,13 @@ export class Engine {
       )
       return { ok: !problems.some((p) => p.severity === 'error'), problems }
     },
+    'console.open': (input) => this.consoles.open(input),
+    'console.write': ({ id, data }) => done(() => this.consoles.write(id, data)),
+    'console.resize': ({ id, cols, rows }) => done(() => this.consoles.resize(id, cols, rows)),
+    'console.ack': ({ id, bytes }) => done(() => this.consoles.ack(id, bytes)),
+    'console.reconnect': ({ id }) => this.consoles.reconnect(id),
+    'console.close': ({ id }) => done(() => this.consoles.close(id)),
+    'consoles.list': () => Promise.resolve(this.consoles.list()),
   }
 
   /** What the lab pipeline works with, from the current settings. */
@@ -252,6 +271,7 @@ export class Engine {
 
   /** Stop background work (event streams). */
   async close(): Promise<void> {
+    this.consoles.closeAll()
     await this.libvirtService?.stop()
     this.libvirtService = null
   }
@@ -359,6 +379,16 @@ export class Engine {
     if (e?.name === 'ZodError')
       return new ApiError({ code: 'internal', message: `Engine produced invalid output for ${method}` })
     return new ApiError({ code: 'internal', message: e?.message ?? String(error) })
+  }
+}
+
+/** Run a synchronous action as a call answering `{}`. */
+function done(action: () => void): Promise<Record<string, never>> {
+  try {
+    action()
+    return Promise.resolve({})
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
 }
 

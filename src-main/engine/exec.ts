@@ -1,6 +1,6 @@
 // The one place Stacklab starts a process: an argument array (never a shell), a timeout, cancellation by
 // AbortSignal, typed errors, and every command logged with secrets masked.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import type { Logger } from './log'
 import { redact, secretInArgs } from './secrets'
 
@@ -234,5 +234,69 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
         }
       })
     })
+  }
+}
+
+export interface StartOptions {
+  cwd?: string
+  env?: Record<string, string | null>
+  /** Values to mask in the log, and to refuse in argv, besides the registered ones. */
+  secrets?: readonly string[]
+  /** Extra pipes after stdin, stdout and stderr (fd 3, 4, ...), for side channels. */
+  extraPipes?: number
+}
+
+export interface Started {
+  child: ChildProcess
+  /** The command as started, secrets masked. */
+  argv: string[]
+  /** Signal the whole process group (the process and what it started). */
+  signal(sig: NodeJS.Signals): void
+}
+
+/**
+ * Start a long-lived interactive process (a console relay) with piped stdio, under the same rules as `run`:
+ * an argument array, no shell, no secrets in argv, logged, in its own process group. The caller streams its
+ * output and ends it; there is no timeout.
+ */
+export function startProcess(
+  logger: Logger,
+  file: string,
+  args: readonly string[],
+  options: StartOptions = {},
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Started {
+  const extra = options.secrets ?? []
+  const bad = secretInArgs([file, ...args], extra)
+  if (bad >= 0) throw new Error(`refusing to start ${file}: argument ${bad} contains a secret`)
+  const argv = [file, ...args].map((a) => redact(a, extra))
+  const env: NodeJS.ProcessEnv = { ...baseEnv }
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === null) delete env[k]
+    else env[k] = v
+  }
+  logger.log('info', 'exec interactive', { argv, cwd: options.cwd })
+  const child = spawn(file, args as string[], {
+    cwd: options.cwd,
+    env,
+    shell: false,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe', ...Array<'pipe'>(options.extraPipes ?? 0).fill('pipe')],
+  })
+  return {
+    child,
+    argv,
+    signal(sig) {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+      try {
+        process.kill(-child.pid, sig)
+      } catch {
+        try {
+          child.kill(sig)
+        } catch {
+          /* already gone */
+        }
+      }
+    },
   }
 }

@@ -63,7 +63,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     [
       "default-src 'self'",
       "script-src 'self'",
-      "style-src 'self'",
+      // xterm.js (the consoles) adds <style> elements for its theme and cell sizes at run time.
+      "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data:",
       "font-src 'self'",
       `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,

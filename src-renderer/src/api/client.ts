@@ -42,7 +42,15 @@ function fromBridge(bridge: StacklabBridge): Connection {
   }
 }
 
+let shared: Connection | null = null
+
+/** The page's one connection to the engine (made on first use; pages that need the API directly share it). */
 export function connect(): Connection {
+  if (!shared) shared = open()
+  return shared
+}
+
+function open(): Connection {
   if (window.stacklab) return fromBridge(window.stacklab)
   const token = new URLSearchParams(location.search).get('token') ?? ''
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'

@@ -7,6 +7,7 @@ import { install } from './install'
 import { wizard } from './wizard'
 import { jobs } from './jobs'
 import { checkpoints } from './checkpoints'
+import { consoles } from './consoles'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -17,7 +18,7 @@ export interface Area {
 }
 
 /** Every area's catalog. An area added to the app adds its file here. */
-export const AREAS: Record<string, Area> = { common, wizard, jobs, checkpoints, install }
+export const AREAS: Record<string, Area> = { common, wizard, jobs, checkpoints, consoles, install }
 
 const merged: Record<Lang, Catalog> = { en: {}, ko: {} }
 for (const area of Object.values(AREAS)) {

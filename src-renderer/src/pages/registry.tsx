@@ -7,6 +7,7 @@ import { SettingsPage } from './SettingsPage'
 import { WizardPage } from './WizardPage'
 import { JobsPage } from './JobsPage'
 import { CheckpointsPage } from './CheckpointsPage'
+import { ConsolesPage } from './ConsolesPage'
 
 export interface PageEntry {
   id: string
@@ -18,6 +19,7 @@ export const PAGES: PageEntry[] = [
   { id: 'wizard', label: 'nav.wizard', view: WizardPage },
   { id: 'jobs', label: 'nav.jobs', view: JobsPage },
   { id: 'checkpoints', label: 'nav.checkpoints', view: CheckpointsPage },
+  { id: 'consoles', label: 'nav.consoles', view: ConsolesPage },
   { id: 'install', label: 'nav.install', view: InstallPage },
   { id: 'preflight', label: 'nav.preflight', view: PreflightPage },
   { id: 'settings', label: 'nav.settings', view: SettingsPage },

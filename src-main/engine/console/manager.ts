@@ -1,0 +1,182 @@
+// The engine's open consoles: finds a lab node's address, login key and pinned host key (SSH) or its libvirt
+// domain (serial) in the lab state, opens sessions, and routes writes, resizes and acknowledgements to them.
+// Sessions stay listed after they exit (so a client can reconnect them) until they are closed.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ConsoleInfo, ConsoleKind } from '../../../src-shared/console'
+import { ApiError } from '../../../src-shared/errors'
+import type { LabState } from '../../../src-shared/lab'
+import type { Run } from '../exec'
+import type { Logger } from '../log'
+import { labLoginKey } from '../lab/provision-node'
+import type { LabStore } from '../lab/store'
+import { exists } from '../provision/image'
+import { HostKeyMismatch, type SshTarget } from '../ssh/client'
+import { ptyTransport, serialArgv } from './serial'
+import { ConsoleSession, SessionNotOpen, type SessionSink } from './session'
+import { sshTransport } from './ssh'
+
+export interface ConsoleDeps {
+  run: Run
+  store: LabStore
+  logger: Logger
+  /** The libvirt connection of the settings (serial consoles go through it). */
+  uri: () => Promise<string>
+  sink: SessionSink
+}
+
+export class ConsoleManager {
+  private readonly sessions = new Map<string, ConsoleSession>()
+
+  constructor(private readonly deps: ConsoleDeps) {}
+
+  list(): ConsoleInfo[] {
+    return [...this.sessions.values()].map((s) => s.info())
+  }
+
+  async open(input: {
+    lab: string
+    node: string
+    kind: ConsoleKind
+    cols: number
+    rows: number
+  }): Promise<ConsoleInfo> {
+    const state = await this.deps.store.get(input.lab)
+    if (!state) throw new ApiError({ code: 'not-found', message: `lab: there is no lab named ${input.lab}` })
+    const node = state.nodes[input.node]
+    if (!node) {
+      const known = Object.keys(state.nodes)
+      throw new ApiError({
+        code: 'not-found',
+        message: `node: lab ${input.lab} has no node ${input.node} ready for a console${known.length ? ` (nodes: ${known.join(', ')})` : ' yet'}`,
+      })
+    }
+    const connect =
+      input.kind === 'ssh'
+        ? sshTransport(() => this.sshTarget(state, input.node))
+        : ptyTransport(this.deps.logger, async () => serialArgv(await this.deps.uri(), node.domain))
+    const session = new ConsoleSession(
+      {
+        lab: input.lab,
+        node: input.node,
+        kind: input.kind,
+        title: `${input.node} (${input.kind === 'ssh' ? `ssh root@${node.address}` : `serial ${node.domain}`})`,
+        cols: input.cols,
+        rows: input.rows,
+        connect,
+      },
+      this.deps.sink,
+    )
+    this.sessions.set(session.id, session)
+    try {
+      await session.start()
+    } catch (error) {
+      this.sessions.delete(session.id)
+      throw toApiError(error, session)
+    }
+    this.deps.logger.log('info', 'console opened', { id: session.id, lab: input.lab, node: input.node })
+    return session.info()
+  }
+
+  /** For tests and tools that need a pty console of their own program (never reachable from the API). */
+  async openProgram(
+    argv: string[],
+    size: { cols: number; rows: number },
+    title = argv[0] ?? 'program',
+  ): Promise<ConsoleInfo> {
+    const session = new ConsoleSession(
+      {
+        lab: '-',
+        node: '-',
+        kind: 'serial',
+        title,
+        ...size,
+        connect: ptyTransport(this.deps.logger, () => Promise.resolve(argv)),
+      },
+      this.deps.sink,
+    )
+    this.sessions.set(session.id, session)
+    await session.start()
+    return session.info()
+  }
+
+  write(id: string, data: string): void {
+    try {
+      this.get(id).write(data)
+    } catch (error) {
+      if (error instanceof SessionNotOpen)
+        throw new ApiError({ code: 'invalid-state', message: error.message })
+      throw error
+    }
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    this.get(id).resize(cols, rows)
+  }
+
+  ack(id: string, bytes: number): void {
+    this.get(id).ack(bytes)
+  }
+
+  async reconnect(id: string): Promise<ConsoleInfo> {
+    const session = this.get(id)
+    if (session.state !== 'exited')
+      throw new ApiError({ code: 'invalid-state', message: `The console ${session.title} is still running` })
+    try {
+      await session.start()
+    } catch (error) {
+      throw toApiError(error, session)
+    }
+    return session.info()
+  }
+
+  close(id: string): void {
+    const session = this.get(id)
+    this.sessions.delete(id)
+    session.close()
+    this.deps.logger.log('info', 'console closed', { id })
+  }
+
+  closeAll(): void {
+    for (const id of [...this.sessions.keys()]) this.close(id)
+  }
+
+  private get(id: string): ConsoleSession {
+    const session = this.sessions.get(id)
+    if (!session) throw new ApiError({ code: 'not-found', message: `id: no console ${id} (it was closed)` })
+    return session
+  }
+
+  /** Address, login key and pinned host key, exactly as the lab pipeline reaches the node. */
+  private async sshTarget(state: LabState, node: string): Promise<SshTarget> {
+    const s = state.nodes[node]!
+    const labDir = this.deps.store.dir(state.definition.name)
+    // Never make a key here: a lab without one has not been built far enough to log in.
+    if (!(await exists(join(labDir, 'ssh', 'id_ed25519'))))
+      throw new ApiError({
+        code: 'invalid-state',
+        message: `lab ${state.definition.name} has no login key yet (its creation did not get that far)`,
+      })
+    const key = await labLoginKey({
+      run: this.deps.run,
+      labDir,
+      lab: state.definition,
+    })
+    return {
+      host: s.address,
+      username: 'root',
+      privateKey: await readFile(key.private),
+      fingerprint: s.hostKeyFingerprint,
+    }
+  }
+}
+
+function toApiError(error: unknown, session: ConsoleSession): ApiError {
+  if (error instanceof ApiError) return error
+  if (error instanceof HostKeyMismatch) return new ApiError({ code: 'permission', message: error.message })
+  const message = (error as Error)?.message ?? String(error)
+  return new ApiError({
+    code: 'unreachable',
+    message: `Could not open the console of ${session.title}: ${message}`,
+  })
+}
