@@ -61,9 +61,10 @@ export class JobHandle {
     await this.changed()
   }
 
-  async detail(id: string, detail: string): Promise<void> {
+  /** `log: false` for ticking progress (elapsed time) that would only flood the job's log. */
+  async detail(id: string, detail: string, options: { log?: boolean } = {}): Promise<void> {
     const s = this.step(id)
-    if (s.detail !== detail) this.note(`${s.title}: ${detail}`)
+    if (s.detail !== detail && options.log !== false) this.note(`${s.title}: ${detail}`)
     s.detail = detail
     await this.changed()
   }

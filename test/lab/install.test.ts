@@ -86,98 +86,119 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
     expect(readFileSync(join(labDir, 'packstack', 'answers.txt'), 'utf8')).toBe(text)
   })
 
-  it('fails at the chosen manifest, survives a cut connection, and shows the error and the fix', async () => {
-    // A clean checkpoint the user took before anything else; the install keeps it as "pre-install".
-    await engine.call('checkpoint.create', {
-      domains: [`${LAB}-controller`, `${LAB}-compute`],
-      name: 'pre-install',
-      description: 'before the failure switch',
-    })
-    await onNode(
-      'controller',
-      'mkdir -p /etc/stacklab-test && echo 0.6 > /etc/stacklab-test/packstack-step-seconds && ' +
-        'echo 192.168.122.110_compute.pp > /etc/stacklab-test/packstack-fail-at',
-    )
-    const job = (await engine.call('lab.install', { name: LAB })) as Job
-    let cut = false
-    let reattached = false
-    const end = await finished(job.id, (j) => {
-      const run = j.steps.find((s) => s.id === 'run')!
-      if (/reattaching/.test(run.detail)) reattached = true
-      // Once packstack is under way, cut the engine's SSH session on the controller (not packstack).
-      if (!cut && run.state === 'running' && /Applying|DONE/.test(run.detail)) {
-        cut = true
-        void onNode(
-          'controller',
-          'for p in $(pgrep -f "sshd: root@notty"); do [ "$p" = "$PPID" ] || kill -9 "$p"; done; true',
-        )
+  it(
+    'fails at the chosen manifest, survives a cut connection, and shows the error and the fix',
+    async () => {
+      // A clean checkpoint the user took before anything else; the install keeps it as "pre-install".
+      await engine.call('checkpoint.create', {
+        domains: [`${LAB}-controller`, `${LAB}-compute`],
+        name: 'pre-install',
+        description: 'before the failure switch',
+      })
+      await onNode(
+        'controller',
+        'mkdir -p /etc/stacklab-test && echo 0.6 > /etc/stacklab-test/packstack-step-seconds && ' +
+          'echo 192.168.122.110_compute.pp > /etc/stacklab-test/packstack-fail-at',
+      )
+      const job = (await engine.call('lab.install', { name: LAB })) as Job
+      let cut = false
+      let reattached = false
+      const end = await finished(job.id, (j) => {
+        const run = j.steps.find((s) => s.id === 'run')!
+        if (/reattached [1-9]/.test(run.detail)) reattached = true
+        // Once packstack is under way, cut the engine's SSH session on the controller (not packstack).
+        if (!cut && run.state === 'running' && /Applying|DONE/.test(run.detail)) {
+          cut = true
+          void onNode(
+            'controller',
+            // [s] keeps pgrep from matching this very command line.
+            'for p in $(pgrep -f "[s]shd: root@notty"); do [ "$p" = "$PPID" ] || kill -9 "$p"; done; true',
+          )
+        }
+      })
+      expect(cut).toBe(true)
+      expect(reattached).toBe(true)
+      expect(end.state).toBe('failed')
+      expect(end.steps.find((s) => s.id === 'checkpoint')!.detail).toMatch(/kept the existing/)
+      expect(end.error!.message).toMatch(/192\.168\.122\.110_compute\.pp/)
+      expect(end.error!.message).toMatch(/\/var\/tmp\/packstack\/.*openstack-setup\.log/)
+      expect(end.error!.fix).toBeTruthy()
+
+      // packstack kept running through the cut; the engine's copy of its output is complete.
+      const log = (await engine.call('lab.installLog', { name: LAB })) as {
+        run: { log: string; outcome: string }
+        text: string
+        report: { outcome: string }
       }
-    })
-    expect(cut).toBe(true)
-    expect(reattached).toBe(true)
-    expect(end.state).toBe('failed')
-    expect(end.steps.find((s) => s.id === 'checkpoint')!.detail).toMatch(/kept the existing/)
-    expect(end.error!.message).toMatch(/192\.168\.122\.110_compute\.pp/)
-    expect(end.error!.message).toMatch(/\/var\/tmp\/packstack\/.*openstack-setup\.log/)
-    expect(end.error!.fix).toBeTruthy()
+      expect(log.run.outcome).toBe('failed')
+      expect(log.report.outcome).toBe('failed')
+      const remote = await onNode('controller', `sha256sum ${log.run.log}`)
+      const state = (await engine.call('lab.get', { name: LAB })) as LabState
+      const runId = state.install!.runs.at(-1)!.id
+      const local = createHash('sha256')
+        .update(readFileSync(join(labDir, 'packstack', `${runId}.log`)))
+        .digest('hex')
+      expect(remote.split(' ')[0]).toBe(local)
+      expect(log.text).toContain('ERROR')
+    },
+    15 * 60_000,
+  )
 
-    // packstack kept running through the cut; the engine's copy of its output is complete.
-    const log = (await engine.call('lab.installLog', { name: LAB })) as {
-      run: { log: string; outcome: string }
-      text: string
-      report: { outcome: string }
-    }
-    expect(log.run.outcome).toBe('failed')
-    expect(log.report.outcome).toBe('failed')
-    const remote = await onNode('controller', `sha256sum ${log.run.log}`)
-    const state = (await engine.call('lab.get', { name: LAB })) as LabState
-    const runId = state.install!.runs.at(-1)!.id
-    const local = createHash('sha256')
-      .update(readFileSync(join(labDir, 'packstack', `${runId}.log`)))
-      .digest('hex')
-    expect(remote.split(' ')[0]).toBe(local)
-    expect(log.text).toContain('ERROR')
-  }, 15 * 60_000)
+  it(
+    'retries from the pre-install checkpoint and succeeds; status shows every service and Horizon',
+    async () => {
+      const job = (await engine.call('lab.install', { name: LAB, retry: true })) as Job
+      expect(job.steps[0]!.id).toBe('restore')
+      const end = await finished(job.id)
+      expect(end.error).toBeNull()
+      expect(end.state).toBe('succeeded')
+      // The checkpoint took the failure switch away: the run that succeeded never saw it.
+      await expect(onNode('controller', 'test -e /etc/stacklab-test/packstack-fail-at')).rejects.toThrow()
 
-  it('retries from the pre-install checkpoint and succeeds; status shows every service and Horizon', async () => {
-    const job = (await engine.call('lab.install', { name: LAB, retry: true })) as Job
-    expect(job.steps[0]!.id).toBe('restore')
-    const end = await finished(job.id)
-    expect(end.error).toBeNull()
-    expect(end.state).toBe('succeeded')
-    // The checkpoint took the failure switch away: the run that succeeded never saw it.
-    await expect(onNode('controller', 'test -e /etc/stacklab-test/packstack-fail-at')).rejects.toThrow()
+      const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
+      expect(status.installed).toBe(true)
+      expect(status.horizon).toMatchObject({ url: 'http://192.168.122.100/dashboard', username: 'admin' })
+      expect(status.problems).toEqual([])
+      expect(status.nodes.map((n) => [n.name, n.health])).toEqual([
+        ['controller', 'ok'],
+        ['compute', 'ok'],
+      ])
+      expect(status.nodes.find((n) => n.name === 'compute')!.services.map((s) => s.name)).toContain(
+        'openstack-nova-compute',
+      )
+      expect(status.services.some((s) => s.kind === 'compute' && s.binary === 'nova-compute' && s.ok)).toBe(
+        true,
+      )
+      expect(status.services.some((s) => s.kind === 'network')).toBe(true)
+    },
+    15 * 60_000,
+  )
 
-    const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
-    expect(status.installed).toBe(true)
-    expect(status.horizon).toMatchObject({ url: 'http://192.168.122.100/dashboard', username: 'admin' })
-    expect(status.problems).toEqual([])
-    expect(status.nodes.map((n) => [n.name, n.health])).toEqual([
-      ['controller', 'ok'],
-      ['compute', 'ok'],
-    ])
-    expect(status.nodes.find((n) => n.name === 'compute')!.services.map((s) => s.name)).toContain(
-      'openstack-nova-compute',
-    )
-    expect(status.services.some((s) => s.kind === 'compute' && s.binary === 'nova-compute' && s.ok)).toBe(true)
-    expect(status.services.some((s) => s.kind === 'network')).toBe(true)
-  }, 15 * 60_000)
+  it(
+    'flags a running node whose service is down, in the API and the CLI',
+    async () => {
+      await onNode(
+        'compute',
+        'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down',
+      )
+      // The API's view of nova-compute comes from the controller, so it must learn it too.
+      await onNode(
+        'controller',
+        'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down',
+      )
+      const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
+      const compute = status.nodes.find((n) => n.name === 'compute')!
+      expect(compute.vmState).toBe('running')
+      expect(compute.flagged).toBe(true)
+      expect(compute.health).toBe('degraded')
+      expect(status.problems.join('\n')).toMatch(/compute: running, but .*nova-compute/)
 
-  it('flags a running node whose service is down, in the API and the CLI', async () => {
-    await onNode('compute', 'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down')
-    // The API's view of nova-compute comes from the controller, so it must learn it too.
-    await onNode('controller', 'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down')
-    const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
-    const compute = status.nodes.find((n) => n.name === 'compute')!
-    expect(compute.vmState).toBe('running')
-    expect(compute.flagged).toBe(true)
-    expect(compute.health).toBe('degraded')
-    expect(status.problems.join('\n')).toMatch(/compute: running, but .*nova-compute/)
-
-    const cli = await runStacklab(env.home, 'status', LAB)
-    expect(cli.code).toBe(1)
-    expect(cli.stdout).toMatch(/compute\s+degraded/)
-    expect(cli.stdout).toContain('Horizon: http://192.168.122.100/dashboard')
-    expect(cli.stderr).toMatch(/problem: compute: running, but/)
-  }, 5 * 60_000)
+      const cli = await runStacklab(env.home, 'status', LAB)
+      expect(cli.code).toBe(1)
+      expect(cli.stdout).toMatch(/compute\s+degraded/)
+      expect(cli.stdout).toContain('Horizon: http://192.168.122.100/dashboard')
+      expect(cli.stderr).toMatch(/problem: compute: running, but/)
+    },
+    5 * 60_000,
+  )
 })

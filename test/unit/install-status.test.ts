@@ -3,7 +3,12 @@
 // derives from a lab and the commands that bring packstack onto each OS family.
 import { describe, expect, it } from 'vitest'
 import { labAnswerFields, packstackSetupCommands } from '../../src-main/engine/install/install'
-import { parseApiServices, parseKeystonerc, parseServiceStatus } from '../../src-main/engine/install/status'
+import {
+  parseApiServices,
+  parseKeystonerc,
+  parseServiceStatus,
+  splitFramed,
+} from '../../src-main/engine/install/status'
 import { defaultLab, LabDefinition, type LabState } from '../../src-shared/lab'
 
 describe('status parsing', () => {
@@ -37,6 +42,18 @@ describe('status parsing', () => {
       { name: 'openstack-nova-api', state: 'active', ok: true },
       { name: 'openstack-nova-compute', state: 'failed', ok: false },
       { name: 'neutron-server', state: 'inactive', ok: false },
+    ])
+  })
+
+  it('splits the framed output of the three lists, keeping each exit status', () => {
+    const out =
+      '@@stacklab-begin compute\n[{"Binary": "nova-compute"}]\n@@stacklab-end 0\n' +
+      '@@stacklab-begin network\nMissing value auth-url required for auth plugin password\n@@stacklab-end 1\n' +
+      '@@stacklab-begin volume\n[]\n@@stacklab-end 0\n'
+    expect(splitFramed(out)).toEqual([
+      { kind: 'compute', body: '[{"Binary": "nova-compute"}]\n', rc: 0 },
+      { kind: 'network', body: 'Missing value auth-url required for auth plugin password\n', rc: 1 },
+      { kind: 'volume', body: '[]\n', rc: 0 },
     ])
   })
 

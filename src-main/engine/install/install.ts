@@ -384,6 +384,8 @@ export class InstallService {
     await writeFile(local, '', { mode: 0o600 })
     let offset = 0
     let lastDetail = 0
+    let reconnects = 0
+    let lastStep = ''
     const take = async (chunk: Buffer) => {
       offset += chunk.length
       await appendFile(local, chunk)
@@ -392,13 +394,16 @@ export class InstallService {
         lastDetail = Date.now()
         const r = parser.report()
         const current = r.steps.at(-1)
+        const stepText = current ? `${current.title} ${current.status}` : 'starting'
+        const changed = stepText !== lastStep
+        lastStep = stepText
         await job.detail(
           'run',
-          `${elapsed(run.startedAt)} · ${current ? `${current.title} ${current.status}` : 'starting'}`,
+          `${elapsed(run.startedAt)} · ${stepText}` + (reconnects ? ` · reattached ${reconnects}×` : ''),
+          { log: changed },
         )
       }
     }
-    let reconnects = 0
     for (;;) {
       job.throwIfCancelled()
       let client: Client

@@ -73,7 +73,16 @@ export function parseApiServices(kind: ApiService['kind'], json: string): ApiSer
   })
 }
 
-const MARK = '@@stacklab@@'
+const MARK = '@@stacklab-'
+
+/** The framed parts of the combined openstack command's output. */
+export function splitFramed(out: string): { kind: ApiService['kind']; body: string; rc: number }[] {
+  const parts: { kind: ApiService['kind']; body: string; rc: number }[] = []
+  const re = /@@stacklab-begin (compute|network|volume)\n([\s\S]*?)@@stacklab-end (\d+)/g
+  for (const m of out.matchAll(re))
+    parts.push({ kind: m[1] as ApiService['kind'], body: m[2]!, rc: Number(m[3]) })
+  return parts
+}
 
 export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatusReport> {
   const lab = state.definition
@@ -136,24 +145,22 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
           ['network', 'network agent list'],
           ['volume', 'volume service list'],
         ]
+        // One SSH command for the three lists, each framed by markers with its exit status.
         const script = lists
-          .map(([kind, cmd]) => `echo '${MARK} ${kind}'; openstack ${cmd} -f json 2>&1; echo '${MARK} rc '$?`)
+          .map(
+            ([kind, cmd]) =>
+              `echo '${MARK}begin ${kind}'; openstack ${cmd} -f json 2>&1; echo "${MARK}end $?"`,
+          )
           .join('; ')
         const out = (await sshExec(controller, `. /root/keystonerc_admin && { ${script}; }`)).stdout
-        for (const part of out.split(`${MARK} `).slice(1)) {
-          const kind = part.slice(0, part.indexOf('\n')) as ApiService['kind']
-          const body = part.slice(part.indexOf('\n') + 1)
-          const [json, rcLine] = [
-            body.slice(0, body.lastIndexOf(`${MARK} rc`)),
-            body.slice(body.lastIndexOf('rc ')),
-          ]
-          const failed = /rc [1-9]/.test(rcLine) || !json.trim().startsWith('[')
-          if (failed) {
-            if (kind !== 'volume' || !/service catalog|endpoint/i.test(json))
-              problems.push(`openstack ${kind} list failed: ${json.trim().split('\n').pop()}`)
+        for (const { kind, body, rc } of splitFramed(out)) {
+          if (rc !== 0 || !body.trim().startsWith('[')) {
+            // A lab without Cinder has no volume endpoint: not a problem.
+            if (kind !== 'volume' || !/service catalog|endpoint/i.test(body))
+              problems.push(`openstack ${kind} list failed: ${body.trim().split('\n').pop() ?? ''}`)
             continue
           }
-          api.push(...parseApiServices(kind, json))
+          api.push(...parseApiServices(kind, body))
         }
       }
     }
