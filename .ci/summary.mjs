@@ -12,7 +12,7 @@ for (const name of readdirSync('test-results')) {
     passed += report.numPassedTests
     failed += report.numFailedTests
     skipped += report.numPendingTests + report.numTodoTests
-  } else if (name === 'playwright.json') {
+  } else if (name.startsWith('playwright')) {
     passed += report.stats.expected
     failed += report.stats.unexpected + report.stats.flaky
     skipped += report.stats.skipped

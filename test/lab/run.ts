@@ -31,21 +31,29 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)))
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)))
   try {
-    code = await phase('lab tests (inside the namespace)', () => {
-      const [cmd, ...args] = bed.inside([
-        'npx',
-        'vitest',
-        'run',
-        '--project',
-        'lab',
-        ...process.argv.slice(2),
-      ])
+    // No arguments: the lab tests, then the browser run (test/lab/ui.spec.ts). A .test.ts file: that one
+    // only. The .spec.ts file: the browser run only.
+    const filter = process.argv.slice(2)
+    const browserOnly = filter.length === 1 && filter[0]!.endsWith('.spec.ts')
+    const inside = (argv: string[]) => {
+      const [cmd, ...args] = bed.inside(argv)
       const child = spawn(cmd!, args, {
         stdio: 'inherit',
         env: { ...process.env, ...bed.env, STACKLAB_REPORT: 'lab' },
       })
       return new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)))
-    })
+    }
+    code = 0
+    if (!browserOnly)
+      code = await phase('lab tests (inside the namespace)', () =>
+        inside(['npx', 'vitest', 'run', '--project', 'lab', ...filter]),
+      )
+    if (filter.length === 0 || browserOnly) {
+      const browser = await phase('the app in a browser on the lab (inside the namespace)', () =>
+        inside(['npx', 'playwright', 'test', '-c', 'playwright.lab.config.ts']),
+      )
+      code = code || browser
+    }
   } finally {
     await stop()
     console.log('\n::: lab phase times')
