@@ -3,6 +3,7 @@
 // layout only when the shape changes (a VM or network added or removed, a NIC moved), never on state.
 // Every box is a keyboard button; a plain list view shows the same for keyboards and screen readers.
 import {
+  applyNodeChanges,
   Background,
   Controls,
   Handle,
@@ -13,10 +14,11 @@ import {
   useReactFlow,
   type Edge,
   type Node,
+  type NodeChange,
   type NodeProps,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 import { useT } from '../i18n'
 import { useStore, type DomainAction, type ServiceHealth } from '../store'
@@ -267,29 +269,50 @@ function FitOnLayout({ layoutKey, onRendered }: { layoutKey: string; onRendered:
 }
 
 function Graph({ laid, t }: { laid: Laid; t: T }) {
-  const { nodes, edges } = useMemo(() => toFlow(laid), [laid])
-  const [renderedKey, setRenderedKey] = useState<string | null>(null)
-  const onRendered = useMemo(
-    () => () => {
-      setRenderedKey(laid.shape.key)
-      performance.mark('stacklab:topology-rendered', {
-        detail: { nodes: nodes.length, layoutMs: laid.ms },
-      })
-    },
-    [laid, nodes.length],
+  const flow = useMemo(() => toFlow(laid), [laid])
+  // React Flow writes each node's measured size back through onNodesChange; a node counts as ready then.
+  const [nodes, setNodes] = useState<Node[]>(flow.nodes)
+  const [shownKey, setShownKey] = useState(laid.shape.key)
+  if (shownKey !== laid.shape.key) {
+    setShownKey(laid.shape.key)
+    setNodes(flow.nodes)
+  }
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) => setNodes((current) => applyNodeChanges(changes, current)),
+    [],
   )
+  const edges = flow.edges
+  const select = useStore((s) => s.select)
+  // Also makes React Flow give the boxes pointer events (it does not for nodes it cannot drag or select).
+  const onNodeClick = useCallback(
+    (_e: unknown, node: Node) => {
+      const [kind, ...rest] = node.id.split(':')
+      if (kind === 'dom') select({ kind: 'domain', name: rest.join(':') })
+      else if (kind === 'net') select({ kind: 'network', name: rest.join(':') })
+    },
+    [select],
+  )
+  const [renderedKey, setRenderedKey] = useState<string | null>(null)
+  const onRendered = useCallback(() => {
+    setRenderedKey(laid.shape.key)
+    performance.mark('stacklab:topology-rendered', {
+      detail: { nodes: flow.nodes.length, layoutMs: laid.ms },
+    })
+  }, [laid, flow.nodes.length])
   return (
     <div
       id="topology-graph"
       className="topology-graph"
       data-layout={renderedKey === laid.shape.key ? 'done' : 'pending'}
-      data-nodes={nodes.length}
+      data-nodes={flow.nodes.length}
       data-layout-ms={Math.round(laid.ms)}
     >
       <ReactFlowProvider>
         <ReactFlow
           nodes={nodes}
           edges={edges}
+          onNodesChange={onNodesChange}
+          onNodeClick={onNodeClick}
           nodeTypes={NODE_TYPES}
           nodesDraggable={false}
           nodesConnectable={false}
