@@ -48,11 +48,15 @@ export interface TestNetwork {
   mode: 'nat' | 'isolated'
   bridge: string
   dhcp?: { start: string; end: string }
+  /** Fixed addresses by MAC (they show as the VMs' addresses). */
+  hosts?: { mac: string; name: string; ip: string }[]
 }
 
 export function networkXml(n: TestNetwork): string {
   const forward = n.mode === 'nat' ? "<forward mode='nat'/>" : ''
-  const dhcp = n.dhcp ? `<dhcp><range start='${n.dhcp.start}' end='${n.dhcp.end}'/></dhcp>` : ''
+  const hosts = (n.hosts ?? []).map((h) => `<host mac='${h.mac}' name='${h.name}' ip='${h.ip}'/>`).join('')
+  const range = n.dhcp ? `<range start='${n.dhcp.start}' end='${n.dhcp.end}'/>` : ''
+  const dhcp = range || hosts ? `<dhcp>${range}${hosts}</dhcp>` : ''
   return `<network><name>${n.name}</name>${forward}<bridge name='${n.bridge}'/><ip address='${n.prefix}.1' netmask='255.255.255.0'>${dhcp}</ip></network>`
 }
 

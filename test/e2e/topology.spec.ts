@@ -137,3 +137,49 @@ test('every box is reachable with the keyboard, in the diagram and in the list v
   // Focus moved into the panel: its close button.
   await expect(page.locator('#details-close')).toBeFocused()
 })
+
+test('a small lab-like host, for the README screenshot', async ({ page }) => {
+  const nets = ['stacklab-mgmt', 'stacklab-data']
+  const vms = ['controller', 'compute1', 'compute2', 'storage1']
+  const mac = (vm: number, nic: number) => `52:54:00:5c:${vm}${nic}:0${vm}`
+  try {
+    defineNetwork(uri(), {
+      name: 'stacklab-mgmt',
+      prefix: '10.20.0',
+      mode: 'isolated',
+      bridge: 'virbr20',
+      hosts: vms.map((name, i) => ({ mac: mac(i, 1), name, ip: `10.20.0.${11 + i}` })),
+    })
+    defineNetwork(uri(), { name: 'stacklab-data', prefix: '10.30.0', mode: 'isolated', bridge: 'virbr30' })
+    vms.forEach((name, i) =>
+      defineDomain(
+        uri(),
+        {
+          name,
+          vcpus: i === 0 ? 4 : 2,
+          memoryMiB: i === 0 ? 8192 : 4096,
+          nics: [
+            ...(i < 2 ? [{ network: 'default', mac: mac(i, 0) }] : []),
+            { network: 'stacklab-mgmt', mac: mac(i, 1) },
+            ...(i < 3 ? [{ network: 'stacklab-data', mac: mac(i, 2) }] : []),
+          ],
+        },
+        i < 3,
+      ),
+    )
+    virsh('suspend', 'compute2')
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await openTopology(page)
+    for (const vm of vms) await expect(page.locator(`#node-${vm}`)).toBeVisible()
+    await expect(page.locator('#node-controller')).toContainText('10.20.0.11')
+    await expect(page.locator('#node-compute2-state')).toHaveAttribute('data-state', 'paused')
+    await expect(page.locator('#node-storage1-state')).toHaveAttribute('data-state', 'shutoff')
+    await page.locator('#node-controller').click()
+    await expect(page.locator('#details-panel')).toHaveAttribute('data-name', 'controller')
+    await expect(page.locator('#topology-graph')).toHaveAttribute('data-layout', 'done')
+    await page.screenshot({ path: 'docs/screenshot-topology.png' })
+  } finally {
+    for (const vm of vms) removeDomain(uri(), vm)
+    for (const net of nets) removeNetwork(uri(), net)
+  }
+})

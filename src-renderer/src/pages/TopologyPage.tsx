@@ -18,11 +18,20 @@ import {
   type NodeProps,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react'
 import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 import { useT } from '../i18n'
 import { useStore, type DomainAction, type ServiceHealth } from '../store'
-import { buildShape, labOfDomain, type Shape } from '../topology/graph'
+import { buildShape, labOfDomain, networkColor, type Shape } from '../topology/graph'
 import { layout, type Positioned } from '../topology/layout'
 
 type T = ReturnType<typeof useT>
@@ -52,6 +61,17 @@ export function StateBadge({ state, id }: { state: string; id?: string }) {
   )
 }
 
+/** libvirt's reason for the state, in the reader's language where known; nothing when it is `unknown`. */
+function Reason({ reason, t }: { reason: string; t: T }) {
+  if (!reason || reason === 'unknown') return null
+  const key = `reason.${reason
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`
+  const text = t(key)
+  return <span className="muted">({text === key ? reason : text})</span>
+}
+
 function HealthBadge({ health, id }: { health: ServiceHealth; id?: string }) {
   const t = useT()
   return (
@@ -79,7 +99,7 @@ function HostNode() {
       <div className="topo-sub" title={connection?.uri}>
         {connection ? t(`topology.connection.${connection.state}`) : '…'}
       </div>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   )
 }
@@ -87,6 +107,7 @@ function HostNode() {
 function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
   const t = useT()
   const net = useStore((s) => s.libvirt.networks[data.name])
+  const index = useStore((s) => Object.keys(s.libvirt.networks).sort().indexOf(data.name))
   const select = useStore((s) => s.select)
   const selected = useStore((s) => s.selection?.kind === 'network' && s.selection.name === data.name)
   if (!net) return null
@@ -94,20 +115,22 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
     <div
       id={`net-${net.name}`}
       className={`topo-node network mode-${net.mode}${net.active ? '' : ' inactive'}${selected ? ' selected' : ''}`}
+      style={{ borderLeftColor: networkColor(index) }}
       aria-label={t('topology.networkLabel', { name: net.name, mode: t(modeKey(net.mode)) })}
       aria-pressed={selected}
       data-active={String(net.active)}
       {...activate(() => select({ kind: 'network', name: net.name }))}
     >
-      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="topo-head">
         <span className="topo-title">{net.name}</span>
         <span className={`mode-pill mode-${net.mode}`}>{t(modeKey(net.mode))}</span>
       </div>
       <div className="topo-sub">
-        {net.subnet ?? t('topology.noSubnet')} · {net.active ? t('network.active') : t('network.inactive')}
+        <span className="mono">{net.subnet ?? t('topology.noSubnet')}</span> ·{' '}
+        {net.active ? t('network.active') : t('network.inactive')}
       </div>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   )
 }
@@ -139,7 +162,7 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
       aria-pressed={selected}
       {...activate(() => select({ kind: 'domain', name: d.name }))}
     >
-      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="topo-head">
         <span className="topo-title">{d.name}</span>
         <StateBadge id={`node-${d.name}-state`} state={d.state} />
@@ -246,30 +269,62 @@ function toFlow(laid: Laid): { nodes: Node[]; edges: Edge[] } {
     id: e.id,
     source: e.source,
     target: e.target,
-    type: 'smoothstep',
     focusable: false,
     selectable: false,
     className: e.source === 'host' ? 'edge-host' : 'edge-nic',
+    ...(e.source === 'host' ? {} : { style: { stroke: networkColor(e.index) } }),
   }))
   return { nodes, edges }
 }
 
-/** Fit the view after each new layout, once React Flow has measured the nodes; mark the moment. */
-function FitOnLayout({ layoutKey, onRendered }: { layoutKey: string; onRendered: () => void }) {
+const FIT = { padding: 0.08, maxZoom: 1.1, duration: 0 }
+
+/** Fit the view after each new layout, once React Flow has measured the nodes, and mark the moment; fit
+ * again when the diagram's box changes size (the details panel opening beside it, a window resize). */
+function FitOnLayout({
+  layoutKey,
+  size,
+  onRendered,
+}: {
+  layoutKey: string
+  size: string
+  onRendered: () => void
+}) {
   const initialized = useNodesInitialized()
   const { fitView } = useReactFlow()
   const fitted = useRef<string | null>(null)
   useEffect(() => {
     if (!initialized || fitted.current === layoutKey) return
     fitted.current = layoutKey
-    void fitView({ padding: 0.08, maxZoom: 1.1, duration: 0 })
+    void fitView(FIT)
     onRendered()
   }, [initialized, layoutKey, fitView, onRendered])
+  useEffect(() => {
+    if (initialized && fitted.current) void fitView(FIT)
+  }, [size, initialized, fitView])
   return null
+}
+
+/** The element's size as "WxH", updated as it changes. */
+function useSize(ref: RefObject<HTMLElement | null>): string {
+  const [size, setSize] = useState('')
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const observer = new ResizeObserver(([entry]) => {
+      const box = entry!.contentRect
+      setSize(`${Math.round(box.width)}x${Math.round(box.height)}`)
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [ref])
+  return size
 }
 
 function Graph({ laid, t }: { laid: Laid; t: T }) {
   const flow = useMemo(() => toFlow(laid), [laid])
+  const box = useRef<HTMLDivElement>(null)
+  const size = useSize(box)
   // React Flow writes each node's measured size back through onNodesChange; a node counts as ready then.
   const [nodes, setNodes] = useState<Node[]>(flow.nodes)
   const [shownKey, setShownKey] = useState(laid.shape.key)
@@ -301,6 +356,7 @@ function Graph({ laid, t }: { laid: Laid; t: T }) {
   }, [laid, flow.nodes.length])
   return (
     <div
+      ref={box}
       id="topology-graph"
       className="topology-graph"
       data-layout={renderedKey === laid.shape.key ? 'done' : 'pending'}
@@ -340,7 +396,7 @@ function Graph({ laid, t }: { laid: Laid; t: T }) {
         >
           <Background gap={24} color="#d5dbe3" />
           <Controls showInteractive={false} />
-          <FitOnLayout layoutKey={laid.shape.key} onRendered={onRendered} />
+          <FitOnLayout layoutKey={laid.shape.key} size={size} onRendered={onRendered} />
         </ReactFlow>
       </ReactFlowProvider>
     </div>
@@ -465,7 +521,7 @@ function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
       )}
       <dl className="details-fields">
         <Field label={t('details.state')} id="details-state">
-          <StateBadge state={d.state} /> {d.reason && <span className="muted">({d.reason})</span>}
+          <StateBadge state={d.state} /> <Reason reason={d.reason} t={t} />
         </Field>
         <Field label={t('details.health')}>
           <HealthBadge health={health} />

@@ -6,8 +6,8 @@ import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 
 export const SIZES = {
   host: { width: 220, height: 56 },
-  network: { width: 220, height: 70 },
-  domain: { width: 230, height: 96 },
+  network: { width: 250, height: 64 },
+  domain: { width: 230, height: 84 },
 } as const
 
 export type ShapeNode =
@@ -20,14 +20,22 @@ export interface ShapeEdge {
   id: string
   source: string
   target: string
-  /** Network whose line this is, for styling NAT and isolated differently. */
+  /** Network whose line this is. */
   network: string
+  /** The network's place in name order (its colour). */
+  index: number
 }
 
 export interface Shape {
   key: string
   nodes: ShapeNode[]
   edges: ShapeEdge[]
+}
+
+/** One colour per network (by its place in name order), for its box and its lines to VMs. */
+const PALETTE = ['#2563eb', '#7c3aed', '#0f766e', '#be185d', '#a16207', '#4338ca', '#15803d', '#b91c1c']
+export function networkColor(index: number): string {
+  return PALETTE[(index < 0 ? 0 : index) % PALETTE.length]!
 }
 
 export const domainNodeId = (name: string) => `dom:${name}`
@@ -54,7 +62,13 @@ export function buildShape(
   const netNames = Object.keys(networks).sort()
   for (const name of netNames) {
     nodes.push({ id: networkNodeId(name), kind: 'network', name })
-    edges.push({ id: `e:host:${name}`, source: HOST_ID, target: networkNodeId(name), network: name })
+    edges.push({
+      id: `e:host:${name}`,
+      source: HOST_ID,
+      target: networkNodeId(name),
+      network: name,
+      index: netNames.indexOf(name),
+    })
   }
   const byLab = labOfDomain(labs)
   const domNames = Object.keys(domains).sort()
@@ -72,6 +86,7 @@ export function buildShape(
         source: networkNodeId(nic.network),
         target: domainNodeId(name),
         network: nic.network,
+        index: netNames.indexOf(nic.network),
       })
     }
   }

@@ -1,4 +1,4 @@
-// Automatic layout of the topology with ELK (layered, top to bottom: host, networks, VMs grouped by lab).
+// Automatic layout of the topology with ELK (layered, left to right: host, networks, VMs grouped by lab).
 // ELK runs in a Web Worker (elkjs's own elk-worker), so a big graph never blocks the page; where a worker
 // cannot start (a file:// page that refuses workers), the same layout runs in the page instead.
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk-api'
@@ -44,10 +44,10 @@ export const layoutInWorker = () => usingWorker
 
 const ROOT_OPTIONS = {
   'elk.algorithm': 'layered',
-  'elk.direction': 'DOWN',
+  'elk.direction': 'RIGHT',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '64',
-  'elk.spacing.nodeNode': '28',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+  'elk.spacing.nodeNode': '22',
   'elk.spacing.componentComponent': '40',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
