@@ -32,6 +32,8 @@ export interface LibvirtView {
   loaded: boolean
   /** performance.now() when the last full list arrived (the renderer benchmark reads it). */
   loadedAt: number
+  /** performance.now() when the last `libvirt.domain`/`libvirt.network` event arrived (ditto). */
+  lastEventAt: number
   error: string | null
 }
 
@@ -83,6 +85,7 @@ const emptyLibvirt: LibvirtView = {
   networks: {},
   loaded: false,
   loadedAt: 0,
+  lastEventAt: 0,
   error: null,
 }
 
@@ -93,10 +96,18 @@ function asApiError(error: unknown): ApiError {
 const notConnected = () => new ApiError({ code: 'internal', message: 'Not connected to the engine' })
 
 function putDomain(d: DomainInfo) {
-  useStore.setState((s) => ({ libvirt: { ...s.libvirt, domains: { ...s.libvirt.domains, [d.name]: d } } }))
+  useStore.setState((s) => ({
+    libvirt: { ...s.libvirt, domains: { ...s.libvirt.domains, [d.name]: d }, lastEventAt: performance.now() },
+  }))
 }
 function putNetwork(n: NetworkInfo) {
-  useStore.setState((s) => ({ libvirt: { ...s.libvirt, networks: { ...s.libvirt.networks, [n.name]: n } } }))
+  useStore.setState((s) => ({
+    libvirt: {
+      ...s.libvirt,
+      networks: { ...s.libvirt.networks, [n.name]: n },
+      lastEventAt: performance.now(),
+    },
+  }))
 }
 
 export const useStore = create<State>()((set, get) => ({
@@ -145,7 +156,7 @@ export const useStore = create<State>()((set, get) => ({
   async networkCall(method, input) {
     if (!api) return notConnected()
     try {
-      putNetwork((await api.call(method, input)) as NetworkInfo)
+      putNetwork(await api.call(method, input))
       return null
     } catch (error) {
       return asApiError(error)
@@ -169,6 +180,10 @@ export const useStore = create<State>()((set, get) => ({
         api.call('domains.list', {}),
         api.call('networks.list', {}),
       ])
+      performance.mark('stacklab:libvirt-loaded', {
+        detail: { domains: domains.length, networks: networks.length },
+      })
+      const s0 = get()
       set({
         libvirt: {
           connection,
@@ -176,6 +191,7 @@ export const useStore = create<State>()((set, get) => ({
           networks: Object.fromEntries(networks.map((n) => [n.name, n])),
           loaded: true,
           loadedAt: performance.now(),
+          lastEventAt: s0.libvirt.lastEventAt,
           error: null,
         },
       })

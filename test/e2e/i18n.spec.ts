@@ -33,7 +33,7 @@ async function visibleTexts(page: Page): Promise<string[]> {
       if (text && parent?.checkVisibility({ visibilityProperty: true, opacityProperty: true }))
         texts.push(text)
     }
-    for (const el of document.querySelectorAll<HTMLElement>('[placeholder], [aria-label]')) {
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[placeholder], [aria-label]'))) {
       if (!el.checkVisibility()) continue
       const p = el.getAttribute('placeholder')
       const a = el.getAttribute('aria-label')

@@ -19,6 +19,7 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import {
+  memo,
   useCallback,
   useEffect,
   useMemo,
@@ -29,10 +30,13 @@ import {
   type RefObject,
 } from 'react'
 import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
-import { useT } from '../i18n'
+import { translate, useLang, useT } from '../i18n'
 import { useStore, type DomainAction, type ServiceHealth } from '../store'
 import { buildShape, labOfDomain, networkColor, type Shape } from '../topology/graph'
-import { layout, type Positioned } from '../topology/layout'
+import { layout, warmLayout, type Positioned } from '../topology/layout'
+
+// The layout worker starts loading with the app, while the engine's data is still on its way.
+if (typeof window !== 'undefined') warmLayout()
 
 type T = ReturnType<typeof useT>
 
@@ -191,7 +195,8 @@ interface Laid {
   ms: number
 }
 
-/** Lay out the latest shape whenever its key changes; one layout at a time, the newest shape wins. */
+/** Lay out the latest shape whenever its key changes; one layout at a time, the newest shape wins, and
+ * every finished layout is shown (VMs defined one after another appear in steps, not all at the end). */
 function useLayout(shape: Shape): { laid: Laid | null; busy: boolean; error: string | null } {
   const [laid, setLaid] = useState<Laid | null>(null)
   const [busy, setBusy] = useState(false)
@@ -199,43 +204,46 @@ function useLayout(shape: Shape): { laid: Laid | null; busy: boolean; error: str
   const latest = useRef(shape)
   const running = useRef(false)
   const doneKey = useRef<string | null>(null)
-  latest.current = shape
+  const mounted = useRef(true)
 
   useEffect(() => {
-    let live = true
+    mounted.current = true
+    return () => {
+      mounted.current = false
+    }
+  }, [])
+
+  useEffect(() => {
+    latest.current = shape
+    if (doneKey.current === shape.key) return
     const pump = async () => {
       if (running.current) return
       running.current = true
       setBusy(true)
       try {
-        while (live && doneKey.current !== latest.current.key) {
+        while (mounted.current && doneKey.current !== latest.current.key) {
           const target = latest.current
           const started = performance.now()
           try {
             const positions = await layout(target)
-            doneKey.current = target.key
-            if (live) {
+            if (mounted.current) {
               setLaid({ shape: target, positions, ms: performance.now() - started })
               setError(null)
             }
           } catch (e) {
-            doneKey.current = target.key
-            if (live) setError((e as Error).message)
+            if (mounted.current) setError((e as Error).message)
           }
+          doneKey.current = target.key
         }
       } finally {
         running.current = false
-        if (live) setBusy(false)
+        if (mounted.current) setBusy(false)
       }
     }
     // Events come in bursts (a lab's VMs defined one after another): wait for a short quiet spell.
     const timer = setTimeout(() => void pump(), 40)
-    return () => {
-      live = false
-      clearTimeout(timer)
-      running.current = false
-    }
-  }, [shape.key])
+    return () => clearTimeout(timer)
+  }, [shape])
   return { laid, busy, error }
 }
 
@@ -321,7 +329,24 @@ function useSize(ref: RefObject<HTMLElement | null>): string {
   return size
 }
 
-function Graph({ laid, t }: { laid: Laid; t: T }) {
+/** Memoised: the diagram re-renders for a new layout or language, not for every libvirt event (each box
+ * follows its own VM or network from the store). */
+const Graph = memo(function Graph({ laid }: { laid: Laid }) {
+  const lang = useLang((s) => s.lang)
+  const ariaLabelConfig = useMemo(() => {
+    const t = (key: string) => translate(lang, key)
+    return {
+      'controls.ariaLabel': t('topology.controls'),
+      'controls.zoomIn.ariaLabel': t('topology.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('topology.zoomOut'),
+      'controls.fitView.ariaLabel': t('topology.fitView'),
+      'controls.interactive.ariaLabel': t('topology.interactive'),
+      'node.a11yDescription.default': t('topology.nodeHelp'),
+      'node.a11yDescription.keyboardDisabled': t('topology.nodeHelp'),
+      'edge.a11yDescription.default': t('topology.nodeHelp'),
+      'handle.ariaLabel': t('topology.handle'),
+    }
+  }, [lang])
   const flow = useMemo(() => toFlow(laid), [laid])
   const box = useRef<HTMLDivElement>(null)
   const size = useSize(box)
@@ -382,17 +407,7 @@ function Graph({ laid, t }: { laid: Laid; t: T }) {
           maxZoom={2}
           fitView
           colorMode="light"
-          ariaLabelConfig={{
-            'controls.ariaLabel': t('topology.controls'),
-            'controls.zoomIn.ariaLabel': t('topology.zoomIn'),
-            'controls.zoomOut.ariaLabel': t('topology.zoomOut'),
-            'controls.fitView.ariaLabel': t('topology.fitView'),
-            'controls.interactive.ariaLabel': t('topology.interactive'),
-            'node.a11yDescription.default': t('topology.nodeHelp'),
-            'node.a11yDescription.keyboardDisabled': t('topology.nodeHelp'),
-            'edge.a11yDescription.default': t('topology.nodeHelp'),
-            'handle.ariaLabel': t('topology.handle'),
-          }}
+          ariaLabelConfig={ariaLabelConfig}
         >
           <Background gap={24} color="#d5dbe3" />
           <Controls showInteractive={false} />
@@ -401,7 +416,7 @@ function Graph({ laid, t }: { laid: Laid; t: T }) {
       </ReactFlowProvider>
     </div>
   )
-}
+})
 
 // --- List view -------------------------------------------------------------------------------------------
 
@@ -699,6 +714,7 @@ export function TopologyPage() {
   const loaded = useStore((s) => s.libvirt.loaded)
   const loadError = useStore((s) => s.libvirt.error)
   const connection = useStore((s) => s.libvirt.connection)
+  const lastEventAt = useStore((s) => s.libvirt.lastEventAt)
   const [view, setView] = useState<'graph' | 'list'>('graph')
   const shape = useMemo(() => buildShape(domains, networks, labs), [domains, networks, labs])
   const { laid, busy, error } = useLayout(shape)
@@ -706,7 +722,12 @@ export function TopologyPage() {
   const running = Object.values(domains).filter((d) => d.state === 'running').length
 
   return (
-    <section aria-labelledby="topology-heading" className="topology-page">
+    <section
+      id="topology-page"
+      aria-labelledby="topology-heading"
+      className="topology-page"
+      data-last-event={Math.round(lastEventAt)}
+    >
       <header className="page-head">
         <div>
           <h1 id="topology-heading">{t('topology.title')}</h1>
@@ -746,7 +767,7 @@ export function TopologyPage() {
       <div className="topology-body">
         {view === 'graph' ? (
           laid ? (
-            <Graph laid={laid} t={t} />
+            <Graph laid={laid} />
           ) : (
             <div className="topology-graph placeholder" data-layout={busy || !loaded ? 'pending' : 'none'}>
               <p className="muted">{loaded ? t('topology.layingOut') : t('topology.loading')}</p>

@@ -92,15 +92,24 @@ function flatten(node: ElkNode, out: Positioned[]): void {
   }
 }
 
+/** Start the layout engine early (the worker loads and compiles ELK, ~1.6 MB), so the first real layout
+ * does not wait for it. */
+export function warmLayout(): void {
+  void layout({ key: 'warm-up', nodes: [{ id: 'host', kind: 'host' }], edges: [] }).catch(() => {})
+}
+
 /** Positions of every node (relative to its group, as React Flow wants for children). */
 export async function layout(shape: Shape): Promise<Positioned[]> {
   const graph = toElk(shape)
   if (!elk) {
-    try {
-      elk = Promise.resolve(workerElk())
-    } catch {
-      elk = pageElk()
-    }
+    // `?layout=page` runs ELK in the page: only for the benchmark's comparison of the two.
+    if (new URLSearchParams(globalThis.location?.search).get('layout') === 'page') elk = pageElk()
+    else
+      try {
+        elk = Promise.resolve(workerElk())
+      } catch {
+        elk = pageElk()
+      }
   }
   let result: ElkNode
   try {
