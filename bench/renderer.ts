@@ -174,7 +174,14 @@ async function main() {
     )
     const virshMs = performance.now() - t0
     const pageLast = await page.evaluate<number>('performance.now()')
-    await page.waitForSelector(graphDone(big), { timeout: 120_000 })
+    await page.waitForSelector(graphDone(big), { timeout: 60_000 }).catch(async (error: unknown) => {
+      console.error(
+        await page.evaluate<string>(
+          `JSON.stringify({ graph: Object.assign({}, document.querySelector('#topology-graph')?.dataset), boxes: document.querySelectorAll('[id^=node-bench]').length, nets: document.querySelectorAll('[id^=net-bench]').length, err: document.querySelector('#topology-error')?.textContent })`,
+        ),
+      )
+      throw error
+    })
     const live = await page.evaluate<{
       layouts: number
       done: number

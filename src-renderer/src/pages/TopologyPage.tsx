@@ -10,7 +10,6 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
-  useNodesInitialized,
   useReactFlow,
   type Edge,
   type Node,
@@ -114,7 +113,8 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
   const index = useStore((s) => Object.keys(s.libvirt.networks).sort().indexOf(data.name))
   const select = useStore((s) => s.select)
   const selected = useStore((s) => s.selection?.kind === 'network' && s.selection.name === data.name)
-  if (!net) return null
+  // Gone from libvirt but still in the last layout: a plain box until the next layout drops it.
+  if (!net) return <div className="topo-node network gone">{data.name}</div>
   return (
     <div
       id={`net-${net.name}`}
@@ -156,7 +156,7 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   const lab = useMemo(() => labOfDomain(labs).get(data.name), [labs, data.name])
   const select = useStore((s) => s.select)
   const selected = useStore((s) => s.selection?.kind === 'domain' && s.selection.name === data.name)
-  if (!d) return null
+  if (!d) return <div className="topo-node domain gone">{data.name}</div>
   return (
     <div
       id={`node-${d.name}`}
@@ -234,6 +234,10 @@ function useLayout(shape: Shape): { laid: Laid | null; busy: boolean; error: str
             if (mounted.current) setError((e as Error).message)
           }
           doneKey.current = target.key
+          // More changes came in while laying out: let a burst settle before the next layout, so a lab
+          // of 50 VMs defined one by one costs a handful of layouts, not fifty.
+          if (mounted.current && doneKey.current !== latest.current.key)
+            await new Promise((resolve) => setTimeout(resolve, 300))
         }
       } finally {
         running.current = false
@@ -291,25 +295,27 @@ const FIT = { padding: 0.08, maxZoom: 1.1, duration: 0 }
  * again when the diagram's box changes size (the details panel opening beside it, a window resize). */
 function FitOnLayout({
   layoutKey,
+  ready,
   size,
   onRendered,
 }: {
   layoutKey: string
+  /** Every box of this layout is in the DOM and measured. */
+  ready: boolean
   size: string
   onRendered: () => void
 }) {
-  const initialized = useNodesInitialized()
   const { fitView } = useReactFlow()
   const fitted = useRef<string | null>(null)
   useEffect(() => {
-    if (!initialized || fitted.current === layoutKey) return
+    if (!ready || fitted.current === layoutKey) return
     fitted.current = layoutKey
     void fitView(FIT)
     onRendered()
-  }, [initialized, layoutKey, fitView, onRendered])
+  }, [ready, layoutKey, fitView, onRendered])
   useEffect(() => {
-    if (initialized && fitted.current) void fitView(FIT)
-  }, [size, initialized, fitView])
+    if (fitted.current) void fitView(FIT)
+  }, [size, fitView])
   return null
 }
 
@@ -362,6 +368,7 @@ const Graph = memo(function Graph({ laid }: { laid: Laid }) {
     [],
   )
   const edges = flow.edges
+  const ready = shownKey === laid.shape.key && nodes.length > 0 && nodes.every((n) => n.measured?.width)
   const select = useStore((s) => s.select)
   // Also makes React Flow give the boxes pointer events (it does not for nodes it cannot drag or select).
   const onNodeClick = useCallback(
@@ -411,7 +418,7 @@ const Graph = memo(function Graph({ laid }: { laid: Laid }) {
         >
           <Background gap={24} color="#d5dbe3" />
           <Controls showInteractive={false} />
-          <FitOnLayout layoutKey={laid.shape.key} size={size} onRendered={onRendered} />
+          <FitOnLayout layoutKey={laid.shape.key} ready={ready} size={size} onRendered={onRendered} />
         </ReactFlow>
       </ReactFlowProvider>
     </div>
