@@ -11,6 +11,7 @@
 //     in its Web Worker against ELK in the page (`?layout=page`);
 //   - one VM's state change (virsh destroy/start) → its box's state in the DOM, against polling domstate.
 import { execFile } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startStacklabServe } from '../test/harness/serve'
@@ -207,6 +208,8 @@ async function main() {
       `  long tasks while it all arrived: ${live.longtasks.length}, total ${live.longtasks.reduce((a, t) => a + t.duration, 0).toFixed(0)} ms, max ${Math.max(0, ...live.longtasks.map((t) => t.duration)).toFixed(0)} ms\n`,
     )
 
+    mkdirSync('test-results/screenshots', { recursive: true })
+    await page.screenshot({ path: 'test-results/screenshots/topology-bench-63.png' })
     const ITER = Number(process.env['BENCH_ITERATIONS'] ?? 10)
     const uiLatency = await stateLatency(page, uri, 'bench-vm-00', ITER)
     await context.close()

@@ -14,7 +14,11 @@ async function openTopology(page: Page) {
 }
 
 test('shows every network and domain the test driver has, with their states', async ({ page }) => {
+  const workers: string[] = []
+  page.on('worker', (w) => workers.push(w.url()))
   await openTopology(page)
+  // The layout ran in elkjs's Web Worker, off the page's main thread.
+  expect(workers.some((u) => /elk-worker/.test(u))).toBe(true)
   const domains = names(virsh('list', '--all', '--name'))
   const networks = names(virsh('net-list', '--all', '--name'))
   expect(domains).toContain('test')
