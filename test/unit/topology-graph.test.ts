@@ -79,6 +79,17 @@ describe('topology shape', () => {
     )
   })
 
+  it('boxes many VMs outside labs together, so they can be laid out as a grid', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`vm${i}`, domain(`vm${i}`, ['default'])]),
+    )
+    const shape = buildShape(many, networks, [])
+    expect(shape.nodes.filter((n) => n.kind === 'others')).toHaveLength(1)
+    expect(shape.nodes.filter((n) => n.kind === 'domain' && n.parent === 'group:others')).toHaveLength(12)
+    // A few stay loose, one box each.
+    expect(buildShape(domains, networks, []).nodes.some((n) => n.kind === 'others')).toBe(false)
+  })
+
   it('keeps its key through state changes and changes it for a new VM or NIC', () => {
     const key = buildShape(domains, networks, [lab]).key
     const stopped = { ...domains, loose: domain('loose', ['default'], 'shutoff') }

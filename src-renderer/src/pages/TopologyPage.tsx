@@ -139,11 +139,17 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
   )
 }
 
-function LabNode({ data }: NodeProps<Node<{ name: string }>>) {
+/** The frame around a lab's VMs (or, with no name, around the VMs outside any lab). */
+function LabNode({ data }: NodeProps<Node<{ name: string | null }>>) {
   const t = useT()
   return (
-    <div id={`lab-${data.name}`} className="topo-lab">
-      <span className="topo-lab-label">{t('topology.lab', { name: data.name })}</span>
+    <div
+      id={data.name ? `lab-${data.name}` : 'lab-others'}
+      className={data.name ? 'topo-lab' : 'topo-lab others'}
+    >
+      <span className="topo-lab-label">
+        {data.name ? t('topology.lab', { name: data.name }) : t('topology.otherVms')}
+      </span>
     </div>
   )
 }
@@ -260,11 +266,11 @@ function toFlow(laid: Laid): { nodes: Node[]; edges: Edge[] } {
     const base = { id: n.id, position: { x: p.x, y: p.y }, draggable: false, selectable: false }
     if (n.kind === 'host') nodes.push({ ...base, type: 'host', data: {} })
     else if (n.kind === 'network') nodes.push({ ...base, type: 'network', data: { name: n.name } })
-    else if (n.kind === 'lab')
+    else if (n.kind === 'lab' || n.kind === 'others')
       nodes.push({
         ...base,
         type: 'lab',
-        data: { name: n.name },
+        data: { name: n.kind === 'lab' ? n.name : null },
         style: { width: p.width, height: p.height },
         width: p.width,
         height: p.height,
@@ -361,7 +367,14 @@ const Graph = memo(function Graph({ laid }: { laid: Laid }) {
   const [shownKey, setShownKey] = useState(laid.shape.key)
   if (shownKey !== laid.shape.key) {
     setShownKey(laid.shape.key)
-    setNodes(flow.nodes)
+    // Boxes that stay keep their measured size (React Flow reports sizes only when they change).
+    setNodes((current) => {
+      const measured = new Map(current.map((n) => [n.id, n.measured]))
+      return flow.nodes.map((n) => {
+        const m = measured.get(n.id)
+        return m ? { ...n, measured: m } : n
+      })
+    })
   }
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => setNodes((current) => applyNodeChanges(changes, current)),

@@ -15,6 +15,8 @@ export type ShapeNode =
   | { id: string; kind: 'network'; name: string }
   | { id: string; kind: 'domain'; name: string; parent: string | null }
   | { id: string; kind: 'lab'; name: string }
+  /** VMs outside any lab, boxed together when there are more than fit one column. */
+  | { id: string; kind: 'others' }
 
 export interface ShapeEdge {
   id: string
@@ -42,6 +44,9 @@ export const domainNodeId = (name: string) => `dom:${name}`
 export const networkNodeId = (name: string) => `net:${name}`
 export const labNodeId = (name: string) => `lab:${name}`
 export const HOST_ID = 'host'
+export const OTHERS_ID = 'group:others'
+/** More VMs outside labs than this go into one box laid out as a grid (a long single column is unreadable). */
+export const OTHERS_GRID_FROM = 9
 
 /** Which lab (and role) each domain belongs to, from the labs' node lists. */
 export function labOfDomain(labs: LabSummary[]): Map<string, { lab: string; role: string; address: string }> {
@@ -74,9 +79,12 @@ export function buildShape(
   const domNames = Object.keys(domains).sort()
   const usedLabs = [...new Set(domNames.map((d) => byLab.get(d)?.lab).filter((l): l is string => !!l))].sort()
   for (const lab of usedLabs) nodes.push({ id: labNodeId(lab), kind: 'lab', name: lab })
+  const loose = domNames.filter((d) => !byLab.has(d)).length
+  if (loose >= OTHERS_GRID_FROM) nodes.push({ id: OTHERS_ID, kind: 'others' })
   for (const name of domNames) {
     const lab = byLab.get(name)?.lab
-    nodes.push({ id: domainNodeId(name), kind: 'domain', name, parent: lab ? labNodeId(lab) : null })
+    const parent = lab ? labNodeId(lab) : loose >= OTHERS_GRID_FROM ? OTHERS_ID : null
+    nodes.push({ id: domainNodeId(name), kind: 'domain', name, parent })
     const seen = new Set<string>()
     for (const nic of domains[name]!.nics) {
       if (!nic.network || !networks[nic.network] || seen.has(nic.network)) continue
