@@ -15,6 +15,9 @@ export function App() {
   const View = current.view
   return (
     <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
       <nav className="nav" aria-label={t('nav.label')}>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
@@ -48,7 +51,7 @@ export function App() {
           <span>{version && `v${version}`}</span>
         </div>
       </nav>
-      <main className="content">
+      <main id="main" className={`content page-${current.id}`} tabIndex={-1}>
         {connection !== 'open' && (
           <div id="connection-banner" className="banner warn" role="status">
             {connection === 'connecting' ? t('connection.connecting') : t('connection.lost')}

@@ -1,8 +1,10 @@
 // The renderer's mirror of engine state, fed by calls and events. UI-only facts (which page, a save in
-// progress) live here too, apart from what comes from the engine.
+// progress, what the topology has selected) live here too, apart from what comes from the engine.
 import { create } from 'zustand'
-import type { LabApi } from '../../src-shared/api'
+import type { CallInput, CallName, CallOutput, LabApi } from '../../src-shared/api'
 import { ApiError } from '../../src-shared/errors'
+import type { LabSummary } from '../../src-shared/lab'
+import type { ConnectionState as LibvirtConnection, DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
 import { type CheckId, type PreflightCheck, type PreflightReport } from '../../src-shared/preflight'
 import type { Settings } from '../../src-shared/settings'
 import type { ConnectionState } from './api/ws'
@@ -19,28 +21,108 @@ export interface PreflightView {
   error: string | null
 }
 
+/** OpenStack service health of one node. `unknown` until a status source (the install work) reports. */
+export type ServiceHealth = 'ok' | 'degraded' | 'down' | 'unknown'
+
+/** What the engine's libvirt connection holds: every domain and network, kept live by `libvirt.*` events. */
+export interface LibvirtView {
+  connection: LibvirtConnection | null
+  domains: Record<string, DomainInfo>
+  networks: Record<string, NetworkInfo>
+  /** True once the first `domains.list` and `networks.list` arrived. */
+  loaded: boolean
+  /** performance.now() when the last full list arrived (the renderer benchmark reads it). */
+  loadedAt: number
+  /** performance.now() when the last `libvirt.domain`/`libvirt.network` event arrived (ditto). */
+  lastEventAt: number
+  error: string | null
+}
+
+export type DomainAction = 'start' | 'shutdown' | 'forceOff' | 'reboot'
+
+/** What a details panel shows: a domain or a network, by name. */
+export type Selection = { kind: 'domain' | 'network'; name: string } | null
+
 interface State {
   page: Page
   connection: ConnectionState
   version: string
   preflight: PreflightView
   settings: Settings | null
+  libvirt: LibvirtView
+  labs: LabSummary[]
+  /** Keyed by domain name. A domain missing here is `unknown`. */
+  serviceHealth: Record<string, ServiceHealth>
+  selection: Selection
   setPage: (page: Page) => void
   runPreflight: () => Promise<void>
   saveSettings: (settings: Settings) => Promise<ApiError | null>
+  select: (selection: Selection) => void
+  /** Start, shut down, force off or reboot a domain; resolves to the engine's error, or null. */
+  domainAction: (name: string, action: DomainAction) => Promise<ApiError | null>
+  /** Any engine call that changes a network; the returned NetworkInfo replaces the store's copy at once. */
+  networkCall: <M extends NetworkCall>(method: M, input: CallInput<M>) => Promise<ApiError | null>
+  /** Any engine call, errors as ApiError (pages that only read, like network leases). */
+  call: <M extends CallName>(method: M, input: CallInput<M>) => Promise<CallOutput<M>>
+  setServiceHealth: (domain: string, health: ServiceHealth) => void
+  loadLibvirt: () => Promise<void>
+  loadLabs: () => Promise<void>
 }
+
+export type NetworkCall =
+  | 'network.start'
+  | 'network.stop'
+  | 'network.setAutostart'
+  | 'network.setDhcpRange'
+  | 'network.addStaticHost'
+  | 'network.removeStaticHost'
 
 let api: LabApi | null = null
 
 const emptyPreflight: PreflightView = { running: false, uri: null, checks: {}, report: null, error: null }
+const emptyLibvirt: LibvirtView = {
+  connection: null,
+  domains: {},
+  networks: {},
+  loaded: false,
+  loadedAt: 0,
+  lastEventAt: 0,
+  error: null,
+}
+
+function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) })
+}
+
+const notConnected = () => new ApiError({ code: 'internal', message: 'Not connected to the engine' })
+
+function putDomain(d: DomainInfo) {
+  useStore.setState((s) => ({
+    libvirt: { ...s.libvirt, domains: { ...s.libvirt.domains, [d.name]: d }, lastEventAt: performance.now() },
+  }))
+}
+function putNetwork(n: NetworkInfo) {
+  useStore.setState((s) => ({
+    libvirt: {
+      ...s.libvirt,
+      networks: { ...s.libvirt.networks, [n.name]: n },
+      lastEventAt: performance.now(),
+    },
+  }))
+}
 
 export const useStore = create<State>()((set, get) => ({
-  page: 'preflight',
+  page: 'topology',
   connection: 'connecting',
   version: '',
   preflight: emptyPreflight,
   settings: null,
+  libvirt: emptyLibvirt,
+  labs: [],
+  serviceHealth: {},
+  selection: null,
   setPage: (page) => set({ page }),
+  select: (selection) => set({ selection }),
   async runPreflight() {
     if (!api || get().preflight.running) return
     set((s) => ({ preflight: { ...s.preflight, running: true, error: null } }))
@@ -51,13 +133,79 @@ export const useStore = create<State>()((set, get) => ({
     }
   },
   async saveSettings(settings) {
-    if (!api) return new ApiError({ code: 'internal', message: 'Not connected to the engine' })
+    if (!api) return notConnected()
     try {
       const saved = await api.call('settings.update', settings)
       set({ settings: saved })
       return null
     } catch (error) {
-      return error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) })
+      return asApiError(error)
+    }
+  },
+  async domainAction(name, action) {
+    if (!api) return notConnected()
+    try {
+      if (action === 'shutdown') putDomain((await api.call('domain.shutdown', { name })).domain)
+      else if (action === 'start') putDomain(await api.call('domain.start', { name }))
+      else if (action === 'forceOff') putDomain(await api.call('domain.forceOff', { name }))
+      else putDomain(await api.call('domain.reboot', { name }))
+      return null
+    } catch (error) {
+      return asApiError(error)
+    }
+  },
+  async networkCall(method, input) {
+    if (!api) return notConnected()
+    try {
+      putNetwork(await api.call(method, input))
+      return null
+    } catch (error) {
+      return asApiError(error)
+    }
+  },
+  async call(method, input) {
+    if (!api) throw notConnected()
+    try {
+      return await api.call(method, input)
+    } catch (error) {
+      throw asApiError(error)
+    }
+  },
+  setServiceHealth: (domain, health) =>
+    set((s) => ({ serviceHealth: { ...s.serviceHealth, [domain]: health } })),
+  async loadLibvirt() {
+    if (!api) return
+    try {
+      const [connection, domains, networks] = await Promise.all([
+        api.call('libvirt.connection', {}),
+        api.call('domains.list', {}),
+        api.call('networks.list', {}),
+      ])
+      performance.mark('stacklab:libvirt-loaded', {
+        detail: { domains: domains.length, networks: networks.length },
+      })
+      const s0 = get()
+      set({
+        libvirt: {
+          connection,
+          domains: Object.fromEntries(domains.map((d) => [d.name, d])),
+          networks: Object.fromEntries(networks.map((n) => [n.name, n])),
+          loaded: true,
+          loadedAt: performance.now(),
+          lastEventAt: s0.libvirt.lastEventAt,
+          error: null,
+        },
+      })
+    } catch (error) {
+      set((s) => ({ libvirt: { ...s.libvirt, loaded: true, error: (error as Error).message } }))
+    }
+  },
+  async loadLabs() {
+    if (!api) return
+    try {
+      set({ labs: await api.call('labs.list', {}) })
+    } catch {
+      // labs are an extra on the topology; without them domains are simply not grouped
     }
   },
 }))
@@ -69,7 +217,16 @@ export async function attach(
 ): Promise<void> {
   api = labApi
   setCurrentApi(labApi)
-  onState((connection) => useStore.setState({ connection }))
+  let wasOpen = false
+  onState((connection) => {
+    useStore.setState({ connection })
+    // After a reconnect the engine may have moved on: read everything again.
+    if (connection === 'open' && wasOpen) {
+      void useStore.getState().loadLibvirt()
+      void useStore.getState().loadLabs()
+    }
+    if (connection === 'open') wasOpen = true
+  })
   labApi.on('preflight.started', (e) =>
     useStore.setState({
       preflight: { running: true, uri: e.uri, checks: {}, report: null, error: null },
@@ -91,7 +248,39 @@ export async function attach(
       },
     }),
   )
-  labApi.on('settings.changed', (settings) => useStore.setState({ settings }))
+  labApi.on('settings.changed', (settings) => {
+    useStore.setState({ settings })
+    // A new connection URI means a different set of domains and networks.
+    void useStore.getState().loadLibvirt()
+  })
+  labApi.on('libvirt.connection', (connection) =>
+    useStore.setState((s) => ({ libvirt: { ...s.libvirt, connection } })),
+  )
+  labApi.on('libvirt.domain', (e) => putDomain(e.domain))
+  labApi.on('libvirt.network', (e) => putNetwork(e.network))
+  labApi.on('libvirt.domainRemoved', (e) =>
+    useStore.setState((s) => {
+      const domains = { ...s.libvirt.domains }
+      delete domains[e.name]
+      const selection = s.selection?.kind === 'domain' && s.selection.name === e.name ? null : s.selection
+      return { libvirt: { ...s.libvirt, domains }, selection }
+    }),
+  )
+  labApi.on('libvirt.networkRemoved', (e) =>
+    useStore.setState((s) => {
+      const networks = { ...s.libvirt.networks }
+      delete networks[e.name]
+      const selection = s.selection?.kind === 'network' && s.selection.name === e.name ? null : s.selection
+      return { libvirt: { ...s.libvirt, networks }, selection }
+    }),
+  )
+  // Labs change when a lab job finishes (created, a node added, deleted).
+  labApi.on('job.updated', (job) => {
+    if (job.state !== 'running') void useStore.getState().loadLabs()
+  })
+
+  void useStore.getState().loadLibvirt()
+  void useStore.getState().loadLabs()
 
   const [info, settings, last] = await Promise.all([
     labApi.call('app.info', {}),

@@ -50,6 +50,7 @@ async function serverReport(): Promise<PreflightReport> {
 
 test('shows every check as the engine reports it, and saves a screenshot', async ({ page }) => {
   await page.goto(url())
+  await page.locator('#nav-preflight').click()
   await expect(page.locator('#preflight-summary')).toBeVisible()
   await expect(page.locator('#preflight-uri')).toHaveText(uri())
   // Exactly what the page's engine reported: every status, summary, piece of evidence and fix.
@@ -76,6 +77,7 @@ test('shows every check as the engine reports it, and saves a screenshot', async
 
 test('re-run shows a real change on the host, with the fix to copy', async ({ page }) => {
   await page.goto(url())
+  await page.locator('#nav-preflight').click()
   await expect(page.locator('#preflight-summary')).toBeVisible()
   await expect(page.locator('#check-default-network-status')).toHaveAttribute('data-status', 'ok')
   virsh('net-destroy', 'default')
@@ -95,6 +97,7 @@ test('re-run shows a real change on the host, with the fix to copy', async ({ pa
 
 test('checks appear live while the run is going', async ({ page }) => {
   await page.goto(url())
+  await page.locator('#nav-preflight').click()
   await expect(page.locator('#preflight-summary')).toBeVisible()
   const statuses: string[] = []
   await page.exposeFunction('recordStatus', (s: string) => statuses.push(s))

@@ -3,11 +3,15 @@
 // `{name}` placeholders. A unit test checks that every catalog has the same keys in both languages.
 import { create } from 'zustand'
 import { common } from './common'
+import { networks } from './networks'
 import { install } from './install'
 import { wizard } from './wizard'
 import { jobs } from './jobs'
 import { checkpoints } from './checkpoints'
 import { consoles } from './consoles'
+import { preflight } from './preflight'
+import { settings } from './settings'
+import { topology } from './topology'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -18,7 +22,18 @@ export interface Area {
 }
 
 /** Every area's catalog. An area added to the app adds its file here. */
-export const AREAS: Record<string, Area> = { common, wizard, jobs, checkpoints, consoles, install }
+export const AREAS: Record<string, Area> = {
+  common,
+  topology,
+  networks,
+  preflight,
+  settings,
+  wizard,
+  jobs,
+  checkpoints,
+  consoles,
+  install,
+}
 
 const merged: Record<Lang, Catalog> = { en: {}, ko: {} }
 for (const area of Object.values(AREAS)) {
@@ -28,32 +43,35 @@ for (const area of Object.values(AREAS)) {
 
 const STORAGE_KEY = 'stacklab.lang'
 
-// The browser globals this module touches, typed here so it also loads in Node (the catalog unit test).
-const g = globalThis as {
-  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void }
+/** The browser parts this module uses; absent when the catalogs are loaded by Node (the unit tests). */
+const host = globalThis as {
+  localStorage?: { getItem(k: string): string | null; setItem(k: string, v: string): void }
   navigator?: { language?: string }
   document?: { documentElement: { lang: string } }
 }
 
 function initialLang(): Lang {
   try {
-    const saved = g.localStorage?.getItem(STORAGE_KEY)
+    const saved = host.localStorage?.getItem(STORAGE_KEY)
     if (saved === 'en' || saved === 'ko') return saved
   } catch {
     // storage may be unavailable (a sandboxed page); fall back to the browser's language
   }
-  return g.navigator?.language?.toLowerCase().startsWith('ko') ? 'ko' : 'en'
+  return host.navigator?.language?.toLowerCase().startsWith('ko') ? 'ko' : 'en'
 }
 
+const startLang = initialLang()
+if (host.document) host.document.documentElement.lang = startLang
+
 export const useLang = create<{ lang: Lang; setLang: (lang: Lang) => void }>()((set) => ({
-  lang: initialLang(),
+  lang: startLang,
   setLang(lang) {
     try {
-      g.localStorage?.setItem(STORAGE_KEY, lang)
+      host.localStorage?.setItem(STORAGE_KEY, lang)
     } catch {
       // not saved; the choice still holds for this session
     }
-    if (g.document) g.document.documentElement.lang = lang
+    if (host.document) host.document.documentElement.lang = lang
     set({ lang })
   },
 }))

@@ -1,11 +1,11 @@
 // The preflight page: every host check live as the engine reports it, with evidence and a fix to copy.
 import { useState } from 'react'
-import { CHECK_ORDER, CHECK_TITLES, type CheckId, type PreflightCheck } from '../../../src-shared/preflight'
+import { CHECK_ORDER, type CheckId, type PreflightCheck } from '../../../src-shared/preflight'
+import { useT } from '../i18n'
 import { useStore } from '../store'
 
-const STATUS_TEXT = { ok: 'OK', warn: 'Warning', fail: 'Failed', running: 'Checking…' } as const
-
 function CopyButton({ text, id }: { text: string; id: string }) {
+  const t = useT()
   const [copied, setCopied] = useState(false)
   return (
     <button
@@ -18,7 +18,7 @@ function CopyButton({ text, id }: { text: string; id: string }) {
         })
       }}
     >
-      {copied ? 'Copied' : 'Copy'}
+      {copied ? t('preflight.copied') : t('preflight.copy')}
     </button>
   )
 }
@@ -32,6 +32,7 @@ function CheckRow({
   check: PreflightCheck | undefined
   running: boolean
 }) {
+  const t = useT()
   const status = check?.status ?? (running ? 'running' : undefined)
   return (
     <li id={`check-${id}`} className={`check ${status ?? 'idle'}`} data-status={status ?? 'idle'}>
@@ -41,9 +42,9 @@ function CheckRow({
           className={`badge ${status ?? 'idle'}`}
           data-status={status ?? 'idle'}
         >
-          {status ? STATUS_TEXT[status] : '—'}
+          {status ? t(`preflight.status.${status}`) : '—'}
         </span>
-        <span className="check-title">{CHECK_TITLES[id]}</span>
+        <span className="check-title">{t(`preflight.check.${id}`)}</span>
       </div>
       {check && (
         <div className="check-body">
@@ -51,7 +52,7 @@ function CheckRow({
             {check.summary}
           </p>
           {check.evidence.length > 0 && (
-            <ul className="evidence" aria-label="What the check saw">
+            <ul className="evidence" aria-label={t('preflight.evidence')}>
               {check.evidence.map((e, i) => (
                 <li key={i}>{e}</li>
               ))}
@@ -64,7 +65,7 @@ function CheckRow({
           )}
           {check.fix && (
             <div className="fix">
-              <span className="fix-label">Fix</span>
+              <span className="fix-label">{t('preflight.fix')}</span>
               <code id={`check-${id}-fix`}>{check.fix}</code>
               <CopyButton text={check.fix} id={`check-${id}-copy`} />
             </div>
@@ -79,14 +80,14 @@ export function PreflightPage() {
   const preflight = useStore((s) => s.preflight)
   const runPreflight = useStore((s) => s.runPreflight)
   const report = preflight.report
+  const t = useT()
   return (
     <section aria-labelledby="preflight-heading">
       <header className="page-head">
         <div>
-          <h1 id="preflight-heading">Host preflight</h1>
+          <h1 id="preflight-heading">{t('preflight.title')}</h1>
           <p className="muted">
-            Is this workstation ready for an OpenStack lab? Connection:{' '}
-            <code id="preflight-uri">{preflight.uri ?? '…'}</code>
+            {t('preflight.intro')} <code id="preflight-uri">{preflight.uri ?? '…'}</code>
           </p>
         </div>
         <button
@@ -95,7 +96,7 @@ export function PreflightPage() {
           onClick={() => void runPreflight()}
           disabled={preflight.running}
         >
-          {preflight.running ? 'Checking…' : 'Re-run checks'}
+          {preflight.running ? t('preflight.checking') : t('preflight.rerun')}
         </button>
       </header>
 
@@ -111,16 +112,14 @@ export function PreflightPage() {
           className={`summary ${report.ready ? 'ok' : 'fail'}`}
           data-ready={String(report.ready)}
         >
-          <strong>{report.ready ? 'Ready to build labs' : 'Not ready yet'}</strong>
+          <strong>{report.ready ? t('preflight.ready') : t('preflight.notReady')}</strong>
           <span>
-            <span id="preflight-count-ok">{report.counts.ok}</span> ok ·{' '}
-            <span id="preflight-count-warn">{report.counts.warn}</span> warnings ·{' '}
-            <span id="preflight-count-fail">{report.counts.fail}</span> failed
+            <span id="preflight-count-ok">{report.counts.ok}</span> {t('preflight.countOk')} ·{' '}
+            <span id="preflight-count-warn">{report.counts.warn}</span> {t('preflight.countWarn')} ·{' '}
+            <span id="preflight-count-fail">{report.counts.fail}</span> {t('preflight.countFail')}
           </span>
           <span id="preflight-virt" data-virt={report.virtType}>
-            {report.virtType === 'kvm'
-              ? 'Guests will use KVM acceleration.'
-              : 'Guests will use QEMU software emulation: slow but working.'}
+            {report.virtType === 'kvm' ? t('preflight.kvm') : t('preflight.qemu')}
           </span>
         </div>
       )}

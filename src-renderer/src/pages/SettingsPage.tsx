@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import { Settings } from '../../../src-shared/settings'
 import { issuesOf } from '../../../src-shared/errors'
+import { useT } from '../i18n'
 import { useStore } from '../store'
 
 type FieldErrors = Partial<Record<keyof Settings, string>>
@@ -9,7 +10,8 @@ type FieldErrors = Partial<Record<keyof Settings, string>>
 export function SettingsPage() {
   const saved = useStore((s) => s.settings)
   const [status, setStatus] = useState('')
-  if (!saved) return <p className="muted">Loading settings…</p>
+  const t = useT()
+  if (!saved) return <p className="muted">{t('settings.loading')}</p>
   // A new form whenever the engine's settings change, so the draft starts from them.
   return <SettingsForm key={JSON.stringify(saved)} saved={saved} status={status} setStatus={setStatus} />
 }
@@ -23,6 +25,7 @@ function SettingsForm({
   status: string
   setStatus: (s: string) => void
 }) {
+  const t = useT()
   const saveSettings = useStore((s) => s.saveSettings)
   const [draft, setDraft] = useState<Settings>(saved)
   const [errors, setErrors] = useState<FieldErrors>({})
@@ -46,13 +49,13 @@ function SettingsForm({
     if (error) {
       setErrors(Object.fromEntries((error.issues ?? []).map((i) => [i.path, i.message])))
       setStatus(error.message)
-    } else setStatus('Saved')
+    } else setStatus(t('settings.saved'))
   }
 
   return (
     <section aria-labelledby="settings-heading">
       <header className="page-head">
-        <h1 id="settings-heading">Settings</h1>
+        <h1 id="settings-heading">{t('settings.title')}</h1>
       </header>
       <form
         className="form"
@@ -61,7 +64,7 @@ function SettingsForm({
           void submit()
         }}
       >
-        <label htmlFor="settings-uri">libvirt connection</label>
+        <label htmlFor="settings-uri">{t('settings.uri')}</label>
         <input
           id="settings-uri"
           value={draft.connectionUri}
@@ -71,37 +74,35 @@ function SettingsForm({
           onChange={(e) => change('connectionUri', e.target.value)}
         />
         <p id="settings-uri-help" className={errors.connectionUri ? 'field-error' : 'muted'}>
-          {errors.connectionUri ??
-            'qemu:///system (default), qemu:///session, or qemu+ssh://user@host/system'}
+          {errors.connectionUri ?? t('settings.uriHelp')}
         </p>
 
-        <label htmlFor="settings-images-dir">Images directory</label>
+        <label htmlFor="settings-images-dir">{t('settings.imagesDir')}</label>
         <input
           id="settings-images-dir"
           value={draft.imagesDir}
-          placeholder="libvirt's default for the connection"
+          placeholder={t('settings.imagesDirPlaceholder')}
           spellCheck={false}
           aria-invalid={Boolean(errors.imagesDir)}
           aria-describedby="settings-images-dir-help"
           onChange={(e) => change('imagesDir', e.target.value)}
         />
         <p id="settings-images-dir-help" className={errors.imagesDir ? 'field-error' : 'muted'}>
-          {errors.imagesDir ?? 'Where lab disks are kept. Empty: /var/lib/libvirt/images for qemu:///system.'}
+          {errors.imagesDir ?? t('settings.imagesDirHelp')}
         </p>
 
-        <label htmlFor="settings-template-source">Template source</label>
+        <label htmlFor="settings-template-source">{t('settings.templateSource')}</label>
         <input
           id="settings-template-source"
           value={draft.templateSource}
-          placeholder="virt-builder's own repositories"
+          placeholder={t('settings.templateSourcePlaceholder')}
           spellCheck={false}
           aria-invalid={Boolean(errors.templateSource)}
           aria-describedby="settings-template-source-help"
           onChange={(e) => change('templateSource', e.target.value)}
         />
         <p id="settings-template-source-help" className={errors.templateSource ? 'field-error' : 'muted'}>
-          {errors.templateSource ??
-            'A folder with virt-builder/repos.d/*.conf: a local or classroom mirror of templates, for labs without internet.'}
+          {errors.templateSource ?? t('settings.templateSourceHelp')}
         </p>
         <label className="checkbox">
           <input
@@ -110,7 +111,7 @@ function SettingsForm({
             checked={draft.templateUnsigned}
             onChange={(e) => change('templateUnsigned', e.target.checked)}
           />{' '}
-          The mirror is not signed (skip virt-builder's signature check)
+          {t('settings.templateUnsigned')}
         </label>
 
         <div className="form-actions">
@@ -120,7 +121,7 @@ function SettingsForm({
             type="submit"
             disabled={Object.keys(errors).length > 0}
           >
-            Save
+            {t('settings.save')}
           </button>
           <span id="settings-status" role="status">
             {status}

@@ -8,6 +8,8 @@ import { WizardPage } from './WizardPage'
 import { JobsPage } from './JobsPage'
 import { CheckpointsPage } from './CheckpointsPage'
 import { ConsolesPage } from './ConsolesPage'
+import { NetworksPage } from './NetworksPage'
+import { TopologyPage } from './TopologyPage'
 
 export interface PageEntry {
   id: string
@@ -16,11 +18,13 @@ export interface PageEntry {
 }
 
 export const PAGES: PageEntry[] = [
+  { id: 'topology', label: 'nav.topology', view: TopologyPage },
   { id: 'wizard', label: 'nav.wizard', view: WizardPage },
   { id: 'jobs', label: 'nav.jobs', view: JobsPage },
-  { id: 'checkpoints', label: 'nav.checkpoints', view: CheckpointsPage },
   { id: 'consoles', label: 'nav.consoles', view: ConsolesPage },
+  { id: 'checkpoints', label: 'nav.checkpoints', view: CheckpointsPage },
   { id: 'install', label: 'nav.install', view: InstallPage },
+  { id: 'networks', label: 'nav.networks', view: NetworksPage },
   { id: 'preflight', label: 'nav.preflight', view: PreflightPage },
   { id: 'settings', label: 'nav.settings', view: SettingsPage },
 ]

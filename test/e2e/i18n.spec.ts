@@ -1,0 +1,118 @@
+// Languages and layout in a real browser: in Korean, no page of the registry (every nav entry) may still
+// show an English catalog string; every main screen is saved as a screenshot in both languages; and every
+// page holds its layout (no sideways scrolling) on a 1280x800 laptop and a 1920x1080 monitor.
+import { mkdirSync } from 'node:fs'
+import { expect, test, type Page } from '@playwright/test'
+import { AREAS } from '../../src-renderer/src/i18n'
+
+const url = () => process.env['STACKLAB_URL']!
+
+/** English catalog texts that Korean replaces, as patterns over a whole text node ({x} matches anything). */
+function englishOnly(): { key: string; text: string; pattern: RegExp }[] {
+  const out: { key: string; text: string; pattern: RegExp }[] = []
+  for (const area of Object.values(AREAS))
+    for (const [key, en] of Object.entries(area.en)) {
+      if (area.ko[key] === en) continue
+      const pattern = en
+        .split(/\{\w+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.+')
+      out.push({ key, text: en, pattern: new RegExp(`^${pattern}$`) })
+    }
+  return out
+}
+
+/** Every visible text node, trimmed, plus visible placeholders and button labels given by aria-label. */
+async function visibleTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const texts: string[] = []
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent?.trim()
+      const parent = n.parentElement
+      if (text && parent?.checkVisibility({ visibilityProperty: true, opacityProperty: true }))
+        texts.push(text)
+    }
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[placeholder], [aria-label]'))) {
+      if (!el.checkVisibility()) continue
+      const p = el.getAttribute('placeholder')
+      const a = el.getAttribute('aria-label')
+      if (p) texts.push(p)
+      if (a) texts.push(a)
+    }
+    return texts
+  })
+}
+
+async function navIds(page: Page): Promise<string[]> {
+  return page.locator('nav button[id^="nav-"]').evaluateAll((els) => els.map((e) => e.id.slice(4)))
+}
+
+async function settle(page: Page, id: string) {
+  await expect(page.locator(`#nav-${id}`)).toHaveAttribute('aria-current', 'page')
+  if (id === 'topology') await expect(page.locator('#topology-graph')).toHaveAttribute('data-layout', 'done')
+  await page.waitForLoadState('networkidle')
+}
+
+test('in Korean no page shows an English catalog string; screenshots of every page in both languages', async ({
+  page,
+}) => {
+  mkdirSync('test-results/screenshots', { recursive: true })
+  await page.goto(url())
+  await expect(page.locator('#lang-select')).toHaveValue('en')
+  const pages = await navIds(page)
+  expect(pages).toEqual(expect.arrayContaining(['topology', 'networks', 'preflight', 'settings']))
+  for (const id of pages) {
+    await page.locator(`#nav-${id}`).click()
+    await settle(page, id)
+    await page.screenshot({ path: `test-results/screenshots/${id}-en.png` })
+  }
+
+  await page.locator('#lang-select').selectOption('ko')
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ko')
+  const english = englishOnly()
+  const leaks: string[] = []
+  for (const id of pages) {
+    await page.locator(`#nav-${id}`).click()
+    await settle(page, id)
+    // The pages that open panels show them too: a domain's details on the topology.
+    if (id === 'topology') {
+      await page.locator('#node-test').click()
+      await expect(page.locator('#details-panel')).toBeVisible()
+    }
+    for (const text of await visibleTexts(page))
+      for (const e of english) if (e.pattern.test(text)) leaks.push(`${id}: "${text}" (${e.key})`)
+    await page.screenshot({ path: `test-results/screenshots/${id}-ko.png` })
+  }
+  expect(leaks).toEqual([])
+  // The choice is kept across a reload.
+  await page.reload()
+  await expect(page.locator('#lang-select')).toHaveValue('ko')
+  await expect(page.locator('#nav-topology')).toHaveText('토폴로지')
+  await page.locator('#lang-select').selectOption('en')
+})
+
+for (const size of [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`every page holds its layout at ${size.width}x${size.height}`, async ({ page }) => {
+    await page.setViewportSize(size)
+    await page.goto(url())
+    for (const id of await navIds(page)) {
+      await page.locator(`#nav-${id}`).click()
+      await settle(page, id)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
+      expect(overflow, `${id} scrolls sideways`).toBeLessThanOrEqual(0)
+      await expect(page.locator('nav')).toBeInViewport()
+      await expect(page.locator(`#nav-${id}`)).toBeVisible()
+    }
+    // The topology's diagram fills the window without pushing the page into a scroll.
+    await page.locator('#nav-topology').click()
+    const box = (await page.locator('#topology-graph').boundingBox())!
+    expect(box.width).toBeGreaterThan(size.width * 0.5)
+    expect(box.y + box.height).toBeLessThanOrEqual(size.height)
+  })
+}

@@ -1,0 +1,63 @@
+// Test harness: a real libvirtd (test driver) and `stacklab serve` pointed at it through its own settings
+// file, as a user would configure it. Used by the browser tests' global setup and the renderer benchmark.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { xdgEnv } from '../helpers'
+import { startTestLibvirtd, type TestLibvirtd } from './libvirtd'
+
+export interface StacklabServe {
+  /** The browser host's URL with its token. */
+  url: string
+  /** The test driver URI the server's settings point at. */
+  testUri: string
+  /** Temp directory holding the server's XDG config, data, state and cache homes. */
+  xdgDir: string
+  daemon: TestLibvirtd
+  stop(): Promise<void>
+}
+
+export async function startStacklabServe(tag: string): Promise<StacklabServe> {
+  const daemon = await startTestLibvirtd(tag)
+  const dir = mkdtempSync(join(tmpdir(), `stacklab-${tag}-`))
+  const env = { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' }
+  mkdirSync(join(env.XDG_CONFIG_HOME, 'stacklab'), { recursive: true })
+  writeFileSync(
+    join(env.XDG_CONFIG_HOME, 'stacklab', 'settings.json'),
+    JSON.stringify({ connectionUri: daemon.testUri, imagesDir: '' }),
+  )
+  const server: ChildProcess = spawn('node', ['bin/stacklab.js', 'serve', '--json'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let url: string
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      server.stdout!.on('data', (d: Buffer) => {
+        out += d.toString()
+        const line = out.split('\n').find((l) => l.startsWith('{'))
+        if (line) resolve((JSON.parse(line) as { url: string }).url)
+      })
+      server.once('exit', (code) => reject(new Error(`stacklab serve exited with ${code}`)))
+    })
+  } catch (error) {
+    await daemon.stop()
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+  return {
+    url,
+    testUri: daemon.testUri,
+    xdgDir: dir,
+    daemon,
+    async stop() {
+      const exited = new Promise((resolve) => server.once('exit', resolve))
+      server.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
+      await daemon.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

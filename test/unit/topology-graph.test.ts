@@ -1,0 +1,103 @@
+// The topology's shape: VMs grouped by the lab that owns them, lines only to networks that exist, and a
+// shape key that ignores state changes (so a VM starting never costs a new layout) but not new objects.
+import { describe, expect, it } from 'vitest'
+import type { LabSummary } from '../../src-shared/lab'
+import type { DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
+import { buildShape } from '../../src-renderer/src/topology/graph'
+
+const domain = (name: string, networks: string[], state: DomainInfo['state'] = 'running'): DomainInfo => ({
+  name,
+  uuid: `uuid-${name}`,
+  state,
+  reason: 'booted',
+  type: 'kvm',
+  vcpus: 2,
+  memoryMiB: 2048,
+  autostart: false,
+  persistent: true,
+  disks: [],
+  nics: networks.map((network, i) => ({
+    mac: `52:54:00:00:00:0${i}`,
+    network,
+    model: 'virtio',
+    addresses: [],
+  })),
+  serialConsole: true,
+})
+const network = (name: string, mode = 'nat'): NetworkInfo => ({
+  name,
+  uuid: `uuid-${name}`,
+  active: true,
+  autostart: true,
+  persistent: true,
+  mode,
+  bridge: null,
+  subnet: '192.168.122.0/24',
+  gateway: '192.168.122.1',
+  dhcpRanges: [],
+  staticHosts: [],
+})
+const lab: LabSummary = {
+  name: 'demo',
+  status: 'ready',
+  preset: 'p',
+  release: 'r',
+  createdAt: '2026-01-01T00:00:00Z',
+  lastError: null,
+  nodes: [
+    { name: 'controller', role: 'controller', address: '10.0.0.11', domain: 'demo-controller' },
+    { name: 'compute1', role: 'compute', address: '10.0.0.12', domain: 'demo-compute1' },
+  ],
+}
+
+describe('topology shape', () => {
+  const networks = { default: network('default'), mgmt: network('mgmt', 'isolated') }
+  const domains = {
+    'demo-controller': domain('demo-controller', ['default', 'mgmt']),
+    'demo-compute1': domain('demo-compute1', ['mgmt', 'br0']),
+    loose: domain('loose', ['default']),
+  }
+
+  it('groups lab VMs under their lab and links NICs to existing networks only', () => {
+    const shape = buildShape(domains, networks, [lab])
+    expect(shape.nodes.find((n) => n.id === 'lab:demo')).toEqual({
+      id: 'lab:demo',
+      kind: 'lab',
+      name: 'demo',
+    })
+    expect(shape.nodes.find((n) => n.id === 'dom:demo-compute1')).toMatchObject({ parent: 'lab:demo' })
+    expect(shape.nodes.find((n) => n.id === 'dom:loose')).toMatchObject({ parent: null })
+    expect(shape.edges.map((e) => e.id).sort()).toEqual(
+      [
+        'e:host:default',
+        'e:host:mgmt',
+        'e:default:demo-controller',
+        'e:mgmt:demo-controller',
+        'e:mgmt:demo-compute1',
+        'e:default:loose',
+      ].sort(),
+    )
+  })
+
+  it('boxes many VMs outside labs together, so they can be laid out as a grid', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`vm${i}`, domain(`vm${i}`, ['default'])]),
+    )
+    const shape = buildShape(many, networks, [])
+    expect(shape.nodes.filter((n) => n.kind === 'others')).toHaveLength(1)
+    expect(shape.nodes.filter((n) => n.kind === 'domain' && n.parent === 'group:others')).toHaveLength(12)
+    // A few stay loose, one box each.
+    expect(buildShape(domains, networks, []).nodes.some((n) => n.kind === 'others')).toBe(false)
+  })
+
+  it('keeps its key through state changes and changes it for a new VM or NIC', () => {
+    const key = buildShape(domains, networks, [lab]).key
+    const stopped = { ...domains, loose: domain('loose', ['default'], 'shutoff') }
+    expect(buildShape(stopped, networks, [lab]).key).toBe(key)
+    const more = { ...domains, extra: domain('extra', []) }
+    expect(buildShape(more, networks, [lab]).key).not.toBe(key)
+    const moved = { ...domains, loose: domain('loose', ['mgmt']) }
+    expect(buildShape(moved, networks, [lab]).key).not.toBe(key)
+    expect(buildShape(domains, networks, []).key).not.toBe(key)
+  })
+})
