@@ -9,6 +9,7 @@ import type { Job } from '../../../src-shared/jobs'
 import type { LabSummary } from '../../../src-shared/lab'
 import { requireApi } from '../api/current'
 import { useT } from '../i18n'
+import { useStore } from '../store'
 
 const SERVICES = ['cinder', 'swift', 'heat', 'ceilometer', 'aodh', 'manila'] as const
 
@@ -407,7 +408,10 @@ function StatusPanel({ lab }: { lab: string }) {
     setBusy(true)
     setMessage('')
     try {
-      setReport(await requireApi().call('lab.status', { name: lab }))
+      const next = await requireApi().call('lab.status', { name: lab })
+      setReport(next)
+      // The topology shows each node's OpenStack health from the latest status.
+      for (const n of next.nodes) useStore.getState().setServiceHealth(n.domain, n.health)
     } catch (e) {
       setMessage(errorText(e))
     } finally {
