@@ -107,7 +107,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
         const run = j.steps.find((s) => s.id === 'run')!
         if (/reattached [1-9]/.test(run.detail)) reattached = true
         // Once packstack is under way, cut the engine's SSH session on the controller (not packstack).
-        if (!cut && run.state === 'running' && /Applying|DONE/.test(run.detail)) {
+        if (!cut && run.state === 'running' && / · .+ (done|running)/.test(run.detail)) {
           cut = true
           void onNode(
             'controller',
