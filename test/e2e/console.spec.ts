@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
 import { xdgEnv } from '../helpers'
+import { engineCall } from './engine'
 
 let lab: ConsoleLab
 
@@ -15,6 +16,8 @@ test.beforeAll(async () => {
   lab = await startConsoleLab(data, 'webcon')
 })
 test.afterAll(async () => {
+  // Close the sessions this test opened, then its lab: the tests after it see the engine as it was.
+  for (const s of await engineCall('consoles.list', {})) await engineCall('console.close', { id: s.id })
   await lab?.stop()
 })
 

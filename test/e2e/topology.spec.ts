@@ -118,7 +118,7 @@ test('every box is reachable with the keyboard, in the diagram and in the list v
   await openTopology(page)
   // Tab from the top of the page until the test domain's box has focus.
   let reached = false
-  for (let i = 0; i < 40 && !reached; i++) {
+  for (let i = 0; i < 80 && !reached; i++) {
     await page.keyboard.press('Tab')
     reached = await page.evaluate(() => document.activeElement?.id === 'node-test')
   }

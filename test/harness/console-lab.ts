@@ -87,7 +87,12 @@ export async function startConsoleLab(
   mkdirSync(keyDir, { recursive: true, mode: 0o700 })
   copyFileSync(sshd.clientKey, join(keyDir, 'id_ed25519'))
   copyFileSync(`${sshd.clientKey}.pub`, join(keyDir, 'id_ed25519.pub'))
-  return { sshd, lab: name, node, address, store, stop: () => sshd.stop() }
+  // Stopping removes the lab's state too, so the tests that follow see the engine as they left it.
+  const stop = async () => {
+    await sshd.stop()
+    await store.remove(name)
+  }
+  return { sshd, lab: name, node, address, store, stop }
 }
 
 /** Writes a file of `bytes` random bytes as base64 lines; returns its sha256 (computed while writing). */
