@@ -18,44 +18,58 @@ export interface StacklabServe {
   stop(): Promise<void>
 }
 
-export async function startStacklabServe(tag: string): Promise<StacklabServe> {
-  const daemon = await startTestLibvirtd(tag)
-  const dir = mkdtempSync(join(tmpdir(), `stacklab-${tag}-`))
+/**
+ * `stacklab serve --json` with its own XDG homes under `dir` and the given settings file, as a user would
+ * configure it. Resolves with the URL it prints (with its token) and how to stop it.
+ */
+export async function serveWithSettings(
+  dir: string,
+  settings: Record<string, unknown>,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const env = { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' }
   mkdirSync(join(env.XDG_CONFIG_HOME, 'stacklab'), { recursive: true })
-  writeFileSync(
-    join(env.XDG_CONFIG_HOME, 'stacklab', 'settings.json'),
-    JSON.stringify({ connectionUri: daemon.testUri, imagesDir: '' }),
-  )
+  writeFileSync(join(env.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), JSON.stringify(settings))
   const server: ChildProcess = spawn('node', ['bin/stacklab.js', 'serve', '--json'], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  let url: string
-  try {
-    url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString()
-        const line = out.split('\n').find((l) => l.startsWith('{'))
-        if (line) resolve((JSON.parse(line) as { url: string }).url)
-      })
-      server.once('exit', (code) => reject(new Error(`stacklab serve exited with ${code}`)))
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve((JSON.parse(line) as { url: string }).url)
     })
+    server.once('exit', (code) => reject(new Error(`stacklab serve exited with ${code}`)))
+  })
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => server.once('exit', resolve))
+      server.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
+    },
+  }
+}
+
+export async function startStacklabServe(tag: string): Promise<StacklabServe> {
+  const daemon = await startTestLibvirtd(tag)
+  const dir = mkdtempSync(join(tmpdir(), `stacklab-${tag}-`))
+  let served: { url: string; stop: () => Promise<void> }
+  try {
+    served = await serveWithSettings(dir, { connectionUri: daemon.testUri, imagesDir: '' })
   } catch (error) {
     await daemon.stop()
     rmSync(dir, { recursive: true, force: true })
     throw error
   }
   return {
-    url,
+    url: served.url,
     testUri: daemon.testUri,
     xdgDir: dir,
     daemon,
     async stop() {
-      const exited = new Promise((resolve) => server.once('exit', resolve))
-      server.kill('SIGTERM')
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
+      await served.stop()
       await daemon.stop()
       rmSync(dir, { recursive: true, force: true })
     },
