@@ -10,6 +10,7 @@ import type { LabSummary } from '../../../src-shared/lab'
 import { requireApi } from '../api/current'
 import { useT } from '../i18n'
 import { useStore } from '../store'
+import { stepTitle } from './JobsPage'
 
 const SERVICES = ['cinder', 'swift', 'heat', 'ceilometer', 'aodh', 'manila'] as const
 
@@ -363,7 +364,7 @@ function RunPanel({ lab }: { lab: string }) {
       {job && (
         <div id="install-job" data-state={job.state}>
           <p>
-            <strong>{job.title}</strong> ·{' '}
+            <strong>{t(`jobs.kind.${job.kind}`, { lab: job.lab })}</strong> ·{' '}
             <span id="install-job-state">{t(`install.state.${job.state}`)}</span> ·{' '}
             <span id="install-elapsed">{elapsed(job, now)}</span>
           </p>
@@ -371,7 +372,8 @@ function RunPanel({ lab }: { lab: string }) {
           <ol className="steps">
             {job.steps.map((s) => (
               <li key={s.id} id={`install-step-${s.id}`} data-state={s.state}>
-                <span className={`badge ${s.state}`}>{t(`install.step.${s.state}`)}</span> {s.title}
+                <span className={`badge ${s.state}`}>{t(`install.step.${s.state}`)}</span>{' '}
+                {stepTitle(job.kind, s, t)}
                 {s.detail && <span className="muted"> — {s.detail}</span>}
               </li>
             ))}

@@ -35,8 +35,10 @@ function elapsed(from: string | null, to: string | null, now: number): string {
 }
 
 /** The engine's step title, in the user's language where the catalog knows the step. */
-function stepTitle(step: JobStep, t: T): string {
-  const key = `jobs.stepName.${step.id}`
+/** A step's title in the user's language (install jobs have steps of their own). */
+export function stepTitle(kind: Job['kind'], step: JobStep, t: T): string {
+  const install = kind === 'lab.install' || kind === 'lab.retry'
+  const key = `jobs.stepName.${install ? 'install.' : ''}${step.id}`
   const text = t(key)
   return text === key ? step.title : text
 }
@@ -224,7 +226,7 @@ function JobCard({
             <span className="step-mark" aria-hidden="true">
               {STEP_MARK[s.state]}
             </span>
-            <span className="step-title">{stepTitle(s, t)}</span>
+            <span className="step-title">{stepTitle(job.kind, s, t)}</span>
             <span className="step-state muted">
               {job.state === 'interrupted' && s.state === 'running'
                 ? t('jobs.state.interrupted')
