@@ -1,17 +1,13 @@
 // The engine's open consoles: finds a lab node's address, login key and pinned host key (SSH) or its libvirt
 // domain (serial) in the lab state, opens sessions, and routes writes, resizes and acknowledgements to them.
 // Sessions stay listed after they exit (so a client can reconnect them) until they are closed.
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { ConsoleInfo, ConsoleKind } from '../../../src-shared/console'
 import { ApiError } from '../../../src-shared/errors'
-import type { LabState } from '../../../src-shared/lab'
 import type { Run } from '../exec'
 import type { Logger } from '../log'
-import { labLoginKey } from '../lab/provision-node'
 import type { LabStore } from '../lab/store'
-import { exists } from '../provision/image'
-import { HostKeyMismatch, type SshTarget } from '../ssh/client'
+import { HostKeyMismatch } from '../ssh/client'
+import { nodeTarget } from '../lab/node-ssh'
 import { ptyTransport, serialArgv } from './serial'
 import { ConsoleSession, SessionNotOpen, type SessionSink } from './session'
 import { sshTransport } from './ssh'
@@ -53,7 +49,7 @@ export class ConsoleManager {
     }
     const connect =
       input.kind === 'ssh'
-        ? sshTransport(() => this.sshTarget(state, input.node))
+        ? sshTransport(() => nodeTarget(this.deps.store.dir(state.definition.name), state, input.node))
         : ptyTransport(this.deps.logger, async () => serialArgv(await this.deps.uri(), node.domain))
     const session = new ConsoleSession(
       {
@@ -145,29 +141,6 @@ export class ConsoleManager {
     const session = this.sessions.get(id)
     if (!session) throw new ApiError({ code: 'not-found', message: `id: no console ${id} (it was closed)` })
     return session
-  }
-
-  /** Address, login key and pinned host key, exactly as the lab pipeline reaches the node. */
-  private async sshTarget(state: LabState, node: string): Promise<SshTarget> {
-    const s = state.nodes[node]!
-    const labDir = this.deps.store.dir(state.definition.name)
-    // Never make a key here: a lab without one has not been built far enough to log in.
-    if (!(await exists(join(labDir, 'ssh', 'id_ed25519'))))
-      throw new ApiError({
-        code: 'invalid-state',
-        message: `lab ${state.definition.name} has no login key yet (its creation did not get that far)`,
-      })
-    const key = await labLoginKey({
-      run: this.deps.run,
-      labDir,
-      lab: state.definition,
-    })
-    return {
-      host: s.address,
-      username: 'root',
-      privateKey: await readFile(key.private),
-      fingerprint: s.hostKeyFingerprint,
-    }
   }
 }
 

@@ -27,7 +27,7 @@ import { domainName } from '../lab/provision-node'
 import { PackstackParser } from '../packstack/parse'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText, updateAnswerText } from '../packstack/answers'
-import { connectNode, controllerOf, nodeHostKeyLine } from './nodes'
+import { connectNode, controllerOf, nodeHostKeyLine } from '../lab/node-ssh'
 import { labStatus } from './status'
 
 /** On the controller. */

@@ -10,7 +10,7 @@ import { registerSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
 import type { LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
-import { connectNode, controllerOf } from './nodes'
+import { connectNode, controllerOf } from '../lab/node-ssh'
 
 /** `export OS_PASSWORD='secret'` lines of keystonerc_admin → variables (quotes as the shell reads them). */
 export function parseKeystonerc(text: string): Record<string, string> {

@@ -1,5 +1,6 @@
 // SSH to a lab's nodes as root with the lab's login key, checking each node's host key against the
-// fingerprint Stacklab recorded when it made that key. Shared by install, status and consoles.
+// fingerprint Stacklab recorded when it made that key: exactly as the lab pipeline reaches them. Shared by
+// install, status and consoles.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Client } from 'ssh2'
@@ -26,12 +27,14 @@ export function nodeDef(state: LabState, node: string): NodeDef {
 export async function nodeTarget(labDir: string, state: LabState, node: string): Promise<SshTarget> {
   nodeDef(state, node)
   const n = state.nodes[node]!
-  return {
-    host: n.address,
-    username: 'root',
-    privateKey: await readFile(join(labDir, 'ssh', 'id_ed25519')),
-    fingerprint: n.hostKeyFingerprint,
-  }
+  // Never make a key here: a lab without one has not been built far enough to log in.
+  const privateKey = await readFile(join(labDir, 'ssh', 'id_ed25519')).catch(() => {
+    throw new ApiError({
+      code: 'invalid-state',
+      message: `lab ${state.definition.name} has no login key yet (its creation did not get that far)`,
+    })
+  })
+  return { host: n.address, username: 'root', privateKey, fingerprint: n.hostKeyFingerprint }
 }
 
 /** The node's host public key line as Stacklab made it (for the controller's known_hosts). */
