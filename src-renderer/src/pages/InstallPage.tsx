@@ -9,6 +9,7 @@ import type { Job } from '../../../src-shared/jobs'
 import type { LabSummary } from '../../../src-shared/lab'
 import { requireApi } from '../api/current'
 import { useT } from '../i18n'
+import './pages.css'
 import { useStore } from '../store'
 import { stepTitle } from './JobsPage'
 
@@ -53,14 +54,16 @@ export function InstallPage() {
     <section aria-labelledby="install-heading" className="install-page">
       <header className="page-head">
         <h1 id="install-heading">{t('install.title')}</h1>
-        <label htmlFor="install-lab">{t('install.lab')}</label>{' '}
-        <select id="install-lab" value={lab} onChange={(e) => setLab(e.target.value)}>
-          {labs.map((l) => (
-            <option key={l.name} value={l.name}>
-              {l.name} ({l.status})
-            </option>
-          ))}
-        </select>
+        <div className="install-lab-pick">
+          <label htmlFor="install-lab">{t('install.lab')}</label>
+          <select id="install-lab" value={lab} onChange={(e) => setLab(e.target.value)}>
+            {labs.map((l) => (
+              <option key={l.name} value={l.name}>
+                {l.name} ({l.status})
+              </option>
+            ))}
+          </select>
+        </div>
       </header>
       {error && (
         <p className="field-error" role="alert">
