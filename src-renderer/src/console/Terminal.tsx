@@ -72,6 +72,27 @@ export function listenForConsoles(api: LabApi): void {
   })
 }
 
+/**
+ * Whether WebGL here is drawn by a GPU. A software rasteriser (Chromium's SwiftShader with the GPU off or
+ * blocklisted, Mesa's llvmpipe) draws every frame of a streaming terminal on the main thread's budget: the
+ * DOM renderer is far cheaper there (bench/renderer.ts, console flood).
+ */
+let hardware: boolean | undefined
+function hardwareWebgl(): boolean {
+  if (hardware !== undefined) return hardware
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2')
+    if (!gl) return (hardware = false)
+    const info = gl.getExtension('WEBGL_debug_renderer_info')
+    const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER))
+    gl.getExtension('WEBGL_lose_context')?.loseContext()
+    hardware = !/swiftshader|llvmpipe|softpipe|software/i.test(name)
+  } catch {
+    hardware = false
+  }
+  return hardware
+}
+
 const DECORATIONS = {
   matchBackground: '#5a4a00',
   activeMatchBackground: '#b58900',
@@ -226,7 +247,8 @@ export function ConsoleTerminal({
     }
   }, [api, info])
 
-  // Visible: follow the box's size, WebGL on (falls back to the DOM renderer if the context is lost).
+  // Visible: follow the box's size, WebGL on when the GPU draws it (the DOM renderer otherwise, and as the
+  // fallback when the context is lost).
   useEffect(() => {
     const live = liveFor(api, info)
     if (!visible || !box.current) return
@@ -240,7 +262,7 @@ export function ConsoleTerminal({
     const observer = new ResizeObserver(refit)
     observer.observe(box.current)
     refit()
-    if (!live.webgl) {
+    if (!live.webgl && hardwareWebgl()) {
       try {
         const webgl = new WebglAddon()
         webgl.onContextLoss(() => {
