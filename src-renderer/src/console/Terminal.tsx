@@ -34,6 +34,8 @@ interface Live {
 }
 
 const lives = new Map<string, Live>()
+/** Characters per xterm.js write (see onData in liveFor). */
+const WRITE_PIECE = 8192
 
 /**
  * One listener per connection for all console output, installed before any session is opened: output that
@@ -140,9 +142,18 @@ function liveFor(api: LabApi, info: ConsoleInfo): Live {
     exitListeners: new Set(),
     dispose: () => {},
   }
+  // Large output goes to xterm.js in pieces: it parses a whole write before yielding, so one big chunk is
+  // one long task. Each piece is acknowledged once parsed; a cut never splits a surrogate pair.
   const onData = (data: string) => {
-    const bytes = utf8Length(data)
-    term.write(data, () => acks.written(bytes))
+    for (let at = 0; at < data.length;) {
+      let end = Math.min(data.length, at + WRITE_PIECE)
+      const c = data.charCodeAt(end)
+      if (end < data.length && c >= 0xdc00 && c <= 0xdfff) end++
+      const piece = data.slice(at, end)
+      const bytes = utf8Length(piece)
+      term.write(piece, () => acks.written(bytes))
+      at = end
+    }
   }
   const onExit = (e: ConsoleExitEvent) => {
     live.exit = e
