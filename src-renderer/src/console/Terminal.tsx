@@ -34,6 +34,8 @@ interface Live {
 }
 
 const lives = new Map<string, Live>()
+/** Characters per xterm.js write (see onData in liveFor). */
+const WRITE_PIECE = 8192
 
 /**
  * One listener per connection for all console output, installed before any session is opened: output that
@@ -70,6 +72,27 @@ export function listenForConsoles(api: LabApi): void {
     if (h) return h.exit(e)
     pending(e.id).exit = e
   })
+}
+
+/**
+ * Whether WebGL here is drawn by a GPU. A software rasteriser (Chromium's SwiftShader with the GPU off or
+ * blocklisted, Mesa's llvmpipe) draws every frame of a streaming terminal on the main thread's budget: the
+ * DOM renderer is far cheaper there (bench/renderer.ts, console flood).
+ */
+let hardware: boolean | undefined
+function hardwareWebgl(): boolean {
+  if (hardware !== undefined) return hardware
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2')
+    if (!gl) return (hardware = false)
+    const info = gl.getExtension('WEBGL_debug_renderer_info')
+    const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER))
+    gl.getExtension('WEBGL_lose_context')?.loseContext()
+    hardware = !/swiftshader|llvmpipe|softpipe|software/i.test(name)
+  } catch {
+    hardware = false
+  }
+  return hardware
 }
 
 const DECORATIONS = {
@@ -119,9 +142,18 @@ function liveFor(api: LabApi, info: ConsoleInfo): Live {
     exitListeners: new Set(),
     dispose: () => {},
   }
+  // Large output goes to xterm.js in pieces: it parses a whole write before yielding, so one big chunk is
+  // one long task. Each piece is acknowledged once parsed; a cut never splits a surrogate pair.
   const onData = (data: string) => {
-    const bytes = utf8Length(data)
-    term.write(data, () => acks.written(bytes))
+    for (let at = 0; at < data.length;) {
+      let end = Math.min(data.length, at + WRITE_PIECE)
+      const c = data.charCodeAt(end)
+      if (end < data.length && c >= 0xdc00 && c <= 0xdfff) end++
+      const piece = data.slice(at, end)
+      const bytes = utf8Length(piece)
+      term.write(piece, () => acks.written(bytes))
+      at = end
+    }
   }
   const onExit = (e: ConsoleExitEvent) => {
     live.exit = e
@@ -226,7 +258,8 @@ export function ConsoleTerminal({
     }
   }, [api, info])
 
-  // Visible: follow the box's size, WebGL on (falls back to the DOM renderer if the context is lost).
+  // Visible: follow the box's size, WebGL on when the GPU draws it (the DOM renderer otherwise, and as the
+  // fallback when the context is lost).
   useEffect(() => {
     const live = liveFor(api, info)
     if (!visible || !box.current) return
@@ -240,7 +273,7 @@ export function ConsoleTerminal({
     const observer = new ResizeObserver(refit)
     observer.observe(box.current)
     refit()
-    if (!live.webgl) {
+    if (!live.webgl && hardwareWebgl()) {
       try {
         const webgl = new WebglAddon()
         webgl.onContextLoss(() => {
