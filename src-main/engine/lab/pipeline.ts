@@ -290,7 +290,7 @@ export async function runPipeline(
           const s = state.nodes[node.name]!
           const client = await waitForSsh(
             { host: s.address, username: 'root', privateKey: key, fingerprint: s.hostKeyFingerprint },
-            { timeoutMs: env.sshTimeoutMs ?? 15 * 60_000, intervalMs: 3000, signal: job.signal },
+            { timeoutMs: env.sshTimeoutMs ?? 15 * 60_000, intervalMs: 1000, signal: job.signal },
           )
           // Nodes made earlier learn the new ones' names (adding a compute node later).
           if (options.only) {
