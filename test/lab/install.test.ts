@@ -201,4 +201,30 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
     },
     5 * 60_000,
   )
+
+  it("opens the controller's serial console (virsh console on a pty) and gets its login prompt", async () => {
+    let out = ''
+    const off = engine.on('console.data', (e) => {
+      out += e.data
+    })
+    const info = (await engine.call('console.open', {
+      lab: LAB,
+      node: 'controller',
+      kind: 'serial',
+      cols: 80,
+      rows: 24,
+    })) as { id: string }
+    try {
+      // getty printed its prompt at boot, before anyone listened: Enter makes it ask again.
+      for (let i = 0; i < 12 && !/login: /.test(out); i++) {
+        await engine.call('console.write', { id: info.id, data: '\r' })
+        await new Promise((r) => setTimeout(r, 5000))
+      }
+      expect(out).toMatch(/Connected to domain '?ti-controller'?/)
+      expect(out).toMatch(/controller(\.example\.com)? login: /)
+    } finally {
+      off()
+      await engine.call('console.close', { id: info.id })
+    }
+  }, 120_000)
 })
