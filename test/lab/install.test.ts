@@ -9,16 +9,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from 'ssh2'
-import { Engine } from '../../src-main/engine/engine'
-import { createLogger } from '../../src-main/engine/log'
-import { appPaths } from '../../src-main/engine/paths'
+import type { Engine } from '../../src-main/engine/engine'
 import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import { sshExec } from '../../src-main/engine/ssh/client'
 import type { LabStatusReport } from '../../src-shared/install'
 import type { Job } from '../../src-shared/jobs'
 import type { LabState } from '../../src-shared/lab'
 import { runStacklab } from '../helpers'
-import { labEnvironment, smallLab } from './lab-helpers'
+import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 
 const env = labEnvironment()
 const LAB = 'ti'
@@ -47,14 +45,9 @@ async function onNode(node: string, command: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const paths = appPaths(env.xdg)
-  engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
-  await engine.call('settings.update', {
-    connectionUri: env.uri,
-    imagesDir: env.images,
-    templateSource: env.repo,
-    templateUnsigned: true,
-  })
+  const made = await labEngine(env)
+  engine = made.engine
+  const paths = made.paths
   labDir = join(paths.data, 'labs', LAB)
   const job = (await engine.call('lab.create', { definition: smallLab(LAB) })) as Job
   const done = await finished(job.id)

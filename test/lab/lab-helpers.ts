@@ -3,6 +3,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
+import { Engine } from '../../src-main/engine/engine'
+import { createLogger } from '../../src-main/engine/log'
+import { appPaths, type AppPaths } from '../../src-main/engine/paths'
 
 export function labEnvironment() {
   const uri = process.env['STACKLAB_LAB_URI']
@@ -31,4 +34,19 @@ export function smallLab(name: string): LabDefinitionInput {
   Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 4096, diskGiB: 4 })
   Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 1024, diskGiB: 4 })
   return lab
+}
+
+/** An engine with its own XDG homes, set to the test bed as a user would set it in Settings. */
+export async function labEngine(
+  env: ReturnType<typeof labEnvironment>,
+): Promise<{ engine: Engine; paths: AppPaths }> {
+  const paths = appPaths(env.xdg)
+  const engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
+  await engine.call('settings.update', {
+    connectionUri: env.uri,
+    imagesDir: env.images,
+    templateSource: env.repo,
+    templateUnsigned: true,
+  })
+  return { engine, paths }
 }

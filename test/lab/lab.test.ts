@@ -5,14 +5,13 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../src-main/engine/engine'
-import { createLogger } from '../../src-main/engine/log'
+import type { Engine } from '../../src-main/engine/engine'
 import { appPaths } from '../../src-main/engine/paths'
 import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
 import type { Job } from '../../src-shared/jobs'
 import type { LabState, LabDefinitionInput } from '../../src-shared/lab'
 import type { Checkpoint, DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
-import { labEnvironment, smallLab } from './lab-helpers'
+import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 
 const env = labEnvironment()
 let engine: Engine
@@ -38,14 +37,7 @@ async function finished(job: Job): Promise<Job> {
 }
 
 beforeAll(async () => {
-  const paths = appPaths(env.xdg)
-  engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
-  await engine.call('settings.update', {
-    connectionUri: env.uri,
-    imagesDir: env.images,
-    templateSource: env.repo,
-    templateUnsigned: true,
-  })
+  engine = (await labEngine(env)).engine
   sampler = setInterval(sampleCmdlines, 250)
 })
 afterAll(async () => {

@@ -22,7 +22,7 @@ import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
 import { registerSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
-import type { LabEnv } from '../lab/pipeline'
+import { presetOf, type LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
 import { PackstackParser } from '../packstack/parse'
 import { checkAnswers } from '../packstack/check'
@@ -233,7 +233,7 @@ export class InstallService {
       await step('setup', async () => {
         const found = await sshExec(ctrl(), 'command -v packstack && packstack --version')
         if (found.code === 0) return `packstack is installed: ${found.stdout.trim().split('\n').pop()}`
-        const preset = (await import('../lab/pipeline')).presetOf(state)
+        const preset = presetOf(state)
         const commands = packstackSetupCommands(preset.osFamily, state.definition.release, preset.eol)
         if (!commands.length) throw new Error(`No way to install packstack on ${preset.label}`)
         for (const command of commands) {
