@@ -28,6 +28,20 @@ export default defineConfig({
         },
       },
       {
+        // Attacks on the trust rules (issue #11): pure checks of the rules, and attacks through the real browser
+        // host (`stacklab serve`, WebSocket with the token), the real engine API and the real CLI. They need
+        // no libvirtd: every attack must be refused before libvirt is reached.
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/security/setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         // Real guests under QEMU in the lab test bed: run through `npm run test:lab` (test/lab/run.ts), which
         // starts libvirtd in a network namespace and runs these inside it.
         test: {

@@ -3,7 +3,8 @@
 // Hosts (Electron IPC, browser WebSocket, CLI) carry calls and events; they add no methods of their own.
 import { z } from 'zod'
 import { PreflightCheck, PreflightReport, CheckId } from './preflight'
-import { ConnectionUri, Settings, SettingsPatch } from './settings'
+import { ConnectionUri, Settings, SettingsUpdate } from './settings'
+import { ConfirmRisks } from './trust'
 import { Job } from './jobs'
 import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
 import { ResourceName } from './names'
@@ -69,9 +70,16 @@ export type AppInfo = z.infer<typeof AppInfo>
 export const calls = {
   'app.info': { input: NoInput, output: AppInfo },
   'settings.get': { input: NoInput, output: Settings },
-  'settings.update': { input: SettingsPatch, output: Settings },
-  /** Run every host check against `uri` (default: the settings' connection). Streams `preflight.*` events. */
-  'preflight.run': { input: z.object({ uri: ConnectionUri.optional() }).strict(), output: PreflightReport },
+  /** From the browser host, a change that lowers trust needs its risks named in `confirmRisks`. */
+  'settings.update': { input: SettingsUpdate, output: Settings },
+  /**
+   * Run every host check against `uri` (default: the settings' connection). Streams `preflight.*` events.
+   * From the browser host, a remote `uri` needs its risks named in `confirmRisks`.
+   */
+  'preflight.run': {
+    input: z.object({ uri: ConnectionUri.optional(), confirmRisks: ConfirmRisks.optional() }).strict(),
+    output: PreflightReport,
+  },
   /** The report of the last finished run in this engine, or null. */
   'preflight.last': { input: NoInput, output: PreflightReport.nullable() },
 
@@ -237,6 +245,8 @@ export type BridgeReply =
 
 export interface StacklabBridge {
   call(method: string, input: unknown): Promise<BridgeReply>
+  /** Desktop only: a file the user picks in a native dialog, which a connection URI may then name. */
+  pickFile?(): Promise<string | null>
   on(event: string, listener: (payload: unknown) => void): () => void
 }
 

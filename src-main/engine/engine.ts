@@ -14,6 +14,9 @@ import {
   type HostKind,
 } from '../../src-shared/api'
 import { ApiError, issuesOf } from '../../src-shared/errors'
+import { settingsRisks, uriRisks, type Caller, type Risk } from '../../src-shared/trust'
+import { checkConnectionUri } from '../../src-shared/uri-policy'
+import { AbsolutePath } from '../../src-shared/settings'
 import { CHECK_ORDER, type PreflightReport } from '../../src-shared/preflight'
 import type { z } from 'zod'
 import { ExecError, createRun, type Run } from './exec'
@@ -43,6 +46,7 @@ import { explain as explainPackstack } from './packstack/parse'
 import { readAnswerText, updateAnswerText } from './packstack/answers'
 import { checkAnswers } from './packstack/check'
 import { ConsoleManager } from './console/manager'
+import { requireConfirmed, untrustedPath } from './trust'
 
 export const VERSION = '0.1.0'
 
@@ -55,8 +59,13 @@ export interface EngineOptions {
 }
 
 type Handlers = {
-  [M in CallName]: (input: z.output<(typeof calls)[M]['input']>) => Promise<CallOutput<M>>
+  [M in CallName]: (input: z.output<(typeof calls)[M]['input']>, caller: Caller) => Promise<CallOutput<M>>
 }
+
+/** In-process calls (the CLI, tests, benchmarks) act for the user; hosts name their callers. */
+const IN_PROCESS: Caller = { origin: 'cli' }
+/** How many files picked in the desktop app's dialog are remembered as the user's own choice. */
+const MAX_PICKED = 64
 
 export class Engine {
   readonly paths: AppPaths
@@ -67,6 +76,7 @@ export class Engine {
   private readonly hostView: HostView
   private lastPreflight: PreflightReport | null = null
   private preflightInFlight: Promise<PreflightReport> | null = null
+  private readonly picked = new Set<string>()
   private libvirtService: LibvirtService | null = null
   private plainVirsh: Virsh | null = null
   readonly jobs: JobRunner
@@ -115,14 +125,26 @@ export class Engine {
         paths: { ...this.paths },
       }),
     'settings.get': () => this.settings.get(),
-    'settings.update': async (patch) => {
+    'settings.update': async ({ confirmRisks, ...patch }, caller) => {
+      const current = await this.settings.get()
+      if (patch.connectionUri !== undefined && patch.connectionUri !== current.connectionUri)
+        this.admitUri(patch.connectionUri, 'settings.update', 'connectionUri', caller, current.connectionUri)
+      requireConfirmed(caller.origin, settingsRisks(current, patch), confirmRisks, riskField)
       const next = await this.settings.update(patch)
       // A host that watches libvirt follows the connection to its new URI.
       if (this.libvirtService && this.libvirtService.uri !== next.connectionUri) await this.libvirt()
       this.bus.emit('settings.changed', next)
       return next
     },
-    'preflight.run': (input) => this.preflight(input.uri),
+    'preflight.run': async ({ uri, confirmRisks }, caller) => {
+      if (uri !== undefined) {
+        const current = await this.settings.get()
+        const parts = this.admitUri(uri, 'preflight.run', 'uri', caller, current.connectionUri)
+        if (uri !== current.connectionUri)
+          requireConfirmed(caller.origin, uriRisks(parts), confirmRisks, () => 'uri')
+      }
+      return this.preflight(uri)
+    },
     'preflight.last': () => Promise.resolve(this.lastPreflight),
 
     'libvirt.connection': async () => (await this.libvirt()).state(),
@@ -276,8 +298,12 @@ export class Engine {
     this.libvirtService = null
   }
 
-  /** Validate and run one call. Always resolves to the contract's output or rejects with an ApiError. */
-  async call(method: unknown, rawInput: unknown): Promise<unknown> {
+  /**
+   * Validate and run one call. Always resolves to the contract's output or rejects with an ApiError.
+   * `caller` says who sends it: the browser host and the desktop window name themselves; the default is an
+   * in-process caller (the CLI), which acts for the user.
+   */
+  async call(method: unknown, rawInput: unknown, caller: Caller = IN_PROCESS): Promise<unknown> {
     if (!isCallName(method)) {
       throw new ApiError({
         code: 'unknown-method',
@@ -301,12 +327,43 @@ export class Engine {
       })
     }
     try {
-      const handler = this.handlers[method] as (input: unknown) => Promise<unknown>
-      const value = await handler(parsed.data)
+      const handler = this.handlers[method] as (input: unknown, caller: Caller) => Promise<unknown>
+      const value = await handler(parsed.data, caller)
       return calls[method].output.parse(value)
     } catch (error) {
       throw this.toApiError(method, error)
     }
+  }
+
+  /**
+   * Record a file the user picked in the desktop app's native dialog (only the main process calls this, after
+   * `dialog.showOpenDialog`): a connection URI from the desktop window may then name it.
+   */
+  trustPickedPath(path: string): void {
+    const check = AbsolutePath.safeParse(path)
+    if (!check.success)
+      throw new Error(`picked path ${JSON.stringify(path)}: ${check.error.issues[0]?.message}`)
+    if (this.picked.size >= MAX_PICKED) this.picked.delete(this.picked.values().next().value!)
+    this.picked.add(path)
+  }
+
+  /**
+   * The per-caller half of the URI rule (the allow-list half is the contract's schema): a URI from the
+   * browser host or the desktop window may name only files Stacklab manages, the user picked, or the saved
+   * connection already names.
+   */
+  private admitUri(uri: string, method: string, field: string, caller: Caller, savedUri: string) {
+    const check = checkConnectionUri(uri)
+    if (!check.ok) throw badUri(method, field, check.problem.message)
+    const problem = untrustedPath(check.parts, {
+      origin: caller.origin,
+      managedDirs: [this.paths.config, this.paths.data, this.paths.state, this.paths.cache],
+      picked: this.picked,
+      savedUri,
+      uid: this.hostView.uid,
+    })
+    if (problem) throw badUri(method, field, problem.message)
+    return check.parts
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
@@ -316,7 +373,7 @@ export class Engine {
   private async preflight(uri: string | undefined): Promise<PreflightReport> {
     // One run at a time: a second request (another window, a double click) joins the running one.
     if (this.preflightInFlight) return this.preflightInFlight
-    const settings = await this.settings.get()
+    const [settings, refused] = await Promise.all([this.settings.get(), this.settings.refused()])
     const runId = randomUUID()
     const target = uri ?? settings.connectionUri
     this.bus.emit('preflight.started', { runId, uri: target, checks: [...CHECK_ORDER] })
@@ -325,6 +382,8 @@ export class Engine {
       run: this.run,
       host: this.hostView,
       imagesDir: settings.imagesDir,
+      // A connection URI of the settings file that was refused is said where the user looks for the connection.
+      refused: uri === undefined ? refused : [],
       onCheck: (check) => this.bus.emit('preflight.check', { runId, check }),
     })
     try {
@@ -390,6 +449,22 @@ function done(action: () => void): Promise<Record<string, never>> {
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
+}
+
+function badUri(method: string, field: string, message: string): ApiError {
+  return new ApiError({
+    code: 'bad-request',
+    message: `Invalid input for ${method}: ${field}: ${message}`,
+    issues: [{ path: field, message }],
+  })
+}
+
+/** The settings field a risk comes from, so a form can show the need next to it. */
+function riskField(risk: Risk): string {
+  return (
+    { 'unsigned-templates': 'templateUnsigned', 'template-source': 'templateSource' }[risk as string] ??
+    'connectionUri'
+  )
 }
 
 function byteSize(value: unknown): number {

@@ -1,11 +1,11 @@
 // The Electron host: one secure window over the engine. The renderer is sandboxed, isolated, without Node;
 // it reaches the engine only through the preload's `window.stacklab`, and only from the app's own main frame.
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Engine } from '../engine/engine'
 import { ApiError } from '../../src-shared/errors'
-import { CALL_CHANNEL, EVENT_CHANNEL } from './channels'
+import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FILE_CHANNEL } from './channels'
 
 const engine = new Engine({ host: 'electron' })
 let mainWindow: BrowserWindow | null = null
@@ -71,11 +71,28 @@ ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     }
   }
   try {
-    return { ok: true, value: await engine.call(method, input) }
+    // The window's calls are the desktop's: paths in a connection URI must be Stacklab's or picked below.
+    return { ok: true, value: await engine.call(method, input, { origin: 'desktop' }) }
   } catch (error) {
     const e = error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) })
     return { ok: false, error: e.toJSON() }
   }
+})
+
+// A file for a connection URI (an SSH key, a known_hosts file), chosen by the user in a native dialog: the
+// renderer may be driven by hostile console output, so only a path picked here counts as the user's choice.
+ipcMain.handle(PICK_FILE_CHANNEL, async (event) => {
+  if (!trustedSender(event) || !mainWindow) return null
+  const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openFile', 'showHiddenFiles'] })
+  const path = picked.canceled ? undefined : picked.filePaths[0]
+  if (!path) return null
+  try {
+    engine.trustPickedPath(path)
+  } catch (error) {
+    engine.logger.log('warn', 'picked file refused', { error: (error as Error).message })
+    return null
+  }
+  return path
 })
 
 engine.bus.onAny((name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload))

@@ -205,7 +205,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         message.events.forEach((e) => subscriptions.get(ws)?.add(e))
         return
       }
-      engine.call(message.method, message.input).then(
+      // Calls from here are the browser host's: the engine holds them to its stricter rules for paths and risks.
+      engine.call(message.method, message.input, { origin: 'browser' }).then(
         (value) => reply({ type: 'result', id: message.id, ok: true, value }),
         (error: unknown) =>
           fail(

@@ -7,6 +7,7 @@ import type { LabSummary } from '../../src-shared/lab'
 import type { ConnectionState as LibvirtConnection, DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
 import { type CheckId, type PreflightCheck, type PreflightReport } from '../../src-shared/preflight'
 import type { Settings } from '../../src-shared/settings'
+import type { Risk } from '../../src-shared/trust'
 import type { ConnectionState } from './api/ws'
 import { setCurrentApi } from './api/current'
 
@@ -56,7 +57,8 @@ interface State {
   selection: Selection
   setPage: (page: Page) => void
   runPreflight: () => Promise<void>
-  saveSettings: (settings: Settings) => Promise<ApiError | null>
+  /** Save settings; `confirmRisks` names the risks the user agreed to in the page's dialog. */
+  saveSettings: (settings: Settings, confirmRisks?: Risk[]) => Promise<ApiError | null>
   select: (selection: Selection) => void
   /** Start, shut down, force off or reboot a domain; resolves to the engine's error, or null. */
   domainAction: (name: string, action: DomainAction) => Promise<ApiError | null>
@@ -132,10 +134,13 @@ export const useStore = create<State>()((set, get) => ({
       set((s) => ({ preflight: { ...s.preflight, running: false, error: (error as Error).message } }))
     }
   },
-  async saveSettings(settings) {
+  async saveSettings(settings, confirmRisks) {
     if (!api) return notConnected()
     try {
-      const saved = await api.call('settings.update', settings)
+      const saved = await api.call(
+        'settings.update',
+        confirmRisks?.length ? { ...settings, confirmRisks } : settings,
+      )
       set({ settings: saved })
       return null
     } catch (error) {

@@ -56,11 +56,13 @@ test.beforeAll(async () => {
     imagesDir: join(dir, 'images'),
     templateSource: join(dir, 'templates'),
     templateUnsigned: true,
+    // This side door is a browser-host caller: it names the risks these settings carry (issue #11).
+    confirmRisks: ['unsigned-templates', 'template-source'],
   })
 })
 
 test.afterAll(async () => {
-  await engineCall('settings.update', before)
+  await engineCall('settings.update', { ...before, confirmRisks: ['unsigned-templates', 'template-source'] })
   for (const s of sockets) s.destroy()
   await new Promise((r) => repo.close(r))
   // virt-builder runs of the killed command are orphans: stop the ones working on this test's files.

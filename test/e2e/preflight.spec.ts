@@ -134,6 +134,10 @@ test('settings are validated as you type with the engine schema, and saved', asy
   await page.locator('#settings-template-source').fill('/srv/classroom-mirror')
   await page.locator('#settings-template-unsigned').check()
   await page.locator('#settings-save').click()
+  // Another template source and an unsigned mirror lower trust: saved only once the user accepts both.
+  await expect(page.locator('#settings-risk-template-source')).toBeVisible()
+  await expect(page.locator('#settings-risk-unsigned-templates')).toBeVisible()
+  await page.locator('#settings-risks-yes').click()
   await expect(page.locator('#settings-status')).toHaveText('Saved')
   await page.reload()
   await page.locator('#nav-settings').click()

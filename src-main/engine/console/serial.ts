@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '../log'
 import { startProcess } from '../exec'
+import { uriProblem } from '../../../src-shared/uri-policy'
 import type { ConsoleTransport, TransportFactory } from './session'
 
 const RELAY = 'pty-relay.py'
@@ -77,5 +78,8 @@ export function ptyTransport(logger: Logger, argv: () => Promise<string[]>): Tra
 }
 
 export function serialArgv(uri: string, domain: string): string[] {
+  // The last line before a process, as in virsh.ts: a URI outside the allow-list never reaches virsh.
+  const refused = uriProblem(uri)
+  if (refused) throw new Error(`Not running virsh console: ${refused}`)
   return ['virsh', '-c', uri, 'console', domain, '--force']
 }

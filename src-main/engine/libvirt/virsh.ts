@@ -1,7 +1,8 @@
 // Running virsh: always with an explicit connection, the C locale (stable messages to classify), and
 // errors turned into LibvirtError.
 import type { Run, RunOptions } from '../exec'
-import { toLibvirtError } from './errors'
+import { LibvirtError, toLibvirtError } from './errors'
+import { uriProblem } from '../../../src-shared/uri-policy'
 
 export interface Virsh {
   readonly uri: string
@@ -9,7 +10,12 @@ export interface Virsh {
 }
 
 export function createVirsh(run: Run, uri: string, virshPath = 'virsh'): Virsh {
+  // Every URI is checked where it enters (calls, the settings file); this is the last line before a process:
+  // a URI outside the allow-list never reaches virsh, whatever path it took.
+  const refused = uriProblem(uri)
   const virsh = async (args: readonly string[], options: RunOptions = {}) => {
+    if (refused)
+      throw new LibvirtError('unsupported', `Not running virsh: ${refused}`, refused, [virshPath, ...args])
     try {
       const result = await run(virshPath, ['--quiet', '--connect', uri, ...args], {
         timeoutMs: 30_000,

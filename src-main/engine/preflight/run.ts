@@ -10,6 +10,7 @@ import { createVirsh } from '../libvirt/virsh'
 import { CHECKS, probeLibvirt, readCpu, type PreflightContext } from './checks'
 import { detectDistro, type HostView } from './host'
 import { defaultImagesDir } from './uri'
+import type { RefusedSetting } from '../settings'
 
 export interface PreflightOptions {
   uri: string
@@ -17,6 +18,8 @@ export interface PreflightOptions {
   host: HostView
   /** From settings; empty means libvirt's default for the connection. */
   imagesDir: string
+  /** Values of the settings file that were refused at load: said on the connection check, never used. */
+  refused?: RefusedSetting[]
   onCheck?: (check: PreflightCheck) => void
 }
 
@@ -39,6 +42,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
       try {
         const outcome = await CHECKS[id](ctx)
         check = { id, title: CHECK_TITLES[id], ...outcome, durationMs: Math.round(performance.now() - t0) }
+        if (id === 'libvirt-connection') check = withRefusedUri(check, options)
       } catch (error) {
         // A check that breaks is reported, not allowed to sink the run.
         check = {
@@ -65,5 +69,22 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     counts,
     virtType: kvm?.status === 'ok' ? 'kvm' : 'qemu',
     ready: counts.fail === 0,
+  }
+}
+
+/** The connection check, telling that the saved connection URI was refused and what is used instead. */
+function withRefusedUri(check: PreflightCheck, options: PreflightOptions): PreflightCheck {
+  const refused = options.refused?.find((r) => r.key === 'connectionUri')
+  if (!refused) return check
+  return {
+    ...check,
+    status: check.status === 'ok' ? 'warn' : check.status,
+    summary: `The saved connection URI was refused; checked ${options.uri} instead. ${check.summary}`,
+    evidence: [
+      `saved connectionUri ${refused.value} was refused: ${refused.reason}`,
+      `the original settings file is kept at ${refused.keptAt}`,
+      ...check.evidence,
+    ],
+    hint: `Set a supported connection in Settings (or fix ${refused.keptAt} and copy it back).${check.hint ? ` ${check.hint}` : ''}`,
   }
 }

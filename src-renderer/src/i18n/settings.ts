@@ -15,6 +15,23 @@ export const settings = {
     'settings.templateUnsigned': "The mirror is not signed (skip virt-builder's signature check)",
     'settings.save': 'Save',
     'settings.saved': 'Saved',
+    'settings.risksTitle': 'This change makes Stacklab trust more',
+    'settings.risksIntro': 'Save only if you made this change yourself and accept each risk:',
+    'settings.risk.unsigned-templates': 'Unsigned templates.',
+    'settings.riskWhy.unsigned-templates':
+      'virt-builder will not check template signatures, so whoever controls the mirror decides what runs in your labs.',
+    'settings.risk.template-source': 'A new template source.',
+    'settings.riskWhy.template-source':
+      'Labs will be built from the templates in this folder, whatever they contain.',
+    'settings.risk.remote-connection': 'A remote connection.',
+    'settings.riskWhy.remote-connection':
+      'Stacklab will connect to a libvirt daemon over the network and manage it with your credentials.',
+    'settings.risk.no-host-check': 'No host check.',
+    'settings.riskWhy.no-host-check':
+      "The connection will not check the other machine's host key or certificate, so another machine could pose as it.",
+    'settings.risksYes': 'Accept the risks and save',
+    'settings.risksNo': 'Cancel',
+    'settings.risksCancelled': 'Not saved',
   },
   ko: {
     'settings.title': '설정',
@@ -32,5 +49,22 @@ export const settings = {
     'settings.templateUnsigned': '서명되지 않은 미러입니다 (virt-builder 서명 검사 건너뛰기)',
     'settings.save': '저장',
     'settings.saved': '저장했습니다',
+    'settings.risksTitle': '이 변경은 Stacklab이 더 많은 것을 신뢰하게 합니다',
+    'settings.risksIntro': '직접 변경했고 아래 위험을 모두 받아들이는 경우에만 저장하세요:',
+    'settings.risk.unsigned-templates': '서명되지 않은 템플릿.',
+    'settings.riskWhy.unsigned-templates':
+      'virt-builder가 템플릿 서명을 검사하지 않으므로, 미러를 관리하는 사람이 랩에서 실행될 내용을 정하게 됩니다.',
+    'settings.risk.template-source': '새 템플릿 소스.',
+    'settings.riskWhy.template-source':
+      '이 폴더에 있는 템플릿으로 랩을 만듭니다. 내용이 무엇이든 그대로 씁니다.',
+    'settings.risk.remote-connection': '원격 연결.',
+    'settings.riskWhy.remote-connection':
+      'Stacklab이 네트워크로 libvirt 데몬에 연결하고 사용자의 자격 증명으로 관리합니다.',
+    'settings.risk.no-host-check': '호스트 확인 없음.',
+    'settings.riskWhy.no-host-check':
+      '연결할 때 상대 머신의 호스트 키나 인증서를 확인하지 않으므로, 다른 머신이 그 머신인 척할 수 있습니다.',
+    'settings.risksYes': '위험을 받아들이고 저장',
+    'settings.risksNo': '취소',
+    'settings.risksCancelled': '저장하지 않았습니다',
   },
 }

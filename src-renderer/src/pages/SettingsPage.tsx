@@ -1,9 +1,13 @@
-// Settings: the libvirt connection and where lab disks go, validated with the engine's own schema.
+// Settings: the libvirt connection and where lab disks go, validated with the engine's own schema. A change
+// that lowers trust (an unsigned mirror, another template source, a remote connection) is saved only after a
+// dialog that names each risk; the engine refuses such a change from the browser without that confirmation.
 import { useState } from 'react'
 import { Settings } from '../../../src-shared/settings'
+import { settingsRisks, type Risk } from '../../../src-shared/trust'
 import { issuesOf } from '../../../src-shared/errors'
 import { useT } from '../i18n'
 import { useStore } from '../store'
+import { ConfirmDialog } from './ConfirmDialog'
 
 type FieldErrors = Partial<Record<keyof Settings, string>>
 
@@ -29,6 +33,7 @@ function SettingsForm({
   const saveSettings = useStore((s) => s.saveSettings)
   const [draft, setDraft] = useState<Settings>(saved)
   const [errors, setErrors] = useState<FieldErrors>({})
+  const [risks, setRisks] = useState<Risk[] | null>(null)
 
   const validate = (next: Settings): FieldErrors => {
     const result = Settings.safeParse(next)
@@ -45,7 +50,12 @@ function SettingsForm({
     const found = validate(draft)
     setErrors(found)
     if (Object.keys(found).length) return
-    const error = await saveSettings(draft)
+    const pending = settingsRisks(saved, draft)
+    if (pending.length) setRisks(pending)
+    else await save([])
+  }
+  const save = async (confirmRisks: Risk[]) => {
+    const error = await saveSettings(draft, confirmRisks)
     if (error) {
       setErrors(Object.fromEntries((error.issues ?? []).map((i) => [i.path, i.message])))
       setStatus(error.message)
@@ -128,6 +138,32 @@ function SettingsForm({
           </span>
         </div>
       </form>
+      {risks && (
+        <ConfirmDialog
+          id="settings-risks"
+          title={t('settings.risksTitle')}
+          confirm={t('settings.risksYes')}
+          cancel={t('settings.risksNo')}
+          onCancel={() => {
+            setRisks(null)
+            setStatus(t('settings.risksCancelled'))
+          }}
+          onConfirm={() => {
+            const confirmed = risks
+            setRisks(null)
+            void save(confirmed)
+          }}
+        >
+          <p>{t('settings.risksIntro')}</p>
+          <ul>
+            {risks.map((r) => (
+              <li key={r} id={`settings-risk-${r}`}>
+                <strong>{t(`settings.risk.${r}`)}</strong> {t(`settings.riskWhy.${r}`)}
+              </li>
+            ))}
+          </ul>
+        </ConfirmDialog>
+      )}
     </section>
   )
 }
