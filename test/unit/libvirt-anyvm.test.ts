@@ -176,6 +176,23 @@ describe('XML libvirt wrote for objects made by other tools', () => {
   })
 })
 
+const LAB_BED = 'test/fixtures/libvirt/lab-bed'
+const labBed = readdirSync(LAB_BED).filter((f) => f.endsWith('.xml'))
+
+describe("XML of the lab bed's QEMU guests (captured with capture.ts --lab-bed)", () => {
+  if (labBed.length === 0)
+    it.skip('none captured yet: see test/fixtures/libvirt/lab-bed/README.md', () => undefined)
+  it.each(labBed)('%s reads, and fits the contract', (file) => {
+    const xml = readFileSync(join(LAB_BED, file), 'utf8')
+    if (file.startsWith('domain-')) {
+      const facts = parseDomainXml(xml)
+      expect(facts.nics.every((n) => n.type && n.mac)).toBe(true)
+      const info = assembleDomain(facts, undefined, flags, { networks: [], leases: new Map() })
+      expect(DomainInfo.safeParse(info).success).toBe(true)
+    } else expect(NetworkInfo.safeParse(parseNetworkXml(xml, flags)).success).toBe(true)
+  })
+})
+
 describe("the XML parser's limits", () => {
   const nested = (depth: number) => `<domain>${'<m>'.repeat(depth - 1)}${'</m>'.repeat(depth - 1)}</domain>`
 

@@ -1,7 +1,7 @@
 // Snapshots of one domain: a tree with the current one marked, create, revert (to the state taken, or
 // running, or paused), delete, and what kinds this connection and domain support. Each snapshot is read on
 // its own: one whose XML cannot be read is shown by name with the error, and the rest of the tree still shows.
-import type { SnapshotNode, SnapshotSupport } from '../../../src-shared/libvirt'
+import { SnapshotNode, type SnapshotSupport } from '../../../src-shared/libvirt'
 import { virshBatch, type VirshCommand } from './batch'
 import { parseDomainXml } from './domain-xml'
 import { LibvirtError } from './errors'
@@ -111,22 +111,33 @@ export async function snapshotListMany(
             children: list.filter((c) => c.parent === r.facts.name).map((c) => c.name),
             problem: null,
           }
-        : {
-            name: r.name,
-            description: '',
-            parent: null,
-            current: r.name === current[i],
-            createdAt: '',
-            state: 'unknown',
-            memory: false,
-            kind: 'internal',
-            children: [],
-            problem: { message: r.problem },
-          },
+        : problemNode(r.name, r.name === current[i], r.problem),
     )
-    result.set(p.domain, treeOrder(nodes))
+    // Each node checked against the contract on its own: one that fails is shown by name with the reason.
+    const checked = nodes.map((n) => {
+      const ok = SnapshotNode.safeParse(n)
+      return ok.success
+        ? ok.data
+        : problemNode(n.name, n.current, `its details do not fit: ${ok.error.message}`)
+    })
+    result.set(p.domain, treeOrder(checked))
   }
   return result
+}
+
+function problemNode(name: string, current: boolean, problem: string): SnapshotNode {
+  return {
+    name,
+    description: '',
+    parent: null,
+    current,
+    createdAt: '',
+    state: 'unknown',
+    memory: false,
+    kind: 'internal',
+    children: [],
+    problem: { message: problem },
+  }
 }
 
 /** Parents before children, siblings oldest first: the order a tree view draws them in. */

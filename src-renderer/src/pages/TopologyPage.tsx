@@ -725,7 +725,7 @@ function DomainDetails({
           onCancel={() => setConfirmDelete(false)}
         >
           <p>{t('obj.deleteBody')}</p>
-          <label className="check">
+          <label className="checkbox">
             <input
               id="delete-with-disks"
               type="checkbox"
