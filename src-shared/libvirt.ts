@@ -223,8 +223,15 @@ export const AutostartInput = z.object({ name: RefName, enabled: z.boolean() }).
 export const NetworkDhcpInput = z.object({ name: RefName, range: DhcpRange.nullable() }).strict()
 export const NetworkHostInput = z.object({ name: RefName, host: StaticHost }).strict()
 export const NetworkHostRemoveInput = z.object({ name: RefName, mac: Mac }).strict()
+/**
+ * A libvirt UUID: 32 hex digits in 8-4-4-4-12 groups. Not RFC 4122's variant rules: libvirt takes any value
+ * (the test driver's own `test` domain has 6695eb01-f6a4-8304-79aa-97f2502e193f).
+ */
+export const LibvirtUuid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID')
 /** The raw XML of one object, read-only, by its UUID (known even when its name or XML is not readable). */
-export const UuidInput = z.object({ uuid: z.string().uuid() }).strict()
+export const UuidInput = z.object({ uuid: LibvirtUuid }).strict()
 export const SnapshotXmlInput = z.object({ domain: RefName, name: RefName }).strict()
 export const SnapshotCreateInput = z
   .object({

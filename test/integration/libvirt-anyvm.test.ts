@@ -28,6 +28,8 @@ import {
   QUOTED_NETWORK,
   SNAPSHOT_DOMAIN,
   SNAPSHOT_NAMES,
+  TEST_DOMAIN_UUID,
+  UNUSED_UUID,
   VOLUME,
   defineAll,
   esc,
@@ -174,6 +176,16 @@ describe('reading whatever the host has', () => {
       (await call<{ xml: string }>('snapshot.xml', { domain: SNAPSHOT_DOMAIN, name: 'two\nlines' })).xml,
     ).toContain('<name>two\nlines</name>')
     expect((await refused('domain.xml', { uuid: 'not-a-uuid' })).issues?.[0]?.path).toBe('uuid')
+    // `test` has this UUID and another domain is named so: each call gets its own.
+    const named = uuidOf(cli, TEST_DOMAIN_UUID)
+    expect((await call<{ xml: string }>('domain.xml', { uuid: TEST_DOMAIN_UUID })).xml).toContain(
+      '<name>test</name>',
+    )
+    expect((await call<{ xml: string }>('domain.xml', { uuid: named })).xml).toContain(
+      `<name>${TEST_DOMAIN_UUID}</name>`,
+    )
+    // No domain has this UUID but one is named so: virsh would answer with that one; the engine does not.
+    expect((await refused('domain.xml', { uuid: UNUSED_UUID })).code).toBe('not-found')
   })
 })
 
@@ -190,9 +202,10 @@ describe('names as libvirt allows them, in every call', () => {
       virsh,
       ODD_NAMES.map((n) => ['domuuid', '--domain', n]),
     )
-    // `1` is the one name virsh reads as an ID (the running `test` domain's): the engine never asks that way.
+    // `domuuid` takes a name or an ID: `1` is the running `test` domain's ID. The engine never looks a
+    // domain up by name in virsh.
     ODD_NAMES.forEach((n, i) => {
-      if (n !== '1') expect(uuids[i]?.trim(), n).toBe(uuidOf(cli, n))
+      expect(uuids[i]?.trim(), n).toBe(n === '1' ? TEST_DOMAIN_UUID : uuidOf(cli, n))
     })
   })
 

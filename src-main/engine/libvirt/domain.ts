@@ -14,7 +14,7 @@ import { removeDisks, type MadeByStacklab } from './disk-removal'
 import { parseDomainXml } from './domain-xml'
 import { LibvirtError } from './errors'
 import { ValidationError } from './network'
-import { domainUuid } from './lookup'
+import { domainUuid, sameUuid } from './lookup'
 import { readDomain } from './refresh'
 import { withTempFile } from './tempfile'
 import type { Virsh } from './virsh'
@@ -34,7 +34,7 @@ export async function domainState(virsh: Virsh, uuid: string): Promise<DomainSta
 
 /** The domain's XML as libvirt gives it (`virsh dumpxml`), by UUID: read-only, for the raw view. */
 export async function domainXmlText(virsh: Virsh, uuid: string): Promise<string> {
-  return virsh(['dumpxml', '--domain', uuid])
+  return sameUuid(await virsh(['dumpxml', '--domain', uuid]), uuid, 'Domain')
 }
 
 export async function domainDefine(virsh: Virsh, xml: string): Promise<void> {

@@ -44,3 +44,14 @@ export async function domainUuid(virsh: Virsh, name: string): Promise<string> {
 export function isUuid(value: string): boolean {
   return UUID.test(value)
 }
+
+/**
+ * virsh falls back to a name when no object has the UUID asked for: an object named like that UUID would
+ * answer. Only the XML whose own <uuid> it is counts.
+ */
+export function sameUuid(xml: string, uuid: string, kind: string): string {
+  const own = /<uuid>\s*([0-9a-fA-F-]{36})\s*<\/uuid>/.exec(xml)?.[1]
+  if (own?.toLowerCase() !== uuid.toLowerCase())
+    throw new LibvirtError('not-found', `${kind} not found: ${uuid}`, '', [])
+  return xml
+}

@@ -12,6 +12,7 @@ import { parseLeases } from './assemble'
 import { LibvirtError } from './errors'
 import { hostXml, networkXml, rangeXml } from './network-xml'
 import { dhcpRangeIssues, networkCreateIssues, staticHostIssues, type Issue } from './network-rules'
+import { sameUuid } from './lookup'
 import { readNetworks } from './refresh'
 import { withTempFile } from './tempfile'
 import type { Virsh } from './virsh'
@@ -41,7 +42,7 @@ export async function networkGet(virsh: Virsh, name: string): Promise<NetworkInf
 
 /** The network's XML as libvirt gives it (`virsh net-dumpxml`), by UUID: read-only, for the raw view. */
 export async function networkXmlText(virsh: Virsh, uuid: string): Promise<string> {
-  return virsh(['net-dumpxml', '--network', uuid])
+  return sameUuid(await virsh(['net-dumpxml', '--network', uuid]), uuid, 'Network')
 }
 
 /** Editing DHCP needs one IPv4 block to edit (net-update picks a block by index; Stacklab's have one). */

@@ -218,7 +218,8 @@ async function finishDomains(virsh: Virsh, reads: DomainRead[], context: Context
   const more = extra.list.length ? await virshBatch(virsh, extra.list) : []
   const volumePaths = new Map<string, string>()
   for (const [key, i] of volumeAt) {
-    const path = more[i]?.trim()
+    // Exactly the path virsh prints (only its line end is virsh's): a path may end with a space.
+    const path = more[i]?.replace(/\n$/, '')
     if (path) volumePaths.set(key, path)
   }
   const domains: DomainInfo[] = []
