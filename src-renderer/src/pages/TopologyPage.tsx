@@ -121,8 +121,10 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
   return (
     <div
       id={`net-${net.name}`}
-      className={`topo-node network mode-${net.mode}${net.active ? '' : ' inactive'}${selected ? ' selected' : ''}`}
+      className={`topo-node network mode-${net.mode}${net.active ? '' : ' inactive'}${net.problem ? ' problem' : ''}${selected ? ' selected' : ''}`}
       style={{ borderLeftColor: networkColor(index) }}
+      data-problem={String(!!net.problem)}
+      title={net.problem?.message}
       aria-label={t('topology.networkLabel', { name: net.name, mode: t(modeKey(net.mode)) })}
       aria-pressed={selected}
       data-active={String(net.active)}
@@ -134,8 +136,12 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
         <span className={`mode-pill mode-${net.mode}`}>{t(modeKey(net.mode))}</span>
       </div>
       <div className="topo-sub">
-        <span className="mono">{net.subnet ?? t('topology.noSubnet')}</span> ·{' '}
-        {net.active ? t('network.active') : t('network.inactive')}
+        {net.problem ? (
+          <span className="problem-pill">⚠ {t('obj.problem')}</span>
+        ) : (
+          <span className="mono">{net.subnet ?? t('topology.noSubnet')}</span>
+        )}{' '}
+        · {net.active ? t('network.active') : t('network.inactive')}
       </div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
