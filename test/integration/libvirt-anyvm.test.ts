@@ -24,6 +24,7 @@ import {
   FUTURE_SNAPSHOT,
   KINDS_DOMAIN,
   LONG_NAME,
+  LONG_NETWORK,
   ODD_NAMES,
   QUOTED_NETWORK,
   SNAPSHOT_DOMAIN,
@@ -279,6 +280,11 @@ describe('one object Stacklab cannot read never hides the rest', () => {
     expect(list.filter((d) => d.problem).map((d) => d.name)).toEqual([LONG_NAME])
     // Its raw XML is still there to read, by UUID.
     expect((await call<{ xml: string }>('domain.xml', { uuid: long.uuid })).xml).toContain(LONG_NAME)
+    // The same for a network.
+    const nets = await call<NetworkInfo[]>('networks.list', {})
+    expect(nets.find((n) => n.name === LONG_NETWORK)?.problem?.message).toMatch(/at most 1024 characters/)
+    expect(nets.filter((n) => n.problem).map((n) => n.name)).toEqual([LONG_NETWORK])
+    expect(nets.find((n) => n.name === 'default')?.problem).toBeNull()
   })
 
   it('sends every domain in the live picture, the unreadable one marked, and follows changes to odd names', async () => {

@@ -111,7 +111,18 @@ export function networksFrom(lists: NetworkLists, xmls: (string | null)[]): Netw
     }
     if (!xml) return // removed between the two calls
     try {
-      nets.push(NetworkInfo.parse(parseNetworkXml(xml, flags)))
+      const net = NetworkInfo.parse(parseNetworkXml(xml, flags))
+      const named = RefName.safeParse(net.name)
+      nets.push(
+        named.success
+          ? net
+          : unreadableNetwork(
+              uuid,
+              net.name,
+              flags,
+              `its name cannot be used in Stacklab: ${named.error.issues[0]?.message}`,
+            ),
+      )
     } catch (error) {
       nets.push(unreadableNetwork(uuid, nameIn(xml) ?? uuid, flags, message(error)))
     }
