@@ -28,6 +28,7 @@ import {
   CheckpointScopeInput,
   ConnectionState,
   DomainDeleteInput,
+  DomainDeleteResult,
   DomainInfo,
   DomainNameInput,
   DomainShutdownInput,
@@ -43,6 +44,8 @@ import {
   SnapshotRefInput,
   SnapshotRevertInput,
   SnapshotSupport,
+  SnapshotXmlInput,
+  UuidInput,
 } from './libvirt'
 
 /** A call's input, serialised as JSON, may not exceed this. Bigger inputs are refused with `too-large`. */
@@ -94,13 +97,17 @@ export const calls = {
   },
   'domain.forceOff': { input: DomainNameInput, output: DomainInfo },
   'domain.reboot': { input: DomainNameInput, output: DomainInfo },
-  'domain.delete': { input: DomainDeleteInput, output: z.object({ removedDisks: z.array(z.string()) }) },
+  /** With `withDisks`: removes the files Stacklab made and pool volumes; every other disk is kept and listed. */
+  'domain.delete': { input: DomainDeleteInput, output: DomainDeleteResult },
   'domain.setAutostart': { input: AutostartInput, output: DomainInfo },
+  /** Raw XML, read-only (`virsh dumpxml`), by UUID: also for a domain Stacklab cannot read or name. */
+  'domain.xml': { input: UuidInput, output: z.object({ xml: z.string() }) },
   'networks.list': { input: NoInput, output: z.array(NetworkInfo) },
   'network.create': { input: NetworkCreateInput, output: NetworkInfo },
   'network.start': { input: NetworkNameInput, output: NetworkInfo },
   'network.stop': { input: NetworkNameInput, output: NetworkInfo },
   'network.delete': { input: NetworkNameInput, output: z.object({}) },
+  'network.xml': { input: UuidInput, output: z.object({ xml: z.string() }) },
   'network.setAutostart': { input: AutostartInput, output: NetworkInfo },
   'network.setDhcpRange': { input: NetworkDhcpInput, output: NetworkInfo },
   'network.addStaticHost': { input: NetworkHostInput, output: NetworkInfo },
@@ -114,6 +121,7 @@ export const calls = {
   'snapshot.create': { input: SnapshotCreateInput, output: SnapshotNode },
   'snapshot.revert': { input: SnapshotRevertInput, output: DomainInfo },
   'snapshot.delete': { input: SnapshotRefInput, output: z.object({}) },
+  'snapshot.xml': { input: SnapshotXmlInput, output: z.object({ xml: z.string() }) },
   'checkpoints.list': { input: CheckpointScopeInput, output: z.array(Checkpoint) },
   'checkpoint.create': { input: CheckpointCreateInput, output: Checkpoint },
   'checkpoint.restore': { input: CheckpointRefInput, output: Checkpoint },

@@ -158,9 +158,11 @@ export class Engine {
     },
     'domain.forceOff': ({ name }) => this.onDomain(name, (v) => domain.domainForceOff(v, name)),
     'domain.reboot': ({ name }) => this.onDomain(name, (v) => domain.domainReboot(v, name)),
-    'domain.delete': async ({ name, withDisks }) => domain.domainDelete(await this.virsh(), name, withDisks),
+    'domain.delete': async ({ name, withDisks }) =>
+      domain.domainDelete(await this.virsh(), name, withDisks, (path) => this.madeByStacklab(path)),
     'domain.setAutostart': ({ name, enabled }) =>
       this.onDomain(name, (v) => domain.domainSetAutostart(v, name, enabled)),
+    'domain.xml': async ({ uuid }) => ({ xml: await domain.domainXmlText(await this.virsh(), uuid) }),
     'networks.list': async () => network.networkList(await this.virsh()),
     'network.create': async (input) => network.networkCreate(await this.virsh(), input),
     'network.start': ({ name }) => this.onNetwork(name, (v) => network.networkStart(v, name)),
@@ -169,6 +171,7 @@ export class Engine {
       await network.networkDelete(await this.virsh(), name)
       return {}
     },
+    'network.xml': async ({ uuid }) => ({ xml: await network.networkXmlText(await this.virsh(), uuid) }),
     'network.setAutostart': ({ name, enabled }) =>
       this.onNetwork(name, (v) => network.networkSetAutostart(v, name, enabled)),
     'network.setDhcpRange': async ({ name, range }) =>
@@ -188,6 +191,9 @@ export class Engine {
       await snapshot.snapshotDelete(await this.virsh(), d, name)
       return {}
     },
+    'snapshot.xml': async ({ domain: d, name }) => ({
+      xml: await snapshot.snapshotXmlText(await this.virsh(), d, name),
+    }),
     'checkpoints.list': async ({ domains }) => checkpoint.checkpointList(await this.virsh(), domains),
     'checkpoint.create': async ({ domains, name, description }) =>
       checkpoint.checkpointCreate(await this.virsh(), domains, name, description),
@@ -277,6 +283,14 @@ export class Engine {
     if (this.libvirtService?.uri === uri) return this.libvirtService.virsh
     if (this.plainVirsh?.uri !== uri) this.plainVirsh = createVirsh(this.run, uri)
     return this.plainVirsh
+  }
+
+  /** Whether Stacklab's lab records say it made this disk file (a lab's disks and its nodes' disks). */
+  private async madeByStacklab(path: string): Promise<boolean> {
+    const labs = await new LabStore(this.paths.data).list()
+    return labs.some(
+      (lab) => lab.resources.disks.includes(path) || Object.values(lab.nodes).some((n) => n.disk === path),
+    )
   }
 
   private async onDomain(name: string, action: (v: Virsh) => Promise<unknown>) {

@@ -41,8 +41,8 @@ export interface LibvirtView {
 
 export type DomainAction = 'start' | 'shutdown' | 'forceOff' | 'reboot'
 
-/** What a details panel shows: a domain or a network, by name. */
-export type Selection = { kind: 'domain' | 'network'; name: string } | null
+/** What a details panel shows: a domain, a network or a host bridge, by name. */
+export type Selection = { kind: 'domain' | 'network' | 'bridge'; name: string } | null
 
 interface State {
   page: Page

@@ -180,7 +180,7 @@ describe('one node on the lab test bed', () => {
   it('tears down: the domain, its disk and the network are gone', async () => {
     ssh?.end()
     ssh = null
-    await domainDelete(virsh, node.domain, true)
+    await domainDelete(virsh, node.domain, true, (path) => path === node.disk)
     await networkDelete(virsh, 'labt-int')
     expect(existsSync(node.disk)).toBe(false)
     expect((await networkList(virsh)).map((n) => n.name)).not.toContain('labt-int')

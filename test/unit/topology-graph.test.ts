@@ -18,11 +18,16 @@ const domain = (name: string, networks: string[], state: DomainInfo['state'] = '
   disks: [],
   nics: networks.map((network, i) => ({
     mac: `52:54:00:00:00:0${i}`,
+    type: 'network',
     network,
+    bridge: null,
+    source: null,
+    target: null,
     model: 'virtio',
     addresses: [],
   })),
   serialConsole: true,
+  problem: null,
 })
 const network = (name: string, mode = 'nat'): NetworkInfo => ({
   name,
@@ -34,8 +39,10 @@ const network = (name: string, mode = 'nat'): NetworkInfo => ({
   bridge: null,
   subnet: '192.168.122.0/24',
   gateway: '192.168.122.1',
+  ipv4: [{ address: '192.168.122.1', prefix: 24, subnet: '192.168.122.0/24' }],
   dhcpRanges: [],
   staticHosts: [],
+  problem: null,
 })
 const lab: LabSummary = {
   name: 'demo',
@@ -99,5 +106,36 @@ describe('topology shape', () => {
     const moved = { ...domains, loose: domain('loose', ['mgmt']) }
     expect(buildShape(moved, networks, [lab]).key).not.toBe(key)
     expect(buildShape(domains, networks, []).key).not.toBe(key)
+  })
+
+  it('draws a bridge NIC to the network owning its bridge, else to a host-bridge box of its own', () => {
+    const nic = (type: string, over: Partial<DomainInfo['nics'][number]>) => ({
+      mac: '52:54:00:00:01:01',
+      type,
+      network: null,
+      bridge: null,
+      source: null,
+      target: null,
+      model: null,
+      addresses: [],
+      ...over,
+    })
+    const vm = (name: string, nics: DomainInfo['nics']): DomainInfo => ({ ...domain(name, []), nics })
+    const shape = buildShape(
+      {
+        // virbr0 belongs to `default`: the engine resolved it, so it is an edge to that network.
+        a: vm('a', [nic('bridge', { bridge: 'virbr0', network: 'default' })]),
+        b: vm('b', [nic('bridge', { bridge: 'br0' }), nic('direct', { source: 'eth0 (vepa)' })]),
+        c: vm('c', [nic('bridge', { bridge: 'br0' }), nic('user', {})]),
+      },
+      networks,
+      [],
+    )
+    expect(shape.nodes.filter((n) => n.kind === 'bridge')).toEqual([
+      { id: 'hbr:br0', kind: 'bridge', name: 'br0' },
+    ])
+    expect(shape.edges.map((e) => e.id).sort()).toEqual(
+      ['e:host:default', 'e:host:mgmt', 'e:host:/br0', 'e:default:a', 'e:/br0:b', 'e:/br0:c'].sort(),
+    )
   })
 })

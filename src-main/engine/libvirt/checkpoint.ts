@@ -3,7 +3,8 @@
 // entry. The members and their states are recorded in each snapshot's description.
 import type { Checkpoint, DomainState } from '../../../src-shared/libvirt'
 import { virshBatch } from './batch'
-import { parseDomstats } from './domain'
+import { parseDomstats } from './assemble'
+import { DOMAIN_NAMES, parseUuidNames } from './lookup'
 import { LibvirtError } from './errors'
 import { ValidationError } from './network'
 import { snapshotListMany, snapshotSupport } from './snapshot'
@@ -21,23 +22,36 @@ function encode(meta: Meta): string {
   return MARK + JSON.stringify(meta)
 }
 
+/** A checkpoint's record from a snapshot description; anything else (another tool's text) is not one. */
 function decode(description: string): Meta | null {
   if (!description.startsWith(MARK)) return null
   try {
-    return JSON.parse(description.slice(MARK.length)) as Meta
+    const meta = JSON.parse(description.slice(MARK.length)) as Partial<Meta> | null
+    const ok =
+      !!meta &&
+      typeof meta.description === 'string' &&
+      typeof meta.createdAt === 'string' &&
+      Array.isArray(meta.members) &&
+      meta.members.every((m) => !!m && typeof m.domain === 'string' && typeof m.state === 'string')
+    return ok ? (meta as Meta) : null
   } catch {
     return null
   }
 }
 
-async function states(virsh: Virsh, domains: string[]): Promise<Map<string, DomainState>> {
+/** Each domain's state and UUID (the UUID is what virsh gets: any name works, see lookup.ts). */
+async function states(
+  virsh: Virsh,
+  domains: string[],
+): Promise<{ state: Map<string, DomainState>; uuid: Map<string, string> }> {
   // All domains, then pick: domstats with an unknown name fails as a whole.
-  const [out] = await virshBatch(virsh, [['domstats', '--raw', '--state']])
+  const [out, names] = await virshBatch(virsh, [['domstats', '--raw', '--state'], DOMAIN_NAMES])
   const stats = parseDomstats(out ?? '')
-  const missing = domains.filter((d) => !stats.has(d))
+  const uuid = new Map(parseUuidNames(names).map((r) => [r.name, r.uuid]))
+  const missing = domains.filter((d) => !stats.has(d) || !uuid.has(d))
   if (missing.length)
     throw new ValidationError(missing.map((d) => ({ path: 'domains', message: `no domain named ${d}` })))
-  return new Map([...stats].map(([k, v]) => [k, v.state]))
+  return { state: new Map([...stats].map(([k, v]) => [k, v.state])), uuid }
 }
 
 const live = (s: string | undefined) => s === 'running' || s === 'blocked'
@@ -71,7 +85,8 @@ export async function checkpointCreate(
   name: string,
   description: string,
 ): Promise<Checkpoint> {
-  const before = await states(virsh, domains)
+  const { state: before, uuid } = await states(virsh, domains)
+  const id = (d: string) => uuid.get(d)!
   const existing = await snapshotListMany(virsh, domains)
   const clash = domains.filter((d) => existing.get(d)?.some((s) => s.name === name))
   if (clash.length)
@@ -94,22 +109,23 @@ export async function checkpointCreate(
     // Pause every running VM first so all snapshots show the lab at one moment.
     for (const d of domains) {
       if (live(before.get(d))) {
-        await virsh(['suspend', d])
+        await virsh(['suspend', '--domain', id(d)])
         paused.push(d)
       }
     }
     for (const d of domains) {
-      await virsh(['snapshot-create-as', d, '--name', name, '--description', encode(meta), '--atomic'], {
-        timeoutMs: 10 * 60_000,
-      })
+      await virsh(
+        ['snapshot-create-as', '--domain', id(d), '--name', name, '--description', encode(meta), '--atomic'],
+        { timeoutMs: 10 * 60_000 },
+      )
       created.push(d)
     }
   } catch (error) {
     for (const d of created)
-      await virsh(['snapshot-delete', d, '--snapshotname', name]).catch(() => undefined)
+      await virsh(['snapshot-delete', '--domain', id(d), '--snapshotname', name]).catch(() => undefined)
     throw error
   } finally {
-    for (const d of paused) await virsh(['resume', d]).catch(() => undefined)
+    for (const d of paused) await virsh(['resume', '--domain', id(d)]).catch(() => undefined)
   }
   return { name, description, createdAt: meta.createdAt, members: meta.members, complete: true }
 }
@@ -125,14 +141,27 @@ export async function checkpointRestore(virsh: Virsh, domains: string[], name: s
       [],
     )
   }
+  const { uuid } = await states(
+    virsh,
+    checkpoint.members.map((m) => m.domain),
+  )
   // Revert every VM paused, then resume the ones that were running together.
   for (const m of checkpoint.members) {
     const wasLive = live(m.state) || m.state === 'paused'
-    await virsh(['snapshot-revert', m.domain, '--snapshotname', name, ...(wasLive ? ['--paused'] : [])], {
-      timeoutMs: 10 * 60_000,
-    })
+    await virsh(
+      [
+        'snapshot-revert',
+        '--domain',
+        uuid.get(m.domain)!,
+        '--snapshotname',
+        name,
+        ...(wasLive ? ['--paused'] : []),
+      ],
+      { timeoutMs: 10 * 60_000 },
+    )
   }
-  for (const m of checkpoint.members) if (live(m.state)) await virsh(['resume', m.domain])
+  for (const m of checkpoint.members)
+    if (live(m.state)) await virsh(['resume', '--domain', uuid.get(m.domain)!])
   return checkpoint
 }
 
@@ -143,8 +172,11 @@ export async function checkpointDelete(virsh: Virsh, domains: string[], name: st
     virsh,
     checkpoint.members.map((m) => m.domain),
   )
+  const { uuid } = await states(virsh, [...trees.keys()])
   for (const m of checkpoint.members) {
     if (trees.get(m.domain)?.some((s) => s.name === name))
-      await virsh(['snapshot-delete', m.domain, '--snapshotname', name], { timeoutMs: 10 * 60_000 })
+      await virsh(['snapshot-delete', '--domain', uuid.get(m.domain)!, '--snapshotname', name], {
+        timeoutMs: 10 * 60_000,
+      })
   }
 }

@@ -1,192 +1,73 @@
-// Domains (VMs): list with details, start, shut down (graceful with a timeout and a chosen fallback), force
-// off, reboot, delete (with or without disks), autostart, define. State comes from XML and `domstats`.
-import { rm, stat } from 'node:fs/promises'
-import type { DomainInfo, DomainState, Lease, NetworkInfo } from '../../../src-shared/libvirt'
-import { virshBatch } from './batch'
-import { parseDomainXml, type DomainXmlFacts } from './domain-xml'
+// Domains (VMs): read one, start, shut down (graceful with a timeout and a chosen fallback), force off, reboot,
+// delete (with or without the disks it is safe to remove), autostart, define, raw XML. A domain is found by
+// its exact name and then addressed by UUID, so any name libvirt allows works (see lookup.ts).
+import { uriInfo } from '../preflight/uri'
+import type {
+  DiskInfo,
+  DomainDeleteResult,
+  DomainInfo,
+  DomainState,
+  NetworkInfo,
+} from '../../../src-shared/libvirt'
+import { parseDomstats } from './assemble'
+import { removeDisks, type MadeByStacklab } from './disk-removal'
+import { parseDomainXml } from './domain-xml'
 import { LibvirtError } from './errors'
+import { ValidationError } from './network'
+import { domainUuid, sameUuid } from './lookup'
+import { readDomain } from './refresh'
 import { withTempFile } from './tempfile'
 import type { Virsh } from './virsh'
-import { uriInfo } from '../preflight/uri'
 
-const STATES: DomainState[] = [
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-]
-const REASONS: Partial<Record<DomainState, string[]>> = {
-  running: [
-    'unknown',
-    'booted',
-    'migrated',
-    'restored',
-    'from snapshot',
-    'unpaused',
-    'migration canceled',
-    'save canceled',
-    'wakeup',
-    'crashed',
-    'post-copy',
-  ],
-  paused: [
-    'unknown',
-    'user',
-    'migration',
-    'save',
-    'dump',
-    'I/O error',
-    'watchdog',
-    'from snapshot',
-    'shutting down',
-    'snapshot',
-    'crashed',
-    'starting up',
-    'post-copy',
-  ],
-  shutoff: [
-    'unknown',
-    'shutdown',
-    'destroyed',
-    'crashed',
-    'migrated',
-    'saved',
-    'failed',
-    'from snapshot',
-    'daemon',
-  ],
-  shutdown: ['unknown', 'user'],
-  crashed: ['unknown', 'panicked'],
+export { assembleDomain, parseDomstats, parseDomifaddr, type DomainStats } from './assemble'
+
+/** One domain, read fresh (two virsh processes; one when the networks are already known). */
+export async function domainGet(virsh: Virsh, name: string, networks?: NetworkInfo[]): Promise<DomainInfo> {
+  return readDomain(virsh, { name }, networks ? { networks } : undefined)
 }
 
-export interface DomainStats {
-  state: DomainState
-  reason: string
+/** The state of the domain with this UUID. */
+export async function domainState(virsh: Virsh, uuid: string): Promise<DomainState> {
+  const out = await virsh(['domstats', '--raw', '--state', uuid])
+  return [...parseDomstats(out).values()][0]?.state ?? 'nostate'
 }
 
-/** `domstats --raw --state` output: `Domain: 'name'` blocks of `state.state=N` lines. */
-export function parseDomstats(out: string): Map<string, DomainStats> {
-  const result = new Map<string, DomainStats>()
-  let name: string | null = null
-  let state = 0
-  let reason = 0
-  const flush = () => {
-    if (name === null) return
-    const s = STATES[state] ?? 'nostate'
-    result.set(name, { state: s, reason: REASONS[s]?.[reason] ?? String(reason) })
-  }
-  for (const line of out.split('\n')) {
-    const head = /^Domain: '(.*)'$/.exec(line.trim())
-    if (head) {
-      flush()
-      name = head[1]!
-      state = 0
-      reason = 0
-      continue
-    }
-    const kv = /^\s*state\.(state|reason)=(\d+)/.exec(line)
-    if (kv) {
-      if (kv[1] === 'state') state = Number(kv[2])
-      else reason = Number(kv[2])
-    }
-  }
-  flush()
-  return result
-}
-
-export function namesOf(out: string | null | undefined): string[] {
-  return (out ?? '')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-}
-
-export function assembleDomain(
-  facts: DomainXmlFacts,
-  stats: DomainStats | undefined,
-  flags: { autostart: boolean; persistent: boolean },
-  networks: NetworkInfo[],
-  leases: Map<string, Lease[]>,
-): DomainInfo {
-  return {
-    name: facts.name,
-    uuid: facts.uuid,
-    state: stats?.state ?? 'nostate',
-    reason: stats?.reason ?? 'unknown',
-    type: facts.type,
-    vcpus: facts.vcpus,
-    memoryMiB: facts.memoryMiB,
-    ...flags,
-    disks: facts.disks,
-    nics: facts.nics.map((n) => {
-      const net = networks.find((x) => x.name === n.network)
-      const addresses = new Set<string>()
-      for (const h of net?.staticHosts ?? []) if (h.mac === n.mac && h.ip) addresses.add(h.ip)
-      for (const l of leases.get(n.network ?? '') ?? []) if (l.mac === n.mac) addresses.add(l.ip)
-      return { ...n, addresses: [...addresses] }
-    }),
-    serialConsole: facts.serialConsole,
-  }
-}
-
-/** One domain, read fresh: 1 virsh process. */
-export async function domainGet(
-  virsh: Virsh,
-  name: string,
-  networks: NetworkInfo[] = [],
-  leases = new Map<string, Lease[]>(),
-): Promise<DomainInfo> {
-  const [xml, stats, autostart, persistent] = await virshBatch(virsh, [
-    ['dumpxml', name],
-    ['domstats', '--raw', '--state', name],
-    ['list', '--all', '--name', '--autostart'],
-    ['list', '--all', '--name', '--persistent'],
-  ])
-  if (!xml) throw new LibvirtError('not-found', `Domain not found: ${name}`, '', ['virsh', 'dumpxml', name])
-  return assembleDomain(
-    parseDomainXml(xml),
-    parseDomstats(stats ?? '').get(name),
-    { autostart: namesOf(autostart).includes(name), persistent: namesOf(persistent).includes(name) },
-    networks,
-    leases,
-  )
-}
-
-export async function domainState(virsh: Virsh, name: string): Promise<DomainState> {
-  const out = await virsh(['domstats', '--raw', '--state', name])
-  return parseDomstats(out).get(name)?.state ?? 'nostate'
+/** The domain's XML as libvirt gives it (`virsh dumpxml`), by UUID: read-only, for the raw view. */
+export async function domainXmlText(virsh: Virsh, uuid: string): Promise<string> {
+  return sameUuid(await virsh(['dumpxml', '--domain', uuid]), uuid, 'Domain')
 }
 
 export async function domainDefine(virsh: Virsh, xml: string): Promise<void> {
   await withTempFile('domain.xml', xml, (file) => virsh(['define', file]))
 }
 
+/** Run one virsh command on the domain with this exact name (`--domain UUID`). */
+async function onDomain(virsh: Virsh, name: string, command: string, ...rest: string[]): Promise<void> {
+  await virsh([command, '--domain', await domainUuid(virsh, name), ...rest])
+}
+
 export async function domainStart(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['start', name])
+  await onDomain(virsh, name, 'start')
 }
 
 export async function domainForceOff(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['destroy', name])
+  await onDomain(virsh, name, 'destroy')
 }
 
 export async function domainReboot(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['reboot', name])
+  await onDomain(virsh, name, 'reboot')
 }
 
 export async function domainSuspend(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['suspend', name])
+  await onDomain(virsh, name, 'suspend')
 }
 
 export async function domainResume(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['resume', name])
+  await onDomain(virsh, name, 'resume')
 }
 
 export async function domainSetAutostart(virsh: Virsh, name: string, enabled: boolean): Promise<void> {
-  await virsh(enabled ? ['autostart', name] : ['autostart', name, '--disable'])
+  await onDomain(virsh, name, 'autostart', ...(enabled ? [] : ['--disable']))
 }
 
 export type ShutdownOutcome = 'shut-off' | 'forced-off' | 'still-running'
@@ -200,60 +81,73 @@ export async function domainShutdown(
   name: string,
   options: { timeoutMs: number; fallback: 'force' | 'leave'; pollMs?: number; signal?: AbortSignal },
 ): Promise<ShutdownOutcome> {
-  if ((await domainState(virsh, name)) === 'shutoff') return 'shut-off'
-  await virsh(['shutdown', name])
+  const uuid = await domainUuid(virsh, name)
+  if ((await domainState(virsh, uuid)) === 'shutoff') return 'shut-off'
+  await virsh(['shutdown', '--domain', uuid])
   const deadline = Date.now() + options.timeoutMs
   while (Date.now() < deadline) {
     if (options.signal?.aborted) throw new LibvirtError('cancelled', 'Shutdown cancelled', '', [])
-    if ((await domainState(virsh, name)) === 'shutoff') return 'shut-off'
+    if ((await domainState(virsh, uuid)) === 'shutoff') return 'shut-off'
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500))
   }
   if (options.fallback === 'leave') return 'still-running'
-  await virsh(['destroy', name]).catch((e: unknown) => {
+  await virsh(['destroy', '--domain', uuid]).catch((e: unknown) => {
     if (!(e instanceof LibvirtError && e.kind === 'invalid-state')) throw e
   })
   return 'forced-off'
 }
 
 /**
- * Delete a domain: stop it, drop its snapshot metadata, undefine it, and with `withDisks` remove its disk
- * files (through libvirt where they are pool volumes, directly where they are plain local files).
+ * Delete a domain: stop it, drop its snapshot metadata and undefine it; with `withDisks`, remove only what is
+ * safe (disk-removal.ts): files Stacklab's records say it made, and pool volumes through libvirt's pool API.
+ * Every other disk is listed as kept, with the reason.
  */
 export async function domainDelete(
   virsh: Virsh,
   name: string,
   withDisks: boolean,
-): Promise<{ removedDisks: string[] }> {
+  madeByStacklab: MadeByStacklab,
+): Promise<DomainDeleteResult> {
   const info = await domainGet(virsh, name)
+  if (withDisks && info.problem)
+    throw new ValidationError([
+      {
+        path: 'withDisks',
+        message: `the disks of ${name} are not known (${info.problem.message}); delete it without its disks`,
+      },
+    ])
+  const uuid = info.uuid
+  // A running domain's next-boot definition may hold disks its live one does not (and the other way round).
+  const disks = [...info.disks]
+  if (withDisks && info.persistent && info.state !== 'shutoff') {
+    const saved = parseDomainXml(await virsh(['dumpxml', '--domain', uuid, '--inactive'])).disks
+    // The same disk in both: a volume by its pool and name (only the live one has its path resolved).
+    const key = (d: DiskInfo) =>
+      d.type === 'volume'
+        ? `volume\u0000${d.pool}\u0000${d.volume}`
+        : `${d.type}\u0000${d.source ?? ''}\u0000${d.protocol ?? ''}\u0000${d.name ?? ''}\u0000${d.detail ?? ''}`
+    const known = new Set(disks.map(key))
+    for (const d of saved) if (!known.has(key(d))) disks.push(d)
+  }
   if (info.state !== 'shutoff') {
-    await virsh(['destroy', name]).catch((e: unknown) => {
+    await virsh(['destroy', '--domain', uuid]).catch((e: unknown) => {
       if (!(e instanceof LibvirtError && e.kind === 'invalid-state')) throw e
     })
   }
-  const args = ['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram']
-  if (withDisks) args.push('--remove-all-storage')
-  await virsh(args).catch(async (e: unknown) => {
-    // Drivers without NVRAM or managed save support refuse those flags; retry with the essentials.
-    if (
-      e instanceof LibvirtError &&
-      (e.kind === 'unsupported' || e.kind === 'other' || e.kind === 'invalid-state')
-    ) {
-      await virsh(['undefine', name, '--snapshots-metadata', ...(withDisks ? ['--remove-all-storage'] : [])])
-    } else throw e
-  })
-  const removed: string[] = []
-  if (withDisks && !uriInfo(virsh.uri).remote && uriInfo(virsh.uri).driver !== 'test') {
-    for (const disk of info.disks) {
-      if (disk.device !== 'disk' || !disk.source) continue
-      try {
-        if ((await stat(disk.source)).isFile()) await rm(disk.source)
-      } catch {
-        /* already removed by libvirt */
-      }
-      removed.push(disk.source)
-    }
-  } else if (withDisks) {
-    removed.push(...info.disks.filter((d) => d.device === 'disk' && d.source).map((d) => d.source!))
+  // A transient domain is gone once stopped; a persistent one is undefined with its metadata.
+  if (info.persistent) {
+    await virsh(['undefine', '--domain', uuid, '--snapshots-metadata', '--managed-save', '--nvram']).catch(
+      async (e: unknown) => {
+        // Drivers without NVRAM or managed save support refuse those flags; retry with the essentials.
+        if (
+          e instanceof LibvirtError &&
+          (e.kind === 'unsupported' || e.kind === 'other' || e.kind === 'invalid-state')
+        ) {
+          await virsh(['undefine', '--domain', uuid, '--snapshots-metadata'])
+        } else throw e
+      },
+    )
   }
-  return { removedDisks: removed }
+  if (!withDisks) return { removedDisks: [], keptDisks: [] }
+  return removeDisks(virsh, disks, { madeByStacklab, local: !uriInfo(virsh.uri).remote })
 }

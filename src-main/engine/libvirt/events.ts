@@ -14,19 +14,35 @@ export interface LifecycleEvent {
   detail: string
 }
 
-// virsh quotes domain names but not network names: "for domain 'vm1': Started" / "for network default: Started".
-const LINE = /event '([\w-]+)' for (domain|network) (?:'([^']*)'|([^\s:]+))(?::\s*(.*))?$/
+// virsh quotes domain names but not network names: "for domain 'vm1': Started Booted" / "for network
+// default: Started". A name may itself hold quotes or ": " (libvirt allows both). Lifecycle details never
+// do, so a lifecycle line's name runs to its last "': " (domains) or last ": " (networks); for other domain
+// events the shortest name that leaves a well-formed rest is taken. The service re-reads everything when a
+// name it is told does not exist, so a misread name costs a resync, never a wrong picture.
+const HEAD = /event '([\w-]+)' for (domain|network) (.*)$/
 
-export function parseEventLine(line: string): LifecycleEvent | null {
-  const m = LINE.exec(line.trim())
+export function parseEventLine(raw: string): LifecycleEvent | null {
+  const line = raw.replace(/\r$/, '')
+  const m = HEAD.exec(line)
   if (!m) return null
-  const [, type, object, quoted, bare, rest = ''] = m
-  const name = quoted ?? bare
-  if (type === 'lifecycle') {
-    const [event = 'Unknown', ...detail] = rest.trim().split(/\s+/)
-    return { object: object as LifecycleEvent['object'], name: name!, event, detail: detail.join(' ') }
+  const [, type, object, rest] = m as unknown as [string, string, 'domain' | 'network', string]
+  let name: string
+  let tail: string
+  if (object === 'domain') {
+    const parts = type === 'lifecycle' ? /^'(.*)'(?:: (.*))?$/.exec(rest) : /^'(.*?)'(?:: (.*))?$/.exec(rest)
+    if (!parts) return null
+    name = parts[1]!
+    tail = parts[2] ?? ''
+  } else {
+    const parts = /^(.*): (.*)$/.exec(rest)
+    name = parts ? parts[1]! : rest
+    tail = parts ? parts[2]! : ''
   }
-  return { object: object as LifecycleEvent['object'], name: name!, event: type!, detail: rest.trim() }
+  if (type === 'lifecycle') {
+    const [event = 'Unknown', ...detail] = tail.trim().split(/\s+/)
+    return { object, name, event, detail: detail.join(' ') }
+  }
+  return { object, name, event: type, detail: tail.trim() }
 }
 
 export interface WatcherHandlers {

@@ -11,6 +11,14 @@ import {
 } from '../../../src-shared/ipv4'
 import type { DhcpRange, NetworkInfo, StaticHost } from '../../../src-shared/libvirt'
 
+/** A subnet as libvirt may hold it (any prefix 0-32), unlike the 8-30 Stacklab creates. */
+function anySubnet(cidr: string): Subnet | null {
+  const [ip, bits] = cidr.split('/')
+  const base = parseIpv4(ip ?? '')
+  const prefix = Number(bits)
+  return base !== null && Number.isInteger(prefix) && prefix >= 0 && prefix <= 32 ? { base, prefix } : null
+}
+
 export interface Issue {
   path: string
   message: string
@@ -86,12 +94,15 @@ export function networkCreateIssues(plan: NetworkPlan, existing: NetworkInfo[]):
   if (existing.some((n) => n.name === plan.name))
     issues.push({ path: 'name', message: `a network named ${plan.name} already exists` })
   for (const other of existing) {
-    const theirs = other.subnet ? parseCidr(other.subnet) : null
-    if (theirs && subnetsOverlap(subnet, theirs)) {
-      issues.push({
-        path: 'subnet',
-        message: `${plan.subnet} overlaps ${other.subnet} of network ${other.name}`,
-      })
+    // Every IPv4 block of a network made elsewhere, whatever its prefix.
+    for (const block of new Set([other.subnet, ...(other.ipv4 ?? []).map((b) => b.subnet)])) {
+      const theirs = block ? anySubnet(block) : null
+      if (theirs && subnetsOverlap(subnet, theirs)) {
+        issues.push({
+          path: 'subnet',
+          message: `${plan.subnet} overlaps ${block} of network ${other.name}`,
+        })
+      }
     }
   }
   const gateway = plan.gateway ? parseIpv4(plan.gateway)! : subnet.base + 1

@@ -1,5 +1,6 @@
-// Networks: the `default` NAT network and the lab's isolated internal networks. Create, start, stop,
-// autostart, delete; DHCP range and static hosts edited live and persistently; leases.
+// Networks: the `default` NAT network, the lab's isolated internal networks, and any other the host has.
+// Create, start, stop, autostart, delete; DHCP range and static hosts edited live and persistently; leases.
+// A network is found by its exact name and then addressed by UUID (`--network UUID`), whatever its name.
 import type {
   DhcpRange,
   Lease,
@@ -7,13 +8,17 @@ import type {
   NetworkInfo,
   StaticHost,
 } from '../../../src-shared/libvirt'
-import { virshBatch } from './batch'
+import { parseLeases } from './assemble'
 import { LibvirtError } from './errors'
-import { hostXml, networkXml, parseNetworkXml, rangeXml } from './network-xml'
+import { hostXml, networkXml, rangeXml } from './network-xml'
 import { dhcpRangeIssues, networkCreateIssues, staticHostIssues, type Issue } from './network-rules'
+import { sameUuid } from './lookup'
+import { readNetworks } from './refresh'
 import { withTempFile } from './tempfile'
 import type { Virsh } from './virsh'
-import { namesOf } from './domain'
+import { attrs } from './xml-build'
+
+export { parseLeases }
 
 export class ValidationError extends Error {
   constructor(readonly issues: Issue[]) {
@@ -22,47 +27,37 @@ export class ValidationError extends Error {
   }
 }
 
+/** Every network, each read on its own (two virsh processes). */
 export async function networkList(virsh: Virsh): Promise<NetworkInfo[]> {
-  const [all, active, autostart, persistent] = await virshBatch(virsh, [
-    ['net-list', '--all', '--name'],
-    ['net-list', '--name'],
-    ['net-list', '--all', '--name', '--autostart'],
-    ['net-list', '--all', '--name', '--persistent'],
-  ])
-  const names = namesOf(all)
-  const xmls = await virshBatch(
-    virsh,
-    names.map((n) => ['net-dumpxml', n]),
-  )
-  const flags = { active: namesOf(active), autostart: namesOf(autostart), persistent: namesOf(persistent) }
-  return networksFrom(names, xmls, flags)
+  return readNetworks(virsh)
 }
 
-export function networksFrom(
-  names: string[],
-  xmls: (string | null)[],
-  flags: { active: string[]; autostart: string[]; persistent: string[] },
-): NetworkInfo[] {
-  const nets: NetworkInfo[] = []
-  names.forEach((n, i) => {
-    const xml = xmls[i]
-    if (!xml) return // removed between the two calls
-    nets.push(
-      parseNetworkXml(xml, {
-        active: flags.active.includes(n),
-        autostart: flags.autostart.includes(n),
-        persistent: flags.persistent.includes(n),
-      }),
-    )
-  })
-  return nets
-}
-
+/** The network with exactly this name (addressed by its UUID from here on). */
 export async function networkGet(virsh: Virsh, name: string): Promise<NetworkInfo> {
   const net = (await networkList(virsh)).find((n) => n.name === name)
   if (!net)
-    throw new LibvirtError('not-found', `Network not found: ${name}`, '', ['virsh', 'net-dumpxml', name])
+    throw new LibvirtError('not-found', `Network not found: ${name}`, '', ['virsh', 'net-list', '--all'])
   return net
+}
+
+/** The network's XML as libvirt gives it (`virsh net-dumpxml`), by UUID: read-only, for the raw view. */
+export async function networkXmlText(virsh: Virsh, uuid: string): Promise<string> {
+  return sameUuid(await virsh(['net-dumpxml', '--network', uuid]), uuid, 'Network')
+}
+
+/** Editing DHCP needs one IPv4 block to edit (net-update picks a block by index; Stacklab's have one). */
+function editable(net: NetworkInfo, path: string): void {
+  if (net.problem)
+    throw new ValidationError([
+      { path: 'name', message: `${net.name} cannot be read: ${net.problem.message}` },
+    ])
+  if (net.ipv4.length !== 1)
+    throw new ValidationError([
+      {
+        path,
+        message: `${net.name} has ${net.ipv4.length} IPv4 address blocks; Stacklab edits DHCP only on a network with one`,
+      },
+    ])
 }
 
 export async function networkCreate(
@@ -73,33 +68,51 @@ export async function networkCreate(
   const issues = networkCreateIssues(input, existing)
   if (issues.length) throw new ValidationError(issues)
   await withTempFile('network.xml', networkXml(input), (file) => virsh(['net-define', file]))
+  const { uuid } = await networkGet(virsh, input.name)
   try {
-    await virsh(['net-start', input.name])
-    if (input.autostart) await virsh(['net-autostart', input.name])
+    await virsh(['net-start', '--network', uuid])
+    if (input.autostart) await virsh(['net-autostart', '--network', uuid])
   } catch (error) {
     // Leave nothing half-made behind.
-    await virsh(['net-undefine', input.name]).catch(() => undefined)
+    await virsh(['net-undefine', '--network', uuid]).catch(() => undefined)
     throw error
   }
   return networkGet(virsh, input.name)
 }
 
 export async function networkStart(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['net-start', name])
+  await virsh(['net-start', '--network', (await networkGet(virsh, name)).uuid])
 }
 
 export async function networkStop(virsh: Virsh, name: string): Promise<void> {
-  await virsh(['net-destroy', name])
+  await virsh(['net-destroy', '--network', (await networkGet(virsh, name)).uuid])
 }
 
 export async function networkSetAutostart(virsh: Virsh, name: string, enabled: boolean): Promise<void> {
-  await virsh(enabled ? ['net-autostart', name] : ['net-autostart', name, '--disable'])
+  const { uuid } = await networkGet(virsh, name)
+  await virsh(['net-autostart', '--network', uuid, ...(enabled ? [] : ['--disable'])])
 }
 
 export async function networkDelete(virsh: Virsh, name: string): Promise<void> {
   const net = await networkGet(virsh, name)
-  if (net.active) await virsh(['net-destroy', name])
-  if (net.persistent) await virsh(['net-undefine', name])
+  if (net.active) await virsh(['net-destroy', '--network', net.uuid])
+  if (net.persistent) await virsh(['net-undefine', '--network', net.uuid])
+}
+
+/** `net-update` of one DHCP section of the network with this UUID. */
+function netUpdate(net: NetworkInfo, command: string, section: string, xml: string): string[] {
+  return [
+    'net-update',
+    '--network',
+    net.uuid,
+    '--command',
+    command,
+    '--section',
+    section,
+    '--xml',
+    xml,
+    ...scope(net),
+  ]
 }
 
 /** `--live --config` on a running network (now and after restart), `--config` on a stopped one. */
@@ -113,26 +126,28 @@ export async function networkAddStaticHost(
   host: StaticHost,
 ): Promise<NetworkInfo> {
   const net = await networkGet(virsh, name)
+  editable(net, 'host')
   const issues = staticHostIssues(net, host)
   if (issues.length) throw new ValidationError(issues)
-  await virsh(['net-update', name, 'add-last', 'ip-dhcp-host', hostXml(host), ...scope(net)])
+  await virsh(netUpdate(net, 'add-last', 'ip-dhcp-host', hostXml(host)))
   return networkGet(virsh, name)
 }
 
 export async function networkRemoveStaticHost(virsh: Virsh, name: string, mac: string): Promise<NetworkInfo> {
   const net = await networkGet(virsh, name)
+  editable(net, 'mac')
   const host = net.staticHosts.find((h) => h.mac === mac)
   if (!host)
     throw new ValidationError([{ path: 'mac', message: `no static host with MAC ${mac} on ${name}` }])
   const entry = { mac: host.mac, ip: host.ip, name: host.name ?? '' }
-  await virsh([
-    'net-update',
-    name,
-    'delete',
-    'ip-dhcp-host',
-    entry.name ? hostXml(entry) : `<host mac="${host.mac}" ip="${host.ip}"/>`,
-    ...scope(net),
-  ])
+  await virsh(
+    netUpdate(
+      net,
+      'delete',
+      'ip-dhcp-host',
+      entry.name ? hostXml(entry) : `<host${attrs({ mac: host.mac, ip: host.ip })}/>`,
+    ),
+  )
   return networkGet(virsh, name)
 }
 
@@ -143,32 +158,14 @@ export async function networkSetDhcpRange(
   range: DhcpRange | null,
 ): Promise<NetworkInfo> {
   const net = await networkGet(virsh, name)
+  editable(net, 'range')
   if (range) {
     const issues = dhcpRangeIssues(net, range)
     if (issues.length) throw new ValidationError(issues)
   }
-  for (const old of net.dhcpRanges)
-    await virsh(['net-update', name, 'delete', 'ip-dhcp-range', rangeXml(old), ...scope(net)])
-  if (range) await virsh(['net-update', name, 'add-last', 'ip-dhcp-range', rangeXml(range), ...scope(net)])
+  for (const old of net.dhcpRanges) await virsh(netUpdate(net, 'delete', 'ip-dhcp-range', rangeXml(old)))
+  if (range) await virsh(netUpdate(net, 'add-last', 'ip-dhcp-range', rangeXml(range)))
   return networkGet(virsh, name)
-}
-
-/** `net-dhcp-leases` has no XML form; its table is read column by column, by pattern. */
-export function parseLeases(out: string): Lease[] {
-  const leases: Lease[] = []
-  for (const line of out.split('\n')) {
-    const m = /^\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+([0-9a-f:]{17})\s+ipv4\s+([\d.]+)\/\d+\s+(\S+)/i.exec(
-      line,
-    )
-    if (m)
-      leases.push({
-        expires: m[1]!,
-        mac: m[2]!.toLowerCase(),
-        ip: m[3]!,
-        hostname: m[4] === '-' ? null : m[4]!,
-      })
-  }
-  return leases
 }
 
 export async function networkLeases(
@@ -176,7 +173,8 @@ export async function networkLeases(
   name: string,
 ): Promise<{ supported: boolean; leases: Lease[] }> {
   try {
-    return { supported: true, leases: parseLeases(await virsh(['net-dhcp-leases', name])) }
+    const { uuid } = await networkGet(virsh, name)
+    return { supported: true, leases: parseLeases(await virsh(['net-dhcp-leases', '--network', uuid])) }
   } catch (error) {
     if (error instanceof LibvirtError && error.kind === 'unsupported') return { supported: false, leases: [] }
     throw error

@@ -1,15 +1,14 @@
 // The engine's live picture of one libvirt connection: filled by a full read, kept current by the event
 // stream (one re-read of the object an event names), resynced after a reconnect. Changes go out as typed
-// engine events; nothing polls per VM.
+// engine events; nothing polls per VM. Each object is applied on its own: one whose payload fails the
+// contract is logged and left out, and never stops the others from arriving.
 import type { ConnectionState, DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 import type { EventBus } from '../events'
 import type { Run } from '../exec'
 import type { Logger } from '../log'
-import { domainGet } from './domain'
 import { LibvirtError } from './errors'
 import { LibvirtWatcher, type LifecycleEvent } from './events'
-import { networkList } from './network'
-import { readAll } from './refresh'
+import { readAll, readDomain, readNetworks } from './refresh'
 import { createVirsh, type Virsh } from './virsh'
 
 export class LibvirtService {
@@ -89,15 +88,35 @@ export class LibvirtService {
     return picture
   }
 
+  /** Announce one change; a payload the contract refuses is logged and dropped (and read again next time). */
+  private announce(what: string, name: string, send: () => void): boolean {
+    try {
+      send()
+      return true
+    } catch (error) {
+      this.logger.log('warn', 'libvirt object left out: its payload fails the contract', {
+        uri: this.uri,
+        what,
+        name,
+        error: String((error as Error).message ?? error).slice(0, 2000),
+      })
+      return false
+    }
+  }
+
   private applyDomain(d: DomainInfo): void {
     const old = this.domains.get(d.name)
-    this.domains.set(d.name, d)
-    if (!old || JSON.stringify(old) !== JSON.stringify(d))
-      this.bus.emit('libvirt.domain', { uri: this.uri, domain: d })
+    if (old && JSON.stringify(old) === JSON.stringify(d)) return
+    if (this.announce('domain', d.name, () => this.bus.emit('libvirt.domain', { uri: this.uri, domain: d })))
+      this.domains.set(d.name, d)
+    else this.domains.delete(d.name)
   }
 
   private removeDomain(name: string): void {
-    if (this.domains.delete(name)) this.bus.emit('libvirt.domainRemoved', { uri: this.uri, name })
+    if (this.domains.delete(name))
+      this.announce('domainRemoved', name, () =>
+        this.bus.emit('libvirt.domainRemoved', { uri: this.uri, name }),
+      )
   }
 
   private applyNetworks(list: NetworkInfo[]): void {
@@ -105,20 +124,27 @@ export class LibvirtService {
     for (const n of list) {
       seen.add(n.name)
       const old = this.networks.get(n.name)
-      this.networks.set(n.name, n)
-      if (!old || JSON.stringify(old) !== JSON.stringify(n))
-        this.bus.emit('libvirt.network', { uri: this.uri, network: n })
+      if (old && JSON.stringify(old) === JSON.stringify(n)) continue
+      if (
+        this.announce('network', n.name, () =>
+          this.bus.emit('libvirt.network', { uri: this.uri, network: n }),
+        )
+      )
+        this.networks.set(n.name, n)
+      else this.networks.delete(n.name)
     }
     for (const name of [...this.networks.keys()]) {
       if (!seen.has(name)) {
         this.networks.delete(name)
-        this.bus.emit('libvirt.networkRemoved', { uri: this.uri, name })
+        this.announce('networkRemoved', name, () =>
+          this.bus.emit('libvirt.networkRemoved', { uri: this.uri, name }),
+        )
       }
     }
   }
 
   private onEvent(e: LifecycleEvent): void {
-    this.bus.emit('libvirt.lifecycle', { uri: this.uri, ...e })
+    this.announce('lifecycle', e.name, () => this.bus.emit('libvirt.lifecycle', { uri: this.uri, ...e }))
     // Events come in bursts (Suspended + Resumed, Stopped + Undefined): re-read once per short quiet spell.
     const key = `${e.object}:${e.name}`
     clearTimeout(this.pending.get(key))
@@ -131,16 +157,31 @@ export class LibvirtService {
     )
   }
 
+  /**
+   * Re-read the domain an event named: by its UUID when it is known (one virsh process), else by name. A name
+   * that is neither known nor found (a name misread from an event line, a rename) means: read everything.
+   */
   async refreshDomain(name: string): Promise<void> {
-    try {
-      this.applyDomain(await domainGet(this.virsh, name, [...this.networks.values()]))
-    } catch (error) {
-      if (error instanceof LibvirtError && error.kind === 'not-found') this.removeDomain(name)
-      else throw error
+    const known = this.domains.get(name)
+    const networks = [...this.networks.values()]
+    const read = async (ref: { uuid: string } | { name: string }) => {
+      try {
+        return await readDomain(this.virsh, ref, { networks })
+      } catch (error) {
+        if (error instanceof LibvirtError && error.kind === 'not-found') return null
+        throw error
+      }
     }
+    // Undefined and defined again under the same name: a new UUID, found by name.
+    const d = (known && (await read({ uuid: known.uuid }))) || (await read({ name }))
+    if (d) {
+      if (d.name !== name) this.removeDomain(name)
+      this.applyDomain(d)
+    } else if (known) this.removeDomain(name)
+    else await this.resync()
   }
 
   async refreshNetworks(): Promise<void> {
-    this.applyNetworks(await networkList(this.virsh))
+    this.applyNetworks(await readNetworks(this.virsh))
   }
 }

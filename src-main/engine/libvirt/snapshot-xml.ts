@@ -6,6 +6,7 @@ export interface SnapshotFacts {
   description: string
   parent: string | null
   state: string
+  /** ISO time, or '' when the snapshot's creation time is not a time JavaScript can hold. */
   createdAt: string
   memory: boolean
   kind: 'internal' | 'external'
@@ -13,15 +14,19 @@ export interface SnapshotFacts {
 
 export function parseSnapshotXml(xml: string): SnapshotFacts {
   const snap = child(parseXml(xml), 'domainsnapshot')
+  if (!snap || typeof snap !== 'object') throw new Error('not a snapshot document: no <domainsnapshot>')
+  const name = text(child(snap, 'name'))
+  if (name === undefined || name === '') throw new Error('the snapshot XML has no <name>')
   const memory = attr(child(snap, 'memory'), 'snapshot') ?? 'no'
   const diskKinds = many(child(child(snap, 'disks'), 'disk')).map((d) => attr(d, 'snapshot') ?? 'internal')
-  const created = Number(text(child(snap, 'creationTime')) ?? 0)
+  // `snapshot-create --redefine` takes any creationTime; one past year 275760 is no JavaScript date.
+  const created = new Date(Number(text(child(snap, 'creationTime')) ?? 0) * 1000)
   return {
-    name: text(child(snap, 'name')) ?? '',
+    name,
     description: text(child(snap, 'description')) ?? '',
     parent: text(child(child(snap, 'parent'), 'name')) ?? null,
-    state: text(child(snap, 'state')) ?? 'unknown',
-    createdAt: new Date(created * 1000).toISOString(),
+    state: (text(child(snap, 'state')) ?? 'unknown').trim(),
+    createdAt: Number.isFinite(created.getTime()) ? created.toISOString() : '',
     memory: memory === 'internal' || memory === 'external',
     kind: memory === 'external' || diskKinds.includes('external') ? 'external' : 'internal',
   }

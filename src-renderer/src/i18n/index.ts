@@ -12,6 +12,7 @@ import { consoles } from './consoles'
 import { preflight } from './preflight'
 import { settings } from './settings'
 import { topology } from './topology'
+import { objects } from './objects'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -33,6 +34,7 @@ export const AREAS: Record<string, Area> = {
   checkpoints,
   consoles,
   install,
+  objects,
 }
 
 const merged: Record<Lang, Catalog> = { en: {}, ko: {} }

@@ -8,6 +8,7 @@ import { ResourceName } from '../../../src-shared/names'
 import { currentApi } from '../api/current'
 import { useLang, useT } from '../i18n'
 import { ConfirmDialog } from './ConfirmDialog'
+import { RawXmlDialog } from './objects'
 import './pages.css'
 
 type T = ReturnType<typeof useT>
@@ -355,26 +356,47 @@ function SnapshotTree({
   onDelete: (s: SnapshotNode) => Promise<void>
 }) {
   const [name, setName] = useState('')
+  const [rawXml, setRawXml] = useState<string | null>(null)
   const byName = new Map(nodes.map((n) => [n.name, n]))
   const roots = nodes.filter((n) => !n.parent || !byName.has(n.parent))
   const bad = name && !ResourceName.safeParse(name).success
+  // Each snapshot drawn once, even where parents form a cycle (possible with `snapshot-create --redefine`).
+  const drawn = new Set<string>()
   const render = (n: SnapshotNode) => {
+    drawn.add(n.name)
     const children = nodes
-      .filter((c) => c.parent === n.name)
+      .filter((c) => c.parent === n.name && !drawn.has(c.name))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     return (
       <li key={n.name}>
         <div
           id={`snapshot-${domain}-${n.name}`}
-          className={n.current ? 'snapshot current' : 'snapshot'}
+          className={`snapshot${n.current ? ' current' : ''}${n.problem ? ' problem' : ''}`}
           data-current={n.current}
+          data-problem={String(!!n.problem)}
         >
           <strong>{n.name}</strong>
           {n.current && <span className="badge ok">{t('cp.current')}</span>}
-          <span className="muted">
-            {when(n.createdAt, lang)} · {n.state}
-            {n.description.startsWith(CHECKPOINT_MARK) ? ` · ${t('cp.partOfCheckpoint')}` : ''}
-          </span>
+          {n.problem ? (
+            <>
+              <span className="problem-pill" title={n.problem.message}>
+                ⚠ {t('obj.snapshotProblem')}
+              </span>
+              <span className="muted mono wrap">{n.problem.message}</span>
+              <button
+                id={`snapshot-${domain}-${n.name}-raw`}
+                className="small"
+                onClick={() => setRawXml(n.name)}
+              >
+                {t('obj.rawXml')}
+              </button>
+            </>
+          ) : (
+            <span className="muted">
+              {when(n.createdAt, lang)} · {n.state}
+              {n.description.startsWith(CHECKPOINT_MARK) ? ` · ${t('cp.partOfCheckpoint')}` : ''}
+            </span>
+          )}
           <span className="spacer" />
           <button
             id={`snapshot-${domain}-${n.name}-revert`}
@@ -403,7 +425,18 @@ function SnapshotTree({
       {nodes.length === 0 ? (
         <p className="muted">{t('cp.noSnapshots')}</p>
       ) : (
-        <ul className="tree">{roots.map(render)}</ul>
+        <ul className="tree">
+          {roots.map(render)}
+          {nodes.filter((n) => !drawn.has(n.name)).map(render)}
+        </ul>
+      )}
+      {rawXml !== null && (
+        <RawXmlDialog
+          t={t}
+          title={t('obj.rawXmlTitle', { name: rawXml })}
+          load={() => currentApi()!.call('snapshot.xml', { domain, name: rawXml })}
+          onClose={() => setRawXml(null)}
+        />
       )}
       <div className="take-row">
         <input

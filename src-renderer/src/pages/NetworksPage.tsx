@@ -8,6 +8,7 @@ import { issuesOf } from '../../../src-shared/errors'
 import { NetworkDhcpInput, NetworkHostInput, type Lease, type NetworkInfo } from '../../../src-shared/libvirt'
 import { useT } from '../i18n'
 import { useStore } from '../store'
+import { ProblemNote, RawXmlDialog } from './objects'
 
 type Errors = Record<string, string>
 type T = ReturnType<typeof useT>
@@ -399,8 +400,10 @@ function Leases({ net, t }: { net: NetworkInfo; t: T }) {
 
 function NetworkEditor({ net, t }: { net: NetworkInfo; t: T }) {
   const networkCall = useStore((s) => s.networkCall)
+  const call = useStore((s) => s.call)
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
+  const [rawXml, setRawXml] = useState(false)
   const act = async (fn: () => Promise<ApiError | null>) => {
     setBusy(true)
     setError(null)
@@ -418,8 +421,8 @@ function NetworkEditor({ net, t }: { net: NetworkInfo; t: T }) {
                 ? `network.mode.${net.mode}`
                 : 'network.mode.other',
             )}{' '}
-            · <span className="mono">{net.subnet ?? '—'}</span> · {t('details.gateway')}{' '}
-            <span className="mono">{net.gateway ?? '—'}</span> · {t('details.bridge')}{' '}
+            · <span className="mono">{net.ipv4.map((b) => b.subnet ?? b.address).join(', ') || '—'}</span> ·{' '}
+            {t('details.gateway')} <span className="mono">{net.gateway ?? '—'}</span> · {t('details.bridge')}{' '}
             <span className="mono">{net.bridge ?? '—'}</span>
           </p>
         </div>
@@ -459,13 +462,31 @@ function NetworkEditor({ net, t }: { net: NetworkInfo; t: T }) {
             />{' '}
             {t('networks.autostart')}
           </label>
+          <button id="network-raw-xml" onClick={() => setRawXml(true)}>
+            {t('obj.rawXml')}
+          </button>
         </div>
       </header>
+      {net.problem && (
+        <ProblemNote id="network-problem" problem={net.problem} t={t} onRawXml={() => setRawXml(true)} />
+      )}
+      {rawXml && (
+        <RawXmlDialog
+          t={t}
+          title={t('obj.rawXmlTitle', { name: net.name })}
+          load={() => call('network.xml', { uuid: net.uuid })}
+          onClose={() => setRawXml(false)}
+        />
+      )}
       <EngineError id="network-error" error={error} t={t} />
-      {/* A fresh form whenever the engine's range changes, so the fields start from it. */}
-      <DhcpEditor key={JSON.stringify(net.dhcpRanges)} net={net} t={t} />
-      <StaticHosts net={net} t={t} />
-      <Leases net={net} t={t} />
+      {!net.problem && (
+        <>
+          {/* A fresh form whenever the engine's range changes, so the fields start from it. */}
+          <DhcpEditor key={JSON.stringify(net.dhcpRanges)} net={net} t={t} />
+          <StaticHosts net={net} t={t} />
+          <Leases net={net} t={t} />
+        </>
+      )}
     </div>
   )
 }
@@ -500,7 +521,11 @@ export function NetworksPage() {
                 onClick={() => select({ kind: 'network', name: n.name })}
               >
                 <span className="topo-title">{n.name}</span>
-                <span className="muted mono">{n.subnet ?? '—'}</span>
+                {n.problem ? (
+                  <span className="problem-pill">⚠ {t('obj.problem')}</span>
+                ) : (
+                  <span className="muted mono">{n.subnet ?? '—'}</span>
+                )}
                 <span className={`state-pill ${n.active ? 'state-running' : 'state-shutoff'}`}>
                   {n.active ? t('network.active') : t('network.inactive')}
                 </span>

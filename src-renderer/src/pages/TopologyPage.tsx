@@ -28,11 +28,13 @@ import {
   type ReactNode,
   type RefObject,
 } from 'react'
-import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
+import type { DomainDeleteResult, DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 import { translate, useLang, useT } from '../i18n'
 import { useStore, type DomainAction, type ServiceHealth } from '../store'
 import { buildShape, labOfDomain, networkColor, type Shape } from '../topology/graph'
 import { layout, warmLayout, type Positioned } from '../topology/layout'
+import { ConfirmDialog } from './ConfirmDialog'
+import { diskKind, diskSource, nicConnectsTo, nicKind, ProblemNote, RawXmlDialog } from './objects'
 
 // The layout worker starts loading with the app, while the engine's data is still on its way.
 if (typeof window !== 'undefined') warmLayout()
@@ -84,7 +86,8 @@ function HealthBadge({ health, id }: { health: ServiceHealth; id?: string }) {
   )
 }
 
-function nicSummary(d: DomainInfo, labAddress: string | undefined): string {
+function nicSummary(d: DomainInfo, labAddress: string | undefined, t?: T): string {
+  if (d.problem && t) return t('obj.problem')
   const addresses = d.nics.flatMap((n) => n.addresses)
   if (addresses.length) return addresses.join(', ')
   if (labAddress) return labAddress
@@ -118,8 +121,10 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
   return (
     <div
       id={`net-${net.name}`}
-      className={`topo-node network mode-${net.mode}${net.active ? '' : ' inactive'}${selected ? ' selected' : ''}`}
+      className={`topo-node network mode-${net.mode}${net.active ? '' : ' inactive'}${net.problem ? ' problem' : ''}${selected ? ' selected' : ''}`}
       style={{ borderLeftColor: networkColor(index) }}
+      data-problem={String(!!net.problem)}
+      title={net.problem?.message}
       aria-label={t('topology.networkLabel', { name: net.name, mode: t(modeKey(net.mode)) })}
       aria-pressed={selected}
       data-active={String(net.active)}
@@ -131,9 +136,37 @@ function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
         <span className={`mode-pill mode-${net.mode}`}>{t(modeKey(net.mode))}</span>
       </div>
       <div className="topo-sub">
-        <span className="mono">{net.subnet ?? t('topology.noSubnet')}</span> ·{' '}
-        {net.active ? t('network.active') : t('network.inactive')}
+        {net.problem ? (
+          <span className="problem-pill">⚠ {t('obj.problem')}</span>
+        ) : (
+          <span className="mono">{net.subnet ?? t('topology.noSubnet')}</span>
+        )}{' '}
+        · {net.active ? t('network.active') : t('network.inactive')}
       </div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  )
+}
+
+/** A host bridge no libvirt network owns, with the VMs whose bridge NICs are on it. */
+function BridgeNode({ data }: NodeProps<Node<{ name: string }>>) {
+  const t = useT()
+  const select = useStore((s) => s.select)
+  const selected = useStore((s) => s.selection?.kind === 'bridge' && s.selection.name === data.name)
+  return (
+    <div
+      id={`bridge-${data.name}`}
+      className={`topo-node network bridge${selected ? ' selected' : ''}`}
+      aria-label={t('obj.bridgeLabel', { name: data.name })}
+      aria-pressed={selected}
+      {...activate(() => select({ kind: 'bridge', name: data.name }))}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="topo-head">
+        <span className="topo-title">{data.name}</span>
+        <span className="mode-pill mode-bridge">{t('obj.hostBridge')}</span>
+      </div>
+      <div className="topo-sub">{t('obj.hostBridgeKind')}</div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   )
@@ -166,8 +199,10 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   return (
     <div
       id={`node-${d.name}`}
-      className={`topo-node domain state-${d.state}${selected ? ' selected' : ''}`}
+      className={`topo-node domain state-${d.state}${d.problem ? ' problem' : ''}${selected ? ' selected' : ''}`}
       data-state={d.state}
+      data-problem={String(!!d.problem)}
+      title={d.problem?.message}
       aria-label={t('topology.domainLabel', { name: d.name, state: t(`state.${d.state}`) })}
       aria-pressed={selected}
       {...activate(() => select({ kind: 'domain', name: d.name }))}
@@ -177,8 +212,13 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
         <span className="topo-title">{d.name}</span>
         <StateBadge id={`node-${d.name}-state`} state={d.state} />
       </div>
-      <div className="topo-sub mono">{nicSummary(d, lab?.address)}</div>
+      <div className="topo-sub mono">{nicSummary(d, lab?.address, t)}</div>
       <div className="topo-foot">
+        {d.problem && (
+          <span id={`node-${d.name}-problem`} className="problem-pill">
+            ⚠ {t('obj.problem')}
+          </span>
+        )}
         {lab && <span className="role-pill">{t(`role.${lab.role}`)}</span>}
         <HealthBadge id={`node-${d.name}-health`} health={health} />
       </div>
@@ -186,7 +226,13 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   )
 }
 
-const NODE_TYPES = { host: HostNode, network: NetworkNode, lab: LabNode, domain: DomainNode }
+const NODE_TYPES = {
+  host: HostNode,
+  network: NetworkNode,
+  bridge: BridgeNode,
+  lab: LabNode,
+  domain: DomainNode,
+}
 
 function modeKey(mode: string): string {
   return mode === 'nat' || mode === 'isolated' ? `network.mode.${mode}` : 'network.mode.other'
@@ -266,6 +312,7 @@ function toFlow(laid: Laid): { nodes: Node[]; edges: Edge[] } {
     const base = { id: n.id, position: { x: p.x, y: p.y }, draggable: false, selectable: false }
     if (n.kind === 'host') nodes.push({ ...base, type: 'host', data: {} })
     else if (n.kind === 'network') nodes.push({ ...base, type: 'network', data: { name: n.name } })
+    else if (n.kind === 'bridge') nodes.push({ ...base, type: 'bridge', data: { name: n.name } })
     else if (n.kind === 'lab' || n.kind === 'others')
       nodes.push({
         ...base,
@@ -389,6 +436,7 @@ const Graph = memo(function Graph({ laid }: { laid: Laid }) {
       const [kind, ...rest] = node.id.split(':')
       if (kind === 'dom') select({ kind: 'domain', name: rest.join(':') })
       else if (kind === 'net') select({ kind: 'network', name: rest.join(':') })
+      else if (kind === 'hbr') select({ kind: 'bridge', name: rest.join(':') })
     },
     [select],
   )
@@ -460,7 +508,8 @@ function ListView({ t }: { t: T }) {
           <button id={`list-node-${d.name}`} onClick={() => select({ kind: 'domain', name: d.name })}>
             <span className="topo-title">{d.name}</span>
             <StateBadge state={d.state} />
-            <span className="mono muted">{nicSummary(d, byLab.get(d.name)?.address)}</span>
+            <span className="mono muted">{nicSummary(d, byLab.get(d.name)?.address, t)}</span>
+            {d.problem && <span className="problem-pill">⚠ {t('obj.problem')}</span>}
             <HealthBadge health={health[d.name] ?? 'unknown'} />
           </button>
         </li>
@@ -511,13 +560,25 @@ function Field({ label, children, id }: { label: string; children: ReactNode; id
   )
 }
 
-function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
+function DomainDetails({
+  d,
+  t,
+  onDeleted,
+}: {
+  d: DomainInfo
+  t: T
+  onDeleted: (name: string, result: DomainDeleteResult) => void
+}) {
   const domainAction = useStore((s) => s.domainAction)
+  const call = useStore((s) => s.call)
   const labs = useStore((s) => s.labs)
   const lab = labOfDomain(labs).get(d.name)
   const health = useStore((s) => s.serviceHealth[d.name] ?? 'unknown')
-  const [busy, setBusy] = useState<DomainAction | null>(null)
+  const [busy, setBusy] = useState<DomainAction | 'delete' | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [rawXml, setRawXml] = useState(false)
+  const [confirmDelete, setConfirmDelete] = useState(false)
+  const [withDisks, setWithDisks] = useState(false)
   const on = RUNNING_STATES.has(d.state)
   const run = async (action: DomainAction) => {
     setBusy(action)
@@ -525,6 +586,18 @@ function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
     const e = await domainAction(d.name, action)
     setBusy(null)
     if (e) setError(e.message)
+  }
+  const remove = async () => {
+    setConfirmDelete(false)
+    setBusy('delete')
+    setError(null)
+    try {
+      onDeleted(d.name, await call('domain.delete', { name: d.name, withDisks }))
+    } catch (e) {
+      setError((e as Error).message)
+    } finally {
+      setBusy(null)
+    }
   }
   const actions: { id: DomainAction; enabled: boolean }[] = [
     { id: 'start', enabled: !on },
@@ -534,8 +607,13 @@ function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
   ]
   return (
     <>
-      <h2 id="details-title">{d.name}</h2>
+      <h2 id="details-title" className="wrap">
+        {d.name}
+      </h2>
       <p className="muted">{t('details.domain')}</p>
+      {d.problem && (
+        <ProblemNote id="details-problem" problem={d.problem} t={t} onRawXml={() => setRawXml(true)} />
+      )}
       <div className="details-actions">
         {actions.map((a) => (
           <button
@@ -548,6 +626,17 @@ function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
             {busy === a.id ? t('details.working') : t(`details.action.${a.id}`)}
           </button>
         ))}
+        <button id="details-raw-xml" onClick={() => setRawXml(true)}>
+          {t('obj.rawXml')}
+        </button>
+        <button
+          id="details-delete"
+          className="danger"
+          disabled={busy !== null}
+          onClick={() => setConfirmDelete(true)}
+        >
+          {busy === 'delete' ? t('details.working') : t('obj.delete')}
+        </button>
       </div>
       {error && (
         <p id="details-error" className="banner fail" role="alert">
@@ -584,15 +673,17 @@ function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
           <thead>
             <tr>
               <th>{t('details.mac')}</th>
-              <th>{t('details.network')}</th>
+              <th>{t('obj.kind')}</th>
+              <th>{t('obj.connectsTo')}</th>
               <th>{t('details.addresses')}</th>
             </tr>
           </thead>
           <tbody>
-            {d.nics.map((n) => (
-              <tr key={n.mac}>
+            {d.nics.map((n, i) => (
+              <tr key={`${n.mac}-${i}`} data-type={n.type}>
                 <td className="mono">{n.mac}</td>
-                <td>{n.network ?? '—'}</td>
+                <td>{nicKind(t, n)}</td>
+                <td className="mono wrap">{nicConnectsTo(t, n)}</td>
                 <td className="mono">{n.addresses.join(', ') || '—'}</td>
               </tr>
             ))}
@@ -612,25 +703,123 @@ function DomainDetails({ d, t }: { d: DomainInfo; t: T }) {
             </tr>
           </thead>
           <tbody>
-            {d.disks.map((disk) => (
-              <tr key={disk.target}>
+            {d.disks.map((disk, i) => (
+              <tr key={`${disk.target}-${i}`} data-type={disk.type}>
                 <td className="mono">{disk.target}</td>
-                <td>
-                  {disk.device}
-                  {disk.format ? ` (${disk.format})` : ''}
-                </td>
-                <td className="mono wrap">{disk.source ?? '—'}</td>
+                <td>{diskKind(t, disk)}</td>
+                <td className="mono wrap">{diskSource(t, disk)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {rawXml && (
+        <RawXmlDialog
+          t={t}
+          title={t('obj.rawXmlTitle', { name: d.name })}
+          load={() => call('domain.xml', { uuid: d.uuid })}
+          onClose={() => setRawXml(false)}
+        />
+      )}
+      {confirmDelete && (
+        <ConfirmDialog
+          id="delete-domain"
+          title={t('obj.deleteTitle', { name: d.name })}
+          confirm={t('obj.deleteYes')}
+          cancel={t('obj.deleteNo')}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirmDelete(false)}
+        >
+          <p>{t('obj.deleteBody')}</p>
+          <label className="checkbox">
+            <input
+              id="delete-with-disks"
+              type="checkbox"
+              checked={withDisks}
+              onChange={(e) => setWithDisks(e.target.checked)}
+            />{' '}
+            {t('obj.deleteDisks')}
+          </label>
+        </ConfirmDialog>
+      )}
+    </>
+  )
+}
+
+/** What a delete did with each disk: removed, or kept with the reason. */
+function DeletedBanner({
+  deleted,
+  t,
+  onClose,
+}: {
+  deleted: { name: string; result: DomainDeleteResult }
+  t: T
+  onClose: () => void
+}) {
+  const { name, result } = deleted
+  return (
+    <div id="topology-deleted" className="banner" role="status">
+      <p>
+        {t('obj.deleted', { name })}{' '}
+        <button id="topology-deleted-close" className="small" onClick={onClose}>
+          {t('obj.close')}
+        </button>
+      </p>
+      {result.removedDisks.length > 0 && (
+        <>
+          <strong>{t('obj.removedDisks')}</strong>
+          <ul id="topology-deleted-removed">
+            {result.removedDisks.map((p) => (
+              <li key={p} className="mono">
+                {p}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {result.keptDisks.length > 0 && (
+        <>
+          <strong>{t('obj.keptDisks')}</strong>
+          <ul id="topology-deleted-kept">
+            {result.keptDisks.map((k) => (
+              <li key={`${k.target}-${k.source}`} data-reason={k.reason}>
+                <span className="mono">
+                  {k.target} {k.source ?? ''}
+                </span>{' '}
+                — {t(`obj.kept.${k.reason}`)} <span className="muted">({k.detail})</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  )
+}
+
+function BridgeDetails({ name, t }: { name: string; t: T }) {
+  const domains = useStore((s) => s.libvirt.domains)
+  const attached = Object.values(domains)
+    .filter((d) => d.nics.some((n) => n.type === 'bridge' && !n.network && n.bridge === name))
+    .map((d) => d.name)
+    .sort()
+  return (
+    <>
+      <h2 id="details-title">{name}</h2>
+      <p className="muted">{t('obj.hostBridgeKind')}</p>
+      <h3>{t('obj.bridgeVms')}</h3>
+      <ul id="details-attached">
+        {attached.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
     </>
   )
 }
 
 function NetworkDetails({ n, t }: { n: NetworkInfo; t: T }) {
   const setPage = useStore((s) => s.setPage)
+  const call = useStore((s) => s.call)
+  const [rawXml, setRawXml] = useState(false)
   const domains = useStore((s) => s.libvirt.domains)
   const attached = Object.values(domains)
     .filter((d) => d.nics.some((nic) => nic.network === n.name))
@@ -638,13 +827,29 @@ function NetworkDetails({ n, t }: { n: NetworkInfo; t: T }) {
     .sort()
   return (
     <>
-      <h2 id="details-title">{n.name}</h2>
+      <h2 id="details-title" className="wrap">
+        {n.name}
+      </h2>
       <p className="muted">{t('details.networkKind')}</p>
+      {n.problem && (
+        <ProblemNote id="details-problem" problem={n.problem} t={t} onRawXml={() => setRawXml(true)} />
+      )}
       <div className="details-actions">
         <button id="details-open-networks" onClick={() => setPage('networks')}>
           {t('details.editNetwork')}
         </button>
+        <button id="details-raw-xml" onClick={() => setRawXml(true)}>
+          {t('obj.rawXml')}
+        </button>
       </div>
+      {rawXml && (
+        <RawXmlDialog
+          t={t}
+          title={t('obj.rawXmlTitle', { name: n.name })}
+          load={() => call('network.xml', { uuid: n.uuid })}
+          onClose={() => setRawXml(false)}
+        />
+      )}
       <dl className="details-fields">
         <Field label={t('details.mode')} id="details-mode">
           {t(modeKey(n.mode))}
@@ -652,8 +857,8 @@ function NetworkDetails({ n, t }: { n: NetworkInfo; t: T }) {
         <Field label={t('details.state')} id="details-state">
           {n.active ? t('network.active') : t('network.inactive')}
         </Field>
-        <Field label={t('details.subnet')}>
-          <span className="mono">{n.subnet ?? '—'}</span>
+        <Field label={n.ipv4.length > 1 ? t('obj.ipv4Blocks') : t('details.subnet')} id="details-subnet">
+          <span className="mono">{n.ipv4.map((b) => b.subnet ?? b.address).join(', ') || '—'}</span>
         </Field>
         <Field label={t('details.gateway')}>
           <span className="mono">{n.gateway ?? '—'}</span>
@@ -683,7 +888,13 @@ function NetworkDetails({ n, t }: { n: NetworkInfo; t: T }) {
   )
 }
 
-function DetailsPanel({ t }: { t: T }) {
+function DetailsPanel({
+  t,
+  onDeleted,
+}: {
+  t: T
+  onDeleted: (name: string, result: DomainDeleteResult) => void
+}) {
   const selection = useStore((s) => s.selection)
   const select = useStore((s) => s.select)
   const domain = useStore((s) =>
@@ -697,7 +908,8 @@ function DetailsPanel({ t }: { t: T }) {
   useEffect(() => {
     if (name) closeRef.current?.focus({ preventScroll: true })
   }, [name])
-  if (!selection || (!domain && !network)) return null
+  const bridge = selection?.kind === 'bridge' ? selection.name : null
+  if (!selection || (!domain && !network && !bridge)) return null
   return (
     <aside
       id="details-panel"
@@ -718,8 +930,9 @@ function DetailsPanel({ t }: { t: T }) {
       >
         ✕
       </button>
-      {domain && <DomainDetails d={domain} t={t} />}
+      {domain && <DomainDetails d={domain} t={t} onDeleted={onDeleted} />}
       {network && <NetworkDetails n={network} t={t} />}
+      {bridge && <BridgeDetails name={bridge} t={t} />}
     </aside>
   )
 }
@@ -736,6 +949,11 @@ export function TopologyPage() {
   const connection = useStore((s) => s.libvirt.connection)
   const lastEventAt = useStore((s) => s.libvirt.lastEventAt)
   const [view, setView] = useState<'graph' | 'list'>('graph')
+  const [deleted, setDeleted] = useState<{ name: string; result: DomainDeleteResult } | null>(null)
+  const onDeleted = useCallback(
+    (name: string, result: DomainDeleteResult) => setDeleted({ name, result }),
+    [],
+  )
   const shape = useMemo(() => buildShape(domains, networks, labs), [domains, networks, labs])
   const { laid, busy, error } = useLayout(shape)
   const counts = { domains: Object.keys(domains).length, networks: Object.keys(networks).length }
@@ -779,6 +997,7 @@ export function TopologyPage() {
           </button>
         </div>
       </header>
+      {deleted && <DeletedBanner deleted={deleted} t={t} onClose={() => setDeleted(null)} />}
       {(loadError || error) && (
         <div id="topology-error" className="banner fail" role="alert">
           {loadError ?? error}
@@ -796,7 +1015,7 @@ export function TopologyPage() {
         ) : (
           <ListView t={t} />
         )}
-        <DetailsPanel t={t} />
+        <DetailsPanel t={t} onDeleted={onDeleted} />
       </div>
       <p className="muted small-print">
         {t('topology.legend')} <span className="sr-only">{t('topology.listHint')}</span>

@@ -1,5 +1,6 @@
-// The topology's shape: which boxes (host, networks, lab groups, domains) and which lines (host to network,
-// network to domain NIC) exist. Pure: built from the store's domains, networks and labs. The `key` changes
+// The topology's shape: which boxes (host, networks, host bridges, lab groups, domains) and which lines (host
+// to network or bridge, network or bridge to domain NIC) exist. A bridge NIC on a libvirt network's bridge is
+// drawn to that network; on any other host bridge, to a "host bridge" box of its own. Pure: built from the store's domains, networks and labs. The `key` changes
 // only when the shape does, so a domain changing state never triggers a new layout.
 import type { LabSummary } from '../../../src-shared/lab'
 import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
@@ -7,12 +8,15 @@ import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 export const SIZES = {
   host: { width: 220, height: 56 },
   network: { width: 250, height: 64 },
+  bridge: { width: 200, height: 56 },
   domain: { width: 230, height: 84 },
 } as const
 
 export type ShapeNode =
   | { id: string; kind: 'host' }
   | { id: string; kind: 'network'; name: string }
+  /** A host bridge that no libvirt network owns (br0 made by the host's network setup). */
+  | { id: string; kind: 'bridge'; name: string }
   | { id: string; kind: 'domain'; name: string; parent: string | null }
   | { id: string; kind: 'lab'; name: string }
   /** VMs outside any lab, boxed together when there are more than fit one column. */
@@ -22,7 +26,7 @@ export interface ShapeEdge {
   id: string
   source: string
   target: string
-  /** Network whose line this is. */
+  /** Network (or host bridge) whose line this is. */
   network: string
   /** The network's place in name order (its colour). */
   index: number
@@ -42,6 +46,7 @@ export function networkColor(index: number): string {
 
 export const domainNodeId = (name: string) => `dom:${name}`
 export const networkNodeId = (name: string) => `net:${name}`
+export const bridgeNodeId = (name: string) => `hbr:${name}`
 export const labNodeId = (name: string) => `lab:${name}`
 export const HOST_ID = 'host'
 export const OTHERS_ID = 'group:others'
@@ -75,6 +80,25 @@ export function buildShape(
       index: netNames.indexOf(name),
     })
   }
+  // Host bridges with a VM on them, coloured after the networks. Their line ids start with `/`, which no
+  // network name can hold, so they never clash with a network's.
+  const bridges = [
+    ...new Set(
+      Object.values(domains).flatMap((d) =>
+        d.nics.filter((n) => n.type === 'bridge' && !n.network && n.bridge).map((n) => n.bridge!),
+      ),
+    ),
+  ].sort()
+  for (const [i, name] of bridges.entries()) {
+    nodes.push({ id: bridgeNodeId(name), kind: 'bridge', name })
+    edges.push({
+      id: `e:host:/${name}`,
+      source: HOST_ID,
+      target: bridgeNodeId(name),
+      network: name,
+      index: netNames.length + i,
+    })
+  }
   const byLab = labOfDomain(labs)
   const domNames = Object.keys(domains).sort()
   const usedLabs = [...new Set(domNames.map((d) => byLab.get(d)?.lab).filter((l): l is string => !!l))].sort()
@@ -87,15 +111,25 @@ export function buildShape(
     nodes.push({ id: domainNodeId(name), kind: 'domain', name, parent })
     const seen = new Set<string>()
     for (const nic of domains[name]!.nics) {
-      if (!nic.network || !networks[nic.network] || seen.has(nic.network)) continue
-      seen.add(nic.network)
-      edges.push({
-        id: `e:${nic.network}:${name}`,
-        source: networkNodeId(nic.network),
-        target: domainNodeId(name),
-        network: nic.network,
-        index: netNames.indexOf(nic.network),
-      })
+      if (nic.network && networks[nic.network] && !seen.has(nic.network)) {
+        seen.add(nic.network)
+        edges.push({
+          id: `e:${nic.network}:${name}`,
+          source: networkNodeId(nic.network),
+          target: domainNodeId(name),
+          network: nic.network,
+          index: netNames.indexOf(nic.network),
+        })
+      } else if (nic.type === 'bridge' && !nic.network && nic.bridge && !seen.has(`br:${nic.bridge}`)) {
+        seen.add(`br:${nic.bridge}`)
+        edges.push({
+          id: `e:/${nic.bridge}:${name}`,
+          source: bridgeNodeId(nic.bridge),
+          target: domainNodeId(name),
+          network: nic.bridge,
+          index: netNames.length + bridges.indexOf(nic.bridge),
+        })
+      }
     }
   }
   const key = JSON.stringify([
