@@ -30,7 +30,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 860 },
   },
   projects: [
-    { name: 'browser', testMatch: 'e2e/**/*.spec.ts' },
+    { name: 'browser', testMatch: ['e2e/**/*.spec.ts', 'security/**/*.spec.ts'] },
     { name: 'electron', testMatch: 'electron/**/*.spec.ts' },
   ],
 })

@@ -25,7 +25,7 @@ export interface StacklabServe {
 export async function serveWithSettings(
   dir: string,
   settings: Record<string, unknown>,
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const env = { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' }
   mkdirSync(join(env.XDG_CONFIG_HOME, 'stacklab'), { recursive: true })
   writeFileSync(join(env.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), JSON.stringify(settings))
@@ -44,6 +44,7 @@ export async function serveWithSettings(
   })
   return {
     url,
+    child: server,
     async stop() {
       const exited = new Promise((resolve) => server.once('exit', resolve))
       server.kill('SIGTERM')
@@ -55,7 +56,7 @@ export async function serveWithSettings(
 export async function startStacklabServe(tag: string): Promise<StacklabServe> {
   const daemon = await startTestLibvirtd(tag)
   const dir = mkdtempSync(join(tmpdir(), `stacklab-${tag}-`))
-  let served: { url: string; stop: () => Promise<void> }
+  let served: { url: string; child: ChildProcess; stop: () => Promise<void> }
   try {
     served = await serveWithSettings(dir, { connectionUri: daemon.testUri, imagesDir: '' })
   } catch (error) {
