@@ -1,6 +1,7 @@
-// The Electron host's checkable parts, without an Electron binary: app:// serves only files of the renderer
-// (path traversal in every spelling refused), the desktop CSP allows no WebSocket, the page gets no permission
-// but clipboard writes, quitting closes the engine exactly once, and main.ts is wired to all of it.
+// Security (issue #11, item 10): the Electron host's checkable parts, without an Electron binary: app://
+// serves only files of the renderer (path traversal in every spelling refused), the desktop CSP allows no
+// WebSocket, the page gets no permission but clipboard writes, quitting closes the engine exactly once, and
+// main.ts is wired to all of it. The fuses: test/unit/packaging.test.ts; where Electron runs: test/electron.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
