@@ -31,6 +31,7 @@ export function clip(value: string, max: number): string {
 /** A field value with every string masked and clipped, long arrays and deep objects cut. */
 function capValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return clip(redact(value), MAX_FIELD_CHARS)
+  if (typeof value === 'bigint') return String(value)
   if (value === null || typeof value !== 'object') return value
   if (depth >= MAX_FIELD_DEPTH) return '[…]'
   if (Array.isArray(value)) {
@@ -68,11 +69,17 @@ export function createLogger(
   return {
     file,
     log(level, msg, fields) {
-      const capped = fields ? (capValue(fields, 0) as Record<string, unknown>) : {}
-      const line = redact(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...capped }))
-      echo?.(line)
-      if (!file) return
+      const ts = new Date().toISOString()
+      let line: string
       try {
+        const capped = fields ? (capValue(fields, 0) as Record<string, unknown>) : {}
+        line = redact(JSON.stringify({ ts, level, msg, ...capped }))
+      } catch {
+        line = redact(JSON.stringify({ ts, level, msg, fields: '[not serialisable]' }))
+      }
+      try {
+        echo?.(line)
+        if (!file) return
         const bytes = Buffer.byteLength(line) + 1
         if (size < 0) {
           mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
@@ -88,7 +95,7 @@ export function createLogger(
         appendFileSync(file, line + '\n', { mode: 0o600 })
         size += bytes
       } catch {
-        // A log that cannot be written must never take the engine down.
+        // A log that cannot be written (or echoed) must never take the engine down.
       }
     },
   }

@@ -131,6 +131,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     socket.once('finish', () => socket.destroy())
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
   }
+  /** An unexpected failure, logged; the logging itself must not become a second one. */
+  const failed = (msg: string, fields: Record<string, unknown>) => {
+    try {
+      refused('internal', 'error', msg, fields)
+    } catch {
+      // nothing more to do: the answer (500) still goes out
+    }
+  }
   const sendSafely = (res: ServerResponse, status: number, body: string) => {
     if (res.headersSent) res.destroy()
     else send(res, status, body)
@@ -169,7 +177,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const server = createServer((req, res) => {
     serveRequest(req, res).catch((error: unknown) => {
-      refused('internal', 'error', 'browser host: request failed', {
+      failed('browser host: request failed', {
         target: clip(req.url ?? '', LOGGED_CHARS),
         error: clip(String(error), LOGGED_CHARS * 5),
       })
@@ -224,11 +232,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     try {
       upgrade(req, socket, head)
     } catch (error) {
-      refused('internal', 'error', 'browser host: upgrade failed', {
+      failed('browser host: upgrade failed', {
         target: clip(req.url ?? '', LOGGED_CHARS),
         error: clip(String(error), LOGGED_CHARS * 5),
       })
-      refuse(socket, '500 Internal Server Error')
+      // Past the handshake the socket speaks WebSocket: no HTTP answer then, just the end.
+      if ((socket as Socket).bytesWritten > 0) socket.destroy()
+      else refuse(socket, '500 Internal Server Error')
     }
   })
 
@@ -257,7 +267,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       try {
         onMessage(data, isBinary)
       } catch (error) {
-        refused('internal', 'error', 'browser host: message failed', {
+        failed('browser host: message failed', {
           error: clip(String(error), LOGGED_CHARS * 5),
         })
         fail(null, new ApiError({ code: 'internal', message: 'The message could not be handled' }))

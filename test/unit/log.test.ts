@@ -88,6 +88,24 @@ describe('fields', () => {
   })
 })
 
+describe('never throwing', () => {
+  it('writes a line for fields JSON cannot hold (a bigint, a getter that throws)', () => {
+    const log = createLogger(file)
+    const hostile = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get() {
+        throw new Error('boom')
+      },
+    })
+    expect(() => log.log('info', 'big number', { n: 2n ** 70n })).not.toThrow()
+    expect(() => log.log('info', 'hostile', { hostile })).not.toThrow()
+    expect(lines(file)).toMatchObject([
+      { msg: 'big number', n: String(2n ** 70n) },
+      { msg: 'hostile', fields: '[not serialisable]' },
+    ])
+  })
+})
+
 describe('rate limit', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
