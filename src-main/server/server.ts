@@ -337,6 +337,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
+  // After listening, errors come from accepting connections (EMFILE when a flood of them uses up the
+  // descriptors): logged, never fatal; the server accepts again once descriptors are free.
+  server.on('error', (error: NodeJS.ErrnoException) =>
+    refused('accept', 'error', 'browser host: could not accept a connection', { code: error.code }),
+  )
   const address = server.address()
   port = typeof address === 'object' && address ? address.port : 0
   logger.log('info', 'browser host listening', { port })
@@ -349,7 +354,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       unsubscribe()
       for (const ws of wss.clients) ws.terminate()
       wss.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Connections that never finish a request (a stranger's, held open) must not keep the process up.
+      server.closeAllConnections()
+      await closed
     },
   }
 }

@@ -25,11 +25,15 @@ export interface StacklabServe {
 export async function serveWithSettings(
   dir: string,
   settings: Record<string, unknown>,
+  options: { maxOpenFiles?: number } = {},
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const env = { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' }
   mkdirSync(join(env.XDG_CONFIG_HOME, 'stacklab'), { recursive: true })
   writeFileSync(join(env.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), JSON.stringify(settings))
-  const server: ChildProcess = spawn('node', ['bin/stacklab.js', 'serve', '--json'], {
+  const command = ['node', 'bin/stacklab.js', 'serve', '--json']
+  // A low descriptor limit (util-linux prlimit) lets a test use them all up with a few hundred connections.
+  if (options.maxOpenFiles) command.unshift('prlimit', `--nofile=${options.maxOpenFiles}`)
+  const server: ChildProcess = spawn(command[0]!, command.slice(1), {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -46,6 +50,7 @@ export async function serveWithSettings(
     url,
     child: server,
     async stop() {
+      if (server.exitCode !== null || server.signalCode !== null) return
       const exited = new Promise((resolve) => server.once('exit', resolve))
       server.kill('SIGTERM')
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])

@@ -3,7 +3,10 @@
 // malformed request lines, methods, targets and encodings, header names and values, huge headers,
 // absolute-form URLs, upgrade requests with bad keys, versions and paths, and after a valid authenticated
 // upgrade, malformed frames. After every batch the process must be alive and still answer the page and a call.
+// Also: a flood of connections that uses up its file descriptors, and connections held open across SIGTERM.
 import { randomBytes } from 'node:crypto'
+import { connect, type Socket } from 'node:net'
+import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
 import { serveWithSettings } from '../harness/serve'
@@ -298,4 +301,92 @@ describe('the browser host under a fuzz of its HTTP and WebSocket front', () => 
     expect(answered.get('400')).toBeGreaterThan(CASES / 10)
     expect(answered.get('500') ?? 0).toBe(0)
   }, 120_000)
+
+  it('survives a flood of connections that uses up its file descriptors', async () => {
+    const low = tempDir('stacklab-fds-')
+    const limited = await serveWithSettings(
+      low.dir,
+      { connectionUri: inject('libvirt').testUri, imagesDir: '' },
+      { maxOpenFiles: 128 },
+    )
+    const url = new URL(limited.url)
+    const lport = Number(url.port)
+    const ltoken = url.searchParams.get('token')!
+    const sockets: Socket[] = []
+    try {
+      // An authenticated client connected before the flood.
+      const ws = new WebSocket(`ws://127.0.0.1:${lport}/api?token=${ltoken}`)
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve)
+        ws.once('error', reject)
+      })
+      const replies = new Map<number, { ok: boolean }>()
+      const replied = new Map<number, () => void>()
+      ws.on('message', (d) => {
+        const m = JSON.parse((d as Buffer).toString()) as { id: number; ok: boolean }
+        replies.set(m.id, m)
+        replied.get(m.id)?.()
+      })
+      const call = (id: number, method: string) =>
+        new Promise<{ ok: boolean } | 'closed'>((resolve) => {
+          replied.set(id, () => resolve(replies.get(id)!))
+          ws.once('close', () => resolve('closed'))
+          ws.send(JSON.stringify({ type: 'call', id, method, input: {} }))
+        })
+      // More connections than it has descriptors: once they are used up it closes the ones it cannot take.
+      let turnedAway!: () => void
+      const full = new Promise<void>((resolve) => (turnedAway = resolve))
+      for (let i = 0; i < 400; i++) {
+        const s = connect(lport, '127.0.0.1')
+        s.on('error', () => {})
+        s.once('close', () => turnedAway())
+        sockets.push(s)
+      }
+      await full
+      // Work that starts processes (virsh and the other preflight tools) while no descriptor is free: it may
+      // fail, but it is answered, and the process lives.
+      const answer = await call(1, 'preflight.run')
+      expect(answer).not.toBe('closed')
+      for (const s of sockets) s.destroy()
+      expect((await call(2, 'app.info')) as { ok: boolean }).toMatchObject({ ok: true })
+      ws.close()
+      expect(limited.child.exitCode).toBeNull()
+      expect((await fetch(limited.url)).status).toBe(200)
+    } finally {
+      for (const s of sockets) s.destroy()
+      await limited.stop()
+      low.cleanup()
+    }
+  })
+
+  it('stops on SIGTERM while strangers hold connections open', async () => {
+    const held = tempDir('stacklab-held-')
+    const serve = await serveWithSettings(held.dir, {
+      connectionUri: inject('libvirt').testUri,
+      imagesDir: '',
+    })
+    const port = Number(new URL(serve.url).port)
+    const sockets: Socket[] = []
+    let trickle: NodeJS.Timeout | undefined
+    try {
+      // One connection that never sends anything, one that sends a header byte a second, forever.
+      for (let i = 0; i < 2; i++) {
+        const s = connect(port, '127.0.0.1')
+        s.on('error', () => {})
+        await new Promise((resolve) => s.once('connect', resolve))
+        sockets.push(s)
+      }
+      sockets[1]!.write(`GET /assets/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `)
+      trickle = setInterval(() => sockets[1]!.write('a'), 1000)
+      expect((await fetch(serve.url)).status).toBe(200)
+      const exited = new Promise<number | null>((resolve) => serve.child.once('exit', resolve))
+      serve.child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    } finally {
+      clearInterval(trickle)
+      for (const s of sockets) s.destroy()
+      await serve.stop()
+      held.cleanup()
+    }
+  })
 })
