@@ -71,6 +71,14 @@ export function requestTarget(raw: string | undefined): { path: string; params: 
   return { path, params: url.searchParams }
 }
 
+/** A Host header that is a host name or address with an optional port; anything else is malformed (400). */
+export function hostWellFormed(host: string | undefined): boolean {
+  return (
+    host !== undefined &&
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(host)
+  )
+}
+
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false
   const a = Buffer.from(given)
@@ -145,6 +153,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 
   const serveRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!hostWellFormed(req.headers.host)) {
+      refused('bad-request', 'warn', 'browser host: refused a malformed Host header', {
+        host: clip(req.headers.host ?? '', LOGGED_CHARS),
+      })
+      return send(res, 400, 'Bad request: malformed Host header\n')
+    }
     if (!hostOk(req)) return send(res, 421, 'Misdirected request: use the URL printed by stacklab serve\n')
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n')
     const target = requestTarget(req.url)
@@ -211,6 +225,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return refuse(socket, '400 Bad Request')
     }
     if (target.path !== '/api') return refuse(socket, '404 Not Found')
+    if (!hostWellFormed(req.headers.host)) {
+      refused('bad-request', 'warn', 'browser host: refused a malformed Host header', {
+        host: clip(req.headers.host ?? '', LOGGED_CHARS),
+      })
+      return refuse(socket, '400 Bad Request')
+    }
     if (!hostOk(req) || !originOk(req)) {
       refused('ws-origin', 'warn', 'browser host: refused a WebSocket from a foreign host or origin', {
         host: clip(req.headers.host ?? '', LOGGED_CHARS),

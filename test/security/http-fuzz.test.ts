@@ -244,7 +244,14 @@ describe('the browser host under a fuzz of its HTTP and WebSocket front', () => 
       const up = await exchange(port, [upgradeRequest(port, target)])
       expect(statusLine(up.response), `upgrade ${target}`).toBe('HTTP/1.1 400 Bad Request')
     }
-    // Node's own parser refusals (bad Host syntax is ours: 421; no Host at all and a bad request line: 400).
+    // A malformed Host header is a 400 (a well-formed foreign one stays 421: see the integration test).
+    for (const host of ['[::1', `127.0.0.1:${port}:9`, 'a b']) {
+      const get = await exchange(port, [Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`)])
+      expect(statusLine(get.response), host).toBe('HTTP/1.1 400 Bad Request')
+      const up = await exchange(port, [upgradeRequest(port, `/api?token=${token}`, { Host: host })])
+      expect(statusLine(up.response), `upgrade ${host}`).toBe('HTTP/1.1 400 Bad Request')
+    }
+    // Node's own parser refusals: no Host at all, headers past 16 KB.
     const noHost = await exchange(port, [Buffer.from('GET / HTTP/1.1\r\n\r\n')])
     expect(statusLine(noHost.response)).toBe('HTTP/1.1 400 Bad Request')
     const huge = await exchange(port, [

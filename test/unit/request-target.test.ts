@@ -1,7 +1,7 @@
 // The browser host's reading of a request target: only origin-form paths with valid percent-encoding pass;
 // everything else is a 400 (these inputs used to throw outside any handler and stop `stacklab serve`).
 import { describe, expect, it } from 'vitest'
-import { requestTarget } from '../../src-main/server/server'
+import { hostWellFormed, requestTarget } from '../../src-main/server/server'
 
 describe('requestTarget', () => {
   it('reads the path and the query of an origin-form target', () => {
@@ -30,4 +30,16 @@ describe('requestTarget', () => {
   ])('refuses %s', (_what, raw) => {
     expect(requestTarget(raw)).toBeNull()
   })
+})
+
+describe('hostWellFormed', () => {
+  it.each(['127.0.0.1:8080', 'localhost:1', 'evil.example', 'evil.example:80', '[::1]:8080', '[::1]'])(
+    'takes %s (then checked against the allowed hosts)',
+    (host) => expect(hostWellFormed(host)).toBe(true),
+  )
+  it.each(['', '[::1', '127.0.0.1:8080:9', 'a b', 'host\x00x', 'h/x', 'x:port', ':80', 'h'.repeat(300)])(
+    'refuses %j',
+    (host) => expect(hostWellFormed(host)).toBe(false),
+  )
+  it('refuses a request without one', () => expect(hostWellFormed(undefined)).toBe(false))
 })
