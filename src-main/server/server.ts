@@ -208,7 +208,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Only a socket that has not answered anything yet gets a status line (not in the middle of a response);
     // a peer that went away (or keeps writing after the answer) is not worth a log line.
     if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) return socket.destroy()
-    refused('malformed', 'warn', 'browser host: refused a malformed request', { code: error.code })
+    try {
+      refused('malformed', 'warn', 'browser host: refused a malformed request', { code: error.code })
+    } catch {
+      // the answer still goes out
+    }
     const status =
       error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
     refuse(socket, status)
