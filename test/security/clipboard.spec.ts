@@ -26,7 +26,12 @@ test.afterAll(async () => {
   await lab?.stop()
 })
 
-const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText())
+/** The page's clipboard (typed here so the file needs no DOM types: it is checked with the Node tests too). */
+type WithClipboard = {
+  navigator: { clipboard: { readText(): Promise<string>; writeText(s: string): Promise<void> } }
+}
+const clipboard = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as WithClipboard).navigator.clipboard.readText())
 
 test('a guest reads nothing of the clipboard over OSC 52, and may still write it', async ({
   page,
@@ -38,7 +43,10 @@ test('a guest reads nothing of the clipboard over OSC 52, and may still write it
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url()).origin })
   await page.goto(url())
   // The host's clipboard holds something private, and this page is allowed to read it.
-  await page.evaluate((s) => navigator.clipboard.writeText(s), SECRET)
+  await page.evaluate(
+    (s) => (globalThis as unknown as WithClipboard).navigator.clipboard.writeText(s),
+    SECRET,
+  )
   expect(await clipboard(page)).toBe(SECRET)
 
   await page.locator('#nav-consoles').click()

@@ -7,11 +7,15 @@
 import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import WebSocket from 'ws'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChildProcess } from 'node:child_process'
 import { serveWithSettings } from '../harness/serve'
 import { tempDir } from '../helpers'
 import { exchange, frame, seeded, statusLine, upgradeRequest, wsCall, wsSession, type FrameSpec } from './raw'
+
+// libvirt's built-in test driver (per process, no daemon): these attacks never need libvirt, and the
+// engine's libvirt loop must not wander off to the host's own qemu:///system.
+const SETTINGS = { connectionUri: 'test:///default' }
 
 const SEED = 0x5eed_0011
 const CASES = 3000
@@ -25,7 +29,7 @@ let token: string
 
 beforeAll(async () => {
   t = tempDir('stacklab-fuzz-')
-  served = await serveWithSettings(t.dir, { connectionUri: inject('libvirt').testUri, imagesDir: '' })
+  served = await serveWithSettings(t.dir, SETTINGS)
   const url = new URL(served.url)
   port = Number(url.port)
   token = url.searchParams.get('token')!
@@ -311,11 +315,7 @@ describe('the browser host under a fuzz of its HTTP and WebSocket front', () => 
 
   it('survives a flood of connections that uses up its file descriptors', async () => {
     const low = tempDir('stacklab-fds-')
-    const limited = await serveWithSettings(
-      low.dir,
-      { connectionUri: inject('libvirt').testUri, imagesDir: '' },
-      { maxOpenFiles: 128 },
-    )
+    const limited = await serveWithSettings(low.dir, SETTINGS, { maxOpenFiles: 128 })
     const url = new URL(limited.url)
     const lport = Number(url.port)
     const ltoken = url.searchParams.get('token')!
@@ -368,10 +368,7 @@ describe('the browser host under a fuzz of its HTTP and WebSocket front', () => 
 
   it('stops on SIGTERM while strangers hold connections open', async () => {
     const held = tempDir('stacklab-held-')
-    const serve = await serveWithSettings(held.dir, {
-      connectionUri: inject('libvirt').testUri,
-      imagesDir: '',
-    })
+    const serve = await serveWithSettings(held.dir, SETTINGS)
     const port = Number(new URL(serve.url).port)
     const sockets: Socket[] = []
     let trickle: NodeJS.Timeout | undefined

@@ -4,11 +4,15 @@
 // line, and rotates on the write that would take it past its limit, not only at start.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_LOG_BYTES } from '../../src-main/engine/log'
 import { serveWithSettings } from '../harness/serve'
 import { tempDir, xdgEnv } from '../helpers'
 import { exchange, statusLine, upgradeRequest } from './raw'
+
+// libvirt's built-in test driver (per process, no daemon): these attacks never need libvirt, and the
+// engine's libvirt loop must not wander off to the host's own qemu:///system.
+const SETTINGS = { connectionUri: 'test:///default' }
 
 const REFUSALS = 2000
 const PARALLEL = 10
@@ -35,10 +39,7 @@ async function inParallel(n: number, job: (i: number) => Promise<void>): Promise
 
 describe('refused requests against the log', () => {
   it('keep the log small, its fields clipped, and rotate it on write', async () => {
-    const served = await serveWithSettings(t.dir, {
-      connectionUri: inject('libvirt').testUri,
-      imagesDir: '',
-    })
+    const served = await serveWithSettings(t.dir, SETTINGS)
     const url = new URL(served.url)
     const port = Number(url.port)
     const token = url.searchParams.get('token')!
