@@ -114,6 +114,18 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
         reject(new ExecError('exit', { argv }, `could not start ${shown}: ${(error as Error).message}`))
         return
       }
+      // Both are pipes (stdio above): null only when the spawn failed making them (EMFILE: a flood of
+      // connections to the browser host can use up the descriptors). Its 'error' event follows and must be
+      // heard; nothing (no timer, no abort listener) is left waiting for it.
+      const outStream = child.stdout
+      const errStream = child.stderr
+      if (!outStream || !errStream) {
+        child.once('error', () => {})
+        reject(
+          new ExecError('exit', { argv }, `could not start ${shown}: no pipes to it (too many open files?)`),
+        )
+        return
+      }
 
       let stdout = ''
       let stderr = ''
@@ -145,9 +157,6 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
       const onAbort = () => stop('cancelled')
       options.signal?.addEventListener('abort', onAbort, { once: true })
 
-      // Both are pipes (stdio above), so never null.
-      const outStream = child.stdout!
-      const errStream = child.stderr!
       outStream.setEncoding('utf8')
       errStream.setEncoding('utf8')
       outStream.on('data', (chunk: string) => {

@@ -1,26 +1,47 @@
 // The Electron host: one secure window over the engine. The renderer is sandboxed, isolated, without Node;
 // it reaches the engine only through the preload's `window.stacklab`, and only from the app's own main frame.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron'
+// The page comes from the app's own scheme (app://app/, never file://), may use no permission but clipboard
+// writes, and quitting stops the engine first.
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Engine } from '../engine/engine'
 import { ApiError } from '../../src-shared/errors'
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, contentType, resolveAppPath } from './app-scheme'
 import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FILE_CHANNEL } from './channels'
+import { desktopCsp, permissionAllowed } from './policy'
+import { closeBeforeQuit } from './quit'
+
+// Before `ready`, and only once (a second call replaces the first).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
 
 const engine = new Engine({ host: 'electron' })
 let mainWindow: BrowserWindow | null = null
 
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
-const indexFile = join(import.meta.dirname, '../renderer/index.html')
-const appOrigin = devUrl ? new URL(devUrl).origin : null
-const appFileUrl = pathToFileURL(indexFile).href
+const rendererDir = join(import.meta.dirname, '../renderer')
+const devOrigin = devUrl ? new URL(devUrl).origin : undefined
 
 /** True only for the main frame of our window showing our own page. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame
   if (!mainWindow || !frame || frame !== mainWindow.webContents.mainFrame) return false
   const url = frame.url.split(/[?#]/)[0] ?? ''
-  return appOrigin ? new URL(frame.url).origin === appOrigin : url === appFileUrl
+  return devOrigin ? new URL(frame.url).origin === devOrigin : url === APP_INDEX_URL
+}
+
+/** app://app/...: files of the built renderer only, with the desktop's CSP on every answer. */
+async function serveApp(request: Request): Promise<Response> {
+  const file = resolveAppPath(rendererDir, request.url)
+  const headers = { 'Content-Security-Policy': desktopCsp(), 'X-Content-Type-Options': 'nosniff' }
+  if (!file) return new Response('Not found', { status: 404, headers })
+  try {
+    return new Response(await readFile(file), {
+      headers: { ...headers, 'Content-Type': contentType(file) },
+    })
+  } catch {
+    return new Response('Not found', { status: 404, headers })
+  }
 }
 
 function createWindow(): void {
@@ -46,8 +67,7 @@ function createWindow(): void {
   })
   mainWindow.once('ready-to-show', () => mainWindow?.show())
   mainWindow.on('closed', () => (mainWindow = null))
-  if (devUrl) void mainWindow.loadURL(devUrl)
-  else void mainWindow.loadFile(indexFile)
+  void mainWindow.loadURL(devUrl ?? APP_INDEX_URL)
 }
 
 app.on('web-contents-created', (_event, contents) => {
@@ -99,15 +119,17 @@ engine.bus.onAny((name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, 
 
 void app.whenReady().then(() => {
   void engine.libvirt() // live libvirt events for the window
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+  protocol.handle(APP_SCHEME, serveApp)
+  const ses = session.defaultSession
+  // Both asked-for and checked permissions: a check (navigator.permissions.query, some APIs) never asks.
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl, devOrigin)),
+  )
+  ses.setPermissionCheckHandler((_wc, permission, origin) => permissionAllowed(permission, origin, devOrigin))
+  // The dev server's pages (and anything else loaded over http) get the same policy as app://.
+  ses.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [
-          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ],
-      },
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [desktopCsp()] },
     })
   })
   createWindow()
@@ -115,6 +137,18 @@ void app.whenReady().then(() => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })
 })
+
+// The engine's event streams, console sessions and their processes end before the app does.
+app.on(
+  'before-quit',
+  closeBeforeQuit(
+    () => engine.close(),
+    () => app.quit(),
+    {
+      onError: (error) => engine.logger.log('warn', 'engine did not close cleanly', { error: String(error) }),
+    },
+  ),
+)
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()

@@ -1,14 +1,18 @@
 // The browser host: serves the built renderer and LabApi over a WebSocket, on 127.0.0.1 only, to whoever
 // holds the random token in the URL it prints. Host and Origin are checked too (DNS rebinding, other sites).
+// Any web page can make a browser send requests here, so no request may stop the process: bad input is
+// answered 400, the unexpected 500 (and logged), and refusals are logged clipped and rate-limited.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
+import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
 import { ClientMessage, MAX_INPUT_BYTES, isEventName, type ServerMessage } from '../../src-shared/api'
 import { ApiError, issuesOf } from '../../src-shared/errors'
 import type { Engine } from '../engine/engine'
+import { clip, rateLimited } from '../engine/log'
 
 export interface BrowserHost {
   url: string
@@ -38,6 +42,42 @@ const TYPES: Record<string, string> = {
 
 /** Messages beyond this are cut off by ws itself (close 1009); between the API limit and this, answered. */
 export const WS_MAX_PAYLOAD = 2 * MAX_INPUT_BYTES + 4096
+
+/** Longest piece of a request (a header, a path) written to the log. */
+const LOGGED_CHARS = 200
+
+/**
+ * The path (percent-decoded) and query of a request target, or null when it is not one this server answers:
+ * only origin-form (`/path?query`), never absolute-form (`http://host/...`), authority-form or `*`, and no
+ * malformed percent-encoding or NUL.
+ */
+export function requestTarget(raw: string | undefined): { path: string; params: URLSearchParams } | null {
+  if (!raw || !raw.startsWith('/')) return null
+  let url: URL
+  try {
+    url = new URL(raw, 'http://127.0.0.1')
+  } catch {
+    return null
+  }
+  // `//evil/x` or `/\evil/x` parse as another host's URL.
+  if (url.host !== '127.0.0.1') return null
+  let path: string
+  try {
+    path = decodeURIComponent(url.pathname)
+  } catch {
+    return null
+  }
+  if (path.includes('\0')) return null
+  return { path, params: url.searchParams }
+}
+
+/** A Host header that is a host name or address with an optional port; anything else is malformed (400). */
+export function hostWellFormed(host: string | undefined): boolean {
+  return (
+    host !== undefined &&
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(host)
+  )
+}
 
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false
@@ -91,53 +131,139 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     res.end(body)
   }
 
+  // Refusals are what a stranger can cause at will: at most 20 log entries a minute of each kind.
+  const refused = rateLimited(logger, { what: 'refused requests' })
+  /** An answer on a raw socket (before or instead of an upgrade), then the socket closed. */
+  const refuse = (socket: Duplex, status: string) => {
+    if (!socket.writable) return socket.destroy()
+    socket.once('finish', () => socket.destroy())
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  }
+  /** An unexpected failure, logged; the logging itself must not become a second one. */
+  const failed = (msg: string, fields: Record<string, unknown>) => {
+    try {
+      refused('internal', 'error', msg, fields)
+    } catch {
+      // nothing more to do: the answer (500) still goes out
+    }
+  }
+  const sendSafely = (res: ServerResponse, status: number, body: string) => {
+    if (res.headersSent) res.destroy()
+    else send(res, status, body)
+  }
+
+  const serveRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!hostWellFormed(req.headers.host)) {
+      refused('bad-request', 'warn', 'browser host: refused a malformed Host header', {
+        host: clip(req.headers.host ?? '', LOGGED_CHARS),
+      })
+      return send(res, 400, 'Bad request: malformed Host header\n')
+    }
+    if (!hostOk(req)) return send(res, 421, 'Misdirected request: use the URL printed by stacklab serve\n')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n')
+    const target = requestTarget(req.url)
+    if (!target) {
+      refused('bad-request', 'warn', 'browser host: refused a malformed request target', {
+        target: clip(req.url ?? '', LOGGED_CHARS),
+      })
+      return send(res, 400, 'Bad request\n')
+    }
+    let path = target.path
+    if (path === '/' || path === '/index.html') {
+      if (!sameToken(target.params.get('token'), token)) {
+        refused('page-token', 'warn', 'browser host: page request without a valid token')
+        return send(res, 401, 'Stacklab: this address needs the token that `stacklab serve` printed.\n')
+      }
+      path = '/index.html'
+    }
+    const file = normalize(join(options.rendererDir, path))
+    if (!file.startsWith(options.rendererDir + sep)) return send(res, 404, 'Not found\n')
+    let body: Buffer
+    try {
+      const info = await stat(file)
+      if (!info.isFile()) return send(res, 404, 'Not found\n')
+      body = await readFile(file)
+    } catch {
+      return send(res, 404, 'Not found\n')
+    }
+    send(res, 200, body, TYPES[extname(file)] ?? 'application/octet-stream')
+  }
+
   const server = createServer((req, res) => {
-    void (async () => {
-      if (!hostOk(req)) return send(res, 421, 'Misdirected request: use the URL printed by stacklab serve\n')
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n')
-      const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
-      let path = decodeURIComponent(url.pathname)
-      if (path === '/' || path === '/index.html') {
-        if (!sameToken(url.searchParams.get('token'), token)) {
-          logger.log('warn', 'browser host: page request without a valid token')
-          return send(res, 401, 'Stacklab: this address needs the token that `stacklab serve` printed.\n')
-        }
-        path = '/index.html'
-      }
-      const file = normalize(join(options.rendererDir, path))
-      if (!file.startsWith(options.rendererDir + sep)) return send(res, 404, 'Not found\n')
+    serveRequest(req, res).catch((error: unknown) => {
+      failed('browser host: request failed', {
+        target: clip(req.url ?? '', LOGGED_CHARS),
+        error: clip(String(error), LOGGED_CHARS * 5),
+      })
       try {
-        const info = await stat(file)
-        if (!info.isFile()) return send(res, 404, 'Not found\n')
-        send(res, 200, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream')
+        sendSafely(res, 500, 'Internal error\n')
       } catch {
-        send(res, 404, 'Not found\n')
+        res.destroy()
       }
-    })()
+    })
+  })
+
+  // What Node's parser refuses (bad request lines, header syntax, oversized headers) never reaches a handler.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Only a socket that has not answered anything yet gets a status line (not in the middle of a response);
+    // a peer that went away (or keeps writing after the answer) is not worth a log line.
+    if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) return socket.destroy()
+    try {
+      refused('malformed', 'warn', 'browser host: refused a malformed request', { code: error.code })
+    } catch {
+      // the answer still goes out
+    }
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+    refuse(socket, status)
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD })
 
-  const refuse = (socket: Duplex, status: string) => {
-    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
-    socket.destroy()
-  }
-
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname !== '/api') return refuse(socket, '404 Not Found')
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const target = requestTarget(req.url)
+    if (!target) {
+      refused('bad-request', 'warn', 'browser host: refused a malformed WebSocket target', {
+        target: clip(req.url ?? '', LOGGED_CHARS),
+      })
+      return refuse(socket, '400 Bad Request')
+    }
+    if (target.path !== '/api') return refuse(socket, '404 Not Found')
+    if (!hostWellFormed(req.headers.host)) {
+      refused('bad-request', 'warn', 'browser host: refused a malformed Host header', {
+        host: clip(req.headers.host ?? '', LOGGED_CHARS),
+      })
+      return refuse(socket, '400 Bad Request')
+    }
     if (!hostOk(req) || !originOk(req)) {
-      logger.log('warn', 'browser host: refused a WebSocket from a foreign host or origin', {
-        host: req.headers.host,
-        origin: req.headers.origin,
+      refused('ws-origin', 'warn', 'browser host: refused a WebSocket from a foreign host or origin', {
+        host: clip(req.headers.host ?? '', LOGGED_CHARS),
+        origin: clip(req.headers.origin ?? '', LOGGED_CHARS),
       })
       return refuse(socket, '403 Forbidden')
     }
-    if (!sameToken(url.searchParams.get('token'), token)) {
-      logger.log('warn', 'browser host: refused a WebSocket without a valid token')
+    if (!sameToken(target.params.get('token'), token)) {
+      refused('ws-token', 'warn', 'browser host: refused a WebSocket without a valid token')
       return refuse(socket, '401 Unauthorized')
     }
+    // ws answers a bad handshake (key, version) with 400 itself.
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The upgraded socket has no error listener of Node's any more: a peer's reset must not be uncaught.
+    socket.on('error', () => socket.destroy())
+    try {
+      upgrade(req, socket, head)
+    } catch (error) {
+      failed('browser host: upgrade failed', {
+        target: clip(req.url ?? '', LOGGED_CHARS),
+        error: clip(String(error), LOGGED_CHARS * 5),
+      })
+      // Past the handshake the socket speaks WebSocket: no HTTP answer then, just the end.
+      if ((socket as Socket).bytesWritten > 0) socket.destroy()
+      else refuse(socket, '500 Internal Server Error')
+    }
   })
 
   const subscriptions = new Map<WebSocket, Set<string>>()
@@ -154,9 +280,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     const fail = (id: number | null, error: ApiError) =>
       reply({ type: 'result', id, ok: false, error: error.toJSON() })
-    ws.on('error', (error) => logger.log('warn', 'browser host: websocket error', { error: error.message }))
+    // Malformed frames (bad opcodes, reserved bits, invalid UTF-8...): ws closes the socket and says why here.
+    ws.on('error', (error) =>
+      refused('ws-error', 'warn', 'browser host: websocket error', {
+        error: clip(error.message, LOGGED_CHARS),
+      }),
+    )
     ws.on('close', () => subscriptions.delete(ws))
     ws.on('message', (data: RawData, isBinary) => {
+      try {
+        onMessage(data, isBinary)
+      } catch (error) {
+        failed('browser host: message failed', {
+          error: clip(String(error), LOGGED_CHARS * 5),
+        })
+        fail(null, new ApiError({ code: 'internal', message: 'The message could not be handled' }))
+      }
+    })
+    const onMessage = (data: RawData, isBinary: boolean) => {
       const bytes = Buffer.isBuffer(data)
         ? data
         : Array.isArray(data)
@@ -214,13 +355,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
             error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) }),
           ),
       )
-    })
+    }
   })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
+  // After listening, errors come from accepting connections (EMFILE when a flood of them uses up the
+  // descriptors): logged, never fatal; the server accepts again once descriptors are free.
+  server.on('error', (error: NodeJS.ErrnoException) =>
+    refused('accept', 'error', 'browser host: could not accept a connection', { code: error.code }),
+  )
   const address = server.address()
   port = typeof address === 'object' && address ? address.port : 0
   logger.log('info', 'browser host listening', { port })
@@ -229,10 +375,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     close: async () => {
+      refused.flush()
       unsubscribe()
       for (const ws of wss.clients) ws.terminate()
       wss.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Connections that never finish a request (a stranger's, held open) must not keep the process up.
+      server.closeAllConnections()
+      await closed
     },
   }
 }

@@ -41,4 +41,33 @@ test.describe('Electron app', () => {
     await expect(page.locator('#preflight-summary')).toBeVisible({ timeout: 30_000 })
     await app.close()
   })
+
+  test('serves the page from app://, refuses traversal, permissions and WebSockets, and quits cleanly', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: ['.'] })
+    const page = await app.firstWindow()
+    await expect(page.locator('#preflight-heading')).toBeVisible()
+    expect(page.url()).toBe('app://app/index.html')
+    const probe = await page.evaluate(async () => {
+      const status = (path: string) => fetch(path).then((r) => r.status)
+      const violation = new Promise<string>((resolve) =>
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective)),
+      )
+      try {
+        new WebSocket('ws://127.0.0.1:9/')
+      } catch {
+        // refused by the CSP either by throwing or by the violation event
+      }
+      return {
+        traversal: await status('/..%2f..%2fpackage.json'),
+        clipboardRead: (await navigator.permissions.query({ name: 'clipboard-read' as PermissionName }))
+          .state,
+        websocket: await violation,
+      }
+    })
+    expect(probe).toEqual({ traversal: 404, clipboardRead: 'denied', websocket: 'connect-src' })
+    // Quitting waits for the engine to close, and then really quits.
+    const exited = new Promise((resolve) => app.process().once('exit', resolve))
+    await app.evaluate(({ app }) => app.quit())
+    await exited
+  })
 })

@@ -25,11 +25,15 @@ export interface StacklabServe {
 export async function serveWithSettings(
   dir: string,
   settings: Record<string, unknown>,
-): Promise<{ url: string; stop: () => Promise<void> }> {
+  options: { maxOpenFiles?: number } = {},
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const env = { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' }
   mkdirSync(join(env.XDG_CONFIG_HOME, 'stacklab'), { recursive: true })
   writeFileSync(join(env.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), JSON.stringify(settings))
-  const server: ChildProcess = spawn('node', ['bin/stacklab.js', 'serve', '--json'], {
+  const command = ['node', 'bin/stacklab.js', 'serve', '--json']
+  // A low descriptor limit (util-linux prlimit) lets a test use them all up with a few hundred connections.
+  if (options.maxOpenFiles) command.unshift('prlimit', `--nofile=${options.maxOpenFiles}`)
+  const server: ChildProcess = spawn(command[0]!, command.slice(1), {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -44,7 +48,9 @@ export async function serveWithSettings(
   })
   return {
     url,
+    child: server,
     async stop() {
+      if (server.exitCode !== null || server.signalCode !== null) return
       const exited = new Promise((resolve) => server.once('exit', resolve))
       server.kill('SIGTERM')
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
@@ -55,7 +61,7 @@ export async function serveWithSettings(
 export async function startStacklabServe(tag: string): Promise<StacklabServe> {
   const daemon = await startTestLibvirtd(tag)
   const dir = mkdtempSync(join(tmpdir(), `stacklab-${tag}-`))
-  let served: { url: string; stop: () => Promise<void> }
+  let served: { url: string; child: ChildProcess; stop: () => Promise<void> }
   try {
     served = await serveWithSettings(dir, { connectionUri: daemon.testUri, imagesDir: '' })
   } catch (error) {

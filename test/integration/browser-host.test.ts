@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import WebSocket from 'ws'
 import { MAX_INPUT_BYTES } from '../../src-shared/api'
 import { startBrowserHost, WS_MAX_PAYLOAD, type BrowserHost } from '../../src-main/server/server'
-import { tempDir, testEngine } from '../helpers'
+import { Engine } from '../../src-main/engine/engine'
+import type { Logger } from '../../src-main/engine/log'
+import { tempDir, tempPaths, testEngine } from '../helpers'
 
 const { testUri } = inject('libvirt')
 const TOKEN = 'test-token-0123456789abcdef'
@@ -163,5 +165,44 @@ describe('the API socket', () => {
     const again = await open()
     expect((await call(again, 1, 'app.info', {})).ok).toBe(true)
     again.close()
+  })
+})
+
+describe('an unexpected failure inside a handler', () => {
+  it('is answered 500 and logged, and the host keeps serving', async () => {
+    // A logger that fails on the first token refusal it is given: the handler throws where no input could
+    // make it throw, and the host must still answer (the page with 500, the upgrade with 500).
+    const entries: { msg: string; fields?: Record<string, unknown> }[] = []
+    const logger: Logger = {
+      file: null,
+      log(_level, msg, fields) {
+        if (msg.includes('without a valid token')) throw new Error(`disk on fire (${msg})`)
+        entries.push({ msg, fields })
+      },
+    }
+    const dir = tempDir()
+    const paths = tempPaths(dir.dir)
+    const engine = new Engine({ host: 'browser', paths, logger })
+    const broken = await startBrowserHost({ engine, rendererDir: resolve('out/renderer'), token: TOKEN })
+    try {
+      expect((await fetch(`http://127.0.0.1:${broken.port}/`)).status).toBe(500)
+      const upgrade = new Promise<number>((res, rej) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${broken.port}/api`)
+        ws.once('unexpected-response', (_req, r) => res(r.statusCode ?? 0))
+        ws.once('open', () => rej(new Error('opened')))
+      })
+      expect(await upgrade).toBe(500)
+      const failures = entries.filter((e) => e.msg.endsWith('failed'))
+      expect(failures.map((e) => e.msg)).toEqual([
+        'browser host: request failed',
+        'browser host: upgrade failed',
+      ])
+      expect(String(failures[0]!.fields!['error'])).toContain('disk on fire')
+      // Still serving.
+      expect((await fetch(`http://127.0.0.1:${broken.port}/?token=${TOKEN}`)).status).toBe(200)
+    } finally {
+      await broken.close()
+      dir.cleanup()
+    }
   })
 })

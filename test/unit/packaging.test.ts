@@ -1,13 +1,17 @@
 // The Linux packaging config: electron-builder accepts it (its own schema), every file it names exists, the
 // icon is a 512x512 PNG, the desktop entry is valid (desktop-file-validate where installed) and says the
-// same as the entry electron-builder writes, and the .deb depends on the host tools labs are built with.
+// same as the entry electron-builder writes, the .deb depends on the host tools labs are built with, and
+// Electron's fuses are set as hardened as the package allows (flipped by electron-builder's own code).
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { DebugLogger } from 'builder-util'
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config'
-import type { Configuration } from 'app-builder-lib'
+import { PlatformPackager, type Configuration } from 'app-builder-lib'
+import { flipFuses, getCurrentFuseWire, FuseV1Options, type FuseConfig } from '@electron/fuses'
+import { tempDir } from '../helpers'
 
 const config = parse(readFileSync('electron-builder.yml', 'utf8')) as Configuration
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
@@ -109,5 +113,71 @@ describe('desktop entry', () => {
     const keys = desktopEntry(path)
     const entry = (config.linux!.desktop as { entry: Record<string, string> }).entry
     for (const [key, value] of Object.entries(entry)) expect(keys[key], key).toBe(value)
+  })
+})
+
+describe('Electron fuses', () => {
+  const fuses = config.electronFuses!
+  const wrapper = readFileSync('resources/linux/stacklab-cli', 'utf8')
+
+  it('sets every fuse electron-builder knows, explicitly, as hardened as the package allows', () => {
+    const scheme = JSON.parse(readFileSync('node_modules/app-builder-lib/scheme.json', 'utf8')) as {
+      definitions: { FuseOptionsV1: { properties: Record<string, unknown> } }
+    }
+    const known = Object.keys(scheme.definitions.FuseOptionsV1.properties).filter(
+      (k) => k !== 'resetAdHocDarwinSignature', // macOS signing, not a fuse
+    )
+    expect(Object.keys(fuses).sort()).toEqual(known.sort())
+    expect(fuses).toEqual({
+      runAsNode: true,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: false,
+      onlyLoadAppFromAsar: false,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false,
+    })
+  })
+
+  it('leaves on only what the package needs: RunAsNode for the stacklab command, no asar fuses without asar', () => {
+    // The .deb's /usr/bin/stacklab is the app's Electron in Node mode: the day it is not, RunAsNode goes off.
+    expect(fuses.runAsNode).toBe(/^ELECTRON_RUN_AS_NODE=1 exec /m.test(wrapper))
+    // Only-load-from-asar with the app outside an asar would stop it starting; with an asar, both go on.
+    expect(fuses.onlyLoadAppFromAsar).toBe(config.asar !== false)
+    expect(fuses.enableEmbeddedAsarIntegrityValidation).toBe(config.asar !== false)
+  })
+
+  it("is what electron-builder's own code flips into an Electron binary's fuse wire", async () => {
+    const t = tempDir()
+    try {
+      // A stand-in for the Electron binary: its fuse wire (sentinel, version 1, eight fuses) with every fuse
+      // marked "not set" (@electron/fuses' INHERIT), so a fuse the config forgot would show.
+      const INHERIT = 144
+      const binary = join(t.dir, 'stacklab-desktop')
+      const sentinel = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX')
+      writeFileSync(
+        binary,
+        Buffer.concat([Buffer.alloc(64, 0xcc), sentinel, Buffer.from([1, 8]), Buffer.alloc(8, INHERIT)]),
+      )
+      const generate = (
+        PlatformPackager.prototype as unknown as {
+          generateFuseConfig(this: void, f: typeof fuses): Promise<FuseConfig>
+        }
+      ).generateFuseConfig
+      await flipFuses(binary, await generate(fuses))
+      const wire = (await getCurrentFuseWire(binary)) as unknown as Record<number, number>
+      const state = (option: FuseV1Options) => String.fromCharCode(wire[option]!)
+      expect(state(FuseV1Options.RunAsNode)).toBe('1')
+      expect(state(FuseV1Options.EnableCookieEncryption)).toBe('1')
+      expect(state(FuseV1Options.EnableNodeOptionsEnvironmentVariable)).toBe('0')
+      expect(state(FuseV1Options.EnableNodeCliInspectArguments)).toBe('0')
+      expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe('0')
+      expect(state(FuseV1Options.OnlyLoadAppFromAsar)).toBe('0')
+      expect(state(FuseV1Options.LoadBrowserProcessSpecificV8Snapshot)).toBe('0')
+      expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('0')
+    } finally {
+      t.cleanup()
+    }
   })
 })

@@ -7,7 +7,6 @@ import { useEffect, useRef, useState } from 'react'
 import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
 import { SearchAddon } from '@xterm/addon-search'
-import { ClipboardAddon } from '@xterm/addon-clipboard'
 import { WebglAddon } from '@xterm/addon-webgl'
 import '@xterm/xterm/css/xterm.css'
 import './console.css'
@@ -21,6 +20,7 @@ import {
   type ConsoleInfo,
 } from '../../../src-shared/console'
 import { useT } from '../i18n'
+import { guestClipboard } from './clipboard'
 
 interface Live {
   term: Terminal
@@ -121,7 +121,7 @@ function liveFor(api: LabApi, info: ConsoleInfo): Live {
   const search = new SearchAddon()
   term.loadAddon(fit)
   term.loadAddon(search)
-  term.loadAddon(new ClipboardAddon()) // OSC 52: programs in the node may set the clipboard
+  guestClipboard(term) // OSC 52: programs in the node may set the clipboard, never read it
   const host = document.createElement('div')
   host.className = 'console-xterm'
   const acks = new AckBatcher((bytes) => void api.call('console.ack', { id, bytes }).catch(() => {}))
