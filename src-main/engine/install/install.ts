@@ -20,7 +20,7 @@ import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
-import { registerSecret } from '../secrets'
+import { maskGuest, registerSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
 import { presetOf, type LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
@@ -60,7 +60,7 @@ async function remote(client: Client, command: string, stdin?: string): Promise<
   const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
   if (r.code !== 0)
     throw new Error(
-      `${command.split(' ')[0]} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-600)}`,
+      `${command.split(' ')[0]} failed (exit ${r.code}): ${maskGuest((r.stderr || r.stdout).trim().slice(-600))}`,
     )
   return r.stdout
 }
@@ -308,10 +308,11 @@ export class InstallService {
         await job.end('cancelled')
         return
       }
-      const message = (error as Error).message
+      // The message may quote the nodes' output (packstack's error lines): guests' passwords are masked.
+      const message = maskGuest((error as Error).message)
       const fix =
         error instanceof InstallError
-          ? error.fix
+          ? maskGuest(error.fix)
           : `Check the nodes answer SSH, then: stacklab install ${name}${options.retry ? ' --retry' : ''}`
       await job.end('failed', { message, fix })
     }
@@ -452,7 +453,7 @@ export class InstallService {
         run.error =
           run.outcome === 'success'
             ? null
-            : (report.errorLines[0] ?? `packstack exited with ${rc || 'no status'}`)
+            : maskGuest(report.errorLines[0] ?? `packstack exited with ${rc || 'no status'}`)
         await this.record(env, name, run)
         return {
           ...report,

@@ -6,7 +6,7 @@ import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
-import { registerSecret } from '../secrets'
+import { maskGuest, registerGuestSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
 import type { LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
@@ -73,6 +73,20 @@ export function parseApiServices(kind: ApiService['kind'], json: string): ApiSer
   })
 }
 
+export const ADMIN_RC = '/root/keystonerc_admin'
+
+/**
+ * The admin credentials packstack left on the controller. The password is the guest's (the user may have
+ * set it in the answer file, and it may be an ordinary word): registered as a guest value, masked in the
+ * guest's output, never a reason to refuse a local command.
+ */
+export async function readAdminRc(client: Client, path = ADMIN_RC): Promise<Record<string, string>> {
+  const rc = await sshExec(client, `cat ${path} 2>/dev/null`)
+  const vars = rc.code === 0 ? parseKeystonerc(rc.stdout) : {}
+  if (vars['OS_PASSWORD']) registerGuestSecret(vars['OS_PASSWORD'])
+  return vars
+}
+
 const MARK = '@@stacklab-'
 
 /** The framed parts of the combined openstack command's output. */
@@ -130,10 +144,8 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
     const api: ApiService[] = []
     const controller = clients.get(ctrl.name)
     if (controller) {
-      const rc = await sshExec(controller, 'cat /root/keystonerc_admin 2>/dev/null')
-      const vars = rc.code === 0 ? parseKeystonerc(rc.stdout) : {}
+      const vars = await readAdminRc(controller)
       if (vars['OS_PASSWORD']) {
-        registerSecret(vars['OS_PASSWORD'])
         installed = true
         horizon = {
           url: `http://${ctrl.nics[0]!.ip}/dashboard`,
@@ -152,7 +164,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
               `echo '${MARK}begin ${kind}'; openstack ${cmd} -f json 2>&1; echo "${MARK}end $?"`,
           )
           .join('; ')
-        const out = (await sshExec(controller, `. /root/keystonerc_admin && { ${script}; }`)).stdout
+        const out = (await sshExec(controller, `. ${ADMIN_RC} && { ${script}; }`)).stdout
         for (const { kind, body, rc } of splitFramed(out)) {
           if (rc !== 0 || !body.trim().startsWith('[')) {
             // A lab without Cinder has no volume endpoint: not a problem.
@@ -187,7 +199,8 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       horizon,
       nodes,
       services: api,
-      problems,
+      // Problems quote the guests' output: their own passwords are masked there.
+      problems: problems.map(maskGuest),
     }
   } finally {
     for (const c of clients.values()) c.end()
