@@ -25,6 +25,7 @@ import type { HostView } from './preflight/host'
 import { SettingsStore } from './settings'
 import { LibvirtService } from './libvirt/service'
 import { LibvirtError } from './libvirt/errors'
+import { vmDiskProblem } from './lab/disks'
 import { ValidationError } from './libvirt/network'
 import * as domain from './libvirt/domain'
 import * as network from './libvirt/network'
@@ -136,7 +137,15 @@ export class Engine {
     },
     'domain.forceOff': ({ name }) => this.onDomain(name, (v) => domain.domainForceOff(v, name)),
     'domain.reboot': ({ name }) => this.onDomain(name, (v) => domain.domainReboot(v, name)),
-    'domain.delete': async ({ name, withDisks }) => domain.domainDelete(await this.virsh(), name, withDisks),
+    'domain.delete': async ({ name, withDisks }) => {
+      // Never a shared base image or another lab's disk with a VM (lab/disks.ts).
+      const settings = await this.settings.get()
+      const imagesDir = settings.imagesDir || defaultImagesDir(settings.connectionUri)
+      const labs = await new LabStore(this.paths.data).list()
+      return domain.domainDelete(await this.virsh(), name, withDisks, (path) =>
+        vmDiskProblem(imagesDir, labs, name, path),
+      )
+    },
     'domain.setAutostart': ({ name, enabled }) =>
       this.onDomain(name, (v) => domain.domainSetAutostart(v, name, enabled)),
     'networks.list': async () => network.networkList(await this.virsh()),

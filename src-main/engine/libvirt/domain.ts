@@ -2,6 +2,7 @@
 // off, reboot, delete (with or without disks), autostart, define. State comes from XML and `domstats`.
 import { rm, stat } from 'node:fs/promises'
 import type { DomainInfo, DomainState, Lease, NetworkInfo } from '../../../src-shared/libvirt'
+import { ApiError } from '../../../src-shared/errors'
 import { virshBatch } from './batch'
 import { parseDomainXml, type DomainXmlFacts } from './domain-xml'
 import { LibvirtError } from './errors'
@@ -223,8 +224,15 @@ export async function domainDelete(
   virsh: Virsh,
   name: string,
   withDisks: boolean,
+  /** Why a disk file must not go with the VM (lab/disks.ts), or null; asked before anything is changed. */
+  diskProblem: (path: string) => string | null = () => null,
 ): Promise<{ removedDisks: string[] }> {
   const info = await domainGet(virsh, name)
+  const refused = withDisks
+    ? info.disks.flatMap((d) => (d.device === 'disk' && d.source ? (diskProblem(d.source) ?? []) : []))
+    : []
+  if (refused.length)
+    throw new ApiError({ code: 'bad-request', message: `Nothing was changed: ${refused.join('; ')}` })
   if (info.state !== 'shutoff') {
     await virsh(['destroy', name]).catch((e: unknown) => {
       if (!(e instanceof LibvirtError && e.kind === 'invalid-state')) throw e
