@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { stringify } from 'yaml'
-import { defaultLab, nodeDiskFile, type LabState } from '../../src-shared/lab'
+import { defaultLab, LabDefinition, nodeDiskFile, type LabState } from '../../src-shared/lab'
 import type { Job } from '../../src-shared/jobs'
 import type { Engine } from '../../src-main/engine/engine'
 import { createRun } from '../../src-main/engine/exec'
@@ -122,7 +122,7 @@ describe('files Stacklab did not make', () => {
   async function waitJob(id: string): Promise<Job> {
     for (;;) {
       const job = ((await engine.call('jobs.list', {})) as Job[]).find((j) => j.id === id)!
-      if (job.state !== 'running' && job.state !== 'queued') return job
+      if (job.state !== 'running') return job
       await new Promise((r) => setTimeout(r, 50))
     }
   }
@@ -166,7 +166,7 @@ describe('files Stacklab did not make', () => {
     writeFileSync(theirs, 'theirs\n')
     const elsewhere = join(t.dir, 'elsewhere.qcow2')
     writeFileSync(elsewhere, 'elsewhere\n')
-    const state: LabState = { ...newLabState(defaultLab('lab2'), 'qemu'), status: 'ready' }
+    const state: LabState = { ...newLabState(LabDefinition.parse(defaultLab('lab2')), 'qemu'), status: 'ready' }
     state.resources.disks = [made, elsewhere]
     await store.save(state)
 
@@ -199,7 +199,7 @@ describe('files Stacklab did not make', () => {
     const virsh = createVirsh(run, inject('libvirt').testUri)
     const labDisk = nodeDiskFile(imagesDir, 'lab3', 'controller')
     await createOverlay(run, base, labDisk, 1)
-    const state: LabState = { ...newLabState(defaultLab('lab3'), 'qemu'), status: 'ready' }
+    const state: LabState = { ...newLabState(LabDefinition.parse(defaultLab('lab3')), 'qemu'), status: 'ready' }
     state.resources.disks = [labDisk]
     await new LabStore(join(t.dir, 'engine', 'data')).save(state)
     for (const [name, disk] of [
