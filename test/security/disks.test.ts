@@ -166,7 +166,10 @@ describe('files Stacklab did not make', () => {
     writeFileSync(theirs, 'theirs\n')
     const elsewhere = join(t.dir, 'elsewhere.qcow2')
     writeFileSync(elsewhere, 'elsewhere\n')
-    const state: LabState = { ...newLabState(LabDefinition.parse(defaultLab('lab2')), 'qemu'), status: 'ready' }
+    const state: LabState = {
+      ...newLabState(LabDefinition.parse(defaultLab('lab2')), 'qemu'),
+      status: 'ready',
+    }
     state.resources.disks = [made, elsewhere]
     await store.save(state)
 
@@ -199,7 +202,10 @@ describe('files Stacklab did not make', () => {
     const virsh = createVirsh(run, inject('libvirt').testUri)
     const labDisk = nodeDiskFile(imagesDir, 'lab3', 'controller')
     await createOverlay(run, base, labDisk, 1)
-    const state: LabState = { ...newLabState(LabDefinition.parse(defaultLab('lab3')), 'qemu'), status: 'ready' }
+    const state: LabState = {
+      ...newLabState(LabDefinition.parse(defaultLab('lab3')), 'qemu'),
+      status: 'ready',
+    }
     state.resources.disks = [labDisk]
     await new LabStore(join(t.dir, 'engine', 'data')).save(state)
     for (const [name, disk] of [
