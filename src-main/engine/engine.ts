@@ -40,7 +40,7 @@ import type { LabEnv } from './lab/pipeline'
 import { InstallError, InstallService } from './install/install'
 import { labStatus } from './install/status'
 import { defaultImagesDir } from './preflight/uri'
-import { explain as explainPackstack } from './packstack/parse'
+import { explainInTurns } from './packstack/parse'
 import { readAnswerText, updateAnswerText } from './packstack/answers'
 import { checkAnswers } from './packstack/check'
 import { ConsoleManager } from './console/manager'
@@ -201,7 +201,7 @@ export class Engine {
     'lab.status': async ({ name }) => labStatus(await this.labEnv(), await this.labs.get(name)),
     'jobs.list': () => this.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
-    'packstack.explain': ({ text }) => Promise.resolve(explainPackstack(text)),
+    'packstack.explain': ({ text }) => explainInTurns(text),
     'packstack.answers.read': ({ text }) => Promise.resolve(readAnswerText(text)),
     'packstack.answers.update': ({ text, fields }) =>
       Promise.resolve({ text: updateAnswerText(text, fields) }),

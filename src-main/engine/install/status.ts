@@ -6,6 +6,7 @@ import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
+import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
 import type { LabEnv } from '../lab/pipeline'
@@ -15,7 +16,7 @@ import { connectNode, controllerOf } from '../lab/node-ssh'
 /** `export OS_PASSWORD='secret'` lines of keystonerc_admin → variables (quotes as the shell reads them). */
 export function parseKeystonerc(text: string): Record<string, string> {
   const vars: Record<string, string> = {}
-  for (const line of text.split('\n')) {
+  for (const line of outputLines(text)) {
     const m = /^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line)
     if (!m) continue
     let value = m[2]!.trim()
@@ -29,7 +30,7 @@ export function parseKeystonerc(text: string): Record<string, string> {
 /** `MainPID=1234 Id=openstack-nova-api.service ActiveState=active` lines of openstack-service status. */
 export function parseServiceStatus(text: string): { name: string; state: string; ok: boolean }[] {
   const out: { name: string; state: string; ok: boolean }[] = []
-  for (const line of text.split('\n')) {
+  for (const line of outputLines(text)) {
     const id = /\bId=(\S+?)(?:\.service)?(?:\s|$)/.exec(line)?.[1]
     const state = /\bActiveState=(\S+)/.exec(line)?.[1]
     if (id && state) out.push({ name: id, state, ok: state === 'active' })
@@ -89,12 +90,28 @@ export async function readAdminRc(client: Client, path = ADMIN_RC): Promise<Reco
 
 const MARK = '@@stacklab-'
 
-/** The framed parts of the combined openstack command's output. */
+/**
+ * The framed parts of the combined openstack command's output. Found with indexOf, one pass: a lazy
+ * `begin([\s\S]*?)end` pattern would scan to the end again from every begin mark the output repeats.
+ */
 export function splitFramed(out: string): { kind: ApiService['kind']; body: string; rc: number }[] {
   const parts: { kind: ApiService['kind']; body: string; rc: number }[] = []
-  const re = /@@stacklab-begin (compute|network|volume)\n([\s\S]*?)@@stacklab-end (\d+)/g
-  for (const m of out.matchAll(re))
-    parts.push({ kind: m[1] as ApiService['kind'], body: m[2]!, rc: Number(m[3]) })
+  const BEGIN = `${MARK}begin `
+  const END = `${MARK}end `
+  let at = out.indexOf(BEGIN)
+  while (at >= 0) {
+    const nl = out.indexOf('\n', at)
+    if (nl < 0) break
+    const kind = out.slice(at + BEGIN.length, nl)
+    const end = out.indexOf(END, nl + 1)
+    if (end < 0) break
+    const rc = /^\d+/.exec(out.slice(end + END.length, end + END.length + 12))?.[0]
+    const next = out.indexOf(BEGIN, nl + 1)
+    // The body is what lies between its begin mark and its own end mark, never past the next begin mark.
+    if ((kind === 'compute' || kind === 'network' || kind === 'volume') && rc && (next < 0 || next > end))
+      parts.push({ kind, body: out.slice(nl + 1, end), rc: Number(rc) })
+    at = next >= 0 && next < end ? next : out.indexOf(BEGIN, end)
+  }
   return parts
 }
 

@@ -14,6 +14,7 @@ import { dhcpRangeIssues, networkCreateIssues, staticHostIssues, type Issue } fr
 import { withTempFile } from './tempfile'
 import type { Virsh } from './virsh'
 import { namesOf } from './domain'
+import { outputLines } from '../lines'
 
 export class ValidationError extends Error {
   constructor(readonly issues: Issue[]) {
@@ -156,7 +157,7 @@ export async function networkSetDhcpRange(
 /** `net-dhcp-leases` has no XML form; its table is read column by column, by pattern. */
 export function parseLeases(out: string): Lease[] {
   const leases: Lease[] = []
-  for (const line of out.split('\n')) {
+  for (const line of outputLines(out)) {
     const m = /^\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+([0-9a-f:]{17})\s+ipv4\s+([\d.]+)\/\d+\s+(\S+)/i.exec(
       line,
     )

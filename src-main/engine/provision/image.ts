@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path'
 import type { Run } from '../exec'
 import { baseImageName } from '../../../src-shared/lab'
 import { diskFolder, reserveDisk, tightenDisk } from '../lab/disks'
+import { LineReader } from '../lines'
 
 /** libguestfs under QEMU software emulation where KVM cannot run guests (ENVIRONMENT: force_tcg). */
 export function guestfsEnv(virtType: 'kvm' | 'qemu'): Record<string, string> {
@@ -24,7 +25,7 @@ export interface TemplateSource {
 
 /** `[  94.0] Resizing (using virt-resize) to expand the disk to 20.0G` → the step text. */
 export function parseBuilderStep(line: string): string | null {
-  return /^\[\s*\d+\.\d+\]\s+(.*)$/.exec(line.trim())?.[1] ?? null
+  return /^\[\s*\d+\.\d+\]\s(.*)$/.exec(line.trim())?.[1]?.trim() ?? null
 }
 
 const KNOWN_ERRORS: [RegExp, string][] = [
@@ -103,18 +104,15 @@ export async function ensureBaseImage(
     '--no-sync',
   ]
   if (options.source.noCheckSignature) args.push('--no-check-signature')
-  let buffer = ''
+  const lines = new LineReader()
   try {
     await run('virt-builder', args, {
       env,
       timeoutMs: 0,
       ...(options.signal ? { signal: options.signal } : {}),
       onStdout: (chunk) => {
-        buffer += chunk
-        let nl: number
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const step = parseBuilderStep(buffer.slice(0, nl))
-          buffer = buffer.slice(nl + 1)
+        for (const line of lines.push(chunk)) {
+          const step = parseBuilderStep(line)
           if (step) options.onStep?.(step)
         }
       },
