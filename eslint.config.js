@@ -4,6 +4,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import regexp from 'eslint-plugin-regexp'
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'dist/**'] },
@@ -51,6 +52,16 @@ export default tseslint.config(
           message: 'Keep the renderer sandboxed.',
         },
       ],
+    },
+  },
+  {
+    // The engine reads text guests and tools print: no pattern may take more than linear time on a line
+    // (issue #11; test/security/packstack-redos.test.ts attacks the parsers at run time).
+    files: ['src-main/**/*.ts', 'src-shared/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignoreSticky: false }],
     },
   },
   {

@@ -28,14 +28,15 @@ export default defineConfig({
         },
       },
       {
-        // Attacks on the trust rules (issue #11): pure checks of the rules, and attacks through the real browser
-        // host (`stacklab serve`, WebSocket with the token), the real engine API and the real CLI. They need
-        // no libvirtd: every attack must be refused before libvirt is reached.
+        // Attacks (issue #11): pure checks of the rules, and attacks through the real browser host (`stacklab
+        // serve`, WebSocket with the token), the real engine API and the real CLI. Most need no libvirt (an
+        // attack must be refused before it is reached); those on disks and guest secrets use the run's own
+        // libvirtd (QEMU driver), started by the integration setup.
         test: {
           name: 'security',
           include: ['test/security/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/security/setup.ts'],
+          globalSetup: ['test/integration/setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -233,7 +233,9 @@ export function nodeDomainName(lab: string, node: string): string {
 
 /** A lab node's copy-on-write disk, in the images directory. */
 export function nodeDiskFile(imagesDir: string, lab: string, node: string): string {
-  return `${imagesDir.replace(/\/+$/, '')}/${lab}/${node}.qcow2`
+  let dir = imagesDir
+  while (dir.endsWith('/')) dir = dir.slice(0, -1)
+  return `${dir}/${lab}/${node}.qcow2`
 }
 
 /** The cached base image of a template and disk size (shared by every lab), in the images directory. */

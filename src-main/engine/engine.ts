@@ -28,6 +28,7 @@ import type { HostView } from './preflight/host'
 import { SettingsStore } from './settings'
 import { LibvirtService } from './libvirt/service'
 import { LibvirtError } from './libvirt/errors'
+import { vmDiskProblem } from './lab/disks'
 import { ValidationError } from './libvirt/network'
 import * as domain from './libvirt/domain'
 import * as network from './libvirt/network'
@@ -42,7 +43,7 @@ import type { LabEnv } from './lab/pipeline'
 import { InstallError, InstallService } from './install/install'
 import { labStatus } from './install/status'
 import { defaultImagesDir } from './preflight/uri'
-import { explain as explainPackstack } from './packstack/parse'
+import { explainInTurns } from './packstack/parse'
 import { readAnswerText, updateAnswerText } from './packstack/answers'
 import { checkAnswers } from './packstack/check'
 import { ConsoleManager } from './console/manager'
@@ -158,8 +159,20 @@ export class Engine {
     },
     'domain.forceOff': ({ name }) => this.onDomain(name, (v) => domain.domainForceOff(v, name)),
     'domain.reboot': ({ name }) => this.onDomain(name, (v) => domain.domainReboot(v, name)),
-    'domain.delete': async ({ name, withDisks }) =>
-      domain.domainDelete(await this.virsh(), name, withDisks, (path) => this.madeByStacklab(path)),
+    'domain.delete': async ({ name, withDisks }) => {
+      // Never a shared base image or another lab's disk with a VM (lab/disks.ts); of the rest, only what
+      // Stacklab made (libvirt/disk-removal.ts).
+      const settings = await this.settings.get()
+      const imagesDir = settings.imagesDir || defaultImagesDir(settings.connectionUri)
+      const labs = await new LabStore(this.paths.data).list()
+      return domain.domainDelete(
+        await this.virsh(),
+        name,
+        withDisks,
+        (path) => this.madeByStacklab(path),
+        (path) => vmDiskProblem(imagesDir, labs, name, path),
+      )
+    },
     'domain.setAutostart': ({ name, enabled }) =>
       this.onDomain(name, (v) => domain.domainSetAutostart(v, name, enabled)),
     'domain.xml': async ({ uuid }) => ({ xml: await domain.domainXmlText(await this.virsh(), uuid) }),
@@ -220,7 +233,7 @@ export class Engine {
     'lab.status': async ({ name }) => labStatus(await this.labEnv(), await this.labs.get(name)),
     'jobs.list': () => this.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
-    'packstack.explain': ({ text }) => Promise.resolve(explainPackstack(text)),
+    'packstack.explain': ({ text }) => explainInTurns(text),
     'packstack.answers.read': ({ text }) => Promise.resolve(readAnswerText(text)),
     'packstack.answers.update': ({ text, fields }) =>
       Promise.resolve({ text: updateAnswerText(text, fields) }),

@@ -5,6 +5,7 @@
 // replaying the log from the start when a new engine picks a run up, so no line is ever lost. "Retry"
 // restores the pre-install checkpoint and runs again with the same answer file.
 import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Client } from 'ssh2'
@@ -20,7 +21,7 @@ import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
-import { registerSecret } from '../secrets'
+import { maskGuest, registerSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
 import { presetOf, type LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
@@ -33,6 +34,8 @@ import { labStatus } from './status'
 /** On the controller. */
 const REMOTE_ANSWERS = '/root/stacklab-answers.txt'
 const REMOTE_LOG_DIR = '/var/log/stacklab'
+/** How much of the log `log()` hands back as text (the report covers all of it). */
+const LOG_TAIL_BYTES = 256 * 1024
 
 export interface InstallDeps {
   env: () => Promise<LabEnv>
@@ -60,7 +63,7 @@ async function remote(client: Client, command: string, stdin?: string): Promise<
   const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
   if (r.code !== 0)
     throw new Error(
-      `${command.split(' ')[0]} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-600)}`,
+      `${command.split(' ')[0]} failed (exit ${r.code}): ${maskGuest((r.stderr || r.stdout).trim().slice(-600))}`,
     )
   return r.stdout
 }
@@ -308,10 +311,11 @@ export class InstallService {
         await job.end('cancelled')
         return
       }
-      const message = (error as Error).message
+      // The message may quote the nodes' output (packstack's error lines): guests' passwords are masked.
+      const message = maskGuest((error as Error).message)
       const fix =
         error instanceof InstallError
-          ? error.fix
+          ? maskGuest(error.fix)
           : `Check the nodes answer SSH, then: stacklab install ${name}${options.retry ? ' --retry' : ''}`
       await job.end('failed', { message, fix })
     }
@@ -452,7 +456,7 @@ export class InstallService {
         run.error =
           run.outcome === 'success'
             ? null
-            : (report.errorLines[0] ?? `packstack exited with ${rc || 'no status'}`)
+            : maskGuest(report.errorLines[0] ?? `packstack exited with ${rc || 'no status'}`)
         await this.record(env, name, run)
         return {
           ...report,
@@ -500,10 +504,20 @@ export class InstallService {
     const state = await this.deps.get(name)
     const run = installState(state).runs.at(-1) ?? null
     if (!run) return { run: null, text: '', report: null }
-    const text = await readFile(localLog(env, name, run.id), 'utf8').catch(() => '')
+    // Read as a stream through the parser (lines capped, a turn of the event loop per chunk), and only the
+    // tail kept as text: a long or hostile log costs its bytes once and never holds up other calls.
+    const file = localLog(env, name, run.id)
     const parser = new PackstackParser()
-    parser.feed(text)
-    return { run, text: text.slice(-256 * 1024), report: parser.end() }
+    let tail = Buffer.alloc(0)
+    try {
+      for await (const chunk of createReadStream(file)) {
+        parser.feed(chunk as Buffer)
+        tail = Buffer.concat([tail, chunk as Buffer]).subarray(-LOG_TAIL_BYTES)
+      }
+    } catch {
+      /* no log yet */
+    }
+    return { run, text: tail.toString('utf8'), report: parser.end() }
   }
 }
 

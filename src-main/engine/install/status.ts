@@ -6,7 +6,8 @@ import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
-import { registerSecret } from '../secrets'
+import { outputLines } from '../lines'
+import { maskGuest, registerGuestSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
 import type { LabEnv } from '../lab/pipeline'
 import { domainName } from '../lab/provision-node'
@@ -15,7 +16,7 @@ import { connectNode, controllerOf } from '../lab/node-ssh'
 /** `export OS_PASSWORD='secret'` lines of keystonerc_admin → variables (quotes as the shell reads them). */
 export function parseKeystonerc(text: string): Record<string, string> {
   const vars: Record<string, string> = {}
-  for (const line of text.split('\n')) {
+  for (const line of outputLines(text)) {
     const m = /^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line)
     if (!m) continue
     let value = m[2]!.trim()
@@ -29,7 +30,7 @@ export function parseKeystonerc(text: string): Record<string, string> {
 /** `MainPID=1234 Id=openstack-nova-api.service ActiveState=active` lines of openstack-service status. */
 export function parseServiceStatus(text: string): { name: string; state: string; ok: boolean }[] {
   const out: { name: string; state: string; ok: boolean }[] = []
-  for (const line of text.split('\n')) {
+  for (const line of outputLines(text)) {
     const id = /\bId=(\S+?)(?:\.service)?(?:\s|$)/.exec(line)?.[1]
     const state = /\bActiveState=(\S+)/.exec(line)?.[1]
     if (id && state) out.push({ name: id, state, ok: state === 'active' })
@@ -73,14 +74,44 @@ export function parseApiServices(kind: ApiService['kind'], json: string): ApiSer
   })
 }
 
+export const ADMIN_RC = '/root/keystonerc_admin'
+
+/**
+ * The admin credentials packstack left on the controller. The password is the guest's (the user may have
+ * set it in the answer file, and it may be an ordinary word): registered as a guest value, masked in the
+ * guest's output, never a reason to refuse a local command.
+ */
+export async function readAdminRc(client: Client, path = ADMIN_RC): Promise<Record<string, string>> {
+  const rc = await sshExec(client, `cat ${path} 2>/dev/null`)
+  const vars = rc.code === 0 ? parseKeystonerc(rc.stdout) : {}
+  if (vars['OS_PASSWORD']) registerGuestSecret(vars['OS_PASSWORD'])
+  return vars
+}
+
 const MARK = '@@stacklab-'
 
-/** The framed parts of the combined openstack command's output. */
+/**
+ * The framed parts of the combined openstack command's output. Found with indexOf, one pass: a lazy
+ * `begin([\s\S]*?)end` pattern would scan to the end again from every begin mark the output repeats.
+ */
 export function splitFramed(out: string): { kind: ApiService['kind']; body: string; rc: number }[] {
   const parts: { kind: ApiService['kind']; body: string; rc: number }[] = []
-  const re = /@@stacklab-begin (compute|network|volume)\n([\s\S]*?)@@stacklab-end (\d+)/g
-  for (const m of out.matchAll(re))
-    parts.push({ kind: m[1] as ApiService['kind'], body: m[2]!, rc: Number(m[3]) })
+  const BEGIN = `${MARK}begin `
+  const END = `${MARK}end `
+  let at = out.indexOf(BEGIN)
+  while (at >= 0) {
+    const nl = out.indexOf('\n', at)
+    if (nl < 0) break
+    const kind = out.slice(at + BEGIN.length, nl)
+    const end = out.indexOf(END, nl + 1)
+    if (end < 0) break
+    const rc = /^\d+/.exec(out.slice(end + END.length, end + END.length + 12))?.[0]
+    const next = out.indexOf(BEGIN, nl + 1)
+    // The body is what lies between its begin mark and its own end mark, never past the next begin mark.
+    if ((kind === 'compute' || kind === 'network' || kind === 'volume') && rc && (next < 0 || next > end))
+      parts.push({ kind, body: out.slice(nl + 1, end), rc: Number(rc) })
+    at = next >= 0 && next < end ? next : out.indexOf(BEGIN, end)
+  }
   return parts
 }
 
@@ -130,10 +161,8 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
     const api: ApiService[] = []
     const controller = clients.get(ctrl.name)
     if (controller) {
-      const rc = await sshExec(controller, 'cat /root/keystonerc_admin 2>/dev/null')
-      const vars = rc.code === 0 ? parseKeystonerc(rc.stdout) : {}
+      const vars = await readAdminRc(controller)
       if (vars['OS_PASSWORD']) {
-        registerSecret(vars['OS_PASSWORD'])
         installed = true
         horizon = {
           url: `http://${ctrl.nics[0]!.ip}/dashboard`,
@@ -152,7 +181,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
               `echo '${MARK}begin ${kind}'; openstack ${cmd} -f json 2>&1; echo "${MARK}end $?"`,
           )
           .join('; ')
-        const out = (await sshExec(controller, `. /root/keystonerc_admin && { ${script}; }`)).stdout
+        const out = (await sshExec(controller, `. ${ADMIN_RC} && { ${script}; }`)).stdout
         for (const { kind, body, rc } of splitFramed(out)) {
           if (rc !== 0 || !body.trim().startsWith('[')) {
             // A lab without Cinder has no volume endpoint: not a problem.
@@ -187,7 +216,8 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       horizon,
       nodes,
       services: api,
-      problems,
+      // Problems quote the guests' output: their own passwords are masked there.
+      problems: problems.map(maskGuest),
     }
   } finally {
     for (const c of clients.values()) c.end()

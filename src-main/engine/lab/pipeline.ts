@@ -31,6 +31,7 @@ import {
   type NodeContext,
 } from './provision-node'
 import type { LabStore } from './store'
+import { diskPathProblem, ForeignDiskError, present, recordsDisk } from './disks'
 
 export const PIPELINE_STEPS = [
   { id: 'preflight', title: 'Check the host' },
@@ -98,6 +99,13 @@ export class Recorder {
     const r = this.state.resources
     if (!r.intents.some((i) => i.kind === kind && i.name === name)) r.intents.push({ kind, name })
     this.made.push({ kind, name })
+    await this.save()
+  }
+  /** An announced resource that was not made after all (someone else's file was already there). */
+  async drop(kind: 'network' | 'domain' | 'disk', name: string): Promise<void> {
+    const r = this.state.resources
+    r.intents = r.intents.filter((i) => !(i.kind === kind && i.name === name))
+    this.made.splice(0, this.made.length, ...this.made.filter((i) => !(i.kind === kind && i.name === name)))
     await this.save()
   }
   async confirm(kind: 'network' | 'domain' | 'disk', name: string): Promise<void> {
@@ -241,10 +249,19 @@ export async function runPipeline(
       for (const node of nodes) {
         job.throwIfCancelled()
         const disk = nodeDiskPath(ctx(), node)
+        // A file at the path that the lab's records do not list is someone else's: never overwritten.
+        const ours = recordsDisk(state, disk)
+        if (!ours && (await present(disk))) throw foreignDisk(disk)
         await rec.intend('disk', disk)
-        // A disk left by an interrupted run is ours (announced above): start it afresh.
-        await rm(disk, { force: true })
-        await createOverlay(env.run, await nodeBase(ctx(), node), disk, node.diskGiB)
+        // A disk left by an interrupted run is ours (announced before it was made): start it afresh.
+        if (ours) await rm(disk, { force: true })
+        try {
+          await createOverlay(env.run, await nodeBase(ctx(), node), disk, node.diskGiB)
+        } catch (error) {
+          if (!(error instanceof ForeignDiskError)) throw error
+          await rec.drop('disk', disk) // appeared meanwhile: not ours, so rollback must not remove it
+          throw foreignDisk(disk)
+        }
         await rec.confirm('disk', disk)
       }
     },
@@ -341,6 +358,13 @@ export async function runPipeline(
   }
 }
 
+function foreignDisk(path: string): PipelineError {
+  return new PipelineError(
+    `${path} already exists and this lab did not make it: Stacklab never overwrites a file it did not make`,
+    'Move that file elsewhere (or delete it if it is not needed), or give the lab another name, then create it again',
+  )
+}
+
 export class PipelineError extends Error {
   constructor(
     message: string,
@@ -366,6 +390,12 @@ export async function removeResources(
     const chosen = only ? all.filter((n) => only.some((o) => o.kind === kind && o.name === n)) : all
     return [...new Set(chosen)]
   }
+  // Disks first checked, before anything is removed: only files the records list, in the lab's own folder.
+  const disks = pick('disk', r.disks)
+  const problems = disks
+    .map((path) => diskPathProblem(env.imagesDir, state.definition.name, path))
+    .filter((p): p is string => p !== null)
+  if (problems.length) throw new PipelineError(`Nothing was removed: ${problems.join('; ')}`, undefined)
   const removed: string[] = []
   for (const name of pick('domain', r.domains)) {
     try {
@@ -392,7 +422,7 @@ export async function removeResources(
     r.intents = r.intents.filter((i) => !(i.kind === 'network' && i.name === name))
     await env.store.save(state)
   }
-  for (const path of pick('disk', r.disks)) {
+  for (const path of disks) {
     if (await exists(path)) {
       await rm(path, { force: true })
       removed.push(`disk ${path}`)

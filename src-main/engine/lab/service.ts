@@ -2,7 +2,7 @@
 // rollback, add a node, delete exactly what was made, list. Long work runs in the background as a job.
 import { alive } from '../proc'
 import type { NodeDef } from '../../../src-shared/lab'
-import { LabDefinition, type LabState, type LabSummary } from '../../../src-shared/lab'
+import { LabDefinition, nodeDiskFile, type LabState, type LabSummary } from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
@@ -20,6 +20,31 @@ import { ValidationError } from '../libvirt/network'
 import { LibvirtError } from '../libvirt/errors'
 import { ExecError } from '../exec'
 import { explainBuilderError } from '../provision/image'
+import { present, recordsDisk } from './disks'
+
+/**
+ * Node disk paths where a file already is that this lab's records do not list: refused before anything is
+ * made, so a user's own file is never overwritten (the pipeline checks again when it makes each disk).
+ */
+async function foreignDisks(
+  env: LabEnv,
+  lab: string,
+  nodes: readonly { name: string }[],
+  state: LabState | null,
+  at: (i: number) => string,
+): Promise<{ path: string; message: string }[]> {
+  const issues: { path: string; message: string }[] = []
+  for (const [i, node] of nodes.entries()) {
+    const disk = nodeDiskFile(env.imagesDir, lab, node.name)
+    if (state && recordsDisk(state, disk)) continue
+    if (await present(disk))
+      issues.push({
+        path: at(i),
+        message: `${disk} already exists and Stacklab did not make it; it never overwrites a file it did not make: move it away or choose another name`,
+      })
+  }
+  return issues
+}
 
 export class LabService {
   private readonly active = new Map<string, Promise<void>>()
@@ -64,6 +89,13 @@ export class LabService {
         issues: [{ path: 'name', message: 'already exists' }],
       })
     }
+    const foreign = await foreignDisks(env, definition.name, definition.nodes, null, (i) => `nodes.${i}.name`)
+    if (foreign.length)
+      throw new ApiError({
+        code: 'bad-request',
+        message: foreign.map((f) => f.message).join('; '),
+        issues: foreign,
+      })
     const state = newLabState(definition, 'qemu')
     await env.store.save(state)
     const job = this.jobs.create('lab.create', definition.name, `Create lab ${definition.name}`, [
@@ -110,6 +142,13 @@ export class LabService {
         issues,
       })
     }
+    const foreign = await foreignDisks(env, name, [node], state, () => 'node.name')
+    if (foreign.length)
+      throw new ApiError({
+        code: 'bad-request',
+        message: foreign.map((f) => f.message).join('; '),
+        issues: foreign,
+      })
     state.definition = next.data
     state.status = 'creating'
     await env.store.save(state)

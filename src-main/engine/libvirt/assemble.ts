@@ -1,6 +1,7 @@
 // One domain put together: its XML facts, its state from `domstats`, and the addresses seen for its NICs
 // (static hosts and DHCP leases of its network, the host's ARP table, the guest agent). A bridge NIC is linked
 // to the libvirt network that owns its bridge, when one does; a volume disk gets the path libvirt gives it.
+import { outputLines } from '../lines'
 import type { DomainInfo, DomainState, Lease, NetworkInfo } from '../../../src-shared/libvirt'
 import type { DomainXmlFacts } from './domain-xml'
 
@@ -170,7 +171,7 @@ export function assembleDomain(
 /** `net-dhcp-leases` has no XML form; its table is read column by column, by pattern. */
 export function parseLeases(out: string): Lease[] {
   const leases: Lease[] = []
-  for (const line of out.split('\n')) {
+  for (const line of outputLines(out)) {
     const m = /^\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+([0-9a-f:]{17})\s+ipv4\s+([\d.]+)\/\d+\s+(\S+)/i.exec(
       line,
     )

@@ -12,6 +12,7 @@ import type {
 import { parseDomstats } from './assemble'
 import { removeDisks, type MadeByStacklab } from './disk-removal'
 import { parseDomainXml } from './domain-xml'
+import { ApiError } from '../../../src-shared/errors'
 import { LibvirtError } from './errors'
 import { ValidationError } from './network'
 import { domainUuid, sameUuid } from './lookup'
@@ -107,6 +108,8 @@ export async function domainDelete(
   name: string,
   withDisks: boolean,
   madeByStacklab: MadeByStacklab,
+  /** Why a disk file must not go with the VM (lab/disks.ts), or null; asked before anything is changed. */
+  diskProblem: (path: string) => string | null = () => null,
 ): Promise<DomainDeleteResult> {
   const info = await domainGet(virsh, name)
   if (withDisks && info.problem)
@@ -129,6 +132,11 @@ export async function domainDelete(
     const known = new Set(disks.map(key))
     for (const d of saved) if (!known.has(key(d))) disks.push(d)
   }
+  const refused = withDisks
+    ? disks.flatMap((d) => (d.device === 'disk' && d.source ? (diskProblem(d.source) ?? []) : []))
+    : []
+  if (refused.length)
+    throw new ApiError({ code: 'bad-request', message: `Nothing was changed: ${refused.join('; ')}` })
   if (info.state !== 'shutoff') {
     await virsh(['destroy', '--domain', uuid]).catch((e: unknown) => {
       if (!(e instanceof LibvirtError && e.kind === 'invalid-state')) throw e

@@ -5,6 +5,7 @@ import type { Run } from '../exec'
 import type { Logger } from '../log'
 import { createVirsh } from './virsh'
 import { LibvirtError } from './errors'
+import { LineReader } from '../lines'
 
 export interface LifecycleEvent {
   object: 'domain' | 'network'
@@ -53,14 +54,9 @@ export interface WatcherHandlers {
 }
 
 function lineSplitter(each: (line: string) => void): (chunk: string) => void {
-  let buffer = ''
+  const lines = new LineReader()
   return (chunk) => {
-    buffer += chunk
-    let nl: number
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      each(buffer.slice(0, nl))
-      buffer = buffer.slice(nl + 1)
-    }
+    for (const line of lines.push(chunk)) each(line)
   }
 }
 

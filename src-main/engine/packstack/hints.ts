@@ -3,6 +3,9 @@
 // test/fixtures/packstack/SOURCES.md) and from packstack's own messages (plugins, modules/puppet.py).
 import type { PackstackHint } from '../../../src-shared/packstack'
 
+// Patterns run on lines a guest controls, so each is linear in the line. "A, later on the line B" is
+// written `^(?:(?!A).)*A.*B`: anchored, it commits to the first A (if any A has a B after it, the first
+// one does), where an unanchored `A.*B` would scan to the end again from every A.
 export interface HintRule {
   id: string
   severity: PackstackHint['severity']
@@ -19,7 +22,7 @@ export const HINT_RULES: HintRule[] = [
     id: 'network-manager',
     severity: 'warn',
     pattern:
-      /NetworkManager is active on (\S+)|systemctl is-enabled NetworkManager|Checking if NetworkManager is enabled and running.*\[ ?ERROR ?\]/,
+      /NetworkManager is active on (\S+)|systemctl is-enabled NetworkManager|^(?:(?!Checking if NetworkManager).)*Checking if NetworkManager is enabled and running.*\[ ?ERROR ?\]/,
     message:
       'NetworkManager is running on a node; packstack (Open vSwitch bridges, neutron) expects the classic network service.',
     fix: 'On every node: systemctl disable --now NetworkManager && systemctl enable --now network (on CentOS 8 install network-scripts first), then run packstack again with the same answer file.',
@@ -27,14 +30,15 @@ export const HINT_RULES: HintRule[] = [
   {
     id: 'selinux',
     severity: 'error',
-    pattern: /avc: +denied|SELinux is preventing|setenforce: |selinux.*(denied|enforcing)/i,
+    pattern: /avc: +denied|SELinux is preventing|setenforce: |^(?:(?!selinux).)*selinux.*(denied|enforcing)/i,
     message: 'SELinux denied an action of an OpenStack service.',
     fix: 'Install the policy packages (yum install -y openstack-selinux) or, for a lab, setenforce 0 && sed -i "s/^SELINUX=enforcing/SELINUX=permissive/" /etc/selinux/config on the node; then re-run.',
   },
   {
     id: 'centos7-eol-mirrors',
     severity: 'error',
-    pattern: /mirrorlist\.centos\.org|Could not retrieve mirrorlist|vault\.centos\.org.*(404|not found)/i,
+    pattern:
+      /mirrorlist\.centos\.org|Could not retrieve mirrorlist|^(?:(?!vault\.centos\.org).)*vault\.centos\.org.*(404|not found)/i,
     message:
       'The node asks CentOS mirrors that no longer serve this release (CentOS 7 and Stream 8 are end of life).',
     fix: "Point the repositories at the archive on every node: sed -i -e 's/^mirrorlist/#mirrorlist/' -e 's|^#\\?baseurl=http://mirror.centos.org|baseurl=http://vault.centos.org|' /etc/yum.repos.d/CentOS-*.repo && yum clean all",
@@ -67,7 +71,7 @@ export const HINT_RULES: HintRule[] = [
   {
     id: 'ssh-password-prompt',
     severity: 'warn',
-    pattern: /(\S+@\S+)'s password:|Permission denied \(publickey/,
+    pattern: /(?<!\S)([^\s@]+@\S+)'s password:|Permission denied \(publickey/,
     message: "packstack's ssh to a node was not let in with a key and asked for root's password.",
     fix: 'Install the key first: ssh-copy-id -i ~/.ssh/id_rsa.pub root@<node> for every node (Stacklab installs its lab key on lab nodes), or set CONFIG_SSH_KEY to a public key the nodes already accept.',
   },
@@ -132,7 +136,7 @@ export const HINT_RULES: HintRule[] = [
     id: 'mariadb',
     severity: 'error',
     pattern:
-      /mysqladmin .* returned|Mysql::Server|Service\[(?:mysqld|mariadb)\]|Can't connect to local MySQL server|Access denied for user 'root'@'localhost'|_mariadb\.pp|ERROR \d{4} \(\w+\)/,
+      /^(?:(?!mysqladmin ).)*mysqladmin .* returned|Mysql::Server|Service\[(?:mysqld|mariadb)\]|Can't connect to local MySQL server|Access denied for user 'root'@'localhost'|_mariadb\.pp|ERROR \d{4} \(\w+\)/,
     message: 'The MariaDB database on the controller failed to start or refused packstack.',
     fix: 'On the controller: systemctl status mariadb; journalctl -u mariadb. A root password left by an earlier attempt is the usual cause: re-run with the answer file of the first attempt, or remove MariaDB completely (yum remove -y mariadb-server; rm -rf /var/lib/mysql) and run again.',
   },
@@ -147,7 +151,9 @@ export const HINT_RULES: HintRule[] = [
   {
     id: 'service-start-failed',
     severity: 'error',
-    pattern: /.*Systemd start for (\S+?) failed|change from '?stopped'? to '?running'? failed/,
+    // Anchored so the unit's name is taken even when "change from stopped..." comes first on the line.
+    pattern:
+      /^(?:(?!Systemd start for ).)*Systemd start for (\S+?) failed|change from '?stopped'? to '?running'? failed/,
     message: 'The service $1 did not start on the node.',
     fallback: '<unit>',
     fix: 'On the node: systemctl status $1 and journalctl -u $1 -n 50 show why; fix that and re-run packstack.',
@@ -155,7 +161,8 @@ export const HINT_RULES: HintRule[] = [
   {
     id: 'ntp-unreachable',
     severity: 'error',
-    pattern: /ntpdate (\S+)' returned 1|no server suitable for synchronization|chronyc.* returned/,
+    pattern:
+      /ntpdate (\S+)' returned 1|no server suitable for synchronization|^(?:(?!chronyc).)*chronyc.* returned/,
     message: 'The node could not reach the NTP server $1.',
     fallback: 'it was given',
     fix: 'Set CONFIG_NTP_SERVERS to servers the nodes reach (test with chronyc -a "burst 4/4" or ntpdate -q <server>), or leave it empty to skip time setup; then re-run.',

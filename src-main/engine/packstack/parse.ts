@@ -5,7 +5,13 @@
 // "Applying <host>_<role>.pp", the "\rTesting if puppet apply is finished: ..." spinner a terminal gets,
 // "<manifest>:  [ DONE ]", "ERROR : <message>", "Please check log file <path> for more information",
 // " **** Installation completed successfully ******" and the "Additional information:" bullets.
+//
+// Every pattern here runs on text a guest controls, so each one is linear in the line (no two unbounded
+// quantifiers that can trade characters, no unanchored pattern that starts with one), and lines are cut at
+// MAX_LINE characters (lines.ts) before any pattern sees them. test/security/packstack-redos.test.ts
+// attacks every pattern with long hostile lines.
 import type { PackstackReport, PackstackStep } from '../../../src-shared/packstack'
+import { cutMarker, MAX_LINE } from '../lines'
 import { matchHints } from './hints'
 
 /** CSI (colours, cursor), OSC (titles) and two-byte escapes; what stays is the text a terminal shows. */
@@ -18,7 +24,9 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '').replace(CONTROL, '')
 }
 
-const STATE = /^(.*?)\s*\[\s*(DONE|ERROR|SKIPPED)\s*\]\s*/
+/** A step's state mark, "[ DONE ]"; the step's title is the text before it. */
+const STATE = /\[\s*(DONE|ERROR|SKIPPED)\s*\]\s*/g
+const HAS_STATE = /\[\s*(?:DONE|ERROR|SKIPPED)\s*\]/
 const APPLYING = /^Applying (\S+)$/
 const TESTING = /^Testing if puppet apply is finished: (\S+)/
 const ERROR_START = /^ERROR : ?(.*)$/
@@ -28,11 +36,12 @@ const FULL_TRACE = /You will find full trace in log (\S+)/
 const LOG_AT = /The installation log file is available at: (\S+)/
 const MANIFESTS_AT = /The generated manifests are available at: (\S+)/
 const ANSWER_AT = /A new answerfile was created in: (\S+)/
-const SUCCESS = /\*+\s*Installation completed successfully\s*\*+/
+const SUCCESS = /\*\s*Installation completed successfully\s*\*/
 const ADDITIONAL = /^Additional information:\s*$/
 const BULLET = /^\* (.*)$/
 const HORIZON = /browse to (https?:\/\/\S+?)\s*\.?$/
-const PROMPT = /(\S+@\S+'s password:)/
+/** `root@192.168.122.110's password:`; matched from the start of its word only (linear). */
+const PROMPT = /(?<!\S)([^\s@]+@\S+'s password:)/
 const SHELL_PROMPT = /^\[[^\]]*\][#$]/
 const WELCOME = /^Welcome to the Packstack setup utility/
 const USAGE_ERROR = /^packstack: error: (.*)$/
@@ -40,7 +49,38 @@ const NOTICE =
   /^KeyboardInterrupt|^Traceback \(most recent call last\)|^Killed$|^Terminated$|^Connection to \S+ closed/
 const PERMANENTLY_ADDED = /Permanently added '\[?([^'\]]+)\]?(?::\d+)?'/
 const MAX_ERROR_LINES = 200
-const MAX_LINE = 64 * 1024
+
+/** Every pattern the parser runs on output lines (the test attacks each of them). */
+export const PARSE_PATTERNS: Record<string, RegExp> = {
+  ANSI,
+  CONTROL,
+  STATE,
+  HAS_STATE,
+  APPLYING,
+  TESTING,
+  ERROR_START,
+  PUPPET_RUN,
+  CHECK_LOG,
+  FULL_TRACE,
+  LOG_AT,
+  MANIFESTS_AT,
+  ANSWER_AT,
+  SUCCESS,
+  ADDITIONAL,
+  BULLET,
+  HORIZON,
+  PROMPT,
+  SHELL_PROMPT,
+  WELCOME,
+  USAGE_ERROR,
+  NOTICE,
+  PERMANENTLY_ADDED,
+}
+
+/** Lists in the report keep their first MAX_ERROR_LINES entries: a flood of lines cannot grow them further. */
+function capped(list: string[], item: string): void {
+  if (list.length < MAX_ERROR_LINES) list.push(item)
+}
 
 function hostOfManifest(manifest: string): string | null {
   const i = manifest.indexOf('_')
@@ -51,6 +91,8 @@ export class PackstackParser {
   private readonly decoder = new TextDecoder('utf-8')
   /** Text of the line being received; `\r` rewrites restart it. */
   private line = ''
+  /** Characters of the current line past MAX_LINE: dropped, only counted. */
+  private dropped = 0
   /** A `\r` at the end of a chunk: a line end if `\n` follows, a rewrite otherwise. */
   private pendingCr = false
 
@@ -59,6 +101,7 @@ export class PackstackParser {
   private errorLines: string[] = []
   private manifestLogs: string[] = []
   private additionalInfo: string[] = []
+  private manifests = new Map<string, PackstackStep>()
   private prompts: string[] = []
   /** Lines outside packstack's own messages that still tell something (a traceback, an interrupt). */
   private notices: string[] = []
@@ -75,6 +118,7 @@ export class PackstackParser {
 
   private startRun(): void {
     this.steps = []
+    this.manifests = new Map()
     this.errorLines = []
     this.manifestLogs = []
     this.additionalInfo = []
@@ -99,7 +143,7 @@ export class PackstackParser {
     if (this.pendingCr) {
       this.pendingCr = false
       this.finishLine()
-    } else if (this.line) this.finishLine()
+    } else if (this.line || this.dropped) this.finishLine()
     return this.report()
   }
 
@@ -117,44 +161,60 @@ export class PackstackParser {
         this.rewrite()
       }
       if (c === '\n') {
-        this.line += text.slice(start, i)
+        this.append(text, start, i)
         this.finishLine()
         start = i + 1
       } else if (c === '\r') {
-        this.line += text.slice(start, i)
+        this.append(text, start, i)
         start = i + 1
         this.pendingCr = true
       }
     }
-    this.line += text.slice(start)
-    // A line without an end (a runaway spinner, binary noise) keeps only its tail.
-    if (this.line.length > MAX_LINE) this.line = this.line.slice(-MAX_LINE)
+    this.append(text, start, text.length)
+  }
+
+  /** Add to the current line, keeping its first MAX_LINE characters (a runaway line costs nothing more). */
+  private append(text: string, from: number, to: number): void {
+    const room = Math.max(MAX_LINE - this.line.length, 0)
+    if (to - from <= room) this.line += text.slice(from, to)
+    else {
+      this.line += text.slice(from, from + room)
+      this.dropped += to - from - room
+    }
+  }
+
+  private takeLine(): string {
+    const raw = this.dropped ? this.line + cutMarker(this.dropped) : this.line
+    this.line = ''
+    this.dropped = 0
+    return raw
   }
 
   /** A `\r` not followed by `\n`: what was on the line is replaced; it still tells what packstack waits for. */
   private rewrite(): void {
-    const clean = stripAnsi(this.line).trim()
+    const clean = stripAnsi(this.takeLine()).trim()
     const m = TESTING.exec(clean)
     if (m) this.markRunning(m[1]!)
-    this.line = ''
   }
 
   private finishLine(): void {
-    const raw = this.line
-    this.line = ''
-    this.handle(stripAnsi(raw).trim())
+    this.handle(stripAnsi(this.takeLine()).trim())
+  }
+
+  /** A manifest's step, made on first sight (found by name in a map: a line costs the same at any length). */
+  private manifestStep(manifest: string, status: PackstackStep['status']): PackstackStep {
+    let step = this.manifests.get(manifest)
+    if (!step) {
+      step = { title: manifest, kind: 'manifest', status, host: hostOfManifest(manifest), manifest }
+      this.manifests.set(manifest, step)
+      this.steps.push(step)
+    }
+    return step
   }
 
   private markRunning(manifest: string): void {
     this.waiting.add(manifest)
-    if (!this.steps.some((s) => s.kind === 'manifest' && s.manifest === manifest))
-      this.steps.push({
-        title: manifest,
-        kind: 'manifest',
-        status: 'running',
-        host: hostOfManifest(manifest),
-        manifest,
-      })
+    this.manifestStep(manifest, 'running')
   }
 
   private setState(title: string, state: string): void {
@@ -162,16 +222,7 @@ export class PackstackParser {
     if (title.endsWith(':')) {
       const manifest = title.slice(0, -1)
       this.waiting.delete(manifest)
-      const existing = this.steps.find((s) => s.kind === 'manifest' && s.manifest === manifest)
-      if (existing) existing.status = status
-      else
-        this.steps.push({
-          title: manifest,
-          kind: 'manifest',
-          status,
-          host: hostOfManifest(manifest),
-          manifest,
-        })
+      this.manifestStep(manifest, status).status = status
       return
     }
     this.steps.push({ title, kind: 'step', status, host: null, manifest: null })
@@ -180,7 +231,7 @@ export class PackstackParser {
   private handle(line: string): void {
     if (!line) return
     if (WELCOME.test(line)) return this.startRun()
-    if (NOTICE.test(line)) this.notices.push(line)
+    if (NOTICE.test(line)) capped(this.notices, line)
     const usage = USAGE_ERROR.exec(line)
     if (usage) {
       this.failure = { step: null, manifest: null, host: null, message: usage[1]! }
@@ -188,7 +239,7 @@ export class PackstackParser {
       return
     }
     const prompt = PROMPT.exec(line)
-    if (prompt) this.prompts.push(prompt[1]!)
+    if (prompt) capped(this.prompts, prompt[1]!)
 
     const error = ERROR_START.exec(line)
     if (error) {
@@ -214,7 +265,7 @@ export class PackstackParser {
     }
     const trace = FULL_TRACE.exec(line)
     if (trace) {
-      if (!this.manifestLogs.includes(trace[1]!)) this.manifestLogs.push(trace[1]!)
+      if (!this.manifestLogs.includes(trace[1]!)) capped(this.manifestLogs, trace[1]!)
       if (this.inError) this.pushError(line)
       this.inError = false
       return
@@ -240,14 +291,15 @@ export class PackstackParser {
     if (
       this.inAdditional &&
       !BULLET.test(line) &&
-      (STATE.test(line) || APPLYING.test(line) || TESTING.test(line))
+      (HAS_STATE.test(line) || APPLYING.test(line) || TESTING.test(line))
     )
       this.inAdditional = false
     if (this.inAdditional) {
       const bullet = BULLET.exec(line)
-      if (bullet) this.additionalInfo.push(bullet[1]!)
-      else if (this.additionalInfo.length) this.additionalInfo[this.additionalInfo.length - 1] += `\n${line}`
-      else this.additionalInfo.push(line)
+      const last = this.additionalInfo.length - 1
+      if (bullet) capped(this.additionalInfo, bullet[1]!)
+      else if (last < 0) capped(this.additionalInfo, line)
+      else if (this.additionalInfo[last]!.length < MAX_LINE) this.additionalInfo[last] += `\n${line}`
       this.readInfo(line)
       return
     }
@@ -275,10 +327,12 @@ export class PackstackParser {
       return
     }
     // A line can carry more than one state when a terminal's leftovers were copied along.
-    let rest = line
-    for (let m = STATE.exec(rest); m; m = STATE.exec(rest)) {
-      if (m[1]) this.setState(m[1], m[2]!)
-      rest = rest.slice(m[0].length)
+    let from = 0
+    STATE.lastIndex = 0
+    for (let m = STATE.exec(line); m; m = STATE.exec(line)) {
+      const title = line.slice(from, m.index).trim()
+      if (title) this.setState(title, m[1]!)
+      from = STATE.lastIndex
     }
   }
 
@@ -353,5 +407,18 @@ export class PackstackParser {
 export function explain(text: string | Uint8Array): PackstackReport {
   const parser = new PackstackParser()
   parser.feed(text)
+  return parser.end()
+}
+
+/**
+ * The same, a slice at a time with a turn of the event loop between slices: the engine answers other calls
+ * while it reads a long capture.
+ */
+export async function explainInTurns(text: string, slice = 32 * 1024): Promise<PackstackReport> {
+  const parser = new PackstackParser()
+  for (let i = 0; i < text.length; i += slice) {
+    parser.feed(text.slice(i, i + slice))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
   return parser.end()
 }

@@ -2,10 +2,12 @@
 // for nodes with qemu-img, and per-node customisation with virt-customize. Progress is read from the tools'
 // own output.
 import { alive } from '../proc'
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Run } from '../exec'
 import { baseImageName } from '../../../src-shared/lab'
+import { diskFolder, reserveDisk, settleBase, tightenDisk } from '../lab/disks'
+import { LineReader } from '../lines'
 
 /** libguestfs under QEMU software emulation where KVM cannot run guests (ENVIRONMENT: force_tcg). */
 export function guestfsEnv(virtType: 'kvm' | 'qemu'): Record<string, string> {
@@ -23,7 +25,7 @@ export interface TemplateSource {
 
 /** `[  94.0] Resizing (using virt-resize) to expand the disk to 20.0G` → the step text. */
 export function parseBuilderStep(line: string): string | null {
-  return /^\[\s*\d+\.\d+\]\s+(.*)$/.exec(line.trim())?.[1] ?? null
+  return /^\[\s*\d+\.\d+\]\s(.*)$/.exec(line.trim())?.[1]?.trim() ?? null
 }
 
 const KNOWN_ERRORS: [RegExp, string][] = [
@@ -72,8 +74,12 @@ export async function ensureBaseImage(
   },
 ): Promise<{ path: string; cached: boolean }> {
   const path = join(options.cacheDir, baseImageName(options.template, options.sizeGiB))
-  if (await exists(path)) return { path, cached: true }
-  await mkdir(options.cacheDir, { recursive: true })
+  // A 0711 folder like the lab folders, 0644 files (no secrets in a base; see BASE_FILE_MODE).
+  await diskFolder(options.cacheDir)
+  if (await exists(path)) {
+    await settleBase(path)
+    return { path, cached: true }
+  }
   // Each engine process builds under its own name: a build left running by a crashed engine can finish or
   // die without touching this one. Partial files of engines that are gone are removed.
   const partial = `${path}.partial-${process.pid}`
@@ -98,18 +104,15 @@ export async function ensureBaseImage(
     '--no-sync',
   ]
   if (options.source.noCheckSignature) args.push('--no-check-signature')
-  let buffer = ''
+  const lines = new LineReader()
   try {
     await run('virt-builder', args, {
       env,
       timeoutMs: 0,
       ...(options.signal ? { signal: options.signal } : {}),
       onStdout: (chunk) => {
-        buffer += chunk
-        let nl: number
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const step = parseBuilderStep(buffer.slice(0, nl))
-          buffer = buffer.slice(nl + 1)
+        for (const line of lines.push(chunk)) {
+          const step = parseBuilderStep(line)
           if (step) options.onStep?.(step)
         }
       },
@@ -118,14 +121,25 @@ export async function ensureBaseImage(
     await rm(partial, { force: true })
     throw error
   }
+  await settleBase(partial)
   await rename(partial, path)
   return { path, cached: false }
 }
 
-/** A node's disk: a qcow2 overlay on the base, nothing copied. */
+/**
+ * A node's disk: a qcow2 overlay on the base, nothing copied. Made only where no file is (ForeignDiskError
+ * otherwise), 0600 in a 0711 folder whatever the umask.
+ */
 export async function createOverlay(run: Run, base: string, path: string, sizeGiB: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', path, `${sizeGiB}G`])
+  await diskFolder(dirname(path))
+  await reserveDisk(path)
+  try {
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', path, `${sizeGiB}G`])
+  } catch (error) {
+    await rm(path, { force: true }) // the empty file reserved above: ours
+    throw error
+  }
+  await tightenDisk(path)
 }
 
 /** Apply virt-customize commands from a 0600 file (secrets stay off the command line). */

@@ -19,7 +19,7 @@ export class HostKeyMismatch extends Error {
 }
 
 export function fingerprintOf(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=/g, '')}`
 }
 
 export interface SshTarget {
