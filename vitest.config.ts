@@ -18,7 +18,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // test/security: attacks on every input surface, through the real CLI and the real API.
+          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/setup.ts'],
           // One libvirtd for the run; its test driver state is shared, so files run one at a time.
