@@ -18,11 +18,24 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          // test/security: attacks on every input surface, through the real CLI and the real API.
-          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/setup.ts'],
           // One libvirtd for the run; its test driver state is shared, so files run one at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Attacks on the trust rules (issue #11): pure checks of the rules, and attacks through the real browser
+        // host (`stacklab serve`, WebSocket with the token), the real engine API and the real CLI. They need
+        // no libvirtd: every attack must be refused before libvirt is reached.
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/security/setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
