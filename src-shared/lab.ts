@@ -5,7 +5,8 @@ import { InstallState } from './install'
 import { closedObject } from './closed-object'
 import { Cidr, Hostname, Ipv4 } from './ipv4'
 import { labNetworkIssues } from './lab-networks'
-import { DnsDomain, HostLabel, ResourceName } from './names'
+import { DnsDomain, HostLabel } from './host-names'
+import { ResourceName } from './names'
 
 export const Role = z.enum(['controller', 'compute', 'network', 'storage'])
 export type Role = z.infer<typeof Role>
