@@ -6,6 +6,7 @@ import { nearestKey } from '../../src-shared/closed-object'
 import { labHostNetworkIssues, labNetworkWarnings } from '../../src-shared/lab-networks'
 import type { NetworkInfo } from '../../src-shared/libvirt'
 import { newLabState } from '../../src-main/engine/lab/pipeline'
+import { parseNetworkXml } from '../../src-main/engine/libvirt/network-xml'
 import {
   customizeCommands,
   debianInterfaces,
@@ -238,19 +239,16 @@ describe('LabDefinition: what cannot work is refused, by field', () => {
 
   it("checks the host's networks as create finds them", () => {
     const lab = LabDefinition.parse(defaultLab())
-    const net = (name: string, mode: string, subnet: string | null): NetworkInfo => ({
-      name,
-      uuid: name,
-      active: true,
-      autostart: true,
-      persistent: true,
-      mode,
-      bridge: null,
-      subnet,
-      gateway: subnet ? subnet.replace(/0\/\d+$/, '1') : null,
-      dhcpRanges: [],
-      staticHosts: [],
-    })
+    // The host's networks as libvirt describes them, read by the engine's own parser.
+    const net = (name: string, mode: string, subnet: string): NetworkInfo => {
+      const [base, prefix] = subnet.split('/')
+      const forward = mode === 'isolated' ? '' : `<forward mode='${mode}'/>`
+      const address = base!.replace(/\.0$/, '.1')
+      return parseNetworkXml(
+        `<network><name>${name}</name>${forward}<ip address='${address}' prefix='${prefix}'/></network>`,
+        { active: true, autostart: true, persistent: true },
+      )
+    }
     const host = [net('default', 'nat', '192.168.122.0/24')]
     expect(labHostNetworkIssues(lab, host)).toEqual([])
     const issues = (existing: NetworkInfo[], owned: string[] = []) =>
