@@ -128,11 +128,14 @@ export const calls = {
   'checkpoint.delete': { input: CheckpointRefInput, output: z.object({}) },
 
   // Labs. Long work returns at once with its job; progress arrives as `job.updated` events.
+  // `issues` make a definition invalid; `warnings` (what works but is likely not meant, and what could not
+  // be checked against the host) do not.
   'lab.validate': {
     input: z.object({ definition: z.unknown() }).strict(),
     output: z.object({
       ok: z.boolean(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })),
+      warnings: z.array(z.object({ path: z.string(), message: z.string() })).default([]),
     }),
   },
   'lab.create': { input: z.object({ definition: LabDefinition }).strict(), output: Job },

@@ -2,7 +2,10 @@
 // name the field. The default lab is the seeds' two-node lab.
 import { z } from 'zod'
 import { InstallState } from './install'
-import { Cidr, Hostname, Ipv4, parseCidr, parseIpv4, inSubnet, subnetsOverlap, formatCidr } from './ipv4'
+import { closedObject } from './closed-object'
+import { Cidr, Hostname, Ipv4 } from './ipv4'
+import { labNetworkIssues } from './lab-networks'
+import { DnsDomain, HostLabel } from './host-names'
 import { ResourceName } from './names'
 
 export const Role = z.enum(['controller', 'compute', 'network', 'storage'])
@@ -68,13 +71,14 @@ export const MIN_MEMORY_MIB: Record<Role, number> = {
   storage: 1024,
 }
 
-export const NicDef = z.object({
-  network: ResourceName,
-  ip: Ipv4,
-})
+/**
+ * The layouts the installer serves (see install/install.ts and packstack/check.ts): exactly one controller;
+ * compute and network nodes as many as wanted (none: the controller is also the compute and network node).
+ * Packstack has no storage hosts (Cinder and Swift go on the controller), so a storage node would get nothing.
+ */
+export const SUPPORTED_ROLES: readonly Role[] = ['controller', 'compute', 'network']
 
-export const NodeDef = z.object({
-  name: ResourceName,
+const nodeFields = {
   role: Role,
   vcpus: z.number().int().min(1).max(64),
   memoryMiB: z
@@ -83,108 +87,98 @@ export const NodeDef = z.object({
     .min(512)
     .max(512 * 1024),
   diskGiB: z.number().int().min(4).max(4096),
+}
+const networkMode = z.enum(['nat', 'isolated'])
+
+export const NicDef = closedObject({
+  network: ResourceName,
+  ip: Ipv4,
+})
+
+export const NodeDef = closedObject({
+  /** Its host name too (`controller.example.com`), and part of its VM's name (`lab1-controller`). */
+  name: HostLabel,
+  ...nodeFields,
   nics: z.array(NicDef).min(1).max(4),
 })
 export type NodeDef = z.infer<typeof NodeDef>
 
-export const NetworkDef = z.object({
+export const NetworkDef = closedObject({
   name: ResourceName,
-  /** nat: the host's `default` NAT network (used as it is); isolated: an internal network Stacklab creates. */
-  mode: z.enum(['nat', 'isolated']),
+  /** nat: a NAT network of the host (like `default`), used as it is; isolated: an internal network Stacklab creates. */
+  mode: networkMode,
   subnet: Cidr,
   gateway: Ipv4.optional(),
-  dhcp: z.object({ start: Ipv4, end: Ipv4 }).optional(),
+  dhcp: closedObject({ start: Ipv4, end: Ipv4 }).optional(),
 })
 export type NetworkDef = z.infer<typeof NetworkDef>
 
-export const LabDefinition = z
-  .object({
-    name: ResourceName,
-    preset: z.string(),
-    release: z.string(),
-    domain: Hostname,
-    networks: z.array(NetworkDef).min(1).max(8),
-    nodes: z.array(NodeDef).min(1).max(16),
-    packstack: z
-      .object({
-        provisionDemo: z.boolean().default(false),
-        ntpServers: z
-          .array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address'))
-          .default([]),
-        install: z
-          .object({ cinder: z.boolean(), swift: z.boolean(), heat: z.boolean(), horizon: z.boolean() })
-          .partial()
-          .default({}),
-      })
-      .default({ provisionDemo: false, ntpServers: [], install: {} }),
-  })
-  .superRefine((lab, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message })
-    const preset = PRESETS.find((p) => p.id === lab.preset)
-    if (!preset)
-      issue(
-        ['preset'],
-        `unknown template preset ${lab.preset}; known: ${PRESETS.map((p) => p.id).join(', ')}`,
-      )
-    else if (!preset.releases.includes(lab.release))
-      issue(
-        ['release'],
-        `${lab.release} is not a release packstack supports on ${preset.label}; choose one of ${preset.releases.join(', ')}`,
-      )
+const packstackDefault = { provisionDemo: false, ntpServers: [], install: {} }
+const NtpServers = z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address')).default([])
+const InstallChoice = { cinder: z.boolean(), swift: z.boolean(), heat: z.boolean(), horizon: z.boolean() }
 
-    const nets = new Map<string, { subnet: ReturnType<typeof parseCidr>; def: NetworkDef }>()
-    lab.networks.forEach((n, i) => {
-      if (nets.has(n.name)) issue(['networks', i, 'name'], `network ${n.name} is defined twice`)
-      const subnet = parseCidr(n.subnet)
-      for (const [other, o] of nets) {
-        if (subnet && o.subnet && subnetsOverlap(subnet, o.subnet))
-          issue(['networks', i, 'subnet'], `${n.subnet} overlaps ${formatCidr(o.subnet)} of network ${other}`)
-      }
-      nets.set(n.name, { subnet, def: n })
-    })
-    if (!lab.networks.some((n) => n.mode === 'nat'))
-      issue(['networks'], 'a lab needs a NAT network (the default one) so nodes reach package repositories')
+export const LabDefinition = closedObject({
+  name: ResourceName,
+  preset: z.string(),
+  release: z.string(),
+  domain: DnsDomain,
+  networks: z.array(NetworkDef).min(1).max(8),
+  nodes: z.array(NodeDef).min(1).max(16),
+  packstack: closedObject({
+    provisionDemo: z.boolean().default(false),
+    ntpServers: NtpServers,
+    install: closedObject(InstallChoice).partial().default({}),
+  }).default(packstackDefault),
+}).superRefine((lab, ctx) => {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message })
+  const preset = PRESETS.find((p) => p.id === lab.preset)
+  if (!preset)
+    issue(['preset'], `unknown template preset ${lab.preset}; known: ${PRESETS.map((p) => p.id).join(', ')}`)
+  else if (!preset.releases.includes(lab.release))
+    issue(
+      ['release'],
+      `${lab.release} is not a release packstack supports on ${preset.label}; choose one of ${preset.releases.join(', ')}`,
+    )
 
-    const names = new Set<string>()
-    const ips = new Map<string, string>()
-    if (!lab.nodes.some((n) => n.role === 'controller')) issue(['nodes'], 'a lab needs a controller node')
-    lab.nodes.forEach((node, i) => {
-      if (names.has(node.name)) issue(['nodes', i, 'name'], `node ${node.name} is defined twice`)
-      names.add(node.name)
-      if (node.memoryMiB < MIN_MEMORY_MIB[node.role]) {
+  for (const found of labNetworkIssues(lab)) issue(found.path, found.message)
+
+  const names = new Set<string>()
+  let controller: string | null = null
+  if (!lab.nodes.some((n) => n.role === 'controller')) issue(['nodes'], 'a lab needs a controller node')
+  lab.nodes.forEach((node, i) => {
+    if (names.has(node.name)) issue(['nodes', i, 'name'], `node ${node.name} is defined twice`)
+    names.add(node.name)
+    // Its VM is `lab-node`: a name every libvirt call of Stacklab accepts.
+    const vm = nodeDomainName(lab.name, node.name)
+    if (vm.length > 63)
+      issue(
+        ['nodes', i, 'name'],
+        `the VM name ${vm} would be longer than 63 characters: shorten the lab or node name`,
+      )
+    if (`${node.name}.${lab.domain}`.length > 253)
+      issue(['nodes', i, 'name'], `the host name ${node.name}.${lab.domain} is longer than 253 characters`)
+    if (node.role === 'controller') {
+      if (controller !== null)
         issue(
-          ['nodes', i, 'memoryMiB'],
-          `${node.memoryMiB} MiB is too little for a ${node.role}: at least ${MIN_MEMORY_MIB[node.role]} MiB`,
+          ['nodes', i, 'role'],
+          `a lab has one controller (${controller}): packstack installs the control plane on one host; make ${node.name} a compute or network node`,
         )
-      }
-      const seenNets = new Set<string>()
-      node.nics.forEach((nic, j) => {
-        const at = ['nodes', i, 'nics', j]
-        const net = nets.get(nic.network)
-        if (!net) return issue([...at, 'network'], `no network named ${nic.network} in this lab`)
-        if (seenNets.has(nic.network))
-          issue([...at, 'network'], `${node.name} already has a NIC on ${nic.network}`)
-        seenNets.add(nic.network)
-        const addr = parseIpv4(nic.ip)
-        if (addr === null || !net.subnet) return
-        if (!inSubnet(net.subnet, addr))
-          return issue([...at, 'ip'], `${nic.ip} is outside ${net.def.subnet} of network ${nic.network}`)
-        const gw = net.def.gateway ? parseIpv4(net.def.gateway) : net.subnet.base + 1
-        if (addr === gw) issue([...at, 'ip'], `${nic.ip} is the host's own address on ${nic.network}`)
-        const dhcp = net.def.dhcp
-        if (dhcp && addr >= parseIpv4(dhcp.start)! && addr <= parseIpv4(dhcp.end)!) {
-          issue(
-            [...at, 'ip'],
-            `${nic.ip} is inside the DHCP range ${dhcp.start}-${dhcp.end} of ${nic.network}`,
-          )
-        }
-        const owner = ips.get(nic.ip)
-        if (owner) issue([...at, 'ip'], `${nic.ip} is already used by ${owner}`)
-        else ips.set(nic.ip, node.name)
-      })
-    })
+      else controller = node.name
+    } else if (!SUPPORTED_ROLES.includes(node.role)) {
+      issue(
+        ['nodes', i, 'role'],
+        `the installer has no ${node.role} hosts (packstack puts Cinder and Swift on the controller): choose ${SUPPORTED_ROLES.join(', ')}`,
+      )
+    }
+    if (node.memoryMiB < MIN_MEMORY_MIB[node.role]) {
+      issue(
+        ['nodes', i, 'memoryMiB'],
+        `${node.memoryMiB} MiB is too little for a ${node.role}: at least ${MIN_MEMORY_MIB[node.role]} MiB`,
+      )
+    }
   })
+})
 export type LabDefinition = z.infer<typeof LabDefinition>
 export type LabDefinitionInput = z.input<typeof LabDefinition>
 
@@ -265,9 +259,44 @@ export type LabNodeState = z.infer<typeof LabNodeState>
 
 export const LabStatus = z.enum(['creating', 'ready', 'failed', 'cancelled', 'deleting', 'interrupted'])
 
+/**
+ * A definition as a lab's state file keeps it: written by Stacklab from a checked definition, and read with
+ * the field rules it was checked with then, so a lab made before a rule was added still loads (and can be
+ * deleted). New definitions go through LabDefinition.
+ */
+const StoredLabDefinition = z.object({
+  name: ResourceName,
+  preset: z.string(),
+  release: z.string(),
+  domain: Hostname,
+  networks: z.array(
+    z.object({
+      name: ResourceName,
+      mode: networkMode,
+      subnet: Cidr,
+      gateway: Ipv4.optional(),
+      dhcp: z.object({ start: Ipv4, end: Ipv4 }).optional(),
+    }),
+  ),
+  nodes: z.array(
+    z.object({
+      name: ResourceName,
+      ...nodeFields,
+      nics: z.array(z.object({ network: ResourceName, ip: Ipv4 })),
+    }),
+  ),
+  packstack: z
+    .object({
+      provisionDemo: z.boolean().default(false),
+      ntpServers: NtpServers,
+      install: z.object(InstallChoice).partial().default({}),
+    })
+    .default(packstackDefault),
+})
+
 export const LabState = z.object({
   version: z.literal(1),
-  definition: LabDefinition,
+  definition: StoredLabDefinition,
   status: LabStatus,
   createdAt: z.string(),
   /** Pipeline steps finished, in order; a resumed run starts after the last one. */

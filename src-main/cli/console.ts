@@ -1,24 +1,19 @@
 // `stacklab console LAB NODE [--serial]`: this terminal attached to an engine console session, the same
 // sessions the app's terminals use. Raw mode, the terminal's size (and SIGWINCH resizes), output written
 // with flow control (acknowledged once the terminal has taken it), Ctrl-] detaches from a serial console.
-import { parseArgs } from 'node:util'
+import { parseCommand } from './args'
 import { AckBatcher, MAX_WRITE_CHARS, utf8Length, type ConsoleInfo } from '../../src-shared/console'
 import { Engine } from '../engine/engine'
 
 const DETACH = '\x1d' // Ctrl-]
 
-export async function attachConsole(
-  args: string[],
-  UsageError: new (message: string) => Error,
-): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
+export async function attachConsole(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    name: 'console',
+    positionals: ['LAB', 'NODE'],
     options: { serial: { type: 'boolean', default: false } },
-    strict: true,
-    allowPositionals: true,
   })
-  const [lab, node] = positionals
-  if (!lab || !node || positionals.length > 2) throw new UsageError('console needs a lab and a node name')
+  const [lab, node] = positionals as [string, string]
   const kind = values.serial ? 'serial' : 'ssh'
   const stdin = process.stdin
   const stdout = process.stdout

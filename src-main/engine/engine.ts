@@ -216,7 +216,7 @@ export class Engine {
       await checkpoint.checkpointDelete(await this.virsh(), domains, name)
       return {}
     },
-    'lab.validate': ({ definition }) => Promise.resolve(this.labs.validate(definition)),
+    'lab.validate': ({ definition }) => this.labs.validate(definition),
     'lab.create': ({ definition }) => this.labs.create(definition),
     'lab.resume': ({ name }) => this.labs.resume(name),
     'lab.addNode': ({ name, node }) => this.labs.addNode(name, node),

@@ -4,7 +4,7 @@
 // networks pass, virt-builder fails at the base image, and the job page shows virt-builder's own error
 // and the fix. What the run made (the internal network) is recorded; deleting the lab from the failed
 // job removes exactly that, checked with virsh.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
@@ -168,6 +168,66 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   // The failed jobs no longer offer actions: a newer job took over their lab.
   await expect(page.locator(`#${rid}-delete`)).toHaveCount(0)
   await expect(page.locator(`#${rid}-resume`)).toHaveCount(0)
+})
+
+test('a host name that is not one, a second controller, YAML features and warnings show on their fields', async ({
+  page,
+}) => {
+  const fixture = (name: string) => readFileSync(join('test/fixtures/labs', name), 'utf8')
+  await page.goto(url())
+  await page.click('#nav-wizard')
+  await page.click('#wizard-reset')
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+
+  // Node names become host names: each DNS problem next to the name field, and no create.
+  for (const [name, said] of [
+    ['compute_1', 'must not contain "_"'],
+    ['Compute', 'must be lower case, as guests use host names: compute, not Compute'],
+    ['compute.lab', 'must be one host name label, without dots'],
+    ['-compute', 'must not start or end with a hyphen'],
+  ]) {
+    await page.fill('#wizard-node-1-name', name!)
+    await expect(page.locator('#wizard-error-nodes-1-name')).toContainText(said!)
+    await expect(page.locator('#wizard-node-1-name')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.locator('#wizard-create')).toBeDisabled()
+  }
+  await page.fill('#wizard-node-1-name', 'compute')
+  await expect(page.locator('#wizard-error-nodes-1-name')).toHaveCount(0)
+
+  // One controller: a second one is refused on its role; storage (nothing to install) is not offered.
+  await expect(page.locator('#wizard-node-1-role option[value="storage"]')).toHaveCount(0)
+  await page.selectOption('#wizard-node-1-role', 'controller')
+  await expect(page.locator('#wizard-error-nodes-1-role')).toContainText(
+    'a lab has one controller (controller)',
+  )
+  await expect(page.locator('#wizard-node-1-role')).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await page.screenshot({ path: 'test-results/screenshots/wizard-role-error.png', fullPage: true })
+  await page.selectOption('#wizard-node-1-role', 'compute')
+  await expect(page.locator('#wizard-error-nodes-1-role')).toHaveCount(0)
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+
+  // YAML: features a lab file has no use for are named; an unknown key is listed by its path.
+  await page.click('#wizard-yaml-panel summary')
+  await page.fill('#wizard-yaml', fixture('bad/yaml-merge-key.yaml'))
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-yaml-error')).toContainText('YAML merge keys (<<) are not supported')
+  await page.fill('#wizard-yaml', fixture('bad/unknown-key-root-password.yaml'))
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-error-rootPassword')).toContainText('root password itself')
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await page.fill('#wizard-yaml', fixture('bad/dhcp-reversed.yaml'))
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-error-networks-1-dhcp-end')).toContainText(
+    '192.168.90.10 comes before the start 192.168.90.50',
+  )
+  // A node without a NAT NIC: a warning, and the lab can still be created.
+  await page.fill('#wizard-yaml', fixture('warn/node-without-nat.yaml'))
+  await page.click('#wizard-yaml-import')
+  await expect(page.locator('#wizard-warning-nodes-1-nics')).toContainText(
+    'compute has no NIC on the NAT network (default)',
+  )
+  await expect(page.locator('#wizard-create')).toBeEnabled()
 })
 
 test('the pages speak Korean; adding a node and moving a subnet keep the addresses consistent', async ({

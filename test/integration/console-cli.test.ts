@@ -108,7 +108,7 @@ it('names what is wrong with the arguments', async () => {
   const p = start(['node', 'bin/stacklab.js', 'console', lab.lab])
   p.child.stdin.end()
   expect(await p.exited).toBe(2)
-  expect(p.out()).toContain('console needs a lab and a node name')
+  expect(p.out()).toContain('console needs NODE')
   const q = start(['node', 'bin/stacklab.js', 'console', 'nolab', 'x'])
   q.child.stdin.end()
   expect(await q.exited).toBe(1)

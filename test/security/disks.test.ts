@@ -140,7 +140,7 @@ describe('files Stacklab did not make', () => {
     }
     expect(error.code).toBe('bad-request')
     expect(error.message).toContain(`${planted} already exists and Stacklab did not make it`)
-    expect(error.issues.map((i) => i.path)).toEqual(['nodes.0.name'])
+    expect(error.issues.map((i) => i.path)).toEqual(['definition.nodes.0.name'])
     expect(await engine.call('labs.list', {})).toEqual([])
 
     // The command line says the same, and nothing is made.

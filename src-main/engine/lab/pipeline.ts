@@ -6,6 +6,7 @@ import { readdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition } from '../../../src-shared/lab'
 import { PRESETS, type LabState, type Preset } from '../../../src-shared/lab'
+import { labHostNetworkIssues, pathText } from '../../../src-shared/lab-networks'
 import type { Run } from '../exec'
 import { Cancelled, type JobHandle } from '../jobs'
 import type { Logger } from '../log'
@@ -203,25 +204,27 @@ export async function runPipeline(
     },
     networks: async () => {
       const existing = await networkList(env.virsh)
+      // The same checks `lab validate` makes against the host (the host may have changed since).
+      const clashes = labHostNetworkIssues(lab, existing, state.resources.networks)
+      if (clashes.length) {
+        const noDefault = lab.networks.some(
+          (n) => n.mode === 'nat' && n.name === 'default' && !existing.some((e) => e.name === 'default'),
+        )
+        throw new PipelineError(
+          clashes.map((c) => `${pathText(c.path)}: ${c.message}`).join('; '),
+          noDefault
+            ? 'virsh net-define /usr/share/libvirt/networks/default.xml && virsh net-start default'
+            : undefined,
+        )
+      }
       for (const net of lab.networks) {
         job.throwIfCancelled()
         const found = existing.find((n) => n.name === net.name)
         if (net.mode === 'nat') {
-          if (!found)
-            throw new PipelineError(
-              `The NAT network ${net.name} does not exist`,
-              `virsh net-define /usr/share/libvirt/networks/default.xml && virsh net-start ${net.name}`,
-            )
-          if (!found.active) await networkStart(env.virsh, net.name)
+          if (found && !found.active) await networkStart(env.virsh, net.name)
           continue
         }
-        if (found) {
-          if (state.resources.networks.includes(net.name)) continue
-          throw new PipelineError(
-            `A network named ${net.name} already exists and is not this lab's`,
-            undefined,
-          )
-        }
+        if (found) continue // this lab's own, made by an earlier run (checked above)
         await rec.intend('network', net.name)
         await networkCreate(env.virsh, {
           name: net.name,

@@ -16,7 +16,13 @@ import {
   stopLeftovers,
   type LabEnv,
 } from './pipeline'
-import { ValidationError } from '../libvirt/network'
+import { ValidationError, networkList } from '../libvirt/network'
+import {
+  labHostNetworkIssues,
+  labNetworkWarnings,
+  pathText,
+  type RuleIssue,
+} from '../../../src-shared/lab-networks'
 import { LibvirtError } from '../libvirt/errors'
 import { ExecError } from '../exec'
 import { explainBuilderError } from '../provision/image'
@@ -54,9 +60,32 @@ export class LabService {
     private readonly jobs: JobRunner,
   ) {}
 
-  validate(raw: unknown): { ok: boolean; issues: { path: string; message: string }[] } {
+  /**
+   * Every problem of a definition, by field: the schema's (fields, roles, the networks' own rules), then
+   * the checks create makes against this host's networks, when libvirt can be asked. Warnings: what works
+   * but is likely not meant, and what could not be checked.
+   */
+  async validate(raw: unknown): Promise<LabVerdict> {
     const r = LabDefinition.safeParse(raw)
-    return r.success ? { ok: true, issues: [] } : { ok: false, issues: issuesOf(r.error) }
+    if (!r.success) return { ok: false, issues: issuesOf(r.error), warnings: [] }
+    const warnings = labNetworkWarnings(r.data).map(asIssue)
+    let issues: LabIssue[] = []
+    try {
+      const env = await this.env()
+      const existing = await env.store.get(r.data.name).catch(() => null)
+      if (existing)
+        warnings.push({
+          path: 'name',
+          message: `a lab named ${r.data.name} exists: create refuses the name until that lab is deleted`,
+        })
+      issues = await hostIssues(env, r.data, existing?.resources.networks ?? [])
+    } catch (error) {
+      warnings.push({
+        path: 'networks',
+        message: `not checked against this host's networks (libvirt could not be asked: ${messageOf(error)})`,
+      })
+    }
+    return { ok: issues.length === 0, issues, warnings }
   }
 
   /** Run `work` as the lab's one job (an install, a retry); the lab is locked until it ends. */
@@ -89,7 +118,21 @@ export class LabService {
         issues: [{ path: 'name', message: 'already exists' }],
       })
     }
-    const foreign = await foreignDisks(env, definition.name, definition.nodes, null, (i) => `nodes.${i}.name`)
+    // What the networks step would find wrong on this host, refused before anything is saved or made.
+    const clashes = await hostIssues(env, definition, []).catch(() => [] as LabIssue[])
+    if (clashes.length)
+      throw new ApiError({
+        code: 'bad-request',
+        message: `This host cannot take lab ${definition.name}: ${clashes.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues: clashes.map((i) => ({ ...i, path: `definition.${i.path}` })),
+      })
+    const foreign = await foreignDisks(
+      env,
+      definition.name,
+      definition.nodes,
+      null,
+      (i) => `definition.nodes.${i}.name`,
+    )
     if (foreign.length)
       throw new ApiError({
         code: 'bad-request',
@@ -280,6 +323,24 @@ export class LabService {
     })()
     this.active.set(name, work)
   }
+}
+
+export interface LabIssue {
+  path: string
+  message: string
+}
+
+export interface LabVerdict {
+  ok: boolean
+  issues: LabIssue[]
+  warnings: LabIssue[]
+}
+
+const asIssue = (i: RuleIssue): LabIssue => ({ path: pathText(i.path), message: i.message })
+
+/** The definition against the host's networks now (libvirt asked); `owned` are networks the lab made. */
+async function hostIssues(env: LabEnv, lab: LabDefinition, owned: readonly string[]): Promise<LabIssue[]> {
+  return labHostNetworkIssues(lab, await networkList(env.virsh), owned).map(asIssue)
 }
 
 function messageOf(error: unknown): string {

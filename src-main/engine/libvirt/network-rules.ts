@@ -1,6 +1,7 @@
 // Rules a network change must satisfy before anything runs: subnets that do not overlap, addresses inside
 // their subnet, no duplicate MACs, addresses or names, and no static address inside the DHCP range.
-// Each problem names the field it is about.
+// Each problem names the field it is about. The gateway and DHCP range rules are the lab's own
+// (src-shared/lab-networks.ts), so a lab file and a network made by hand are held to the same ones.
 import {
   formatCidr,
   inSubnet,
@@ -10,6 +11,7 @@ import {
   type Subnet,
 } from '../../../src-shared/ipv4'
 import type { DhcpRange, NetworkInfo, StaticHost } from '../../../src-shared/libvirt'
+import { dhcpRangeIssues as rangeRules, gatewayIssues, gatewayOf } from '../../../src-shared/lab-networks'
 
 /** A subnet as libvirt may hold it (any prefix 0-32), unlike the 8-30 Stacklab creates. */
 function anySubnet(cidr: string): Subnet | null {
@@ -25,18 +27,10 @@ export interface Issue {
 }
 
 function rangeIssues(subnet: Subnet, range: DhcpRange, gateway: number, path: string): Issue[] {
-  const issues: Issue[] = []
-  const start = parseIpv4(range.start)!
-  const end = parseIpv4(range.end)!
-  if (!inSubnet(subnet, start))
-    issues.push({ path: `${path}.start`, message: `${range.start} is outside ${formatCidr(subnet)}` })
-  if (!inSubnet(subnet, end))
-    issues.push({ path: `${path}.end`, message: `${range.end} is outside ${formatCidr(subnet)}` })
-  if (start > end)
-    issues.push({ path: `${path}.end`, message: `${range.end} comes before the start ${range.start}` })
-  if (gateway >= start && gateway <= end)
-    issues.push({ path, message: `the range contains the host's address on the network` })
-  return issues
+  return rangeRules(subnet, range, gateway).map((i) => ({
+    path: [path, ...i.path].join('.'),
+    message: i.message,
+  }))
 }
 
 function inRange(range: DhcpRange | undefined | null, addr: number): boolean {
@@ -105,9 +99,8 @@ export function networkCreateIssues(plan: NetworkPlan, existing: NetworkInfo[]):
       }
     }
   }
-  const gateway = plan.gateway ? parseIpv4(plan.gateway)! : subnet.base + 1
-  if (plan.gateway && !inSubnet(subnet, gateway))
-    issues.push({ path: 'gateway', message: `${plan.gateway} is outside ${plan.subnet}` })
+  const gateway = gatewayOf(subnet, plan.gateway)
+  for (const g of gatewayIssues(subnet, plan.gateway)) issues.push({ path: 'gateway', message: g.message })
   if (plan.dhcp) issues.push(...rangeIssues(subnet, plan.dhcp, gateway, 'dhcp'))
   issues.push(...hostIssues(subnet, plan.staticHosts, plan.dhcp, gateway, 'staticHosts'))
   return issues

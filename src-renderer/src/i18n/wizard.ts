@@ -55,6 +55,8 @@ export const wizard = {
     'wizard.yaml.save': 'Save as file',
     'wizard.yaml.open': 'Open file…',
     'wizard.yaml.notYaml': 'Not a lab definition: {problem}',
+    'wizard.yaml.tooBig': 'This file is {size} bytes; a lab file may be at most {limit}. It was not read.',
+    'wizard.warnings': 'Warnings (the lab can still be created)',
   },
   ko: {
     'nav.wizard': '새 랩',
@@ -111,5 +113,8 @@ export const wizard = {
     'wizard.yaml.save': '파일로 저장',
     'wizard.yaml.open': '파일 열기…',
     'wizard.yaml.notYaml': '랩 정의가 아닙니다: {problem}',
+    'wizard.yaml.tooBig':
+      '이 파일은 {size}바이트입니다. 랩 파일은 최대 {limit}까지입니다. 파일을 읽지 않았습니다.',
+    'wizard.warnings': '경고 (랩은 그래도 만들 수 있습니다)',
   },
 }

@@ -6,7 +6,8 @@ import {
   BASE_IMAGE_DIR,
   MIN_MEMORY_MIB,
   PRESETS,
-  Role,
+  SUPPORTED_ROLES,
+  type Role,
   baseImageName,
   nodeDiskFile,
   nodeDomainName,
@@ -16,7 +17,8 @@ import { currentApi } from '../api/current'
 import { useT } from '../i18n'
 import { useStore } from '../store'
 import { useJobs } from '../state/jobs'
-import { check, fieldKey, useWizard, type Draft, type FieldIssues } from '../state/wizard'
+import { check, fieldKey, useWizard, warningsOf, type Draft, type FieldIssues } from '../state/wizard'
+import { MAX_LAB_FILE_BYTES, MAX_LAB_FILE_TEXT } from '../../../src-shared/user-yaml'
 import './pages.css'
 
 type T = ReturnType<typeof useT>
@@ -31,6 +33,24 @@ function Problems({ issues, at }: { issues: FieldIssues; at: string }) {
   )
 }
 
+/** What works but is likely not meant: listed, and it does not stop create. */
+function Warnings({ warnings, t }: { warnings: FieldIssues; t: T }) {
+  const entries = Object.entries(warnings)
+  if (!entries.length) return null
+  return (
+    <div id="wizard-warnings" className="panel">
+      <h3 className="warn-text">{t('wizard.warnings')}</h3>
+      <ul>
+        {entries.map(([key, messages]) => (
+          <li key={key} id={`wizard-warning-${key}`}>
+            <code>{key.replace(/-/g, '.')}</code>: {messages.join('; ')}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
 const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
 
 export function WizardPage() {
@@ -39,9 +59,11 @@ export function WizardPage() {
   const draft = w.draft
   const settings = useStore((s) => s.settings)
   const [serverIssues, setServerIssues] = useState<FieldIssues>({})
+  const [serverWarnings, setServerWarnings] = useState<FieldIssues>({})
   const [status, setStatus] = useState('')
   const [busy, setBusy] = useState(false)
   const local = useMemo(() => check(draft), [draft])
+  const localWarnings = useMemo(() => warningsOf(draft), [draft])
   const issues: FieldIssues = { ...serverIssues, ...local }
   const valid = Object.keys(local).length === 0
   const invalid = (at: string) => (issues[at]?.length ? true : undefined)
@@ -49,6 +71,7 @@ export function WizardPage() {
   const edit = (fn: () => void) => {
     fn()
     setServerIssues({})
+    setServerWarnings({})
     setStatus('')
   }
 
@@ -60,6 +83,9 @@ export function WizardPage() {
     try {
       // The engine checks too (it is the one that creates): its word is final.
       const verdict = await api.call('lab.validate', { definition: draft })
+      const warned: FieldIssues = {}
+      for (const w of verdict.warnings) (warned[fieldKey(w.path)] ??= []).push(w.message)
+      setServerWarnings(warned)
       if (!verdict.ok) {
         const found: FieldIssues = {}
         for (const i of verdict.issues) (found[fieldKey(i.path)] ??= []).push(i.message)
@@ -173,7 +199,9 @@ export function WizardPage() {
                   onChange={(e) => edit(() => w.setSubnet(i, e.target.value))}
                 />
                 <Problems issues={issues} at={`networks-${i}-subnet`} />
-                <Problems issues={issues} at={`networks-${i}-name`} />
+                {NETWORK_FIELDS.map((field) => (
+                  <Problems key={field} issues={issues} at={`networks-${i}-${field}`} />
+                ))}
               </div>
             ))}
           </fieldset>
@@ -200,6 +228,7 @@ export function WizardPage() {
           <Plan draft={draft} valid={valid} imagesDir={settings?.imagesDir ?? ''} t={t} />
           <Problems issues={issues} at="lab" />
           <OtherProblems issues={issues} />
+          <Warnings warnings={{ ...localWarnings, ...serverWarnings }} t={t} />
           <div className="form-actions">
             <button
               id="wizard-create"
@@ -219,9 +248,12 @@ export function WizardPage() {
   )
 }
 
+/** A network's fields besides its subnet: shown with the network (only YAML sets them, the rules are the engine's). */
+const NETWORK_FIELDS = ['name', 'mode', 'gateway', 'dhcp', 'dhcp-start', 'dhcp-end']
+
 /** Fields the form shows a problem next to; anything else (a field only YAML sets) is listed here. */
 const SHOWN =
-  /^(name|preset|release|domain|networks|nodes|lab|networks-\d+-(subnet|name)|nodes-\d+-(name|vcpus|memoryMiB|diskGiB|nics)|nodes-\d+-nics-\d+-(ip|network))$/
+  /^(name|preset|release|domain|networks|nodes|lab|networks-\d+-(subnet|name|mode|gateway|dhcp|dhcp-start|dhcp-end)|nodes-\d+-(name|role|vcpus|memoryMiB|diskGiB|nics)|nodes-\d+-nics-\d+-(ip|network))$/
 
 function OtherProblems({ issues }: { issues: FieldIssues }) {
   const other = Object.entries(issues).filter(([key]) => !SHOWN.test(key))
@@ -291,14 +323,17 @@ function NodeEditor({
           <select
             id={`wizard-node-${i}-role`}
             value={node.role}
+            aria-invalid={invalid(at('role'))}
             onChange={(e) => edit(() => w.setNode(i, { role: e.target.value as Role }))}
           >
-            {Role.options.map((r) => (
+            {/* The roles the installer serves (and the node's own, when a YAML file gave another). */}
+            {[...new Set([...SUPPORTED_ROLES, node.role])].map((r) => (
               <option key={r} value={r}>
                 {t(`wizard.role.${r}`)}
               </option>
             ))}
           </select>
+          <Problems issues={issues} at={at('role')} />
         </div>
         <button
           id={`wizard-node-${i}-remove`}
@@ -454,7 +489,10 @@ function YamlPanel({ t, onChange }: { t: T; onChange: () => void }) {
           hidden
           onChange={(e) => {
             const f = e.target.files?.[0]
-            if (f)
+            // Too big is refused before the file is read (the CLI's limit).
+            if (f && f.size > MAX_LAB_FILE_BYTES)
+              setError(t('wizard.yaml.tooBig', { size: f.size, limit: MAX_LAB_FILE_TEXT }))
+            else if (f)
               void f.text().then((content) => {
                 setText(content)
                 load(content)

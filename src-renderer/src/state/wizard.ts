@@ -2,7 +2,7 @@
 // (its own internal network follows), change preset, add or remove a compute node, move an internal
 // subnet (node addresses on it keep their host part). Checking is the engine's schema, not a copy.
 import { create } from 'zustand'
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
+import { stringify as stringifyYaml } from 'yaml'
 import {
   LabDefinition,
   MIN_MEMORY_MIB,
@@ -11,6 +11,8 @@ import {
   type LabDefinitionInput,
 } from '../../../src-shared/lab'
 import { formatIpv4, inSubnet, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
+import { labNetworkWarnings } from '../../../src-shared/lab-networks'
+import { YamlRefused, describeProblem, parseUserYaml } from '../../../src-shared/user-yaml'
 
 export type Draft = LabDefinitionInput
 type NodeInput = Draft['nodes'][number]
@@ -30,6 +32,15 @@ export function check(draft: Draft): FieldIssues {
   const found: FieldIssues = {}
   if (result.success) return found
   for (const issue of result.error.issues) (found[fieldKey(issue.path)] ??= []).push(issue.message)
+  return found
+}
+
+/** What works but is likely not meant (the engine's own warnings), by field, for a valid draft. */
+export function warningsOf(draft: Draft): FieldIssues {
+  const result = LabDefinition.safeParse(draft)
+  const found: FieldIssues = {}
+  if (!result.success) return found
+  for (const w of labNetworkWarnings(result.data)) (found[fieldKey(w.path)] ??= []).push(w.message)
   return found
 }
 
@@ -153,8 +164,10 @@ export const useWizard = create<WizardState>()((set, get) => ({
   fromYaml(text) {
     let value: unknown
     try {
-      value = parseYaml(text)
+      // The CLI's own reader: at most 1 MiB, plain YAML (no merge keys, aliases, tags, extra documents).
+      value = parseUserYaml(text)
     } catch (error) {
+      if (error instanceof YamlRefused) return error.problems.map(describeProblem).join('; ')
       return (error as Error).message
     }
     if (!value || typeof value !== 'object' || Array.isArray(value))

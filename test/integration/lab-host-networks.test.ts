@@ -1,0 +1,96 @@
+// `lab.validate` makes the checks create makes against the host's networks, through the real API against the
+// run's libvirtd (test driver): the NAT network must exist, be NAT and have the definition's subnet; an
+// internal network's name and subnet must be free. Create refuses the same before it saves or makes anything.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { defaultLab } from '../../src-shared/lab'
+import type { ApiError } from '../../src-shared/errors'
+import type { Engine } from '../../src-main/engine/engine'
+import { tempDir, tempPaths, testEngine } from '../helpers'
+
+describe("validate makes create's checks against the host's networks (libvirtd test driver)", () => {
+  const { testUri } = inject('libvirt')
+  let engine: Engine
+  let dir: ReturnType<typeof tempDir>
+  const virsh = (...args: string[]) => execFileSync('virsh', ['-c', testUri, ...args], { encoding: 'utf8' })
+  const validate = async (definition: unknown) =>
+    (await engine.call('lab.validate', { definition })) as {
+      ok: boolean
+      issues: { path: string; message: string }[]
+      warnings: { path: string; message: string }[]
+    }
+
+  beforeAll(async () => {
+    dir = tempDir('stacklab-sec-host-')
+    mkdirSync(join(dir.dir, 'images'))
+    engine = testEngine(dir.dir)
+    await engine.call('settings.update', { connectionUri: testUri, imagesDir: join(dir.dir, 'images') })
+    const xml = join(dir.dir, 'taken.xml')
+    writeFileSync(
+      xml,
+      "<network><name>sec-taken</name><ip address='192.168.77.1' netmask='255.255.255.0'/></network>",
+    )
+    virsh('net-define', xml)
+  })
+  afterAll(async () => {
+    virsh('net-undefine', 'sec-taken')
+    await engine.close()
+    dir.cleanup()
+  })
+
+  it('the default lab fits this host: valid, nothing left unchecked', async () => {
+    expect(await validate(defaultLab('sechost'))).toEqual({ ok: true, issues: [], warnings: [] })
+  })
+
+  it('a NAT network the host does not have, or on another subnet, is refused by validate and create', async () => {
+    const missing = defaultLab('sechost')
+    missing.networks[0]!.name = 'nonat'
+    for (const n of missing.nodes) n.nics[0]!.network = 'nonat'
+    const m = await validate(missing)
+    expect(m.ok).toBe(false)
+    expect(m.issues).toContainEqual({
+      path: 'networks.0.name',
+      message: expect.stringMatching(/^no network named nonat on this host/) as string,
+    })
+    const moved = defaultLab('sechost')
+    moved.networks[0]!.subnet = '192.168.123.0/24'
+    moved.nodes[0]!.nics[0]!.ip = '192.168.123.100'
+    moved.nodes[1]!.nics[0]!.ip = '192.168.123.110'
+    expect((await validate(moved)).issues).toContainEqual({
+      path: 'networks.0.subnet',
+      message:
+        'network default on this host is 192.168.122.0/24, not 192.168.123.0/24: write its subnet and node addresses in it',
+    })
+    const refused = await engine.call('lab.create', { definition: moved }).catch((e: unknown) => e)
+    expect((refused as ApiError).code).toBe('bad-request')
+    expect((refused as ApiError).issues).toContainEqual({
+      path: 'definition.networks.0.subnet',
+      message: expect.stringMatching(/on this host is 192.168.122.0\/24/) as string,
+    })
+    expect(existsSync(join(tempPaths(dir.dir).data, 'labs', 'sechost'))).toBe(false)
+  })
+
+  it('an internal network whose name or subnet is taken on the host is refused before anything is made', async () => {
+    const taken = defaultLab('sechost')
+    taken.networks[1]!.name = 'sec-taken'
+    for (const n of taken.nodes) n.nics[1]!.network = 'sec-taken'
+    expect((await validate(taken)).issues).toContainEqual({
+      path: 'networks.1.name',
+      message: "a network named sec-taken already exists on this host and is not this lab's",
+    })
+    const overlap = defaultLab('sechost')
+    overlap.networks[1]!.subnet = '192.168.77.0/24'
+    overlap.nodes[0]!.nics[1]!.ip = '192.168.77.100'
+    overlap.nodes[1]!.nics[1]!.ip = '192.168.77.110'
+    expect((await validate(overlap)).issues).toContainEqual({
+      path: 'networks.1.subnet',
+      message: '192.168.77.0/24 overlaps 192.168.77.0/24 of network sec-taken on this host',
+    })
+    const refused = await engine.call('lab.create', { definition: overlap }).catch((e: unknown) => e)
+    expect((refused as ApiError).code).toBe('bad-request')
+    expect(virsh('net-list', '--all', '--name')).not.toContain('sechost-int')
+    expect(existsSync(join(tempPaths(dir.dir).data, 'labs', 'sechost'))).toBe(false)
+  })
+})
