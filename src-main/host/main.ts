@@ -2,7 +2,16 @@
 // it reaches the engine only through the preload's `window.stacklab`, and only from the app's own main frame.
 // The page comes from the app's own scheme (app://app/, never file://), may use no permission but clipboard
 // writes, and quitting stops the engine first.
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from 'electron'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Engine } from '../engine/engine'
