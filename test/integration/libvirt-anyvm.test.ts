@@ -326,7 +326,8 @@ describe('deleting a VM with its disks removes only what is safe', () => {
     const foreign = join(dir, 'made-by-someone-else.qcow2')
     writeFileSync(made, 'disk')
     writeFileSync(foreign, 'disk')
-    // Stacklab's lab records list `made` as a disk it made.
+    // Stacklab's lab records list `made` as a disk it made, for this VM (a lab node deleted from its details;
+    // another lab's disk would refuse the whole delete, see test/security/disks.test.ts).
     const definition = LabDefinition.parse(defaultLab('anyvmlab'))
     const state: LabState = {
       version: 1,
@@ -334,7 +335,7 @@ describe('deleting a VM with its disks removes only what is safe', () => {
       status: 'ready',
       createdAt: new Date().toISOString(),
       stepsDone: [],
-      resources: { networks: [], domains: [], disks: [made], intents: [] },
+      resources: { networks: [], domains: [KINDS_DOMAIN], disks: [made], intents: [] },
       nodes: {},
       virtType: 'qemu',
       loginKeyFingerprint: null,
