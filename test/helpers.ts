@@ -1,4 +1,5 @@
-// Small helpers shared by tests: temp app directories and an engine wired to them.
+// Small helpers shared by tests: temp app directories, an engine wired to them, and waiting (for a
+// condition, or for a job to finish) instead of sleeping.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,6 +8,7 @@ import { Engine } from '../src-main/engine/engine'
 import { createLogger } from '../src-main/engine/log'
 import type { AppPaths } from '../src-main/engine/paths'
 import type { HostKind } from '../src-shared/api'
+import type { Job } from '../src-shared/jobs'
 
 export function tempDir(prefix = 'stacklab-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix))
@@ -54,6 +56,56 @@ export function runStacklab(
       ['bin/stacklab.js', ...args],
       { env: { ...process.env, ...xdgEnv(dir), NO_COLOR: '1' } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+/**
+ * Wait until `condition` returns something truthy (checked at once, then every `intervalMs`) and return it;
+ * reject naming `what` after `timeoutMs`. For what sends no event: tests never sleep for a fixed time.
+ */
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  {
+    timeoutMs,
+    intervalMs = 50,
+    what = 'a condition',
+  }: { timeoutMs: number; intervalMs?: number; what?: string },
+): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const value = await condition()
+    if (value) return value
+    if (Date.now() >= end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, end - Date.now()))))
+  }
+}
+
+/** The job once it is no longer running, from the engine's `job.updated` events (each one to `onUpdate`). */
+export function jobFinished(engine: Engine, id: string, onUpdate?: (job: Job) => void): Promise<Job> {
+  return new Promise((resolve, reject) => {
+    const off = engine.on('job.updated', (job) => {
+      if (job.id !== id) return
+      onUpdate?.(job)
+      if (job.state !== 'running') finish(job)
+    })
+    const finish = (job: Job) => {
+      off()
+      resolve(job)
+    }
+    // It may have finished before anyone listened.
+    engine.jobs.list().then(
+      (jobs) => {
+        const job = jobs.find((j) => j.id === id)
+        if (!job) {
+          off()
+          reject(new Error(`no job ${id}`))
+        } else if (job.state !== 'running') finish(job)
+      },
+      (error: unknown) => {
+        off()
+        reject(error instanceof Error ? error : new Error(String(error)))
+      },
     )
   })
 }

@@ -1,11 +1,19 @@
 // The topology page in a real browser against the real engine on libvirt's test driver: it must show what
 // virsh shows, pick up domains and networks defined beside it with virsh, follow state changes live, open
 // details on click or keyboard, and run domain actions for real.
+//
+// The README's topology screenshot is taken by the last test. It goes to test-results/screenshots/ so a test
+// run leaves the tree clean; `STACKLAB_UPDATE_DOCS=1 npx playwright test test/e2e/topology.spec.ts` writes it
+// to docs/screenshot-topology.png instead, to update the README.
 import { expect, test, type Page } from '@playwright/test'
 import { defineDomain, defineNetwork, names, removeDomain, removeNetwork, virsh } from './libvirt'
 
 const url = () => process.env['STACKLAB_URL']!
 const uri = () => process.env['STACKLAB_TEST_URI']!
+const README_SCREENSHOT =
+  process.env['STACKLAB_UPDATE_DOCS'] === '1'
+    ? 'docs/screenshot-topology.png'
+    : 'test-results/screenshots/topology-readme.png'
 
 async function openTopology(page: Page) {
   await page.goto(url())
@@ -186,7 +194,7 @@ test('a small lab-like host, for the README screenshot', async ({ page }) => {
     await page.locator('#node-controller').click()
     await expect(page.locator('#details-panel')).toHaveAttribute('data-name', 'controller')
     await expect(page.locator('#topology-graph')).toHaveAttribute('data-layout', 'done')
-    await page.screenshot({ path: 'docs/screenshot-topology.png' })
+    await page.screenshot({ path: README_SCREENSHOT })
   } finally {
     for (const vm of vms) removeDomain(uri(), vm)
     for (const net of nets) removeNetwork(uri(), net)

@@ -20,7 +20,6 @@ export class ConsoleProbe {
   acked = 0
   /** The most bytes received and not yet acknowledged at any moment. */
   maxOutstanding = 0
-  lastDataAt = 0
   keep: boolean
   exit: { code?: number | null | undefined; reason: string } | null = null
   private readonly waiters = new Set<() => void>()
@@ -46,7 +45,6 @@ export class ConsoleProbe {
         if (e.id !== id) return
         const bytes = utf8Length(e.data)
         this.received += bytes
-        this.lastDataAt = performance.now()
         this.maxOutstanding = Math.max(this.maxOutstanding, this.received - this.acked)
         if (this.keep) this.text += e.data
         const written = options.write?.(e.data)

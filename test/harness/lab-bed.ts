@@ -29,7 +29,7 @@ export function templateRepo(): string {
 }
 
 export async function startLabBed(tag: string, repo = templateRepo()): Promise<LabBed> {
-  const stale = cleanStale()
+  const stale = await cleanStale()
   if (stale.length) console.log(`removed stale test beds: ${stale.join(', ')}`)
   const daemon = await startTestLibvirtd(tag)
   try {

@@ -5,6 +5,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { waitFor } from '../helpers'
 
 export interface TestLibvirtd {
   name: string
@@ -37,7 +38,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function killNamespace(name: string): void {
+async function killNamespace(name: string): Promise<void> {
   for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
     let pids: number[] = []
     try {
@@ -52,7 +53,11 @@ function killNamespace(name: string): void {
         /* gone */
       }
     }
-    if (pids.length && sig === 'SIGTERM') execFileSync('sleep', ['1'])
+    // Give them the chance to end cleanly; what has not ended by then gets SIGKILL.
+    if (pids.length && sig === 'SIGTERM')
+      await waitFor(() => !pids.some(alive), { timeoutMs: 5000, what: `${name}'s processes to end` }).catch(
+        () => undefined,
+      )
   }
   try {
     sh('ip', ['netns', 'delete', name])
@@ -62,7 +67,7 @@ function killNamespace(name: string): void {
 }
 
 /** Remove namespaces, daemons and temp dirs left by runs whose process no longer exists. */
-export function cleanStale(): string[] {
+export async function cleanStale(): Promise<string[]> {
   const cleaned: string[] = []
   let list = ''
   try {
@@ -75,27 +80,25 @@ export function cleanStale(): string[] {
     if (!name.startsWith(PREFIX)) continue
     const owner = Number(name.slice(PREFIX.length).split('-')[0])
     if (Number.isFinite(owner) && alive(owner) && owner !== process.pid) continue
-    killNamespace(name)
+    await killNamespace(name)
     rmSync(join('/tmp', name), { recursive: true, force: true })
     cleaned.push(name)
   }
   return cleaned
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string, log: string): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (check()) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-20).join('\n') : ''
-  throw new Error(`timed out waiting for ${what}\n${tail}`)
+/** waitFor, with the end of libvirtd's log in the error. */
+async function waitLogged(check: () => boolean, timeoutMs: number, what: string, log: string): Promise<void> {
+  await waitFor(check, { timeoutMs, intervalMs: 100, what }).catch((error: Error) => {
+    const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-20).join('\n') : ''
+    throw new Error(`${error.message}\n${tail}`)
+  })
 }
 
 export async function startTestLibvirtd(tag = 'it'): Promise<TestLibvirtd> {
   if (process.getuid?.() !== 0)
     throw new Error('the libvirtd test harness needs root (network and mount namespaces)')
-  cleanStale()
+  await cleanStale()
   const name = `${PREFIX}${process.pid}-${tag}`
   const dir = join('/tmp', name)
   rmSync(dir, { recursive: true, force: true })
@@ -128,13 +131,30 @@ export async function startTestLibvirtd(tag = 'it'): Promise<TestLibvirtd> {
     child = proc
     proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
     const log = join(dir, 'libvirtd.log')
-    await waitFor(() => existsSync(socket) || proc.exitCode !== null, 30_000, 'libvirtd socket', log)
+    await waitLogged(() => existsSync(socket) || proc.exitCode !== null, 30_000, 'libvirtd socket', log)
     if (proc.exitCode !== null) throw new Error(`libvirtd exited (${proc.exitCode}): ${stderr}`)
-    await waitFor(answers, 30_000, 'libvirtd to answer', log)
+    await waitLogged(answers, 30_000, 'libvirtd to answer', log)
     // The test driver frees its shared default state when its last connection closes; one long-lived
-    // connection keeps that state alive across every virsh call of the run.
-    keeper = spawn('virsh', ['-c', testUri, 'event', '--all', '--loop'], { stdio: 'ignore' })
-    await new Promise((r) => setTimeout(r, 1000))
+    // connection keeps that state alive across every virsh call of the run: an interactive virsh, whose
+    // answer to `uri` says its connection is open (its stdin stays open, so it waits for the next command).
+    const k = spawn('virsh', ['-c', testUri], { stdio: ['pipe', 'pipe', 'ignore'] })
+    keeper = k
+    await new Promise<void>((resolve, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`the keeper virsh did not answer: ${out}`)), 30_000)
+      k.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('test+unix://')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      k.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`the keeper virsh exited (${code}): ${out}`))
+      })
+      k.stdin.write('uri\n')
+    })
   }
   const halt = async () => {
     keeper?.kill('SIGTERM')
@@ -147,7 +167,7 @@ export async function startTestLibvirtd(tag = 'it'): Promise<TestLibvirtd> {
   }
   const stop = async () => {
     await halt()
-    killNamespace(name)
+    await killNamespace(name)
     rmSync(dir, { recursive: true, force: true })
   }
   try {

@@ -63,12 +63,20 @@ export async function startTestSshd(extraConfig = ''): Promise<TestSshd> {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let log = ''
-  sshd.stderr?.on('data', (d: Buffer) => (log += d.toString()))
-  const end = Date.now() + 10_000
-  while (!log.includes('Server listening')) {
-    if (sshd.exitCode !== null || Date.now() > end) throw new Error(`sshd did not start: ${log}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sshd did not start: ${log}`)), 10_000)
+    sshd.stderr?.on('data', (d: Buffer) => {
+      log += d.toString()
+      if (log.includes('Server listening')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    sshd.once('exit', () => {
+      clearTimeout(timer)
+      reject(new Error(`sshd did not start: ${log}`))
+    })
+  })
   return {
     port,
     dir,

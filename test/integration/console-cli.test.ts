@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import { consoleLabState, startConsoleLab, type ConsoleLab } from '../harness/console-lab'
-import { tempDir, xdgEnv } from '../helpers'
+import { tempDir, waitFor, xdgEnv } from '../helpers'
 
 let tmp: ReturnType<typeof tempDir>
 let lab: ConsoleLab
@@ -77,9 +77,17 @@ it('on a real terminal: raw mode, the terminal size, and resizes', async () => {
   await p.waitFor(/20 90/)
   const from = p.out().length
   ;(p.child.stdio[3] as NodeJS.WritableStream).write('111 22\n') // the terminal is resized: SIGWINCH
-  await new Promise((r) => setTimeout(r, 300))
-  p.child.stdin.write('stty size\r')
-  await p.waitFor(/22 111/, from)
+  // The new size travels relay → CLI → SSH → the remote pty: ask the shell until it sees it.
+  await waitFor(
+    async () => {
+      const at = p.out().length
+      p.child.stdin.write('stty size\r')
+      await p.waitFor(/\d+ \d+\r*\n/, at)
+      return /22 111/.test(p.out().slice(at))
+    },
+    { timeoutMs: 20_000, what: 'the remote shell to see the new size' },
+  )
+  expect(p.out().slice(from)).toMatch(/22 111/)
   p.child.stdin.write('exit 3\r')
   expect(await p.exited).toBe(3)
 })

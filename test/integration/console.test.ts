@@ -12,7 +12,7 @@ import type { Engine } from '../../src-main/engine/engine'
 import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
 import { ConsoleProbe, markedHash } from '../harness/console-client'
 import { consoleLabState, floodFile, startConsoleLab, type ConsoleLab } from '../harness/console-lab'
-import { tempDir, tempPaths, testEngine } from '../helpers'
+import { tempDir, tempPaths, testEngine, waitFor } from '../helpers'
 
 let tmp: ReturnType<typeof tempDir>
 let engine: Engine
@@ -104,21 +104,19 @@ describe('SSH console', () => {
     expect(c.maxOutstanding).toBeLessThanOrEqual(HIGH_WATERMARK + CHUNK_BYTES + 3)
     await c.waitUntil(() => hashed.rest().includes('typed_9'), 30_000)
 
-    // An endless flood, then Ctrl-C: the output stops soon and the shell answers again.
+    // An endless flood, then Ctrl-C: the flood stops and the shell answers again. The answer proves both:
+    // the shell reads the next command only once base64 has ended, and after_5 (made by the shell, and
+    // with a '_' that base64 never prints) cannot come from the flood. How soon it stops is a figure of
+    // `npm run bench:console`, not a test.
     c.keep = false
     const before = c.received
     await c.write('base64 /dev/urandom\n')
     await c.waitUntil(() => c.received > before + 10_000_000, 60_000)
-    const interrupted = performance.now()
+    const flooded = hashed.rest().length
     await c.write('\x03')
-    await c.waitUntil(() => performance.now() - c.lastDataAt > 500, 20_000)
-    const stopMs = c.lastDataAt - interrupted
-    console.log(`Ctrl-C during a flood: output stopped after ${stopMs.toFixed(0)} ms`)
-    expect(stopMs).toBeLessThan(2000)
-    c.keep = true
-    const from = c.text.length
     await c.write('echo after_$((2+3))\n')
-    await c.waitFor('after_5', 15_000, from)
+    await c.waitUntil(() => hashed.rest().includes('after_5', flooded), 60_000)
+    c.keep = true
     await engine.call('console.close', { id: info.id })
     c.dispose()
   }, 300_000)
@@ -265,8 +263,16 @@ describe('serial console and the pty relay', () => {
     expect(pids()).not.toBe('')
     await e2.close()
     expect(await e2.call('consoles.list', {})).toEqual([])
-    await new Promise((r) => setTimeout(r, 1000))
-    expect(() => pids()).toThrow() // pgrep exits 1 when nothing matches
+    // pgrep exits 1 when nothing matches.
+    const gone = () => {
+      try {
+        pids()
+        return false
+      } catch {
+        return true
+      }
+    }
+    await waitFor(gone, { timeoutMs: 10_000, what: 'the closed sessions’ relays to end' })
     void info
   })
 })

@@ -1,9 +1,19 @@
 // A test run killed halfway (SIGKILL, no chance to clean up) leaves its namespace, daemons and files; the
 // next run's harness removes them all before it starts.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
 import { cleanStale } from '../harness/libvirtd'
+import { waitFor } from '../helpers'
+
+/** Gone, or a zombie nobody reaped: what the harness counts as a dead run. */
+function dead(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] === 'Z'
+  } catch {
+    return true
+  }
+}
 
 function namespaces(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -30,12 +40,14 @@ it('removes what a killed run left behind', async () => {
     execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).split('\n').filter(Boolean)
   expect(pidsIn().length).toBeGreaterThan(0) // libvirtd and virtlogd run in it
 
+  // Kill the run; the namespace is named after its process (npx's tsx child), which must be dead first.
+  const owner = Number(name.split('-')[2])
   process.kill(-holder.pid!, 'SIGKILL')
-  await new Promise((r) => setTimeout(r, 500))
+  await waitFor(() => dead(owner), { timeoutMs: 10_000, what: `the killed run (pid ${owner}) to end` })
   expect(namespaces()).toContain(name)
   expect(existsSync(dir)).toBe(true)
 
-  expect(cleanStale()).toContain(name)
+  expect(await cleanStale()).toContain(name)
   expect(namespaces()).not.toContain(name)
   expect(existsSync(dir)).toBe(false)
   expect(spawnSync('pgrep', ['-f', `${dir}/libvirtd.conf`], { encoding: 'utf8' }).stdout.trim()).toBe('')

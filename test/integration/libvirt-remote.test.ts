@@ -43,13 +43,18 @@ it('runs preflight over SSH, and does not pretend to check the remote disk and m
 it('lists domains and receives live events over the SSH transport', async () => {
   const domains = (await engine.call('domains.list', {})) as DomainInfo[]
   expect(domains.map((d) => d.name)).toContain('test')
+  // The engine starts its event streams, then reads its first picture: once that picture has `test`, the
+  // streams have been up longer than the read took, and a change from now on can only come as an event.
+  const pictured = new Promise<void>((resolve) => {
+    engine.on('libvirt.domain', (e) => e.domain.name === 'test' && e.domain.state === 'running' && resolve())
+  })
   await engine.call('libvirt.connection', {})
+  await pictured
   const change = new Promise<string>((resolve) => {
     engine.on('libvirt.domain', (e) => {
       if (e.domain.name === 'test' && e.domain.state === 'paused') resolve(e.uri)
     })
   })
-  await new Promise((r) => setTimeout(r, 500)) // let the event stream connect over SSH
   execFileSync('virsh', ['-c', testUri, 'suspend', 'test'])
   try {
     expect(await change).toBe(remoteUri)

@@ -10,7 +10,7 @@ import { createVirsh } from '../../src-main/engine/libvirt/virsh'
 import { createRun } from '../../src-main/engine/exec'
 import { nullLogger } from '../../src-main/engine/log'
 import type { EventName, EventPayload } from '../../src-shared/api'
-import { tempDir, testEngine } from '../helpers'
+import { tempDir, testEngine, waitFor } from '../helpers'
 
 let daemon: TestLibvirtd
 let engine: Engine
@@ -34,13 +34,7 @@ function collect<E extends EventName>(event: E): EventPayload<E>[] {
   return seen
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string) {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const until = (check: () => boolean, timeoutMs: number, what: string) => waitFor(check, { timeoutMs, what })
 
 it('reconnects after libvirtd restarts, resumes events and resyncs', async () => {
   const connection = collect('libvirt.connection')
@@ -93,10 +87,13 @@ it('stops cleanly right after it starts: no event stream is left running', async
   for (let i = 0; i < 5; i++) {
     const service = new LibvirtService(createRun(nullLogger), daemon.testUri, new EventBus(), nullLogger)
     service.start()
+    // Not a wait for anything: stop() lands at a different moment of the start-up each time (0 to 60 ms:
+    // before, during and after the probe, as the streams start), which is the race under test.
     await new Promise((r) => setTimeout(r, i * 15))
     await service.stop()
   }
-  await new Promise((r) => setTimeout(r, 300))
+  // stop() settles only once every stream it started has exited (the runner settles on the process's
+  // close), so none may be left now.
   // The engine starts its streams as `virsh --connect URI ...`; the harness's keeper uses `-c`.
   const streams = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
     .split('\n')

@@ -12,7 +12,7 @@ import { nullLogger } from '../../src-main/engine/log'
 import { ApiError } from '../../src-shared/errors'
 import type { Checkpoint, DomainInfo, NetworkInfo, SnapshotNode } from '../../src-shared/libvirt'
 import type { EventName, EventPayload } from '../../src-shared/api'
-import { tempDir, testEngine } from '../helpers'
+import { tempDir, testEngine, waitFor } from '../helpers'
 
 const { testUri } = inject('libvirt')
 let t: ReturnType<typeof tempDir>
@@ -332,7 +332,11 @@ describe('lab checkpoints', () => {
       name: 'fresh',
       description: 'before packstack',
     })
-    await new Promise((r) => setTimeout(r, 300))
+    // Every VM paused and resumed: wait for the last of those events.
+    await waitFor(() => domains.every((d) => seen.includes(`${d}:Resumed`)), {
+      timeoutMs: 10_000,
+      what: "both VMs' Resumed events",
+    })
     off()
     expect(cp.members).toEqual([
       { domain: 'ctl', state: 'running' },

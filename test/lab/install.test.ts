@@ -15,7 +15,7 @@ import { sshExec } from '../../src-main/engine/ssh/client'
 import type { LabStatusReport } from '../../src-shared/install'
 import type { Job } from '../../src-shared/jobs'
 import type { LabState } from '../../src-shared/lab'
-import { runStacklab } from '../helpers'
+import { jobFinished, runStacklab, waitFor } from '../helpers'
 import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 
 const env = labEnvironment()
@@ -23,14 +23,8 @@ const LAB = 'ti'
 let engine: Engine
 let labDir: string
 
-async function finished(id: string, onUpdate?: (job: Job) => void): Promise<Job> {
-  for (;;) {
-    const job = ((await engine.call('jobs.list', {})) as Job[]).find((j) => j.id === id)!
-    onUpdate?.(job)
-    if (job.state !== 'running') return job
-    await new Promise((r) => setTimeout(r, 500))
-  }
-}
+const finished = (id: string, onUpdate?: (job: Job) => void): Promise<Job> =>
+  jobFinished(engine, id, onUpdate)
 
 async function onNode(node: string, command: string): Promise<string> {
   const state = (await engine.call('lab.get', { name: LAB })) as LabState
@@ -208,11 +202,19 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       rows: 24,
     })) as { id: string }
     try {
-      // getty printed its prompt at boot, before anyone listened: Enter makes it ask again.
-      for (let i = 0; i < 12 && !/login: /.test(out); i++) {
-        await engine.call('console.write', { id: info.id, data: '\r' })
-        await new Promise((r) => setTimeout(r, 5000))
-      }
+      // getty printed its prompt at boot, before anyone listened: Enter makes it ask again (under emulation
+      // it may take seconds to; press again if it has not by then).
+      const prompted = () => /login: /.test(out)
+      await waitFor(
+        async () => {
+          await engine.call('console.write', { id: info.id, data: '\r' })
+          return waitFor(prompted, { timeoutMs: 5000, intervalMs: 100 }).then(
+            () => true,
+            () => false,
+          )
+        },
+        { timeoutMs: 60_000, intervalMs: 0, what: 'the login prompt' },
+      )
       expect(out).toMatch(/Connected to domain '?ti-controller'?/)
       expect(out).toMatch(/controller(\.example\.com)? login: /)
     } finally {

@@ -11,6 +11,7 @@ import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
 import type { Job } from '../../src-shared/jobs'
 import type { LabState, LabDefinitionInput } from '../../src-shared/lab'
 import type { Checkpoint, DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
+import { jobFinished } from '../helpers'
 import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 
 const env = labEnvironment()
@@ -28,13 +29,7 @@ function sampleCmdlines() {
   }
 }
 
-async function finished(job: Job): Promise<Job> {
-  for (;;) {
-    const now = ((await engine.call('jobs.list', {})) as Job[]).find((j) => j.id === job.id)!
-    if (now.state !== 'running') return now
-    await new Promise((r) => setTimeout(r, 1000))
-  }
-}
+const finished = (job: Job): Promise<Job> => jobFinished(engine, job.id)
 
 beforeAll(async () => {
   engine = (await labEngine(env)).engine

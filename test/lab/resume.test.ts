@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Job } from '../../src-shared/jobs'
 import type { LabState, LabSummary } from '../../src-shared/lab'
+import { waitFor } from '../helpers'
 import { labEnvironment, smallLab } from './lab-helpers'
 
 const env = labEnvironment()
@@ -49,12 +50,14 @@ function runningStep(lab: string): string | null {
   }
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string) {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+const until = (check: () => boolean, timeoutMs: number, what: string) =>
+  waitFor(check, { timeoutMs, intervalMs: 200, what })
+
+/** A process has one of the lab's disks open: libguestfs's appliance (qemu, `-drive file=<disk>`). */
+function diskInUse(lab: string): boolean {
+  return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .some((args) => args.includes('qemu-system') && args.includes(`${join(env.images, lab)}/`))
 }
 
 function labState(name: string): LabState {
@@ -91,7 +94,7 @@ describe('crash, resume, cancel', () => {
     const file = oneNodeLab('kr')
     let run = startCli('lab', 'create', file)
     await until(() => runningStep('kr') === 'customise', 10 * 60_000, 'customisation to start')
-    await new Promise((r) => setTimeout(r, 3000)) // virt-customize is at work on the disk now
+    await until(() => diskInUse('kr'), 5 * 60_000, 'the appliance to open the node disk')
     run.child.kill('SIGKILL')
     expect(await run.exited).toBe(137)
     expect(labState('kr').stepsDone).toEqual(['preflight', 'networks', 'base-image', 'disks'])

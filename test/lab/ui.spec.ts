@@ -19,11 +19,13 @@ test.beforeAll(() => mkdirSync('test-results/screenshots', { recursive: true }))
 test.afterAll(async () => {
   // Leave the bed as found: the lab's delete removes exactly what it made.
   const job = await engineCall('lab.delete', { name: LAB }).catch(() => null)
-  for (let i = 0; job && i < 120; i++) {
-    const now = (await engineCall('jobs.list', {})).find((j) => j.id === job.id)
-    if (now?.state !== 'running') break
-    await new Promise((r) => setTimeout(r, 1000))
-  }
+  if (job)
+    await expect
+      .poll(async () => (await engineCall('jobs.list', {})).find((j) => j.id === job.id)?.state, {
+        timeout: 120_000,
+        intervals: [1000],
+      })
+      .not.toBe('running')
 })
 
 test('a lab from the wizard to OpenStack status, on real guests', async ({ page }) => {

@@ -20,7 +20,7 @@ import { domainXml } from '../../src-main/engine/libvirt/domain-xml'
 import { createVirsh } from '../../src-main/engine/libvirt/virsh'
 import { newLabState } from '../../src-main/engine/lab/pipeline'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
+import { jobFinished, runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
 
 const run = createRun(nullLogger)
 const mode = (path: string) => statSync(path).mode & 0o777
@@ -119,14 +119,6 @@ describe('files Stacklab did not make', () => {
   })
   afterAll(() => engine.close())
 
-  async function waitJob(id: string): Promise<Job> {
-    for (;;) {
-      const job = ((await engine.call('jobs.list', {})) as Job[]).find((j) => j.id === id)!
-      if (job.state !== 'running') return job
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-
   it('lab create refuses a path where a file of the user is, and leaves it as it was (API and CLI)', async () => {
     const planted = nodeDiskFile(imagesDir, 'lab1', 'controller')
     mkdirSync(join(imagesDir, 'lab1'), { recursive: true })
@@ -173,7 +165,7 @@ describe('files Stacklab did not make', () => {
     state.resources.disks = [made, elsewhere]
     await store.save(state)
 
-    const refused = await waitJob(((await engine.call('lab.delete', { name: 'lab2' })) as Job).id)
+    const refused = await jobFinished(engine, ((await engine.call('lab.delete', { name: 'lab2' })) as Job).id)
     expect(refused.state).toBe('failed')
     expect(refused.error?.message).toContain(`Nothing was removed: ${elsewhere} is outside the lab's folder`)
     expect([existsSync(made), readFileSync(theirs, 'utf8'), readFileSync(elsewhere, 'utf8')]).toEqual([

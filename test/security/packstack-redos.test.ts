@@ -1,10 +1,17 @@
 // Security (issue #11, item 4): a guest prints what it likes, and a pattern whose time grows with the
 // square of a line's length (a 32 KB line of spaces took 1.5 s) stalled the whole engine. Every pattern
 // that reads guest or tool output is attacked here with long hostile lines built from single characters
-// and from the pattern's own words; its time on a 4× longer line must grow like the line (about 4×), not
-// like its square (16×) or cube. No wall-clock threshold: only the ratio of two times taken in the same run,
-// each the best of several, against a generous bound. Then the same through the real API (which must keep
-// answering other calls meanwhile) and the real CLI, on lines of 32 KB to 4 MB.
+// and from the pattern's own words; its time on a 16× longer line must grow like the line (about 16×), not
+// like its square (256×) or cube. Then the same through the real API (which must keep answering other calls
+// meanwhile) and the real CLI, on lines of 32 KB to 4 MB.
+//
+// Why these time ratios stay in a test (the project's rule is no timed assertions in tests): they assert the
+// order of growth, not a speed. Each is the ratio of two CPU times of this very process (not wall time: the
+// time other processes take does not count), taken in the same run, each the best of several, so the
+// machine's speed cancels out; the bound (64×) sits 4× above linear and 4× below quadratic. An operation
+// count would be exact, but V8 does not tell how many steps a regexp took, and the parsers under attack are
+// code as well as patterns. (eslint-plugin-regexp proves the patterns' linearity statically as well, in
+// lint.) The one wall-clock figure, the CLI as a child process, is a benchmark: npm run bench:packstack.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -213,7 +220,8 @@ describe('explain, through the API and the CLI', () => {
   })
 
   it('the CLI reads a 1 MB line and files of 256 KB and 4 MB of hostile lines', async () => {
-    // 256 KB and 16 times that (4 MB) of 32 KB hostile lines, read by the CLI's streaming path.
+    // 256 KB and 16 times that (4 MB) of 32 KB hostile lines, read by the CLI's streaming path (how long it
+    // takes: npm run bench:packstack).
     const files = [8, 8 * FACTOR].map((lines) => {
       const file = join(t.dir, `hostile-${lines}.log`)
       writeFileSync(file, hostile(32 * 1024, lines))
@@ -226,18 +234,15 @@ describe('explain, through the API and the CLI', () => {
     const report = JSON.parse(r.stdout) as PackstackReport
     expect(report.errorLines[0]).toMatch(/^ERROR : @+ …\[\d+ characters cut\]$/)
 
-    const timed = async (file: string) => {
-      const start = performance.now()
+    for (const file of files) {
       const out = await runStacklab(t.dir, 'packstack', 'explain', file, '--json')
       expect(out.code).toBe(1)
-      expect((JSON.parse(out.stdout) as PackstackReport).outcome).toBe('failed')
-      return performance.now() - start
+      const read = JSON.parse(out.stdout) as PackstackReport
+      expect(read.outcome).toBe('failed')
+      // Its ERROR lines (every third hostile line is one), each cut to a bounded length.
+      expect(read.errorLines.length).toBeGreaterThan(0)
+      for (const line of read.errorLines) expect(line.length).toBeLessThan(MAX_LINE + 64)
     }
-    await timed(files[0]!)
-    // Wall time of the whole command (a child process), start-up included: it can only understate growth,
-    // so this is a coarse check; the patterns' own growth is measured above.
-    const [one, sixteen] = [await timed(files[0]!), await timed(files[1]!)]
-    expect(sixteen / one).toBeLessThan(MAX_GROWTH)
   })
 
   it('a 4 MB line without a newline is cut, and the next line is read as usual', () => {

@@ -1,0 +1,84 @@
+// Dead code, checked by knip in `npm run lint`: files nothing reaches, exports nothing imports, dependencies
+// nothing uses (and used ones package.json does not list). knip reads the entry points from the tools'
+// own configs: electron-vite (src-main/host/main.ts and preload.ts, src-main/cli/main.ts,
+// src-renderer/index.html → main.tsx), vitest and Playwright (every test file, global setups), package.json
+// (bin/stacklab.js, and the `tsx`/`node` scripts: bin/start.js, bench/*.ts, test/lab/run.ts) and the ESLint,
+// Prettier and TypeScript configs. What none of those names is listed below, with where it is run from.
+// Offline: knip only reads files.
+
+const DEAD = 'dead, to remove after the code-health refactor merges'
+
+/** @type {import('knip').KnipConfig} */
+export default {
+  entry: [
+    // Run by .ci/run (a shell script knip does not read): adds up the test reports into one line.
+    '.ci/summary.mjs',
+    // Started by test/integration/harness-cleanup.test.ts as `npx tsx test/harness/hold.ts`.
+    'test/harness/hold.ts',
+    // Tools run by hand: refresh the captured libvirt XML fixtures (test/fixtures/libvirt/lab-bed/README.md),
+    // and boot-test a built guest template (docs/offline-templates.md).
+    'test/fixtures/libvirt/capture.ts',
+    'test/lab/template/smoke.ts',
+  ],
+  // test/lab/run.ts runs Playwright with `-c playwright.lab.config.ts` (its global setup and the lab UI test).
+  playwright: { config: ['playwright.config.ts', 'playwright.lab.config.ts'] },
+
+  // An export used inside its own file is not dead, only wider than it needs to be: report only exports
+  // nothing uses at all.
+  ignoreExportsUsedInFile: true,
+
+  ignoreDependencies: [
+    // test/unit/packaging.test.ts drives electron-builder's own code (config validation, fuse flipping):
+    // these are electron-builder's dependencies, and must stay the very copies it uses, not separately
+    // declared ones npm could resolve to other versions.
+    'app-builder-lib',
+    'builder-util',
+    '@electron/fuses',
+  ],
+  ignoreBinaries: [
+    // Host tools the tests and benchmarks run (Debian packages that .ci/run installs), not npm packages.
+    'virsh',
+    'virt-builder',
+    'qemu-img',
+    'ip',
+    'ssh-keygen',
+    'setpriv',
+    'truncate',
+    'mkfifo',
+    'desktop-file-validate',
+  ],
+
+  // Findings known today, each with its verdict: `file:symbol` (an unused export or exported type) → why it
+  // is listed. knip-known.js drops exactly these from the report; a finding not listed fails lint, and so
+  // does an entry that no longer matches a finding (remove the entry with the code).
+  preprocessor: './knip-known.js',
+  preprocessorOptions: {
+    known: {
+      // Storage volume operations: Stacklab makes disks with qemu-img (engine/lab/disks.ts), nothing calls
+      // these. Their parsers (parseVolList, parseVolumeXml) are used only by them and a unit test: remove
+      // engine/libvirt/volume.ts whole, and that test's volume cases.
+      'src-main/engine/libvirt/volume.ts:volumeList': DEAD,
+      'src-main/engine/libvirt/volume.ts:volumeCreateOverlay': DEAD,
+      'src-main/engine/libvirt/volume.ts:volumeDelete': DEAD,
+      // Suspend and resume: no call of the API, page or CLI command offers them.
+      'src-main/engine/libvirt/domain.ts:domainSuspend': DEAD,
+      'src-main/engine/libvirt/domain.ts:domainResume': DEAD,
+      // Re-exports nobody imports from here (importers use assemble.ts, jobs.ts).
+      'src-main/engine/libvirt/domain.ts:assembleDomain': DEAD,
+      'src-main/engine/libvirt/domain.ts:parseDomifaddr': DEAD,
+      'src-main/engine/libvirt/domain.ts:DomainStats': DEAD,
+      'src-main/engine/lab/pipeline.ts:Cancelled': DEAD,
+      // Helpers nothing calls.
+      'src-main/engine/lab/node-ssh.ts:labPrivateDir': DEAD,
+      'src-main/engine/libvirt/lookup.ts:isUuid': DEAD,
+      'src-main/engine/libvirt/snapshot.ts:forgetVersions': DEAD,
+      'src-main/engine/libvirt/xml.ts:first': DEAD,
+      'src-main/engine/provision/keys.ts:publicKeyLine': DEAD,
+      'src-renderer/src/console/Terminal.tsx:terminalExit': DEAD,
+      // "Shown to the benchmark", says its comment; bench/renderer.ts picks the layout by URL instead.
+      'src-renderer/src/topology/layout.ts:layoutInWorker': DEAD,
+      'src-shared/api.ts:EVENT_NAMES': DEAD,
+      'src-shared/install.ts:InstallStepId': DEAD,
+    },
+  },
+}
