@@ -178,18 +178,51 @@ describe('XML libvirt wrote for objects made by other tools', () => {
 
 const LAB_BED = 'test/fixtures/libvirt/lab-bed'
 const labBed = readdirSync(LAB_BED).filter((f) => f.endsWith('.xml'))
+const labBedXml = (file: string) => readFileSync(join(LAB_BED, file), 'utf8')
 
-describe("XML of the lab bed's QEMU guests (captured with capture.ts --lab-bed)", () => {
+describe("XML of the lab bed's QEMU guests (captured with capture.ts --qemu or --lab-bed)", () => {
   if (labBed.length === 0)
     it.skip('none captured yet: see test/fixtures/libvirt/lab-bed/README.md', () => undefined)
   it.each(labBed)('%s reads, and fits the contract', (file) => {
-    const xml = readFileSync(join(LAB_BED, file), 'utf8')
+    const xml = labBedXml(file)
     if (file.startsWith('domain-')) {
       const facts = parseDomainXml(xml)
       expect(facts.nics.every((n) => n.type && n.mac)).toBe(true)
       const info = assembleDomain(facts, undefined, flags, { networks: [], leases: new Map() })
       expect(DomainInfo.safeParse(info).success).toBe(true)
-    } else expect(NetworkInfo.safeParse(parseNetworkXml(xml, flags)).success).toBe(true)
+    } else if (file.startsWith('snapshot-')) expect(parseSnapshotXml(xml).name).not.toBe('')
+    else expect(NetworkInfo.safeParse(parseNetworkXml(xml, flags)).success).toBe(true)
+  })
+
+  // What QEMU adds to a running node's XML (aliases, PCI addresses, live bridges, indexed disk sources) must
+  // not change what Stacklab reads from what it defined.
+  const running = 'domain-capture-controller.xml'
+  const shutOff = 'domain-capture-controller-shut-off.xml'
+  it.runIf(labBed.includes(running) && labBed.includes(shutOff))(
+    'a running node reads as the node Stacklab defined',
+    () => {
+      const live = parseDomainXml(labBedXml(running))
+      expect(labBedXml(running)).toMatch(/<alias name='net0'\/>/) // really the live XML
+      // The live bridge and tap device are read; nothing else differs from the defined node.
+      expect(live.nics.map((n) => [n.network, n.mac, n.bridge, n.target])).toEqual([
+        ['default', '52:54:00:00:7a:64', 'virbr0', 'vnet0'],
+        ['capture-internal', '52:54:00:00:0a:64', 'virbr1', 'vnet1'],
+      ])
+      const defined = parseDomainXml(labBedXml(shutOff))
+      expect({ ...live, nics: live.nics.map((n) => ({ ...n, bridge: null, target: null })) }).toEqual(defined)
+      expect(live.disks.map((d) => [d.target, d.format])).toEqual([['vda', 'qcow2']])
+      expect(live).toMatchObject({ type: 'qemu', vcpus: 1, memoryMiB: 128, serialConsole: true })
+    },
+  )
+  it.runIf(labBed.includes('snapshot-capture-fresh.xml'))("a running node's checkpoint reads whole", () => {
+    expect(parseSnapshotXml(labBedXml('snapshot-capture-fresh.xml'))).toMatchObject({
+      name: 'fresh',
+      description: 'first checkpoint',
+      parent: null,
+      state: 'running',
+      memory: true,
+      kind: 'internal',
+    })
   })
 })
 
