@@ -1,7 +1,7 @@
 // Domains (VMs): read one, start, shut down (graceful with a timeout and a chosen fallback), force off, reboot,
 // delete (with or without the disks it is safe to remove), autostart, define, raw XML. A domain is found by
 // its exact name and then addressed by UUID, so any name libvirt allows works (see lookup.ts).
-import { uriInfo } from '../preflight/uri'
+import { uriInfo } from './uri'
 import type {
   DiskInfo,
   DomainDeleteResult,

@@ -9,7 +9,7 @@ import { parseSnapshotXml, type SnapshotFacts } from './snapshot-xml'
 import { domainUuid, linesOf, parseUuidNames, DOMAIN_NAMES } from './lookup'
 import { ValidationError } from './network'
 import type { Virsh } from './virsh'
-import { uriInfo } from '../preflight/uri'
+import { uriInfo } from './uri'
 
 export async function snapshotList(virsh: Virsh, domain: string): Promise<SnapshotNode[]> {
   return (await snapshotListMany(virsh, [domain])).get(domain) ?? []

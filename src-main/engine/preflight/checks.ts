@@ -19,7 +19,7 @@ import {
   type HostView,
 } from './host'
 import { DEFAULT_LAB_NEEDS } from './needs'
-import { sshCommand, uriInfo } from './uri'
+import { sshCommand, sshHost, uriInfo } from '../libvirt/uri'
 
 export interface CheckOutcome {
   status: CheckStatus
@@ -166,7 +166,7 @@ export async function checkConnection(ctx: PreflightContext): Promise<CheckOutco
         fix: accessFix(ctx),
       }
     case 'host-key': {
-      const host = (uriInfo(ctx.uri).host ?? '').split(':')[0]
+      const host = sshHost(ctx.uri) ?? ''
       return {
         status: 'fail',
         summary: `The SSH host key of ${host} is unknown or has changed, so the connection was refused`,

@@ -9,7 +9,7 @@ import type { Run } from '../exec'
 import { createVirsh } from '../libvirt/virsh'
 import { CHECKS, probeLibvirt, readCpu, type PreflightContext } from './checks'
 import { detectDistro, type HostView } from './host'
-import { defaultImagesDir } from './uri'
+import { defaultImagesDir } from '../libvirt/uri'
 import type { RefusedSetting } from '../settings'
 
 export interface PreflightOptions {
