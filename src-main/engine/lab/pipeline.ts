@@ -11,9 +11,9 @@ import type { Run } from '../exec'
 import { Cancelled, type JobHandle } from '../jobs'
 import type { Logger } from '../log'
 import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
-import { domainGet, domainStart } from '../libvirt/domain'
+import { domainGet, domainRemove, domainStart } from '../libvirt/domain'
 import { LibvirtError } from '../libvirt/errors'
-import { networkCreate, networkList, networkStart, ValidationError } from '../libvirt/network'
+import { networkCreate, networkDelete, networkList, networkStart, ValidationError } from '../libvirt/network'
 import type { Virsh } from '../libvirt/virsh'
 import type { HostView } from '../preflight/host'
 import { runPreflight } from '../preflight/run'
@@ -402,9 +402,7 @@ export async function removeResources(
   const removed: string[] = []
   for (const name of pick('domain', r.domains)) {
     try {
-      const info = await domainGet(env.virsh, name)
-      if (info.state !== 'shutoff') await env.virsh(['destroy', name]).catch(() => undefined)
-      await env.virsh(['undefine', name, '--snapshots-metadata', '--managed-save'])
+      await domainRemove(env.virsh, name)
       removed.push(`domain ${name}`)
     } catch (error) {
       if (!(error instanceof LibvirtError && error.kind === 'not-found')) throw error
@@ -415,11 +413,11 @@ export async function removeResources(
   }
   for (const name of pick('network', r.networks)) {
     if (name === 'default') continue
-    const net = (await networkList(env.virsh)).find((n) => n.name === name)
-    if (net) {
-      if (net.active) await env.virsh(['net-destroy', name])
-      if (net.persistent) await env.virsh(['net-undefine', name])
+    try {
+      await networkDelete(env.virsh, name)
       removed.push(`network ${name}`)
+    } catch (error) {
+      if (!(error instanceof LibvirtError && error.kind === 'not-found')) throw error
     }
     r.networks = r.networks.filter((d) => d !== name)
     r.intents = r.intents.filter((i) => !(i.kind === 'network' && i.name === name))
