@@ -17,7 +17,7 @@ import {
   type InstallState,
 } from '../../../src-shared/install'
 import type { Job } from '../../../src-shared/jobs'
-import type { LabState } from '../../../src-shared/lab'
+import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
@@ -102,7 +102,7 @@ export function packstackSetupCommands(osFamily: string, release: string, eol: b
 /** The answer file's lab-derived values: hosts by role, no demo, the lab's admin password. */
 export function labAnswerFields(state: LabState, adminPassword: string) {
   const nodes = state.definition.nodes
-  const ip = (role: string) => nodes.filter((n) => n.role === role).map((n) => n.nics[0]!.ip)
+  const ip = (role: string) => nodes.filter((n) => n.role === role).map(nodeAddress)
   const controller = ip('controller')[0]!
   const compute = ip('compute')
   const network = ip('network')
@@ -336,7 +336,7 @@ export class InstallService {
     const known: string[] = []
     for (const n of state.definition.nodes) {
       const key = await nodeHostKeyLine(labDir, n.name)
-      known.push(`${n.nics[0]!.ip},${n.name}.${state.definition.domain},${n.name} ${key}`)
+      known.push(`${nodeAddress(n)},${n.name}.${state.definition.domain},${n.name} ${key}`)
     }
     await remote(controller, addLine.replaceAll('FILE', '/root/.ssh/known_hosts'), known.join('\n') + '\n')
   }

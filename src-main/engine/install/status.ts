@@ -4,7 +4,7 @@
 // while some of its services are down is flagged.
 import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
-import type { LabState } from '../../../src-shared/lab'
+import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
@@ -147,7 +147,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       nodes.push({
         name: node.name,
         domain,
-        address: node.nics[0]!.ip,
+        address: nodeAddress(node),
         vmState,
         reachable,
         services,
@@ -165,7 +165,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       if (vars['OS_PASSWORD']) {
         installed = true
         horizon = {
-          url: `http://${ctrl.nics[0]!.ip}/dashboard`,
+          url: `http://${nodeAddress(ctrl)}/dashboard`,
           username: vars['OS_USERNAME'] ?? 'admin',
           password: vars['OS_PASSWORD'],
         }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition } from '../../../src-shared/lab'
-import { PRESETS, type LabState, type Preset } from '../../../src-shared/lab'
+import { PRESETS, nodeAddress, type LabState, type Preset } from '../../../src-shared/lab'
 import { labHostNetworkIssues, pathText } from '../../../src-shared/lab-networks'
 import type { Run } from '../exec'
 import { Cancelled, type JobHandle } from '../jobs'
@@ -279,7 +279,7 @@ export async function runPipeline(
           domain: domainName(lab, node),
           disk: nodeDiskPath(ctx(), node),
           macs,
-          address: node.nics[0]!.ip,
+          address: nodeAddress(node),
           hostKeyFingerprint: hostKey.fingerprint,
         }
         await rec.save()
@@ -323,7 +323,7 @@ export async function runPipeline(
               )
               await sshExec(
                 peer,
-                `grep -q ' ${node.name}.${lab.domain} ' /etc/hosts || echo '${node.nics[0]!.ip} ${node.name}.${lab.domain} ${node.name}' >> /etc/hosts`,
+                `grep -q ' ${node.name}.${lab.domain} ' /etc/hosts || echo '${nodeAddress(node)} ${node.name}.${lab.domain} ${node.name}' >> /etc/hosts`,
               )
               peer.end()
             }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition, NodeDef, Preset } from '../../../src-shared/lab'
-import { BASE_IMAGE_DIR, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
+import { BASE_IMAGE_DIR, nodeAddress, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
 import type { Run } from '../exec'
 import { domainDefine, domainStart } from '../libvirt/domain'
 import { domainXml } from '../libvirt/domain-xml'
@@ -248,7 +248,7 @@ export async function provisionNode(
   const domain = await nodeDefine(ctx, node, macs)
   step('boot')
   await domainStart(ctx.virsh, domain)
-  return { domain, disk, macs, address: node.nics[0]!.ip, hostKey, loginKey }
+  return { domain, disk, macs, address: nodeAddress(node), hostKey, loginKey }
 }
 
 /** Wait for a booted node to answer SSH on its fixed address with the host key Stacklab made for it. */
