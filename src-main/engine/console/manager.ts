@@ -50,7 +50,7 @@ export class ConsoleManager {
     }
     const connect =
       input.kind === 'ssh'
-        ? sshTransport(() => nodeTarget(this.deps.store.dir(state.definition.name), state, input.node))
+        ? sshTransport(() => nodeTarget(this.deps.store.files(state.definition.name), state, input.node))
         : ptyTransport(this.deps.logger, async () => domainConsoleArgv(await this.deps.uri(), node.domain))
     const session = new ConsoleSession(
       {

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Client } from 'ssh2'
 import { ApiError } from '../../../src-shared/errors'
 import {
@@ -28,6 +27,7 @@ import { domainName } from '../lab/provision-node'
 import { PackstackParser } from '../packstack/parse'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText, updateAnswerText } from '../packstack/answers'
+import type { LabFiles } from '../lab/files'
 import { connectNode, controllerOf, nodeHostKeyLine } from '../lab/node-ssh'
 import { labStatus } from './status'
 
@@ -48,14 +48,6 @@ export interface InstallDeps {
 
 export function installState(state: LabState): InstallState {
   return state.install ?? { answersSaved: false, runs: [] }
-}
-
-function answersFile(env: LabEnv, lab: string): string {
-  return join(env.store.dir(lab), 'packstack', 'answers.txt')
-}
-
-function localLog(env: LabEnv, lab: string, run: string): string {
-  return join(env.store.dir(lab), 'packstack', `${run}.log`)
 }
 
 /** One remote command; a non-zero exit is an error carrying its output. */
@@ -125,9 +117,9 @@ export class InstallService {
     const env = await this.deps.env()
     const state = await this.deps.get(name)
     try {
-      return { text: await readFile(answersFile(env, name), 'utf8'), generated: false }
+      return { text: await readFile(env.store.files(name).answers, 'utf8'), generated: false }
     } catch {
-      const client = await connectNode(env.store.dir(name), state, controllerOf(state).name)
+      const client = await connectNode(env.store.files(name), state, controllerOf(state).name)
       try {
         return { text: await this.generate(env, state, client), generated: true }
       } finally {
@@ -141,8 +133,9 @@ export class InstallService {
     const env = await this.deps.env()
     const state = await this.deps.get(name)
     readAnswerText(text) // refuses a file that is not an answer file, before anything is written
-    await mkdir(join(env.store.dir(name), 'packstack'), { recursive: true, mode: 0o700 })
-    await writeFile(answersFile(env, name), text, { mode: 0o600 })
+    const files = env.store.files(name)
+    await mkdir(files.packstackDir, { recursive: true, mode: 0o700 })
+    await writeFile(files.answers, text, { mode: 0o600 })
     state.install = { ...installState(state), answersSaved: true }
     await env.store.save(state)
   }
@@ -153,8 +146,9 @@ export class InstallService {
     const password = randomBytes(12).toString('base64url')
     registerSecret(password)
     const text = updateAnswerText(generated, labAnswerFields(state, password))
-    await mkdir(join(env.store.dir(state.definition.name), 'packstack'), { recursive: true, mode: 0o700 })
-    await writeFile(answersFile(env, state.definition.name), text, { mode: 0o600 })
+    const files = env.store.files(state.definition.name)
+    await mkdir(files.packstackDir, { recursive: true, mode: 0o700 })
+    await writeFile(files.answers, text, { mode: 0o600 })
     return text
   }
 
@@ -207,7 +201,7 @@ export class InstallService {
     options: { retry: boolean; reattach: boolean },
   ): Promise<void> {
     const name = state.definition.name
-    const labDir = env.store.dir(name)
+    const files = env.store.files(name)
     const ctrlName = controllerOf(state).name
     let controller: Client | null = null
     const step = async (id: string, work: () => Promise<string | void>) => {
@@ -224,11 +218,11 @@ export class InstallService {
       await step('connect', async () => {
         const clients = await Promise.all(
           state.definition.nodes.map((n) =>
-            connectNode(labDir, state, n.name, { signal: job.signal, waitMs: 5 * 60_000 }),
+            connectNode(files, state, n.name, { signal: job.signal, waitMs: 5 * 60_000 }),
           ),
         )
         controller = clients[state.definition.nodes.findIndex((n) => n.name === ctrlName)]!
-        if (!options.reattach) await this.trustController(labDir, state, controller, clients)
+        if (!options.reattach) await this.trustController(files, state, controller, clients)
         for (const c of clients) if (c !== controller) c.end()
         return `${clients.length} nodes answer SSH with their recorded host keys`
       })
@@ -249,7 +243,7 @@ export class InstallService {
       let answers = ''
       await step('answers', async () => {
         try {
-          answers = await readFile(answersFile(env, name), 'utf8')
+          answers = await readFile(files.answers, 'utf8')
           return "the lab's saved answer file"
         } catch {
           answers = await this.generate(env, state, ctrl())
@@ -322,7 +316,7 @@ export class InstallService {
   }
 
   /** Packstack on the controller logs into every node as root: give it a key and the pinned host keys. */
-  private async trustController(labDir: string, state: LabState, controller: Client, clients: Client[]) {
+  private async trustController(files: LabFiles, state: LabState, controller: Client, clients: Client[]) {
     const pub = (
       await remote(
         controller,
@@ -335,7 +329,7 @@ export class InstallService {
       await remote(c, addLine.replaceAll('FILE', '/root/.ssh/authorized_keys'), `${pub}\n`)
     const known: string[] = []
     for (const n of state.definition.nodes) {
-      const key = await nodeHostKeyLine(labDir, n.name)
+      const key = await nodeHostKeyLine(files, n.name)
       known.push(`${nodeAddress(n)},${n.name}.${state.definition.domain},${n.name} ${key}`)
     }
     await remote(controller, addLine.replaceAll('FILE', '/root/.ssh/known_hosts'), known.join('\n') + '\n')
@@ -380,11 +374,11 @@ export class InstallService {
     job: JobHandle,
   ): Promise<PackstackReport> {
     const name = state.definition.name
-    const labDir = env.store.dir(name)
+    const files = env.store.files(name)
     const ctrl = controllerOf(state).name
     const parser = new PackstackParser()
-    const local = localLog(env, name, run.id)
-    await mkdir(join(labDir, 'packstack'), { recursive: true, mode: 0o700 })
+    const local = files.runLog(run.id)
+    await mkdir(files.packstackDir, { recursive: true, mode: 0o700 })
     await writeFile(local, '', { mode: 0o600 })
     let offset = 0
     let lastDetail = 0
@@ -412,7 +406,7 @@ export class InstallService {
       job.throwIfCancelled()
       let client: Client
       try {
-        client = await connectNode(labDir, state, ctrl, { signal: job.signal, waitMs: 10 * 60_000 })
+        client = await connectNode(files, state, ctrl, { signal: job.signal, waitMs: 10 * 60_000 })
       } catch (error) {
         if (job.signal.aborted) throw new Cancelled()
         throw error
@@ -486,7 +480,7 @@ export class InstallService {
     const state = await this.deps.get(name)
     const run = installState(state).runs.at(-1)
     if (!run || run.outcome !== 'running' || !run.pid) return
-    const client = await connectNode(env.store.dir(name), state, controllerOf(state).name)
+    const client = await connectNode(env.store.files(name), state, controllerOf(state).name)
     try {
       await sshExec(client, `kill -TERM -- -${run.pid} 2>/dev/null; true`)
     } finally {
@@ -506,7 +500,7 @@ export class InstallService {
     if (!run) return { run: null, text: '', report: null }
     // Read as a stream through the parser (lines capped, a turn of the event loop per chunk), and only the
     // tail kept as text: a long or hostile log costs its bytes once and never holds up other calls.
-    const file = localLog(env, name, run.id)
+    const file = env.store.files(name).runLog(run.id)
     const parser = new PackstackParser()
     let tail = Buffer.alloc(0)
     try {

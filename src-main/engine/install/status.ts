@@ -117,7 +117,7 @@ export function splitFramed(out: string): { kind: ApiService['kind']; body: stri
 
 export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatusReport> {
   const lab = state.definition
-  const labDir = env.store.dir(lab.name)
+  const files = env.store.files(lab.name)
   const ctrl = controllerOf(state)
   const problems: string[] = []
   const clients = new Map<string, Client>()
@@ -132,7 +132,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       let services: NodeStatus['services'] = []
       if (vmState === 'running' && state.nodes[node.name]) {
         try {
-          const client = await connectNode(labDir, state, node.name)
+          const client = await connectNode(files, state, node.name)
           clients.set(node.name, client)
           reachable = true
           const r = await sshExec(

@@ -131,7 +131,7 @@ function nodeCtx(
     preset: presetOf(state),
     virtType: state.virtType,
     imagesDir: env.imagesDir,
-    labDir: env.store.dir(state.definition.name),
+    files: env.store.files(state.definition.name),
     source: env.source,
     signal,
     ...(onStep ? { onStep } : {}),
@@ -139,16 +139,13 @@ function nodeCtx(
 }
 
 async function passwordFileOf(env: LabEnv, state: LabState, given?: string): Promise<string> {
-  const file = join(env.store.dir(state.definition.name), 'secrets', 'root-password')
-  if (await exists(file)) {
-    registerSecret((await readFile(file, 'utf8')).trim())
-    return file
+  const files = env.store.files(state.definition.name)
+  if (await exists(files.rootPassword)) {
+    registerSecret((await readFile(files.rootPassword, 'utf8')).trim())
+    return files.rootPassword
   }
   // Random unless the user set one; kept only in a 0600 file the tools read.
-  return rootPasswordFile(
-    env.store.dir(state.definition.name),
-    given ?? randomBytes(15).toString('base64url'),
-  )
+  return rootPasswordFile(files, given ?? randomBytes(15).toString('base64url'))
 }
 
 async function storeInKeyring(env: LabEnv, lab: string, passwordFile: string): Promise<boolean> {
@@ -466,7 +463,7 @@ export function isLeftoverTool(argv: string[], marks: string[]): boolean {
  * be working on this lab's files. Stop them before a resume or delete touches the same files.
  */
 export async function stopLeftovers(env: LabEnv, lab: string): Promise<number[]> {
-  const marks = [`${join(env.imagesDir, lab)}/`, `${env.store.dir(lab)}/`]
+  const marks = [`${join(env.imagesDir, lab)}/`, `${env.store.files(lab).dir}/`]
   const found: number[] = []
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     const pid = Number(entry)
