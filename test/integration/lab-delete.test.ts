@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
 import type { Job } from '../../src-shared/jobs'
 import type { Engine } from '../../src-main/engine/engine'
-import { newLabState } from '../../src-main/engine/lab/pipeline'
+import { newLabState } from '../../src-main/engine/lab/journal'
 import { LabStore } from '../../src-main/engine/lab/store'
 import { tempDir, tempPaths, testEngine } from '../helpers'
 

@@ -11,7 +11,7 @@ import {
 import { nearestKey } from '../../src-shared/closed-object'
 import { labHostNetworkIssues, labNetworkWarnings } from '../../src-shared/lab-networks'
 import type { NetworkInfo } from '../../src-shared/libvirt'
-import { newLabState } from '../../src-main/engine/lab/pipeline'
+import { newLabState } from '../../src-main/engine/lab/journal'
 import { parseNetworkXml } from '../../src-main/engine/libvirt/network-xml'
 import {
   customizeCommands,

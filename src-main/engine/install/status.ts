@@ -9,7 +9,7 @@ import { domainGet } from '../libvirt/domain'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
-import type { LabEnv } from '../lab/pipeline'
+import type { LabEnv } from '../lab/env'
 import { domainName } from '../lab/provision-node'
 import { connectNode, controllerOf } from '../lab/node-ssh'
 

@@ -12,16 +12,10 @@ import {
 import type { Job } from '../../../src-shared/jobs'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
-import {
-  PIPELINE_STEPS,
-  PipelineError,
-  Recorder,
-  newLabState,
-  removeResources,
-  runPipeline,
-  stopLeftovers,
-  type LabEnv,
-} from './pipeline'
+import { PipelineError, type LabEnv } from './env'
+import { Recorder, newLabState, removeResources } from './journal'
+import { stopLeftovers } from './leftovers'
+import { PIPELINE_STEPS, runPipeline } from './pipeline'
 import { ValidationError, networkList } from '../libvirt/network'
 import {
   labHostNetworkIssues,
