@@ -14,7 +14,7 @@ import { Engine } from '../src-main/engine/engine'
 import { createLogger } from '../src-main/engine/log'
 import { appPaths } from '../src-main/engine/paths'
 import type { Job } from '../src-shared/jobs'
-import type { LabDefinitionInput } from '../src-shared/lab'
+import { LabDefinition, nodeAddress, type LabDefinitionInput } from '../src-shared/lab'
 import { smallLab } from '../test/lab/lab-helpers'
 
 const inside = process.argv.includes('--inside')
@@ -125,7 +125,7 @@ async function manual(
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
   const pw = join(work, `manual-${name}-pw`)
   writeFileSync(pw, 'manual-recipe-password', { mode: 0o600 })
-  const lab = labOf(name, nodes)
+  const lab = LabDefinition.parse(labOf(name, nodes))
   const virsh = (...args: string[]) => execFileSync('virsh', ['-c', uri, ...args], { encoding: 'utf8' })
   virsh(
     'net-define',
@@ -141,7 +141,7 @@ async function manual(
     const ifaces = writeTemp(
       work,
       `${name}-${node.name}-interfaces`,
-      `auto lo\niface lo inet loopback\nauto eth0\niface eth0 inet static\n  address ${node.nics[0]!.ip}/24\n  gateway 192.168.122.1\nauto eth1\niface eth1 inet static\n  address ${node.nics[1]!.ip}/24\n`,
+      `auto lo\niface lo inet loopback\nauto eth0\niface eth0 inet static\n  address ${nodeAddress(node)}/24\n  gateway 192.168.122.1\nauto eth1\niface eth1 inet static\n  address ${node.nics[1]!.ip}/24\n`,
     )
     // The seeds' recipe: one full virt-builder per VM (here with what it takes to be reachable).
     const disk = join(dir, `${node.name}.qcow2`)
@@ -189,10 +189,7 @@ async function manual(
     )
     virsh('start', `${name}-${node.name}`)
   }
-  await waitSsh(
-    lab.nodes.map((n) => n.nics[0]!.ip),
-    readFileSync(key),
-  )
+  await waitSsh(lab.nodes.map(nodeAddress), readFileSync(key))
   const seconds = (performance.now() - t0) / 1000
   for (const node of lab.nodes) {
     virsh('destroy', `${name}-${node.name}`)

@@ -95,13 +95,43 @@ export const NicDef = closedObject({
   ip: Ipv4,
 })
 
+export type NicDef = z.infer<typeof NicDef>
+
+/** A list with at least one item, as its type says: `list[0]` needs no check. */
+export type NonEmpty<T> = [T, ...T[]]
+
+function isNonEmpty<T>(list: T[]): list is NonEmpty<T> {
+  return list.length > 0
+}
+
+/**
+ * A node's NICs: at least one (the schema refuses none, with the array's own message), typed so. The input
+ * stays a plain array (a draft in the wizard may have none yet); what the schema hands back is non-empty.
+ */
+function nicList<T extends z.ZodType>(nic: T, max?: number) {
+  const list = z.array(nic).min(1)
+  return (max === undefined ? list : list.max(max)).transform((nics, ctx) => {
+    if (isNonEmpty(nics)) return nics
+    ctx.addIssue({ code: 'custom', message: 'a node needs at least one NIC' }) // never reached after min(1)
+    return z.NEVER
+  })
+}
+
 export const NodeDef = closedObject({
   /** Its host name too (`controller.example.com`), and part of its VM's name (`lab1-controller`). */
   name: HostLabel,
   ...nodeFields,
-  nics: z.array(NicDef).min(1).max(4),
+  nics: nicList(NicDef, 4),
 })
 export type NodeDef = z.infer<typeof NodeDef>
+
+/**
+ * A node's address: its first NIC's fixed one (the NAT network's in every lab Stacklab suggests), where
+ * Stacklab and packstack reach it over SSH and what /etc/hosts names it by.
+ */
+export function nodeAddress(node: { nics: NonEmpty<{ ip: string }> }): string {
+  return node.nics[0].ip
+}
 
 export const NetworkDef = closedObject({
   name: ResourceName,
@@ -282,7 +312,8 @@ const StoredLabDefinition = z.object({
     z.object({
       name: ResourceName,
       ...nodeFields,
-      nics: z.array(z.object({ network: ResourceName, ip: Ipv4 })),
+      // At least one, as every definition since the first version had (NodeDef's rule).
+      nics: nicList(z.object({ network: ResourceName, ip: Ipv4 })),
     }),
   ),
   packstack: z

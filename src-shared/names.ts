@@ -2,6 +2,7 @@
 // strict pattern before any command runs, so no name can carry shell, path or XML syntax. Names of existing
 // libvirt objects that Stacklab refers to (made by anyone) are any name libvirt accepts: RefName.
 import { z } from 'zod'
+import { hasControl } from './text'
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/
 
@@ -17,8 +18,7 @@ export const ResourceName = z
 export const Description = z
   .string()
   .max(1000, 'must be at most 1000 characters')
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters or newlines')
+  .refine((s) => !hasControl(s), 'must not contain control characters or newlines')
 
 /**
  * The longest name Stacklab refers to. libvirt's stateful drivers keep a domain or network name under 255

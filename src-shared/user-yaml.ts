@@ -15,6 +15,7 @@ import {
   type Node as YamlNode,
   type Pair,
 } from 'yaml'
+import { printable } from './text'
 
 /** The largest lab file (or node file) Stacklab reads. A real one is a few kilobytes. */
 export const MAX_LAB_FILE_BYTES = 1024 * 1024
@@ -49,8 +50,7 @@ const CORE_TAGS = new Set(
 
 /** Text from the file, shown in a message: printable and short. */
 function shown(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  const clean = printable(text)
   return clean.length > 40 ? `${clean.slice(0, 40)}...` : clean
 }
 

@@ -1,6 +1,7 @@
 // The one place Stacklab starts a process: an argument array (never a shell), a timeout, cancellation by
 // AbortSignal, typed errors, and every command logged with secrets masked.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { LineReader } from './lines'
 import type { Logger } from './log'
 import { redact, secretInArgs } from './secrets'
 
@@ -51,6 +52,14 @@ export interface RunOptions {
   okCodes?: readonly number[]
   onStdout?: (chunk: string) => void
   onStderr?: (chunk: string) => void
+  /**
+   * Each line of stdout as it is finished, without its `\n` and capped at MAX_LINE characters (lines.ts): the
+   * one way a caller reads a process's output line by line. A last line without a newline comes when the
+   * process exits by itself; the half line of a process stopped by timeout or cancel is dropped.
+   */
+  onStdoutLine?: (line: string) => void
+  /** The same for stderr. */
+  onStderrLine?: (line: string) => void
   /** Output kept in memory, per stream (default 16 MiB); the rest is dropped from the result only. */
   maxBuffer?: number
 }
@@ -66,6 +75,21 @@ export interface RunResult {
 export type Run = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>
 
 const KILL_GRACE_MS = 2000
+
+/** Lines of one output stream for a caller that asked for them (or nothing). */
+function lineFeed(each: ((line: string) => void) | undefined): { push(chunk: string): void; end(): void } {
+  if (!each) return { push: () => undefined, end: () => undefined }
+  const reader = new LineReader()
+  return {
+    push: (chunk: string) => {
+      for (const line of reader.push(chunk)) each(line)
+    },
+    end: () => {
+      const last = reader.end()
+      if (last !== null) each(last)
+    },
+  }
+}
 
 function describe(argv: string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
@@ -157,15 +181,19 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
       const onAbort = () => stop('cancelled')
       options.signal?.addEventListener('abort', onAbort, { once: true })
 
+      const outLines = lineFeed(options.onStdoutLine)
+      const errLines = lineFeed(options.onStderrLine)
       outStream.setEncoding('utf8')
       errStream.setEncoding('utf8')
       outStream.on('data', (chunk: string) => {
         if (stdout.length < maxBuffer) stdout += chunk
         options.onStdout?.(chunk)
+        outLines.push(chunk)
       })
       errStream.on('data', (chunk: string) => {
         if (stderr.length < maxBuffer) stderr += chunk
         options.onStderr?.(chunk)
+        errLines.push(chunk)
       })
       if (options.stdin !== undefined && child.stdin) {
         child.stdin.on('error', () => {
@@ -200,6 +228,11 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
       child.on('close', (code, signal) => {
         if (settled) return
         finish()
+        // Both streams have ended: the last lines are whole, unless the process was cut off.
+        if (!reason) {
+          outLines.end()
+          errLines.end()
+        }
         const durationMs = Math.round(performance.now() - started)
         const cleanErr = redact(stderr, extra)
         const cleanOut = redact(stdout, extra)

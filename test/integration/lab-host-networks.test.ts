@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { defaultLab } from '../../src-shared/lab'
+import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import type { ApiError } from '../../src-shared/errors'
 import type { Engine } from '../../src-main/engine/engine'
 import { tempDir, tempPaths, testEngine } from '../helpers'
@@ -45,19 +45,19 @@ describe("validate makes create's checks against the host's networks (libvirtd t
   })
 
   it('a NAT network the host does not have, or on another subnet, is refused by validate and create', async () => {
-    const missing = defaultLab('sechost')
+    const missing = LabDefinition.parse(defaultLab('sechost'))
     missing.networks[0]!.name = 'nonat'
-    for (const n of missing.nodes) n.nics[0]!.network = 'nonat'
+    for (const n of missing.nodes) n.nics[0].network = 'nonat'
     const m = await validate(missing)
     expect(m.ok).toBe(false)
     expect(m.issues).toContainEqual({
       path: 'networks.0.name',
       message: expect.stringMatching(/^no network named nonat on this host/) as string,
     })
-    const moved = defaultLab('sechost')
+    const moved = LabDefinition.parse(defaultLab('sechost'))
     moved.networks[0]!.subnet = '192.168.123.0/24'
-    moved.nodes[0]!.nics[0]!.ip = '192.168.123.100'
-    moved.nodes[1]!.nics[0]!.ip = '192.168.123.110'
+    moved.nodes[0]!.nics[0].ip = '192.168.123.100'
+    moved.nodes[1]!.nics[0].ip = '192.168.123.110'
     expect((await validate(moved)).issues).toContainEqual({
       path: 'networks.0.subnet',
       message:

@@ -6,10 +6,10 @@
 // login, and flags a node whose service goes down. The CLI reads the same status.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from 'ssh2'
 import type { Engine } from '../../src-main/engine/engine'
+import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
 import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import { sshExec } from '../../src-main/engine/ssh/client'
 import type { LabStatusReport } from '../../src-shared/install'
@@ -21,14 +21,14 @@ import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 const env = labEnvironment()
 const LAB = 'ti'
 let engine: Engine
-let labDir: string
+let files: LabFiles
 
 const finished = (id: string, onUpdate?: (job: Job) => void): Promise<Job> =>
   jobFinished(engine, id, onUpdate)
 
 async function onNode(node: string, command: string): Promise<string> {
   const state = (await engine.call('lab.get', { name: LAB })) as LabState
-  const client: Client = await connectNode(labDir, state, node)
+  const client: Client = await connectNode(files, state, node)
   try {
     const r = await sshExec(client, command)
     if (r.code !== 0) throw new Error(`${command}: exit ${r.code}: ${r.stderr}`)
@@ -42,7 +42,7 @@ beforeAll(async () => {
   const made = await labEngine(env)
   engine = made.engine
   const paths = made.paths
-  labDir = join(paths.data, 'labs', LAB)
+  files = labFiles(paths.data, LAB)
   const job = (await engine.call('lab.create', { definition: smallLab(LAB) })) as Job
   const done = await finished(job.id)
   expect(done.error).toBeNull()
@@ -70,7 +70,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
     expect(text).toMatch(/^CONFIG_PROVISION_DEMO=n$/m)
     expect(text).toMatch(/^CONFIG_NOVA_LIBVIRT_VIRT_TYPE=qemu$/m) // no working KVM on this host
     // Kept for the install, 0600 on the host.
-    expect(readFileSync(join(labDir, 'packstack', 'answers.txt'), 'utf8')).toBe(text)
+    expect(readFileSync(files.answers, 'utf8')).toBe(text)
   })
 
   it(
@@ -123,7 +123,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       const state = (await engine.call('lab.get', { name: LAB })) as LabState
       const runId = state.install!.runs.at(-1)!.id
       const local = createHash('sha256')
-        .update(readFileSync(join(labDir, 'packstack', `${runId}.log`)))
+        .update(readFileSync(files.runLog(runId)))
         .digest('hex')
       expect(remote.split(' ')[0]).toBe(local)
       expect(log.text).toContain('ERROR')

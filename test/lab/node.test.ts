@@ -24,6 +24,7 @@ import {
   rootPasswordFile,
   type ProvisionedNode,
 } from '../../src-main/engine/lab/provision-node'
+import { labFiles } from '../../src-main/engine/lab/files'
 import { runPreflight } from '../../src-main/engine/preflight/run'
 import { sshExec } from '../../src-main/engine/ssh/client'
 import { LabDefinition, PRESETS } from '../../src-shared/lab'
@@ -94,7 +95,8 @@ describe('one node on the lab test bed', () => {
       autostart: false,
     })
     const steps: string[] = []
-    const password = await rootPasswordFile(join(work!, 'lab'), 'Lab-Root-Pw-7f3a9c')
+    const files = labFiles(work!, 'labt')
+    const password = await rootPasswordFile(files, 'Lab-Root-Pw-7f3a9c')
     const t0 = Date.now()
     node = await provisionNode(
       {
@@ -104,7 +106,7 @@ describe('one node on the lab test bed', () => {
         preset,
         virtType: 'qemu',
         imagesDir: images!,
-        labDir: join(work!, 'lab'),
+        files,
         source: { reposDir: repo!, noCheckSignature: true },
         onStep: (_n, s) => steps.push(s),
       },

@@ -18,7 +18,7 @@ import { createOverlay, ensureBaseImage } from '../../src-main/engine/provision/
 import { domainDefine, domainDelete, domainGet, domainStart } from '../../src-main/engine/libvirt/domain'
 import { domainXml } from '../../src-main/engine/libvirt/domain-xml'
 import { createVirsh } from '../../src-main/engine/libvirt/virsh'
-import { newLabState } from '../../src-main/engine/lab/pipeline'
+import { newLabState } from '../../src-main/engine/lab/journal'
 import { LabStore } from '../../src-main/engine/lab/store'
 import { jobFinished, runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
 

@@ -14,7 +14,7 @@ import { LabDefinition, defaultLab, type LabDefinitionInput } from '../../src-sh
 import { ApiError } from '../../src-shared/errors'
 import type { Engine } from '../../src-main/engine/engine'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { newLabState } from '../../src-main/engine/lab/pipeline'
+import { newLabState } from '../../src-main/engine/lab/journal'
 import { runStacklab, tempDir, tempPaths, testEngine, xdgEnv } from '../helpers'
 
 const FIXTURES = join(__dirname, '../fixtures/labs')

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRun, ExecError } from '../../src-main/engine/exec'
+import { MAX_LINE, cutMarker } from '../../src-main/engine/lines'
 import { createLogger } from '../../src-main/engine/log'
 import { registerSecret, forgetSecret } from '../../src-main/engine/secrets'
 import { tempDir, waitFor } from '../helpers'
@@ -116,5 +117,37 @@ describe('run', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { msg: string; argv?: string[] })
     expect(lines.filter((l) => l.msg === 'exec').map((l) => l.argv?.[0])).toEqual(['sh', 'echo'])
+  })
+
+  it('hands output over line by line: whole lines across writes, stderr apart, the last one on exit', async () => {
+    const out: string[] = []
+    const err: string[] = []
+    // Two writes with a pause between, so a line is split over two reads; the last line has no newline.
+    await run('sh', ['-c', "printf 'one\\ntw'; sleep 0.2; printf 'o\\n\\nthree'; printf 'e1\\ne2' >&2"], {
+      onStdoutLine: (l) => out.push(l),
+      onStderrLine: (l) => err.push(l),
+    })
+    expect(out).toEqual(['one', 'two', '', 'three'])
+    expect(err).toEqual(['e1', 'e2'])
+  })
+
+  it('caps a runaway line, so a tool printing a megabyte without a newline costs no more than its bytes', async () => {
+    const lines: string[] = []
+    const r = await run('sh', ['-c', 'head -c 1048576 /dev/zero | tr "\\0" a; echo; echo after'], {
+      onStdoutLine: (l) => lines.push(l),
+    })
+    expect(r.stdout.length).toBe(1048576 + 'after\n'.length + 1)
+    expect(lines).toEqual(['a'.repeat(MAX_LINE) + cutMarker(1048576 - MAX_LINE), 'after'])
+  })
+
+  it('drops the half line of a process cut off by its timeout', async () => {
+    const lines: string[] = []
+    const e = (await run('sh', ['-c', "printf 'whole\\nhalf'; exec sleep 30"], {
+      timeoutMs: 300,
+      onStdoutLine: (l) => lines.push(l),
+    }).catch((x: unknown) => x)) as ExecError
+    expect(e.kind).toBe('timeout')
+    expect(e.stdout).toBe('whole\nhalf')
+    expect(lines).toEqual(['whole'])
   })
 })

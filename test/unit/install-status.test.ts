@@ -2,7 +2,8 @@
 // `openstack-service status`, and the openstack client's JSON lists, plus the answer values Stacklab
 // derives from a lab and the commands that bring packstack onto each OS family.
 import { describe, expect, it } from 'vitest'
-import { labAnswerFields, packstackSetupCommands } from '../../src-main/engine/install/install'
+import { labAnswerFields } from '../../src-main/engine/install/answers-store'
+import { packstackSetupCommands } from '../../src-main/engine/install/remote'
 import {
   parseApiServices,
   parseKeystonerc,

@@ -1,11 +1,17 @@
 // Lab definitions: the seeds' default lab is valid; every kind of bad definition is refused with a
 // message that names the field. And what customisation writes into each node's disk.
 import { describe, expect, it } from 'vitest'
-import { LabDefinition, LabState, defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
+import {
+  LabDefinition,
+  LabState,
+  defaultLab,
+  nodeAddress,
+  type LabDefinitionInput,
+} from '../../src-shared/lab'
 import { nearestKey } from '../../src-shared/closed-object'
 import { labHostNetworkIssues, labNetworkWarnings } from '../../src-shared/lab-networks'
 import type { NetworkInfo } from '../../src-shared/libvirt'
-import { newLabState } from '../../src-main/engine/lab/pipeline'
+import { newLabState } from '../../src-main/engine/lab/journal'
 import { parseNetworkXml } from '../../src-main/engine/libvirt/network-xml'
 import {
   customizeCommands,
@@ -45,10 +51,10 @@ describe('LabDefinition', () => {
   })
 
   it('refuses overlapping subnets, addresses outside their subnet or in a DHCP range, duplicates', () => {
-    const lab = defaultLab()
+    const lab = LabDefinition.parse(defaultLab())
     lab.networks.push({ name: 'extra', mode: 'isolated', subnet: '192.168.90.128/25' })
     lab.networks[1]!.dhcp = { start: '192.168.90.100', end: '192.168.90.105' }
-    lab.nodes[1]!.nics[0]!.ip = '10.0.0.5'
+    lab.nodes[1]!.nics[0].ip = '10.0.0.5'
     lab.nodes[1]!.nics[1]!.ip = '192.168.90.100'
     const p = problems(lab)
     expect(p['networks.2.subnet']).toMatch(/overlaps 192.168.90.0\/24 of network lab1-int/)
@@ -205,12 +211,12 @@ describe('LabDefinition: what cannot work is refused, by field', () => {
       'networks.2.subnet': '192.168.122.0/24 overlaps 192.168.122.0/24 of network default',
       'networks.2.mode': expect.stringMatching(/one NAT network/) as string,
     })
-    const named = defaultLab()
+    const named = LabDefinition.parse(defaultLab())
     named.networks[1]!.name = 'default'
     named.networks[0]!.name = 'hostnat'
     for (const n of named.nodes)
       n.nics = [
-        { ...n.nics[0]!, network: 'hostnat' },
+        { ...n.nics[0], network: 'hostnat' },
         { ...n.nics[1]!, network: 'default' },
       ]
     expect(problems(named)['networks.1.name']).toMatch(/default is the name of libvirt's own NAT network/)
@@ -227,7 +233,7 @@ describe('LabDefinition: what cannot work is refused, by field', () => {
   it('warns (does not refuse) a node without a NIC on the NAT network', () => {
     const lab = LabDefinition.parse(defaultLab())
     expect(labNetworkWarnings(lab)).toEqual([])
-    lab.nodes[1]!.nics = lab.nodes[1]!.nics.slice(1)
+    lab.nodes[1]!.nics = [lab.nodes[1]!.nics[1]!]
     expect(LabDefinition.safeParse(lab).success).toBe(true)
     expect(labNetworkWarnings(lab)).toEqual([
       {
@@ -277,6 +283,22 @@ describe('LabDefinition: what cannot work is refused, by field', () => {
     old.definition.nodes[1]!.name = 'Compute_1'
     old.definition.nodes[1]!.role = 'storage'
     expect(LabState.parse(old).definition.nodes[1]!.name).toBe('Compute_1')
+  })
+
+  it("gives every node at least one NIC, by the schema: its address is the first NIC's", () => {
+    const lab = LabDefinition.parse(defaultLab())
+    expect(lab.nodes.map(nodeAddress)).toEqual(['192.168.122.100', '192.168.122.110'])
+    const noNic = defaultLab()
+    noNic.nodes[1]!.nics = []
+    expect(problems(noNic)).toEqual({ 'nodes.1.nics': 'Too small: expected array to have >=1 items' })
+    // A state file whose node lost its NICs (edited by hand) is refused, not read with a node without address.
+    const state = JSON.parse(JSON.stringify(newLabState(lab, 'qemu'))) as {
+      definition: { nodes: { nics: unknown[] }[] }
+    }
+    state.definition.nodes[0]!.nics = []
+    expect(LabState.safeParse(state).error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'definition.nodes.0.nics',
+    ])
   })
 
   it('suggests the nearest key within two edits, or the only key a short one starts', () => {

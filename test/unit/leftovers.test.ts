@@ -1,7 +1,7 @@
 // After a crash, a resume stops the tools the dead engine left working on the lab's files, and never the
 // lab's own VMs (QEMU run by libvirt also names the lab's disks on its command line).
 import { describe, expect, it } from 'vitest'
-import { isLeftoverTool } from '../../src-main/engine/lab/pipeline'
+import { isLeftoverTool } from '../../src-main/engine/lab/leftovers'
 
 const marks = ['/var/lib/libvirt/images/kr/', '/home/u/.local/share/stacklab/labs/kr/']
 

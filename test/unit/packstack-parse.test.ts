@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PackstackReport } from '../../src-shared/packstack'
-import { PackstackParser, explain, stripAnsi } from '../../src-main/engine/packstack/parse'
+import { PackstackParser, explain } from '../../src-main/engine/packstack/parse'
+import { stripAnsi } from '../../src-shared/text'
 import { HINT_RULES, matchHints } from '../../src-main/engine/packstack/hints'
 
 const dir = join(__dirname, '../fixtures/packstack')

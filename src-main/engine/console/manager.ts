@@ -8,7 +8,8 @@ import type { Logger } from '../log'
 import type { LabStore } from '../lab/store'
 import { HostKeyMismatch } from '../ssh/client'
 import { nodeTarget } from '../lab/node-ssh'
-import { ptyTransport, serialArgv } from './serial'
+import { domainConsoleArgv } from '../libvirt/console'
+import { ptyTransport } from './serial'
 import { ConsoleSession, SessionNotOpen, type SessionSink } from './session'
 import { sshTransport } from './ssh'
 
@@ -49,8 +50,8 @@ export class ConsoleManager {
     }
     const connect =
       input.kind === 'ssh'
-        ? sshTransport(() => nodeTarget(this.deps.store.dir(state.definition.name), state, input.node))
-        : ptyTransport(this.deps.logger, async () => serialArgv(await this.deps.uri(), node.domain))
+        ? sshTransport(() => nodeTarget(this.deps.store.files(state.definition.name), state, input.node))
+        : ptyTransport(this.deps.logger, async () => domainConsoleArgv(await this.deps.uri(), node.domain))
     const session = new ConsoleSession(
       {
         lab: input.lab,

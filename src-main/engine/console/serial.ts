@@ -1,12 +1,12 @@
-// The serial kind of console: `virsh -c URI console DOMAIN --force` on a pty. virsh refuses to run without a
-// terminal, and node-pty is a native module Stacklab avoids, so a small Python relay (resources/pty-relay.py)
-// gives it one; resizes travel to the relay on fd 3. The relay's stdout is paused for flow control.
+// The serial kind of console: `virsh -c URI console DOMAIN --force` (libvirt/console.ts) on a pty. virsh
+// refuses to run without a terminal, and node-pty is a native module Stacklab avoids, so a small Python relay
+// (resources/pty-relay.py) gives it one; resizes travel to the relay on fd 3. The relay's stdout is paused
+// for flow control.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '../log'
 import { startProcess } from '../exec'
-import { uriProblem } from '../../../src-shared/uri-policy'
 import type { ConsoleTransport, TransportFactory } from './session'
 
 const RELAY = 'pty-relay.py'
@@ -75,11 +75,4 @@ export function ptyTransport(logger: Logger, argv: () => Promise<string[]>): Tra
     }
     return transport
   }
-}
-
-export function serialArgv(uri: string, domain: string): string[] {
-  // The last line before a process, as in virsh.ts: a URI outside the allow-list never reaches virsh.
-  const refused = uriProblem(uri)
-  if (refused) throw new Error(`Not running virsh console: ${refused}`)
-  return ['virsh', '-c', uri, 'console', domain, '--force']
 }

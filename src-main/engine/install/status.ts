@@ -4,12 +4,12 @@
 // while some of its services are down is flagged.
 import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
-import type { LabState } from '../../../src-shared/lab'
+import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
 import { sshExec } from '../ssh/client'
-import type { LabEnv } from '../lab/pipeline'
+import type { LabEnv } from '../lab/env'
 import { domainName } from '../lab/provision-node'
 import { connectNode, controllerOf } from '../lab/node-ssh'
 
@@ -117,7 +117,7 @@ export function splitFramed(out: string): { kind: ApiService['kind']; body: stri
 
 export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatusReport> {
   const lab = state.definition
-  const labDir = env.store.dir(lab.name)
+  const files = env.store.files(lab.name)
   const ctrl = controllerOf(state)
   const problems: string[] = []
   const clients = new Map<string, Client>()
@@ -132,7 +132,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       let services: NodeStatus['services'] = []
       if (vmState === 'running' && state.nodes[node.name]) {
         try {
-          const client = await connectNode(labDir, state, node.name)
+          const client = await connectNode(files, state, node.name)
           clients.set(node.name, client)
           reachable = true
           const r = await sshExec(
@@ -147,7 +147,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       nodes.push({
         name: node.name,
         domain,
-        address: node.nics[0]!.ip,
+        address: nodeAddress(node),
         vmState,
         reachable,
         services,
@@ -165,7 +165,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       if (vars['OS_PASSWORD']) {
         installed = true
         horizon = {
-          url: `http://${ctrl.nics[0]!.ip}/dashboard`,
+          url: `http://${nodeAddress(ctrl)}/dashboard`,
           username: vars['OS_USERNAME'] ?? 'admin',
           password: vars['OS_PASSWORD'],
         }

@@ -2,16 +2,11 @@
 // fingerprint Stacklab recorded when it made that key: exactly as the lab pipeline reaches them. Shared by
 // install, status and consoles.
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Client } from 'ssh2'
 import { ApiError } from '../../../src-shared/errors'
 import type { LabState, NodeDef } from '../../../src-shared/lab'
 import { sshConnect, waitForSsh, type SshTarget } from '../ssh/client'
-
-/** The lab's private folder (keys, password file, answer file). */
-export function labPrivateDir(labsRoot: string, lab: string): string {
-  return join(labsRoot, lab)
-}
+import type { LabFiles } from './files'
 
 export function nodeDef(state: LabState, node: string): NodeDef {
   const def = state.definition.nodes.find((n) => n.name === node)
@@ -24,11 +19,11 @@ export function nodeDef(state: LabState, node: string): NodeDef {
 }
 
 /** Where and how to reach a node: its fixed address, root, the lab key, the pinned host key. */
-export async function nodeTarget(labDir: string, state: LabState, node: string): Promise<SshTarget> {
+export async function nodeTarget(files: LabFiles, state: LabState, node: string): Promise<SshTarget> {
   nodeDef(state, node)
   const n = state.nodes[node]!
   // Never make a key here: a lab without one has not been built far enough to log in.
-  const privateKey = await readFile(join(labDir, 'ssh', 'id_ed25519')).catch(() => {
+  const privateKey = await readFile(files.loginKey).catch(() => {
     throw new ApiError({
       code: 'invalid-state',
       message: `lab ${state.definition.name} has no login key yet (its creation did not get that far)`,
@@ -38,18 +33,18 @@ export async function nodeTarget(labDir: string, state: LabState, node: string):
 }
 
 /** The node's host public key line as Stacklab made it (for the controller's known_hosts). */
-export async function nodeHostKeyLine(labDir: string, node: string): Promise<string> {
-  const text = await readFile(join(labDir, 'ssh', 'host-keys', node, 'ssh_host_ed25519_key.pub'), 'utf8')
+export async function nodeHostKeyLine(files: LabFiles, node: string): Promise<string> {
+  const text = await readFile(files.hostKeyPub(node), 'utf8')
   return text.trim().split(/\s+/).slice(0, 2).join(' ')
 }
 
 export async function connectNode(
-  labDir: string,
+  files: LabFiles,
   state: LabState,
   node: string,
   options: { signal?: AbortSignal; waitMs?: number } = {},
 ): Promise<Client> {
-  const target = await nodeTarget(labDir, state, node)
+  const target = await nodeTarget(files, state, node)
   const signal = options.signal ? { signal: options.signal } : {}
   if (options.waitMs) return waitForSsh(target, { timeoutMs: options.waitMs, intervalMs: 2000, ...signal })
   return sshConnect(target, { readyTimeoutMs: 15_000, ...signal })

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition, NodeDef, Preset } from '../../../src-shared/lab'
-import { BASE_IMAGE_DIR, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
+import { BASE_IMAGE_DIR, nodeAddress, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
 import type { Run } from '../exec'
 import { domainDefine, domainStart } from '../libvirt/domain'
 import { domainXml } from '../libvirt/domain-xml'
@@ -16,6 +16,7 @@ import { generateKey, type KeyPair } from '../provision/keys'
 import { exists } from '../provision/image'
 import { baseRootPartition, customizeDisksTogether, MAX_DISKS_PER_APPLIANCE } from '../provision/guestfish'
 import { registerSecret } from '../secrets'
+import { HOST_KEY_NAME, LOGIN_KEY_NAME, type LabFiles } from './files'
 import { waitForSsh } from '../ssh/client'
 import type { Client } from 'ssh2'
 
@@ -28,7 +29,7 @@ export interface NodeContext {
   /** Lab disks and the base image cache live here (readable by the hypervisor). */
   imagesDir: string
   /** The lab's private files: keys, password file (0700). */
-  labDir: string
+  files: LabFiles
   source: TemplateSource
   signal?: AbortSignal
   onStep?: (node: string, step: string) => void
@@ -53,28 +54,26 @@ export function domainName(lab: LabDefinition, node: NodeDef): string {
   return nodeDomainName(lab.name, node.name)
 }
 
-export async function labLoginKey(ctx: Pick<NodeContext, 'run' | 'labDir' | 'lab'>): Promise<KeyPair> {
-  const dir = join(ctx.labDir, 'ssh')
-  if (await exists(join(dir, 'id_ed25519'))) {
-    const { stdout } = await ctx.run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'id_ed25519.pub')])
+export async function labLoginKey(ctx: Pick<NodeContext, 'run' | 'files' | 'lab'>): Promise<KeyPair> {
+  const { files } = ctx
+  if (await exists(files.loginKey)) {
+    const { stdout } = await ctx.run('ssh-keygen', ['-l', '-E', 'sha256', '-f', files.loginKeyPub])
     return {
-      private: join(dir, 'id_ed25519'),
-      public: join(dir, 'id_ed25519.pub'),
+      private: files.loginKey,
+      public: files.loginKeyPub,
       type: 'ed25519',
       fingerprint: stdout.split(' ')[1] ?? '',
     }
   }
-  return generateKey(ctx.run, dir, 'id_ed25519', `stacklab-${ctx.lab.name}`)
+  return generateKey(ctx.run, files.sshDir, LOGIN_KEY_NAME, `stacklab-${ctx.lab.name}`)
 }
 
 /** The root password, kept in a 0600 file (the tools read it from there, never from argv). */
-export async function rootPasswordFile(labDir: string, password: string): Promise<string> {
+export async function rootPasswordFile(files: LabFiles, password: string): Promise<string> {
   registerSecret(password)
-  const dir = join(labDir, 'secrets')
-  await mkdir(dir, { recursive: true, mode: 0o700 })
-  const file = join(dir, 'root-password')
-  await writeFile(file, password, { mode: 0o600 })
-  return file
+  await mkdir(files.secretsDir, { recursive: true, mode: 0o700 })
+  await writeFile(files.rootPassword, password, { mode: 0o600 })
+  return files.rootPassword
 }
 
 /** The cached base image for this node's template and disk size. */
@@ -114,10 +113,10 @@ export async function nodePrepare(
 ): Promise<PreparedNode> {
   const macs = node.nics.map((_, i) => macFor(ctx.lab.name, node.name, i))
   const loginKey = await labLoginKey(ctx)
-  const keyDir = join(ctx.labDir, 'ssh', 'host-keys', node.name)
+  const keyDir = ctx.files.hostKeyDir(node.name)
   await rm(keyDir, { recursive: true, force: true }) // a re-run makes a fresh key and records it again
-  const hostKey = await generateKey(ctx.run, keyDir, 'ssh_host_ed25519_key', `${node.name}.${ctx.lab.domain}`)
-  const work = join(ctx.labDir, 'work', node.name)
+  const hostKey = await generateKey(ctx.run, keyDir, HOST_KEY_NAME, `${node.name}.${ctx.lab.domain}`)
+  const work = ctx.files.workDir(node.name)
   await mkdir(work, { recursive: true, mode: 0o700 })
   const uploads = new Map<string, string>()
   let i = 0
@@ -197,7 +196,7 @@ export async function nodesCustomize(
         chunk.map((p) => ({ label: p.node.name, path: nodeDiskPath(ctx, p.node), commands: p.commands })),
         {
           rootPartition: partition,
-          workDir: ctx.labDir,
+          workDir: ctx.files.dir,
           virtType: ctx.virtType,
           ...signal,
           onDone: (label) => {
@@ -248,7 +247,7 @@ export async function provisionNode(
   const domain = await nodeDefine(ctx, node, macs)
   step('boot')
   await domainStart(ctx.virsh, domain)
-  return { domain, disk, macs, address: node.nics[0]!.ip, hostKey, loginKey }
+  return { domain, disk, macs, address: nodeAddress(node), hostKey, loginKey }
 }
 
 /** Wait for a booted node to answer SSH on its fixed address with the host key Stacklab made for it. */

@@ -2,20 +2,20 @@
 // rollback, add a node, delete exactly what was made, list. Long work runs in the background as a job.
 import { alive } from '../proc'
 import type { NodeDef } from '../../../src-shared/lab'
-import { LabDefinition, nodeDiskFile, type LabState, type LabSummary } from '../../../src-shared/lab'
+import {
+  LabDefinition,
+  nodeAddress,
+  nodeDiskFile,
+  type LabState,
+  type LabSummary,
+} from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
-import {
-  PIPELINE_STEPS,
-  PipelineError,
-  Recorder,
-  newLabState,
-  removeResources,
-  runPipeline,
-  stopLeftovers,
-  type LabEnv,
-} from './pipeline'
+import { PipelineError, type LabEnv } from './env'
+import { Recorder, newLabState, removeResources } from './journal'
+import { stopLeftovers } from './leftovers'
+import { PIPELINE_STEPS, runPipeline } from './pipeline'
 import { ValidationError, networkList } from '../libvirt/network'
 import {
   labHostNetworkIssues,
@@ -244,7 +244,7 @@ export class LabService {
       nodes: s.definition.nodes.map((n) => ({
         name: n.name,
         role: n.role,
-        address: n.nics[0]!.ip,
+        address: nodeAddress(n),
         domain: s.nodes[n.name]?.domain ?? null,
       })),
       createdAt: s.createdAt,

@@ -1,24 +1,29 @@
 // Lab state on disk: one JSON file a lab, written atomically after every pipeline step, so a crash or a
 // kill loses at most the step that was running.
 import { readdir, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import { LabState } from '../../../src-shared/lab'
 import { writeFileAtomic } from '../atomic'
+import { labFiles, labsRoot, type LabFiles } from './files'
 
 export class LabStore {
   readonly root: string
 
-  constructor(dataDir: string) {
-    this.root = join(dataDir, 'labs')
+  constructor(private readonly dataDir: string) {
+    this.root = labsRoot(dataDir)
+  }
+
+  /** Where the lab's files are (files.ts). */
+  files(name: string): LabFiles {
+    return labFiles(this.dataDir, name)
   }
 
   dir(name: string): string {
-    return join(this.root, name)
+    return this.files(name).dir
   }
 
   async get(name: string): Promise<LabState | null> {
     try {
-      return LabState.parse(JSON.parse(await readFile(join(this.dir(name), 'state.json'), 'utf8')))
+      return LabState.parse(JSON.parse(await readFile(this.files(name).state, 'utf8')))
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw error
@@ -26,7 +31,7 @@ export class LabStore {
   }
 
   async save(state: LabState): Promise<void> {
-    await writeFileAtomic(join(this.dir(state.definition.name), 'state.json'), JSON.stringify(state, null, 2))
+    await writeFileAtomic(this.files(state.definition.name).state, JSON.stringify(state, null, 2))
   }
 
   async list(): Promise<LabState[]> {

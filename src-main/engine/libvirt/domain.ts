@@ -1,7 +1,8 @@
 // Domains (VMs): read one, start, shut down (graceful with a timeout and a chosen fallback), force off, reboot,
-// delete (with or without the disks it is safe to remove), autostart, define, raw XML. A domain is found by
+// delete (with or without the disks it is safe to remove) or remove (disks left to the caller), autostart,
+// define, raw XML. A domain is found by
 // its exact name and then addressed by UUID, so any name libvirt allows works (see lookup.ts).
-import { uriInfo } from '../preflight/uri'
+import { uriInfo } from './uri'
 import type {
   DiskInfo,
   DomainDeleteResult,
@@ -119,11 +120,10 @@ export async function domainDelete(
         message: `the disks of ${name} are not known (${info.problem.message}); delete it without its disks`,
       },
     ])
-  const uuid = info.uuid
   // A running domain's next-boot definition may hold disks its live one does not (and the other way round).
   const disks = [...info.disks]
   if (withDisks && info.persistent && info.state !== 'shutoff') {
-    const saved = parseDomainXml(await virsh(['dumpxml', '--domain', uuid, '--inactive'])).disks
+    const saved = parseDomainXml(await virsh(['dumpxml', '--domain', info.uuid, '--inactive'])).disks
     // The same disk in both: a volume by its pool and name (only the live one has its path resolved).
     const key = (d: DiskInfo) =>
       d.type === 'volume'
@@ -137,6 +137,22 @@ export async function domainDelete(
     : []
   if (refused.length)
     throw new ApiError({ code: 'bad-request', message: `Nothing was changed: ${refused.join('; ')}` })
+  await stopAndUndefine(virsh, info)
+  if (!withDisks) return { removedDisks: [], keptDisks: [] }
+  return removeDisks(virsh, disks, { madeByStacklab, local: !uriInfo(virsh.uri).remote })
+}
+
+/**
+ * Remove a domain and leave its disks alone (the lab pipeline's rollback and delete remove the disk files
+ * their records list themselves): stopped, then undefined with its snapshot metadata. A not-found
+ * LibvirtError when no domain has this name.
+ */
+export async function domainRemove(virsh: Virsh, name: string): Promise<void> {
+  await stopAndUndefine(virsh, await domainGet(virsh, name))
+}
+
+async function stopAndUndefine(virsh: Virsh, info: DomainInfo): Promise<void> {
+  const uuid = info.uuid
   if (info.state !== 'shutoff') {
     await virsh(['destroy', '--domain', uuid]).catch((e: unknown) => {
       if (!(e instanceof LibvirtError && e.kind === 'invalid-state')) throw e
@@ -156,6 +172,4 @@ export async function domainDelete(
       },
     )
   }
-  if (!withDisks) return { removedDisks: [], keptDisks: [] }
-  return removeDisks(virsh, disks, { madeByStacklab, local: !uriInfo(virsh.uri).remote })
 }

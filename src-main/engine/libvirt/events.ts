@@ -5,7 +5,6 @@ import type { Run } from '../exec'
 import type { Logger } from '../log'
 import { createVirsh } from './virsh'
 import { LibvirtError } from './errors'
-import { LineReader } from '../lines'
 
 export interface LifecycleEvent {
   object: 'domain' | 'network'
@@ -51,13 +50,6 @@ export interface WatcherHandlers {
   /** The streams are up (first time or after a reconnect): time to read everything again. */
   onConnected(): void
   onLost(detail: string): void
-}
-
-function lineSplitter(each: (line: string) => void): (chunk: string) => void {
-  const lines = new LineReader()
-  return (chunk) => {
-    for (const line of lines.push(chunk)) each(line)
-  }
 }
 
 export class LibvirtWatcher {
@@ -110,16 +102,16 @@ export class LibvirtWatcher {
       // stop() may have come while the probe ran: start no stream that nobody would end.
       if (this.stopped) break
       const abort = (this.abort = new AbortController())
-      const onLine = lineSplitter((line) => {
+      const onLine = (line: string) => {
         const event = parseEventLine(line)
         if (event) this.handlers.onEvent(event)
-      })
+      }
       const stream = (args: string[]) =>
         this.run('virsh', ['--connect', this.uri, ...args, '--loop'], {
           timeoutMs: 0,
           signal: abort.signal,
           env: { LC_ALL: 'C' },
-          onStdout: onLine,
+          onStdoutLine: onLine,
         })
       // Settled outcomes, handled from the start: a stream that fails at once must not go unobserved.
       const streams = [stream(['event', '--all']), stream(['net-event', '--event', 'lifecycle'])].map((s) =>

@@ -9,7 +9,8 @@ import { parseSnapshotXml, type SnapshotFacts } from './snapshot-xml'
 import { domainUuid, linesOf, parseUuidNames, DOMAIN_NAMES } from './lookup'
 import { ValidationError } from './network'
 import type { Virsh } from './virsh'
-import { uriInfo } from '../preflight/uri'
+import { uriInfo } from './uri'
+import { libvirtVersion } from './connection'
 
 export async function snapshotList(virsh: Virsh, domain: string): Promise<SnapshotNode[]> {
   return (await snapshotListMany(virsh, [domain])).get(domain) ?? []
@@ -161,23 +162,6 @@ function treeOrder(nodes: SnapshotNode[]): SnapshotNode[] {
 /** The snapshot's XML as libvirt gives it, read-only, for the raw view. */
 export async function snapshotXmlText(virsh: Virsh, domain: string, name: string): Promise<string> {
   return virsh(dumpxml(await domainUuid(virsh, domain), name))
-}
-
-let versionCache = new Map<string, number>()
-
-/** libvirt's version as a number (9.7.0 → 9007000), from `virsh version`. */
-export async function libvirtVersion(virsh: Virsh): Promise<number> {
-  const cached = versionCache.get(virsh.uri)
-  if (cached !== undefined) return cached
-  const out = await virsh(['version'])
-  const m = /Using library: libvirt (\d+)\.(\d+)\.(\d+)/.exec(out)
-  const v = m ? Number(m[1]) * 1_000_000 + Number(m[2]) * 1000 + Number(m[3]) : 0
-  versionCache.set(virsh.uri, v)
-  return v
-}
-
-export function forgetVersions(): void {
-  versionCache = new Map()
 }
 
 /** Which snapshot kinds work for this domain here, and why not where they do not. */

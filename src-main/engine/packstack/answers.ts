@@ -4,6 +4,7 @@
 // change byte for byte: comments, blank lines, line endings (LF, CRLF, CR) and a missing final newline.
 import { ApiError } from '../../../src-shared/errors'
 import { parseIpv4 } from '../../../src-shared/ipv4'
+import { hasControl } from '../../../src-shared/text'
 import {
   ANSWER_KEYS,
   DEFAULT_HYPERVISOR,
@@ -151,8 +152,6 @@ export interface AnswerIssue {
 const IFACE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,14}$/
 const PHYSNET = /^[A-Za-z0-9_.-]+$/
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/
 
 /** Check a patch and turn it into KEY -> value text; every problem names its key. */
 export function encodeFields(patch: AnswerFields): { values: Map<string, string>; issues: AnswerIssue[] } {
@@ -172,7 +171,7 @@ export function encodeFields(patch: AnswerFields): { values: Map<string, string>
   }
   const password = (key: string, v: string, allowEmpty: boolean) => {
     if (!allowEmpty && !v) return bad(key, 'must not be empty')
-    if (CONTROL.test(v)) return bad(key, 'must not contain line breaks or control characters')
+    if (hasControl(v)) return bad(key, 'must not contain line breaks or control characters')
     values.set(key, v)
   }
 

@@ -11,18 +11,9 @@
 // MAX_LINE characters (lines.ts) before any pattern sees them. test/security/packstack-redos.test.ts
 // attacks every pattern with long hostile lines.
 import type { PackstackReport, PackstackStep } from '../../../src-shared/packstack'
+import { ANSI, CONTROL, stripAnsi } from '../../../src-shared/text'
 import { cutMarker, MAX_LINE } from '../lines'
 import { matchHints } from './hints'
-
-/** CSI (colours, cursor), OSC (titles) and two-byte escapes; what stays is the text a terminal shows. */
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '').replace(CONTROL, '')
-}
 
 /** A step's state mark, "[ DONE ]"; the step's title is the text before it. */
 const STATE = /\[\s*(DONE|ERROR|SKIPPED)\s*\]\s*/g

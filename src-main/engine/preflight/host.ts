@@ -1,5 +1,5 @@
-// What preflight reads from the host: files under a root (so tests can use a fixture tree), PATH, the
-// distribution, and how to phrase a fix for it.
+// How preflight reads the host: files under a root (so tests can use a fixture tree), PATH, the
+// distribution. How a fix is phrased for it is fix.ts.
 import { access, readFile, readdir, constants } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 
@@ -69,31 +69,4 @@ export async function detectDistro(host: HostView): Promise<Distro> {
   if (ids.some((i) => i.startsWith('suse') || i.startsWith('opensuse'))) return { family: 'suse', name }
   if (ids.includes('arch')) return { family: 'arch', name }
   return { family: 'unknown', name }
-}
-
-export function sudo(host: HostView, command: string): string {
-  return host.uid === 0 ? command : `sudo ${command}`
-}
-
-export function installCommand(host: HostView, family: DistroFamily, packages: string[]): string {
-  const list = [...new Set(packages)].join(' ')
-  switch (family) {
-    case 'rhel':
-      return sudo(host, `dnf install -y ${list}`)
-    case 'suse':
-      return sudo(host, `zypper install -y ${list}`)
-    case 'arch':
-      return sudo(host, `pacman -S --needed ${list}`)
-    default:
-      return sudo(host, `apt-get install -y ${list}`)
-  }
-}
-
-/** Quote a value for a command the user copies into a POSIX shell. */
-export function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`
-}
-
-export function virshFix(uri: string, args: string): string {
-  return `virsh -c ${shellQuote(uri)} ${args}`
 }

@@ -7,9 +7,10 @@ import {
 } from '../../../src-shared/preflight'
 import type { Run } from '../exec'
 import { createVirsh } from '../libvirt/virsh'
-import { CHECKS, probeLibvirt, readCpu, type PreflightContext } from './checks'
+import { CHECKS, type PreflightContext } from './checks'
+import { probeLibvirt, readCpu } from './facts'
 import { detectDistro, type HostView } from './host'
-import { defaultImagesDir } from './uri'
+import { defaultImagesDir } from '../libvirt/uri'
 import type { RefusedSetting } from '../settings'
 
 export interface PreflightOptions {
@@ -30,9 +31,8 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     uri: options.uri,
     host: options.host,
     distro: await detectDistro(options.host),
-    virsh,
     imagesDir: options.imagesDir || defaultImagesDir(options.uri),
-    probe: probeLibvirt(virsh),
+    libvirt: probeLibvirt(virsh),
     cpu: readCpu(options.host),
   }
   const checks = await Promise.all(

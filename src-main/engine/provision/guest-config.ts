@@ -1,7 +1,7 @@
 // What goes into a node's disk before its first boot, in the guest OS's own formats: network files for
 // both NICs, /etc/hosts with every node, and the seeds' packstack preparation. Pure functions; the commands
 // are virt-customize's own command-file syntax (one operation a line), not shell.
-import type { LabDefinition, NodeDef, OsFamily } from '../../../src-shared/lab'
+import { nodeAddress, type LabDefinition, type NodeDef, type OsFamily } from '../../../src-shared/lab'
 import { formatIpv4, parseCidr } from '../../../src-shared/ipv4'
 
 export interface NicPlan {
@@ -38,7 +38,7 @@ export function hostsFile(lab: LabDefinition): string {
   const lines = ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback', '']
   for (const node of lab.nodes) {
     // The first address of each node (its NAT NIC) is where packstack and people reach it.
-    lines.push(`${node.nics[0]!.ip} ${fqdn(lab, node)} ${node.name}`)
+    lines.push(`${nodeAddress(node)} ${fqdn(lab, node)} ${node.name}`)
   }
   return lines.join('\n') + '\n'
 }

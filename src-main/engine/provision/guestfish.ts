@@ -8,7 +8,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Run } from '../exec'
 import { exists, guestfsEnv } from './image'
-import { LineReader } from '../lines'
 
 /** At most this many disks share one appliance (device names stay /dev/sda../dev/sdp). */
 export const MAX_DISKS_PER_APPLIANCE = 16
@@ -153,17 +152,14 @@ export async function customizeDisksTogether(
 ): Promise<void> {
   const file = join(options.workDir, `guestfish-${process.pid}-${Date.now()}.txt`)
   await writeFile(file, guestfishScript(disks, options.rootPartition), { mode: 0o600 })
-  const lines = new LineReader()
   try {
     await run('guestfish', ['--rw', '-f', file], {
       env: guestfsEnv(options.virtType),
       timeoutMs: 0,
       ...(options.signal ? { signal: options.signal } : {}),
-      onStdout: (chunk) => {
-        for (const line of lines.push(chunk)) {
-          const m = /^stacklab-customised (.+)$/.exec(line.trim())
-          if (m) options.onDone?.(m[1]!)
-        }
+      onStdoutLine: (line) => {
+        const m = /^stacklab-customised (.+)$/.exec(line.trim())
+        if (m) options.onDone?.(m[1]!)
       },
     })
   } finally {

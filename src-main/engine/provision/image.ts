@@ -7,7 +7,6 @@ import { basename, dirname, join } from 'node:path'
 import type { Run } from '../exec'
 import { baseImageName } from '../../../src-shared/lab'
 import { diskFolder, reserveDisk, settleBase, tightenDisk } from '../lab/disks'
-import { LineReader } from '../lines'
 
 /** libguestfs under QEMU software emulation where KVM cannot run guests (ENVIRONMENT: force_tcg). */
 export function guestfsEnv(virtType: 'kvm' | 'qemu'): Record<string, string> {
@@ -104,17 +103,14 @@ export async function ensureBaseImage(
     '--no-sync',
   ]
   if (options.source.noCheckSignature) args.push('--no-check-signature')
-  const lines = new LineReader()
   try {
     await run('virt-builder', args, {
       env,
       timeoutMs: 0,
       ...(options.signal ? { signal: options.signal } : {}),
-      onStdout: (chunk) => {
-        for (const line of lines.push(chunk)) {
-          const step = parseBuilderStep(line)
-          if (step) options.onStep?.(step)
-        }
+      onStdoutLine: (line) => {
+        const step = parseBuilderStep(line)
+        if (step) options.onStep?.(step)
       },
     })
   } catch (error) {

@@ -7,6 +7,7 @@ import type { AnswerFields, AnswerProblem } from '../../../src-shared/packstack'
 import type { LabStatusReport } from '../../../src-shared/install'
 import type { Job } from '../../../src-shared/jobs'
 import type { LabSummary } from '../../../src-shared/lab'
+import { stripAnsi } from '../../../src-shared/text'
 import { requireApi } from '../api/current'
 import { useT } from '../i18n'
 import './pages.css'
@@ -335,8 +336,7 @@ function RunPanel({ lab }: { lab: string }) {
   const showLog = async () => {
     try {
       const r = await requireApi().call('lab.installLog', { name: lab })
-      // eslint-disable-next-line no-control-regex
-      setLog(r.text.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '\n'))
+      setLog(stripAnsi(r.text).replace(/\r/g, '\n'))
     } catch (e) {
       setMessage(errorText(e))
     }

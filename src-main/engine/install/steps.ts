@@ -1,0 +1,169 @@
+// The install job's steps, in order: restore (retry only), connect, packstack set-up, answer file, its
+// check against the lab, checkpoint "pre-install", run packstack (detached, its log followed), status. A
+// step the job does not list (a reattach lists only connect, run and status) is passed over.
+import type { Client } from 'ssh2'
+import { PRE_INSTALL_CHECKPOINT, type InstallRun } from '../../../src-shared/install'
+import type { LabState } from '../../../src-shared/lab'
+import type { PackstackReport } from '../../../src-shared/packstack'
+import { Cancelled, type JobHandle } from '../jobs'
+import { presetOf, type LabEnv } from '../lab/env'
+import { connectNode, controllerOf } from '../lab/node-ssh'
+import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
+import { checkAnswers } from '../packstack/check'
+import { readAnswerText } from '../packstack/answers'
+import { maskGuest } from '../secrets'
+import { sshExec } from '../ssh/client'
+import { generateAnswers, savedAnswers } from './answers-store'
+import { followRun } from './follow'
+import { packstackSetupCommands, remote, REMOTE_ANSWERS, startDetached, trustController } from './remote'
+import { elapsed, installState, recordNewRun } from './runs'
+import { labStatus } from './status'
+
+export interface StepsDeps {
+  /** The lab's state as saved now. */
+  get: (name: string) => Promise<LabState>
+  /** Stop the running packstack (on cancel). */
+  stopRun: (env: LabEnv, name: string) => Promise<void>
+}
+
+export class InstallError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message)
+    this.name = 'InstallError'
+  }
+}
+
+/** Start packstack detached; the run is recorded before it starts and again with its process id. */
+async function startRun(env: LabEnv, state: LabState, controller: Client): Promise<InstallRun> {
+  const run = await recordNewRun(env, state)
+  run.pid = await startDetached(controller, run)
+  await env.store.save(state)
+  return run
+}
+
+/** Run the install job's steps; the job ends succeeded, cancelled (packstack stopped) or failed. */
+export async function runInstall(
+  deps: StepsDeps,
+  env: LabEnv,
+  state: LabState,
+  job: JobHandle,
+  domains: string[],
+  options: { retry: boolean; reattach: boolean },
+): Promise<void> {
+  const name = state.definition.name
+  const files = env.store.files(name)
+  const ctrlName = controllerOf(state).name
+  let controller: Client | null = null
+  const step = async (id: string, work: () => Promise<string | void>) => {
+    if (!job.job.steps.some((s) => s.id === id)) return
+    await job.start(id)
+    const detail = await work()
+    await job.finish(id, 'done', detail ?? undefined)
+  }
+  try {
+    await step('restore', async () => {
+      await checkpointRestore(env.virsh, domains, PRE_INSTALL_CHECKPOINT)
+      return `every node is back at "${PRE_INSTALL_CHECKPOINT}"`
+    })
+    await step('connect', async () => {
+      const clients = await Promise.all(
+        state.definition.nodes.map((n) =>
+          connectNode(files, state, n.name, { signal: job.signal, waitMs: 5 * 60_000 }),
+        ),
+      )
+      controller = clients[state.definition.nodes.findIndex((n) => n.name === ctrlName)]!
+      if (!options.reattach) await trustController(files, state, controller, clients)
+      for (const c of clients) if (c !== controller) c.end()
+      return `${clients.length} nodes answer SSH with their recorded host keys`
+    })
+    const ctrl = () => controller!
+    await step('setup', async () => {
+      const found = await sshExec(ctrl(), 'command -v packstack && packstack --version')
+      if (found.code === 0) return `packstack is installed: ${found.stdout.trim().split('\n').pop()}`
+      const preset = presetOf(state)
+      const commands = packstackSetupCommands(preset.osFamily, state.definition.release, preset.eol)
+      if (!commands.length) throw new Error(`No way to install packstack on ${preset.label}`)
+      for (const command of commands) {
+        job.throwIfCancelled()
+        await job.detail('setup', command)
+        await remote(ctrl(), command)
+      }
+      return `packstack for ${state.definition.release} installed`
+    })
+    let answers = ''
+    await step('answers', async () => {
+      try {
+        answers = await savedAnswers(files)
+        return "the lab's saved answer file"
+      } catch {
+        answers = await generateAnswers(files, state, ctrl())
+        return "generated on the controller with the lab's hosts and a new admin password"
+      }
+    })
+    await step('check', async () => {
+      const problems = checkAnswers(readAnswerText(answers).fields, { definition: state.definition, state })
+      const errors = problems.filter((p) => p.severity === 'error')
+      if (errors.length)
+        throw new InstallError(
+          `The answer file does not fit the lab: ${errors.map((p) => `${p.key}: ${p.message}`).join('; ')}`,
+          'Fix these keys in the answer file (Install page or the saved file), then install again',
+        )
+      await remote(ctrl(), `umask 077 && cat > ${REMOTE_ANSWERS}`, answers)
+      const warnings = problems.filter((p) => p.severity !== 'error')
+      return warnings.length
+        ? `warnings: ${warnings.map((p) => `${p.key}: ${p.message}`).join('; ')}`
+        : 'no problems'
+    })
+    await step('checkpoint', async () => {
+      const present = await checkpointList(env.virsh, domains)
+      if (present.some((c) => c.name === PRE_INSTALL_CHECKPOINT))
+        return `kept the existing "${PRE_INSTALL_CHECKPOINT}" (it is the clean state to go back to)`
+      await checkpointCreate(env.virsh, domains, PRE_INSTALL_CHECKPOINT, 'Stacklab: before packstack')
+      return 'taken'
+    })
+    let report: PackstackReport | null = null
+    await step('run', async () => {
+      const run = options.reattach ? installState(state).runs.at(-1)! : await startRun(env, state, ctrl())
+      controller?.end()
+      controller = null
+      report = await followRun(env, state, run, job, deps.get)
+      if (report.outcome !== 'success') {
+        const failing = report.failure
+        const where = failing ? ` at "${failing.step}"${failing.host ? ` on ${failing.host}` : ''}` : ''
+        const first = report.errorLines[0] ?? 'packstack stopped without finishing'
+        throw new InstallError(
+          `packstack ${report.outcome === 'failed' ? 'failed' : 'did not finish'}${where}: ${first}` +
+            (report.logFile ? ` (log: ${report.logFile})` : ''),
+          report.hints[0]?.fix ??
+            `Restore the "${PRE_INSTALL_CHECKPOINT}" checkpoint and retry: stacklab install ${name} --retry`,
+        )
+      }
+      return `finished in ${elapsed(run.startedAt)}`
+    })
+    await step('status', async () => {
+      const status = await labStatus(env, await deps.get(name))
+      return status.problems.length
+        ? status.problems.join('; ')
+        : `every node healthy; Horizon at ${status.horizon?.url}`
+    })
+    await job.end('succeeded')
+  } catch (error) {
+    const ctl = controller as Client | null
+    ctl?.end()
+    if (error instanceof Cancelled || job.signal.aborted) {
+      await deps.stopRun(env, name).catch(() => undefined)
+      await job.end('cancelled')
+      return
+    }
+    // The message may quote the nodes' output (packstack's error lines): guests' passwords are masked.
+    const message = maskGuest((error as Error).message)
+    const fix =
+      error instanceof InstallError
+        ? maskGuest(error.fix)
+        : `Check the nodes answer SSH, then: stacklab install ${name}${options.retry ? ' --retry' : ''}`
+    await job.end('failed', { message, fix })
+  }
+}

@@ -1,0 +1,39 @@
+// What a lab pipeline needs from the engine (its environment), and the error a step fails with: shared by
+// the pipeline, its steps, the journal of what was made, and the install.
+import { PRESETS, type LabState, type Preset } from '../../../src-shared/lab'
+import type { Run } from '../exec'
+import type { Logger } from '../log'
+import { ValidationError } from '../libvirt/network'
+import type { Virsh } from '../libvirt/virsh'
+import type { HostView } from '../preflight/host'
+import type { TemplateSource } from '../provision/image'
+import type { LabStore } from './store'
+
+export interface LabEnv {
+  run: Run
+  virsh: Virsh
+  store: LabStore
+  logger: Logger
+  host: HostView
+  imagesDir: string
+  source: TemplateSource
+  /** How long to wait for a node to answer SSH after boot (software emulation is slow). */
+  sshTimeoutMs?: number
+}
+
+export function presetOf(state: LabState): Preset {
+  const preset = PRESETS.find((p) => p.id === state.definition.preset)
+  if (!preset)
+    throw new ValidationError([{ path: 'preset', message: `unknown preset ${state.definition.preset}` }])
+  return preset
+}
+
+export class PipelineError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string | undefined,
+  ) {
+    super(message)
+    this.name = 'PipelineError'
+  }
+}
