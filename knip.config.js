@@ -54,31 +54,10 @@ export default {
   preprocessor: './knip-known.js',
   preprocessorOptions: {
     known: {
-      // Storage volume operations: Stacklab makes disks with qemu-img (engine/lab/disks.ts), nothing calls
-      // these. Their parsers (parseVolList, parseVolumeXml) are used only by them and a unit test: remove
-      // engine/libvirt/volume.ts whole, and that test's volume cases.
-      'src-main/engine/libvirt/volume.ts:volumeList': DEAD,
-      'src-main/engine/libvirt/volume.ts:volumeCreateOverlay': DEAD,
-      'src-main/engine/libvirt/volume.ts:volumeDelete': DEAD,
-      // Suspend and resume: no call of the API, page or CLI command offers them.
-      'src-main/engine/libvirt/domain.ts:domainSuspend': DEAD,
-      'src-main/engine/libvirt/domain.ts:domainResume': DEAD,
-      // Re-exports nobody imports from here (importers use assemble.ts, jobs.ts).
-      'src-main/engine/libvirt/domain.ts:assembleDomain': DEAD,
-      'src-main/engine/libvirt/domain.ts:parseDomifaddr': DEAD,
-      'src-main/engine/libvirt/domain.ts:DomainStats': DEAD,
-      'src-main/engine/lab/pipeline.ts:Cancelled': DEAD,
       // Helpers nothing calls.
-      'src-main/engine/lab/node-ssh.ts:labPrivateDir': DEAD,
-      'src-main/engine/libvirt/lookup.ts:isUuid': DEAD,
-      'src-main/engine/libvirt/snapshot.ts:forgetVersions': DEAD,
-      'src-main/engine/libvirt/xml.ts:first': DEAD,
-      'src-main/engine/provision/keys.ts:publicKeyLine': DEAD,
       'src-renderer/src/console/Terminal.tsx:terminalExit': DEAD,
       // "Shown to the benchmark", says its comment; bench/renderer.ts picks the layout by URL instead.
       'src-renderer/src/topology/layout.ts:layoutInWorker': DEAD,
-      'src-shared/api.ts:EVENT_NAMES': DEAD,
-      'src-shared/install.ts:InstallStepId': DEAD,
     },
   },
 }

@@ -234,7 +234,6 @@ export type CallOutput<M extends CallName> = z.output<(typeof calls)[M]['output'
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
 
 export const CALL_NAMES = Object.keys(calls) as CallName[]
-export const EVENT_NAMES = Object.keys(events) as EventName[]
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name)

@@ -79,7 +79,6 @@ export const INSTALL_STEPS = [
   { id: 'run', title: 'Run packstack' },
   { id: 'status', title: 'OpenStack status' },
 ] as const
-export type InstallStepId = (typeof INSTALL_STEPS)[number]['id']
 
 /** The lab checkpoint taken before packstack runs, restored by "retry". */
 export const PRE_INSTALL_CHECKPOINT = 'pre-install'

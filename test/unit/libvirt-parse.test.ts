@@ -1,11 +1,10 @@
 // Pure parsers and generators of the libvirt layer, on fixture text: event lines, domstats, leases,
-// vol-list, network/domain/snapshot XML, the batch quoting, and the network rules.
+// network/domain/snapshot XML, the batch quoting, and the network rules.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseEventLine } from '../../src-main/engine/libvirt/events'
-import { parseDomstats } from '../../src-main/engine/libvirt/domain'
+import { parseDomstats } from '../../src-main/engine/libvirt/assemble'
 import { parseLeases } from '../../src-main/engine/libvirt/network'
-import { parseVolList, parseVolumeXml } from '../../src-main/engine/libvirt/volume'
 import { networkXml, parseNetworkXml } from '../../src-main/engine/libvirt/network-xml'
 import { domainXml, parseDomainXml } from '../../src-main/engine/libvirt/domain-xml'
 import { parseSnapshotXml } from '../../src-main/engine/libvirt/snapshot-xml'
@@ -60,7 +59,7 @@ describe('domstats', () => {
   })
 })
 
-describe('leases and volumes', () => {
+describe('leases', () => {
   it('reads IPv4 leases from the net-dhcp-leases table', () => {
     expect(parseLeases(readFileSync('test/fixtures/libvirt/leases.txt', 'utf8'))).toEqual([
       {
@@ -71,24 +70,6 @@ describe('leases and volumes', () => {
       },
       { expires: '2026-11-22 03:11:02', mac: '52:54:00:5a:1b:02', ip: '192.168.122.110', hostname: null },
     ])
-  })
-  it('reads volume names and volume XML', () => {
-    expect(
-      parseVolList(
-        ' Name            Path\n-------------------------\n base.qcow2   /var/lib/libvirt/images/base.qcow2\n my vol.qcow2 /x\n ctl.qcow2    /var/lib/libvirt/images/my dir/ctl.qcow2\n',
-      ),
-    ).toEqual(['base.qcow2', 'ctl.qcow2'])
-    const vol =
-      parseVolumeXml(`<volume type='file'><name>ctl.qcow2</name><capacity unit='bytes'>21474836480</capacity><allocation unit='bytes'>200704</allocation>
-      <target><path>/var/lib/libvirt/images/ctl.qcow2</path><format type='qcow2'/></target><backingStore><path>/var/lib/libvirt/images/base.qcow2</path><format type='qcow2'/></backingStore></volume>`)
-    expect(vol).toEqual({
-      name: 'ctl.qcow2',
-      path: '/var/lib/libvirt/images/ctl.qcow2',
-      format: 'qcow2',
-      capacityBytes: 21474836480,
-      allocationBytes: 200704,
-      backingPath: '/var/lib/libvirt/images/base.qcow2',
-    })
   })
 })
 

@@ -21,8 +21,6 @@ import { readDomain } from './refresh'
 import { withTempFile } from './tempfile'
 import type { Virsh } from './virsh'
 
-export { assembleDomain, parseDomstats, parseDomifaddr, type DomainStats } from './assemble'
-
 /** One domain, read fresh (two virsh processes; one when the networks are already known). */
 export async function domainGet(virsh: Virsh, name: string, networks?: NetworkInfo[]): Promise<DomainInfo> {
   return readDomain(virsh, { name }, networks ? { networks } : undefined)
@@ -58,14 +56,6 @@ export async function domainForceOff(virsh: Virsh, name: string): Promise<void> 
 
 export async function domainReboot(virsh: Virsh, name: string): Promise<void> {
   await onDomain(virsh, name, 'reboot')
-}
-
-export async function domainSuspend(virsh: Virsh, name: string): Promise<void> {
-  await onDomain(virsh, name, 'suspend')
-}
-
-export async function domainResume(virsh: Virsh, name: string): Promise<void> {
-  await onDomain(virsh, name, 'resume')
 }
 
 export async function domainSetAutostart(virsh: Virsh, name: string, enabled: boolean): Promise<void> {

@@ -41,10 +41,6 @@ export async function domainUuid(virsh: Virsh, name: string): Promise<string> {
   return row.uuid
 }
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value)
-}
-
 /**
  * virsh falls back to a name when no object has the UUID asked for: an object named like that UUID would
  * answer. Only the XML whose own <uuid> it is counts.

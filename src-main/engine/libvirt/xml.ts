@@ -103,8 +103,3 @@ export function text(node: XmlValue | undefined): string | undefined {
   const value = child(node, '#text')
   return typeof value === 'string' ? value : undefined
 }
-
-/** The first of an element that may appear more than once. */
-export function first(node: XmlValue | undefined): XmlValue | undefined {
-  return Array.isArray(node) ? node[0] : node
-}

@@ -1,6 +1,6 @@
 // SSH keys Stacklab makes for a lab: one login key pair for root on every node, and per-node host keys whose
 // fingerprints are known before the first connection (so no connection ever trusts blindly).
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Run } from '../exec'
 
@@ -24,8 +24,4 @@ export async function generateKey(
   await run('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', comment, '-f', file])
   const { stdout } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`])
   return { private: file, public: `${file}.pub`, type, fingerprint: stdout.split(' ')[1] ?? '' }
-}
-
-export async function publicKeyLine(pair: KeyPair): Promise<string> {
-  return (await readFile(pair.public, 'utf8')).trim()
 }
