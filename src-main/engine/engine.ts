@@ -11,6 +11,7 @@ import {
   type EventName,
   type EventPayload,
   type HostKind,
+  type LabApi,
 } from '../../src-shared/api'
 import { ApiError, issuesOf } from '../../src-shared/errors'
 import type { Caller } from '../../src-shared/trust'
@@ -67,6 +68,11 @@ export class Engine {
   readonly install: InstallService
   readonly consoles: ConsoleManager
   private readonly handlers: Handlers
+  /**
+   * The engine's calls for code in this process (the CLI, tests, benchmarks), typed by the contract: the
+   * same `LabApi` the renderer is given, through the same gate as `call`, acting for the user.
+   */
+  readonly api: LabApi
 
   constructor(private readonly options: EngineOptions) {
     this.paths = options.paths ?? appPaths()
@@ -127,6 +133,18 @@ export class Engine {
       ...libvirtHandlers(ctx),
       ...labHandlers(ctx),
       ...consoleHandlers(ctx),
+    }
+    this.api = this.apiFor(IN_PROCESS)
+  }
+
+  /**
+   * The typed calls for one caller (`api` is the CLI's). Tests of the trust rules use it to call as the
+   * browser host or the desktop window would; the gate, and so the rules, are the same.
+   */
+  apiFor(caller: Caller): LabApi {
+    return {
+      call: (method, input) => this.gate(method, input, caller),
+      on: (event, listener) => this.on(event, listener),
     }
   }
 
