@@ -203,7 +203,11 @@ export class Engine {
    * (a user's lab file, a test's malformed call). Validates and runs one call: always resolves to the
    * contract's output or rejects with an ApiError. `caller` says who sends it: the browser host and the
    * desktop window name themselves; the default is an in-process caller (the CLI), which acts for the user.
+   * With a method name the compiler knows, the answer is typed: the gate checked it against that call's
+   * output schema. (Code that builds its input itself uses `api`, which types the input too.)
    */
+  call<M extends CallName>(method: M, rawInput: unknown, caller?: Caller): Promise<CallOutput<M>>
+  call(method: unknown, rawInput: unknown, caller?: Caller): Promise<unknown>
   async call(method: unknown, rawInput: unknown, caller: Caller = IN_PROCESS): Promise<unknown> {
     if (!isCallName(method)) {
       throw new ApiError({
