@@ -13,7 +13,6 @@ import { startLabBed } from '../test/harness/lab-bed'
 import { Engine } from '../src-main/engine/engine'
 import { createLogger } from '../src-main/engine/log'
 import { appPaths } from '../src-main/engine/paths'
-import type { Job } from '../src-shared/jobs'
 import { LabDefinition, nodeAddress, type LabDefinitionInput } from '../src-shared/lab'
 import { smallLab } from '../test/lab/lab-helpers'
 
@@ -76,7 +75,7 @@ async function stacklab(
     XDG_CACHE_HOME: join(home, 'k'),
   })
   const engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
-  await engine.call('settings.update', {
+  await engine.api.call('settings.update', {
     connectionUri: uri,
     imagesDir: images,
     templateSource: repo,
@@ -84,7 +83,7 @@ async function stacklab(
   })
   const t0 = performance.now()
   let sshDone = 0
-  const job = (await engine.call('lab.create', { definition: labOf(name, nodes) })) as Job
+  const job = await engine.api.call('lab.create', { definition: labOf(name, nodes) })
   await new Promise<void>((resolve, reject) => {
     engine.on('job.updated', (j) => {
       if (j.id !== job.id) return
@@ -94,7 +93,7 @@ async function stacklab(
     })
   })
   const seconds = (sshDone - t0) / 1000
-  const final = ((await engine.call('jobs.list', {})) as Job[]).find((j) => j.id === job.id)!
+  const final = (await engine.api.call('jobs.list', {})).find((j) => j.id === job.id)!
   console.log(
     `[${name}] ${seconds.toFixed(0)} s to SSH; steps: ` +
       final.steps
@@ -102,7 +101,7 @@ async function stacklab(
         .map((s) => `${s.id} ${((Date.parse(s.finishedAt!) - Date.parse(s.startedAt!)) / 1000).toFixed(1)}`)
         .join(', '),
   )
-  const del = (await engine.call('lab.delete', { name })) as Job
+  const del = await engine.api.call('lab.delete', { name })
   await new Promise<void>((resolve) =>
     engine.on('job.updated', (j) => j.id === del.id && j.state !== 'running' && resolve()),
   )

@@ -109,3 +109,20 @@ export function jobFinished(engine: Engine, id: string, onUpdate?: (job: Job) =>
     )
   })
 }
+
+/**
+ * What `promise` is rejected with, when that is a `type` (ApiError, ExecError, ...); the test fails when it
+ * resolves, and the error itself is thrown again when it is of another kind.
+ */
+export async function rejection<E extends Error>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  const outcome = await promise.then(
+    () => ({ rejected: false as const }),
+    (error: unknown) => ({ rejected: true as const, error }),
+  )
+  if (!outcome.rejected) throw new Error(`expected a rejection with ${type.name}, but it resolved`)
+  if (!(outcome.error instanceof type)) throw outcome.error
+  return outcome.error
+}

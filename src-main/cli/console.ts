@@ -1,20 +1,14 @@
 // `stacklab console LAB NODE [--serial]`: this terminal attached to an engine console session, the same
 // sessions the app's terminals use. Raw mode, the terminal's size (and SIGWINCH resizes), output written
 // with flow control (acknowledged once the terminal has taken it), Ctrl-] detaches from a serial console.
-import { parseCommand } from './args'
-import { AckBatcher, MAX_WRITE_CHARS, utf8Length, type ConsoleInfo } from '../../src-shared/console'
+import { AckBatcher, MAX_WRITE_CHARS, utf8Length } from '../../src-shared/console'
 import { Engine } from '../engine/engine'
 
 const DETACH = '\x1d' // Ctrl-]
 
-export async function attachConsole(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
-    name: 'console',
-    positionals: ['LAB', 'NODE'],
-    options: { serial: { type: 'boolean', default: false } },
-  })
-  const [lab, node] = positionals as [string, string]
-  const kind = values.serial ? 'serial' : 'ssh'
+/** Attach to `node` of `lab` (its serial console with `serial`) until the session ends; its exit status. */
+export async function attachConsole(lab: string, node: string, serial: boolean): Promise<number> {
+  const kind = serial ? 'serial' : 'ssh'
   const stdin = process.stdin
   const stdout = process.stdout
   const size = () => ({
@@ -23,15 +17,17 @@ export async function attachConsole(args: string[]): Promise<number> {
   })
   const engine = new Engine({ host: 'cli' })
   try {
-    const info = (await engine.call('console.open', { lab, node, kind, ...size() })) as ConsoleInfo
+    const info = await engine.api.call('console.open', { lab, node, kind, ...size() })
     const id = info.id
     process.stderr.write(
       `Connected to ${info.title}.${kind === 'serial' ? ' Press Ctrl-] to detach.' : ' Exit the shell to leave.'}\r\n`,
     )
-    const acks = new AckBatcher((bytes) => void engine.call('console.ack', { id, bytes }).catch(() => {}))
+    const acks = new AckBatcher((bytes) => void engine.api.call('console.ack', { id, bytes }).catch(() => {}))
     const send = (data: string) => {
       for (let at = 0; at < data.length; at += MAX_WRITE_CHARS)
-        void engine.call('console.write', { id, data: data.slice(at, at + MAX_WRITE_CHARS) }).catch(() => {})
+        void engine.api
+          .call('console.write', { id, data: data.slice(at, at + MAX_WRITE_CHARS) })
+          .catch(() => {})
     }
     return await new Promise<number>((resolve) => {
       const raw = stdin.isTTY
@@ -59,7 +55,7 @@ export async function attachConsole(args: string[]): Promise<number> {
           finish(typeof e.code === 'number' ? e.code : 0)
         })
       })
-      const onResize = () => void engine.call('console.resize', { id, ...size() }).catch(() => {})
+      const onResize = () => void engine.api.call('console.resize', { id, ...size() }).catch(() => {})
       const onInput = (data: string) => {
         const at = kind === 'serial' ? data.indexOf(DETACH) : -1
         if (at < 0) return send(data)

@@ -35,7 +35,7 @@ export class ConsoleProbe {
     this.acks = new AckBatcher((bytes) => {
       const send = () => {
         this.acked += bytes
-        void engine.call('console.ack', { id, bytes }).catch(() => {})
+        void engine.api.call('console.ack', { id, bytes }).catch(() => {})
       }
       if (options.ackDelayMs) setTimeout(send, options.ackDelayMs)
       else send()
@@ -61,7 +61,7 @@ export class ConsoleProbe {
   }
 
   write(data: string): Promise<unknown> {
-    return this.engine.call('console.write', { id: this.id, data })
+    return this.engine.api.call('console.write', { id: this.id, data })
   }
 
   /** Wait until the text since `from` matches. Returns the match. */

@@ -17,7 +17,7 @@ let host: BrowserHost
 beforeAll(async () => {
   t = tempDir()
   const engine = testEngine(t.dir, 'browser')
-  await engine.call('settings.update', { connectionUri: testUri })
+  await engine.api.call('settings.update', { connectionUri: testUri })
   host = await startBrowserHost({ engine, rendererDir: resolve('out/renderer'), token: TOKEN })
 })
 afterAll(async () => {

@@ -6,13 +6,14 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { CHUNK_BYTES, HIGH_WATERMARK, MAX_WRITE_CHARS, type ConsoleInfo } from '../../src-shared/console'
+import { CHUNK_BYTES, HIGH_WATERMARK, MAX_WRITE_CHARS } from '../../src-shared/console'
 import { ApiError } from '../../src-shared/errors'
+import type { CallName } from '../../src-shared/api'
 import type { Engine } from '../../src-main/engine/engine'
 import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
 import { ConsoleProbe, markedHash } from '../harness/console-client'
 import { consoleLabState, floodFile, startConsoleLab, type ConsoleLab } from '../harness/console-lab'
-import { tempDir, tempPaths, testEngine, waitFor } from '../helpers'
+import { rejection, tempDir, tempPaths, testEngine, waitFor } from '../helpers'
 
 let tmp: ReturnType<typeof tempDir>
 let engine: Engine
@@ -30,7 +31,7 @@ afterAll(async () => {
 })
 
 async function open(kind: 'ssh' | 'serial' = 'ssh', cols = 80, rows = 24, name = lab.lab) {
-  return (await engine.call('console.open', { lab: name, node: lab.node, kind, cols, rows })) as ConsoleInfo
+  return await engine.api.call('console.open', { lab: name, node: lab.node, kind, cols, rows })
 }
 
 describe('SSH console', () => {
@@ -44,11 +45,11 @@ describe('SSH console', () => {
     let from = c.text.length
     await c.write('stty size; tty\n')
     await c.waitFor(/24 80\r?\n\/dev\/pts\/\d+/, 15_000, from)
-    await engine.call('console.resize', { id: info.id, cols: 132, rows: 40 })
+    await engine.api.call('console.resize', { id: info.id, cols: 132, rows: 40 })
     from = c.text.length
     await c.write('stty size\n')
     await c.waitFor(/40 132/, 15_000, from)
-    expect((await engine.call('consoles.list', {})) as ConsoleInfo[]).toContainEqual(
+    expect(await engine.api.call('consoles.list', {})).toContainEqual(
       expect.objectContaining({ id: info.id, cols: 132, rows: 40, state: 'open' }),
     )
     from = c.text.length
@@ -56,15 +57,15 @@ describe('SSH console', () => {
     await c.waitUntil(() => c.exit !== null)
     expect(c.exit).toMatchObject({ code: 7 })
     // An exited session can be started again under the same id.
-    const again = (await engine.call('console.reconnect', { id: info.id })) as ConsoleInfo
+    const again = await engine.api.call('console.reconnect', { id: info.id })
     expect(again).toMatchObject({ id: info.id, state: 'open' })
     c.exit = null
     from = c.text.length
     await c.write('echo back_$((1+1))\n')
     await c.waitFor('back_2', 15_000, from)
-    await engine.call('console.close', { id: info.id })
+    await engine.api.call('console.close', { id: info.id })
     c.dispose()
-    await expect(engine.call('console.write', { id: info.id, data: 'x' })).rejects.toMatchObject({
+    await expect(engine.api.call('console.write', { id: info.id, data: 'x' })).rejects.toMatchObject({
       code: 'not-found',
     })
   })
@@ -117,7 +118,7 @@ describe('SSH console', () => {
     await c.write('echo after_$((2+3))\n')
     await c.waitUntil(() => hashed.rest().includes('after_5', flooded), 60_000)
     c.keep = true
-    await engine.call('console.close', { id: info.id })
+    await engine.api.call('console.close', { id: info.id })
     c.dispose()
   }, 300_000)
 
@@ -140,8 +141,8 @@ describe('SSH console', () => {
     await c.write(`printf 'BEGIN_%s\\n' 42; cat ${file}; printf 'END_%s\\n' 42\n`)
     let sawPaused = false
     const poll = setInterval(() => {
-      void engine.call('consoles.list', {}).then((l) => {
-        if ((l as ConsoleInfo[]).some((s) => s.id === info.id && s.paused)) sawPaused = true
+      void engine.api.call('consoles.list', {}).then((l) => {
+        if (l.some((s) => s.id === info.id && s.paused)) sawPaused = true
       })
     }, 20)
     const got = await hashed.result
@@ -149,7 +150,7 @@ describe('SSH console', () => {
     expect(got.sha).toBe(localSha)
     expect(sawPaused).toBe(true)
     expect(c.maxOutstanding).toBeLessThanOrEqual(HIGH_WATERMARK + CHUNK_BYTES + 3)
-    await engine.call('console.close', { id: info.id })
+    await engine.api.call('console.close', { id: info.id })
     c.dispose()
   }, 120_000)
 
@@ -157,18 +158,17 @@ describe('SSH console', () => {
     const state = consoleLabState('conbad', lab.node, lab.address, '127.0.0.0/8', 'SHA256:' + 'A'.repeat(43))
     await lab.store.save(state)
     execFileSync('cp', ['-r', join(lab.store.dir(lab.lab), 'ssh'), lab.store.dir('conbad')])
-    const error = (await open('ssh', 80, 24, 'conbad').catch((e: unknown) => e)) as ApiError
-    expect(error).toBeInstanceOf(ApiError)
+    const error = await rejection(open('ssh', 80, 24, 'conbad'), ApiError)
     expect(error.code).toBe('permission')
     expect(error.message).toContain(lab.sshd.hostKeyFingerprint)
     expect(error.message).toMatch(/refused to connect/)
-    expect((await engine.call('consoles.list', {})) as ConsoleInfo[]).toEqual([])
+    expect(await engine.api.call('consoles.list', {})).toEqual([])
   })
 
   it('rejects bad input naming the field, before anything starts', async () => {
-    const failure = async (method: string, input: unknown) => {
-      const e = (await engine.call(method, input).catch((x: unknown) => x)) as ApiError
-      expect(e).toBeInstanceOf(ApiError)
+    // The raw gate: these inputs are malformed on purpose.
+    const failure = async (method: CallName, input: unknown) => {
+      const e = await rejection(engine.call(method, input), ApiError)
       return { code: e.code, message: e.message }
     }
     const open = { lab: lab.lab, node: lab.node, kind: 'ssh', cols: 80, rows: 24 }
@@ -197,13 +197,13 @@ describe('SSH console', () => {
     expect(e.code).toBe('not-found')
     e = await failure('console.ack', { id: '00000000-0000-4000-8000-000000000000', bytes: 10 })
     expect(e.code).toBe('not-found')
-    expect(await engine.call('consoles.list', {})).toEqual([])
+    expect(await engine.api.call('consoles.list', {})).toEqual([])
   })
 })
 
 describe('serial console and the pty relay', () => {
   it('gives virsh console a terminal: against the test driver, virsh itself answers', async () => {
-    await engine.call('settings.update', { connectionUri: inject('libvirt').testUri })
+    await engine.api.call('settings.update', { connectionUri: inject('libvirt').testUri })
     // A lab whose node is the test driver's own domain `test`.
     await lab.store.save(
       consoleLabState('conserial', lab.node, lab.address, '127.0.0.0/8', lab.sshd.hostKeyFingerprint, 'test'),
@@ -218,7 +218,7 @@ describe('serial console and the pty relay', () => {
     expect(c.text).toContain("Connected to domain 'test'")
     expect(c.text).toMatch(/not supported/)
     expect(c.exit).toMatchObject({ code: 1 })
-    await engine.call('console.close', { id: info.id })
+    await engine.api.call('console.close', { id: info.id })
     c.dispose()
   })
 
@@ -229,7 +229,7 @@ describe('serial console and the pty relay', () => {
     })
     const c = new ConsoleProbe(engine, info.id)
     await c.waitFor(/\/dev\/pts\/\d+\r\n30 100/)
-    await engine.call('console.resize', { id: info.id, cols: 120, rows: 33 })
+    await engine.api.call('console.resize', { id: info.id, cols: 120, rows: 33 })
     await c.write('\r')
     await c.waitFor('33 120')
     await c.waitUntil(() => c.exit !== null)

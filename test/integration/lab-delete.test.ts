@@ -6,7 +6,6 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
-import type { Job } from '../../src-shared/jobs'
 import type { Engine } from '../../src-main/engine/engine'
 import { newLabState } from '../../src-main/engine/lab/journal'
 import { LabStore } from '../../src-main/engine/lab/store'
@@ -81,7 +80,7 @@ describe('lab delete removes exactly what its records list (libvirtd test driver
     state.resources.intents = [{ kind: 'domain', name: 'ld-compute' }]
     await new LabStore(tempPaths(dir.dir).data).save(state)
 
-    const job = (await engine.call('lab.delete', { name: 'ld' })) as Job
+    const job = await engine.api.call('lab.delete', { name: 'ld' })
     await engine.labs.settled('ld')
     const done = (await engine.jobs.list()).find((j) => j.id === job.id)!
     expect(done.error).toBeNull()

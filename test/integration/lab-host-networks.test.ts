@@ -15,18 +15,13 @@ describe("validate makes create's checks against the host's networks (libvirtd t
   let engine: Engine
   let dir: ReturnType<typeof tempDir>
   const virsh = (...args: string[]) => execFileSync('virsh', ['-c', testUri, ...args], { encoding: 'utf8' })
-  const validate = async (definition: unknown) =>
-    (await engine.call('lab.validate', { definition })) as {
-      ok: boolean
-      issues: { path: string; message: string }[]
-      warnings: { path: string; message: string }[]
-    }
+  const validate = async (definition: unknown) => await engine.api.call('lab.validate', { definition })
 
   beforeAll(async () => {
     dir = tempDir('stacklab-sec-host-')
     mkdirSync(join(dir.dir, 'images'))
     engine = testEngine(dir.dir)
-    await engine.call('settings.update', { connectionUri: testUri, imagesDir: join(dir.dir, 'images') })
+    await engine.api.call('settings.update', { connectionUri: testUri, imagesDir: join(dir.dir, 'images') })
     const xml = join(dir.dir, 'taken.xml')
     writeFileSync(
       xml,
@@ -63,7 +58,7 @@ describe("validate makes create's checks against the host's networks (libvirtd t
       message:
         'network default on this host is 192.168.122.0/24, not 192.168.123.0/24: write its subnet and node addresses in it',
     })
-    const refused = await engine.call('lab.create', { definition: moved }).catch((e: unknown) => e)
+    const refused = await engine.api.call('lab.create', { definition: moved }).catch((e: unknown) => e)
     expect((refused as ApiError).code).toBe('bad-request')
     expect((refused as ApiError).issues).toContainEqual({
       path: 'definition.networks.0.subnet',
@@ -88,7 +83,7 @@ describe("validate makes create's checks against the host's networks (libvirtd t
       path: 'networks.1.subnet',
       message: '192.168.77.0/24 overlaps 192.168.77.0/24 of network sec-taken on this host',
     })
-    const refused = await engine.call('lab.create', { definition: overlap }).catch((e: unknown) => e)
+    const refused = await engine.api.call('lab.create', { definition: overlap }).catch((e: unknown) => e)
     expect((refused as ApiError).code).toBe('bad-request')
     expect(virsh('net-list', '--all', '--name')).not.toContain('sechost-int')
     expect(existsSync(join(tempPaths(dir.dir).data, 'labs', 'sechost'))).toBe(false)

@@ -6,8 +6,6 @@ import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import { startTestSshd, type TestSshd } from '../harness/sshd'
 import type { Engine } from '../../src-main/engine/engine'
-import type { DomainInfo } from '../../src-shared/libvirt'
-import type { PreflightReport } from '../../src-shared/preflight'
 import { tempDir, testEngine } from '../helpers'
 
 const { testUri, socket } = inject('libvirt')
@@ -22,7 +20,7 @@ beforeAll(async () => {
   engine = testEngine(t.dir)
   // The test daemon listens on its own socket, so the URI names it; libvirt then tunnels with `nc -U`.
   remoteUri = `test+libssh://root@127.0.0.1:${sshd.port}/default?socket=${socket}&keyfile=${sshd.clientKey}&known_hosts=${sshd.knownHosts}`
-  await engine.call('settings.update', { connectionUri: remoteUri })
+  await engine.api.call('settings.update', { connectionUri: remoteUri })
 })
 afterAll(async () => {
   await engine.close()
@@ -31,7 +29,7 @@ afterAll(async () => {
 })
 
 it('runs preflight over SSH, and does not pretend to check the remote disk and memory', async () => {
-  const report = (await engine.call('preflight.run', {})) as PreflightReport
+  const report = await engine.api.call('preflight.run', {})
   const by = Object.fromEntries(report.checks.map((c) => [c.id, c]))
   expect(report.uri).toBe(remoteUri)
   expect(by['libvirt-connection']!.status).toBe('ok')
@@ -41,14 +39,14 @@ it('runs preflight over SSH, and does not pretend to check the remote disk and m
 })
 
 it('lists domains and receives live events over the SSH transport', async () => {
-  const domains = (await engine.call('domains.list', {})) as DomainInfo[]
+  const domains = await engine.api.call('domains.list', {})
   expect(domains.map((d) => d.name)).toContain('test')
   // The engine starts its event streams, then reads its first picture: once that picture has `test`, the
   // streams have been up longer than the read took, and a change from now on can only come as an event.
   const pictured = new Promise<void>((resolve) => {
     engine.on('libvirt.domain', (e) => e.domain.name === 'test' && e.domain.state === 'running' && resolve())
   })
-  await engine.call('libvirt.connection', {})
+  await engine.api.call('libvirt.connection', {})
   await pictured
   const change = new Promise<string>((resolve) => {
     engine.on('libvirt.domain', (e) => {
@@ -67,7 +65,7 @@ it('refuses to connect when the host key does not match what is pinned', async (
   const other = await startTestSshd()
   try {
     const wrongPin = `test+libssh://root@127.0.0.1:${other.port}/default?socket=${socket}&keyfile=${sshd.clientKey}&known_hosts=${sshd.knownHosts}`
-    const report = (await engine.call('preflight.run', { uri: wrongPin })) as PreflightReport
+    const report = await engine.api.call('preflight.run', { uri: wrongPin })
     const conn = report.checks.find((c) => c.id === 'libvirt-connection')!
     expect(conn.status).toBe('fail')
     expect(conn.evidence.join(' ')).toMatch(/host key|known.?hosts/i)

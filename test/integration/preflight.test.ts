@@ -24,7 +24,7 @@ async function preflight(uri: string) {
   const engine = testEngine(t.dir)
   const seen: CheckId[] = []
   engine.on('preflight.check', (e) => seen.push(e.check.id))
-  const report = PreflightReport.parse(await engine.call('preflight.run', { uri }))
+  const report = PreflightReport.parse(await engine.api.call('preflight.run', { uri }))
   const by = Object.fromEntries(report.checks.map((c) => [c.id, c]))
   return { report, by, seen }
 }

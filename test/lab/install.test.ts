@@ -12,9 +12,7 @@ import type { Engine } from '../../src-main/engine/engine'
 import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
 import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import { sshExec } from '../../src-main/engine/ssh/client'
-import type { LabStatusReport } from '../../src-shared/install'
 import type { Job } from '../../src-shared/jobs'
-import type { LabState } from '../../src-shared/lab'
 import { jobFinished, runStacklab, waitFor } from '../helpers'
 import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 
@@ -27,7 +25,7 @@ const finished = (id: string, onUpdate?: (job: Job) => void): Promise<Job> =>
   jobFinished(engine, id, onUpdate)
 
 async function onNode(node: string, command: string): Promise<string> {
-  const state = (await engine.call('lab.get', { name: LAB })) as LabState
+  const state = await engine.api.call('lab.get', { name: LAB })
   const client: Client = await connectNode(files, state, node)
   try {
     const r = await sshExec(client, command)
@@ -43,27 +41,24 @@ beforeAll(async () => {
   engine = made.engine
   const paths = made.paths
   files = labFiles(paths.data, LAB)
-  const job = (await engine.call('lab.create', { definition: smallLab(LAB) })) as Job
+  const job = await engine.api.call('lab.create', { definition: smallLab(LAB) })
   const done = await finished(job.id)
   expect(done.error).toBeNull()
 }, 15 * 60_000)
 
 afterAll(async () => {
-  const job = (await engine.call('lab.delete', { name: LAB }).catch(() => null)) as Job | null
+  const job = await engine.api.call('lab.delete', { name: LAB }).catch(() => null)
   if (job) await finished(job.id)
   await engine.close()
 }, 5 * 60_000)
 
 describe('OpenStack install with packstack (test double in the guests)', () => {
   it('refuses retry before any install, naming the missing checkpoint', async () => {
-    await expect(engine.call('lab.install', { name: LAB, retry: true })).rejects.toThrow(/pre-install/)
+    await expect(engine.api.call('lab.install', { name: LAB, retry: true })).rejects.toThrow(/pre-install/)
   })
 
   it('generates an answer file with the lab hosts and refuses a file that does not fit the lab', async () => {
-    const { text, generated } = (await engine.call('lab.answers', { name: LAB })) as {
-      text: string
-      generated: boolean
-    }
+    const { text, generated } = await engine.api.call('lab.answers', { name: LAB })
     expect(generated).toBe(true)
     expect(text).toMatch(/^CONFIG_CONTROLLER_HOST=192\.168\.122\.100$/m)
     expect(text).toMatch(/^CONFIG_COMPUTE_HOSTS=192\.168\.122\.110$/m)
@@ -77,7 +72,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
     'fails at the chosen manifest, survives a cut connection, and shows the error and the fix',
     async () => {
       // A clean checkpoint the user took before anything else; the install keeps it as "pre-install".
-      await engine.call('checkpoint.create', {
+      await engine.api.call('checkpoint.create', {
         domains: [`${LAB}-controller`, `${LAB}-compute`],
         name: 'pre-install',
         description: 'before the failure switch',
@@ -87,7 +82,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
         'mkdir -p /etc/stacklab-test && echo 0.6 > /etc/stacklab-test/packstack-step-seconds && ' +
           'echo 192.168.122.110_compute.pp > /etc/stacklab-test/packstack-fail-at',
       )
-      const job = (await engine.call('lab.install', { name: LAB })) as Job
+      const job = await engine.api.call('lab.install', { name: LAB })
       let cut = false
       let reattached = false
       const end = await finished(job.id, (j) => {
@@ -112,15 +107,11 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       expect(end.error!.fix).toBeTruthy()
 
       // packstack kept running through the cut; the engine's copy of its output is complete.
-      const log = (await engine.call('lab.installLog', { name: LAB })) as {
-        run: { log: string; outcome: string }
-        text: string
-        report: { outcome: string }
-      }
-      expect(log.run.outcome).toBe('failed')
-      expect(log.report.outcome).toBe('failed')
-      const remote = await onNode('controller', `sha256sum ${log.run.log}`)
-      const state = (await engine.call('lab.get', { name: LAB })) as LabState
+      const log = await engine.api.call('lab.installLog', { name: LAB })
+      expect(log.run?.outcome).toBe('failed')
+      expect(log.report?.outcome).toBe('failed')
+      const remote = await onNode('controller', `sha256sum ${log.run!.log}`)
+      const state = await engine.api.call('lab.get', { name: LAB })
       const runId = state.install!.runs.at(-1)!.id
       const local = createHash('sha256')
         .update(readFileSync(files.runLog(runId)))
@@ -134,7 +125,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
   it(
     'retries from the pre-install checkpoint and succeeds; status shows every service and Horizon',
     async () => {
-      const job = (await engine.call('lab.install', { name: LAB, retry: true })) as Job
+      const job = await engine.api.call('lab.install', { name: LAB, retry: true })
       expect(job.steps[0]!.id).toBe('restore')
       const end = await finished(job.id)
       expect(end.error).toBeNull()
@@ -142,7 +133,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       // The checkpoint took the failure switch away: the run that succeeded never saw it.
       await expect(onNode('controller', 'test -e /etc/stacklab-test/packstack-fail-at')).rejects.toThrow()
 
-      const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
+      const status = await engine.api.call('lab.status', { name: LAB })
       expect(status.installed).toBe(true)
       expect(status.horizon).toMatchObject({ url: 'http://192.168.122.100/dashboard', username: 'admin' })
       expect(status.problems).toEqual([])
@@ -173,7 +164,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
         'controller',
         'mkdir -p /etc/stacklab-test && echo "nova-compute failed" > /etc/stacklab-test/services-down',
       )
-      const status = (await engine.call('lab.status', { name: LAB })) as LabStatusReport
+      const status = await engine.api.call('lab.status', { name: LAB })
       const compute = status.nodes.find((n) => n.name === 'compute')!
       expect(compute.vmState).toBe('running')
       expect(compute.flagged).toBe(true)
@@ -194,20 +185,20 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
     const off = engine.on('console.data', (e) => {
       out += e.data
     })
-    const info = (await engine.call('console.open', {
+    const info = await engine.api.call('console.open', {
       lab: LAB,
       node: 'controller',
       kind: 'serial',
       cols: 80,
       rows: 24,
-    })) as { id: string }
+    })
     try {
       // getty printed its prompt at boot, before anyone listened: Enter makes it ask again (under emulation
       // it may take seconds to; press again if it has not by then).
       const prompted = () => /login: /.test(out)
       await waitFor(
         async () => {
-          await engine.call('console.write', { id: info.id, data: '\r' })
+          await engine.api.call('console.write', { id: info.id, data: '\r' })
           return waitFor(prompted, { timeoutMs: 5000, intervalMs: 100 }).then(
             () => true,
             () => false,
@@ -219,7 +210,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       expect(out).toMatch(/controller(\.example\.com)? login: /)
     } finally {
       off()
-      await engine.call('console.close', { id: info.id })
+      await engine.api.call('console.close', { id: info.id })
     }
   }, 120_000)
 })

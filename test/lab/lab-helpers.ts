@@ -42,7 +42,7 @@ export async function labEngine(
 ): Promise<{ engine: Engine; paths: AppPaths }> {
   const paths = appPaths(env.xdg)
   const engine = new Engine({ host: 'cli', paths, logger: createLogger(paths.log) })
-  await engine.call('settings.update', {
+  await engine.api.call('settings.update', {
     connectionUri: env.uri,
     imagesDir: env.images,
     templateSource: env.repo,

@@ -10,7 +10,6 @@ import { appPaths } from '../../src-main/engine/paths'
 import { sshConnect, sshExec } from '../../src-main/engine/ssh/client'
 import type { Job } from '../../src-shared/jobs'
 import type { LabState, LabDefinitionInput } from '../../src-shared/lab'
-import type { Checkpoint, DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
 import { jobFinished } from '../helpers'
 import { labEngine, labEnvironment, smallLab } from './lab-helpers'
 
@@ -47,7 +46,7 @@ describe('a lab from one click to deleted', () => {
   it('creates the lab in one job with every step reported', async () => {
     const seen = new Set<string>()
     engine.on('job.updated', (j) => j.steps.forEach((s) => s.state === 'running' && seen.add(s.id)))
-    const job = await finished((await engine.call('lab.create', { definition: lab })) as Job)
+    const job = await finished(await engine.api.call('lab.create', { definition: lab }))
     expect(job.error).toBeNull()
     expect(job.state).toBe('succeeded')
     expect(job.progress).toBe(1)
@@ -62,7 +61,7 @@ describe('a lab from one click to deleted', () => {
       'ssh',
       'checkpoint',
     ])
-    state = (await engine.call('lab.get', { name: 'tl' })) as LabState
+    state = await engine.api.call('lab.get', { name: 'tl' })
     expect(state.status).toBe('ready')
     expect(state.resources.intents).toEqual([])
     expect(state.resources.domains.sort()).toEqual(['tl-compute', 'tl-controller'])
@@ -110,15 +109,15 @@ describe('a lab from one click to deleted', () => {
   })
 
   it('took the first lab checkpoint, "fresh", across both nodes', async () => {
-    const cps = (await engine.call('checkpoints.list', {
+    const cps = await engine.api.call('checkpoints.list', {
       domains: ['tl-controller', 'tl-compute'],
-    })) as Checkpoint[]
+    })
     expect(cps.map((c) => [c.name, c.complete])).toEqual([['fresh', true]])
   })
 
   it("adds a third node (the seeds' compute1) the same way, and the others learn its name", async () => {
     const job = await finished(
-      (await engine.call('lab.addNode', {
+      await engine.api.call('lab.addNode', {
         name: 'tl',
         node: {
           name: 'compute1',
@@ -131,10 +130,10 @@ describe('a lab from one click to deleted', () => {
             { network: 'tl-int', ip: '192.168.90.111' },
           ],
         },
-      })) as Job,
+      }),
     )
     expect(job.error).toBeNull()
-    state = (await engine.call('lab.get', { name: 'tl' })) as LabState
+    state = await engine.api.call('lab.get', { name: 'tl' })
     expect(state.definition.nodes.map((n) => n.name)).toEqual(['controller', 'compute', 'compute1'])
     const key = readFileSync(join(appPaths(env.xdg).data, 'labs', 'tl', 'ssh', 'id_ed25519'))
     const n = state.nodes['compute1']!
@@ -169,18 +168,18 @@ describe('a lab from one click to deleted', () => {
   })
 
   it('deletes exactly what it made: no domain, disk, network or file of the lab is left', async () => {
-    const before = ((await engine.call('networks.list', {})) as NetworkInfo[]).map((n) => n.name)
-    const job = await finished((await engine.call('lab.delete', { name: 'tl' })) as Job)
+    const before = (await engine.api.call('networks.list', {})).map((n) => n.name)
+    const job = await finished(await engine.api.call('lab.delete', { name: 'tl' }))
     expect(job.state).toBe('succeeded')
-    const domains = ((await engine.call('domains.list', {})) as DomainInfo[]).map((d) => d.name)
+    const domains = (await engine.api.call('domains.list', {})).map((d) => d.name)
     expect(domains.filter((d) => d.startsWith('tl-'))).toEqual([])
-    const nets = ((await engine.call('networks.list', {})) as NetworkInfo[]).map((n) => n.name)
+    const nets = (await engine.api.call('networks.list', {})).map((n) => n.name)
     expect(nets).toEqual(before.filter((n) => n !== 'tl-int'))
     expect(nets).toContain('default')
     expect(existsSync(join(env.images, 'tl'))).toBe(false)
     expect(existsSync(join(appPaths(env.xdg).data, 'labs', 'tl'))).toBe(false)
     // The shared base image cache stays for the next lab.
     expect(readdirSync(join(env.images, 'stacklab-base')).length).toBeGreaterThan(0)
-    expect(await engine.call('labs.list', {})).toEqual([])
+    expect(await engine.api.call('labs.list', {})).toEqual([])
   })
 })

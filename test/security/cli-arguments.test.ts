@@ -92,6 +92,76 @@ describe('every command refuses what it does not take', () => {
     }
   })
 
+  it.each(COMMANDS.filter((c) => !c.command[0]!.startsWith('-') && c.command[0] !== 'help'))(
+    '$command --help: its usage and help, exit 0',
+    async ({ command, args }) => {
+      const r = await stacklab(...command, ...args(), '--help')
+      expect(r.code).toBe(0)
+      expect(r.stderr).toBe('')
+      const [usage, blank, ...help] = r.stdout.trimEnd().split('\n')
+      expect(usage).toMatch(new RegExp(`^Usage: stacklab ${command.join(' ')}( |$)`))
+      expect(blank).toBe('')
+      expect(help.length).toBeGreaterThan(0)
+      // The same usage and help as the overall --help lists for it: one place says both.
+      const all = (await stacklab('--help')).stdout.replace(/\s+/g, ' ')
+      expect(all).toContain([usage!.slice('Usage: stacklab '.length), ...help.map((l) => l.trim())].join(' '))
+    },
+  )
+
+  it('-h works as --help, and --help wins over a missing or an extra argument', async () => {
+    for (const args of [
+      ['lab', 'create', '-h'],
+      ['lab', 'create', '--help'],
+      ['lab', 'create', lab, SECRET, '--help'],
+    ]) {
+      const r = await stacklab(...args)
+      expect(r.code, args.join(' ')).toBe(0)
+      expect(r.stdout).toMatch(/^Usage: stacklab lab create FILE\n/)
+    }
+    // After `--` it is an argument like any other, not a request for help.
+    const r = await stacklab('lab', 'default', 'x', '--', '--help')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('unexpected argument "--help"')
+  })
+
+  it('--help runs nothing: lab create --help and lab delete --help touch no lab', async () => {
+    expect((await stacklab('lab', 'create', lab, '--help')).code).toBe(0)
+    expect((await stacklab('lab', 'delete', 'argslab', '--help')).code).toBe(0)
+    expect(existsSync(join(xdgEnv(t.dir).XDG_DATA_HOME, 'stacklab', 'labs'))).toBe(false)
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').not.toMatch(/lab\.(create|delete)/)
+  })
+
+  it('lab --help and packstack --help list their commands', async () => {
+    const labs = await stacklab('lab', '--help')
+    expect(labs.code).toBe(0)
+    expect(labs.stdout).toMatch(/^Usage: stacklab lab <command>/)
+    for (const sub of ['validate', 'create', 'resume', 'add-node', 'list', 'delete', 'default'])
+      expect(labs.stdout).toContain(`  lab ${sub} `)
+    const packstack = await stacklab('packstack', '-h')
+    expect(packstack.code).toBe(0)
+    expect(packstack.stdout).toContain('packstack explain LOGFILE [--json]')
+  })
+
+  it('an unknown command or option exits 2 with a message naming it, and the usage', async () => {
+    for (const [args, message] of [
+      [['frobnicate'], 'stacklab: unknown command "frobnicate"\n'],
+      [['frobnicate', '--help'], 'stacklab: unknown command "frobnicate"\n'],
+      [
+        ['lab', 'list', '--bogus'],
+        'stacklab: unknown option "--bogus" for lab list (usage: stacklab lab list [--json])\n',
+      ],
+      [['--bogus'], 'stacklab: unknown command "--bogus"\n'],
+      [['packstack', 'frob'], 'stacklab: unknown packstack command "frob"\n'],
+      [['lab'], 'stacklab: lab needs a command\n'],
+    ] as const) {
+      const r = await stacklab(...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.startsWith(message), r.stderr).toBe(true)
+      expect(r.stderr).toContain('\nUsage: stacklab <command> [options]\n')
+    }
+  })
+
   it('an unknown subcommand is named, with control characters made harmless', async () => {
     const r = await stacklab('lab', 'frob\x1b[2Jnicate')
     expect(r.code).toBe(2)

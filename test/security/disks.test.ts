@@ -10,7 +10,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { stringify } from 'yaml'
 import { defaultLab, LabDefinition, nodeDiskFile, type LabState } from '../../src-shared/lab'
-import type { Job } from '../../src-shared/jobs'
 import type { Engine } from '../../src-main/engine/engine'
 import { createRun } from '../../src-main/engine/exec'
 import { nullLogger } from '../../src-main/engine/log'
@@ -20,7 +19,8 @@ import { domainXml } from '../../src-main/engine/libvirt/domain-xml'
 import { createVirsh } from '../../src-main/engine/libvirt/virsh'
 import { newLabState } from '../../src-main/engine/lab/journal'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { jobFinished, runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
+import { jobFinished, rejection, runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
+import { ApiError } from '../../src-shared/errors'
 
 const run = createRun(nullLogger)
 const mode = (path: string) => statSync(path).mode & 0o777
@@ -115,7 +115,7 @@ describe('files Stacklab did not make', () => {
   const settings = () => ({ connectionUri: inject('libvirt').testUri, imagesDir })
   beforeAll(async () => {
     engine = testEngine(join(t.dir, 'engine'))
-    await engine.call('settings.update', settings())
+    await engine.api.call('settings.update', settings())
   })
   afterAll(() => engine.close())
 
@@ -123,17 +123,11 @@ describe('files Stacklab did not make', () => {
     const planted = nodeDiskFile(imagesDir, 'lab1', 'controller')
     mkdirSync(join(imagesDir, 'lab1'), { recursive: true })
     writeFileSync(planted, 'the user’s own disk image\n')
-    const error = (await engine
-      .call('lab.create', { definition: defaultLab('lab1') })
-      .catch((e: unknown) => e)) as {
-      code: string
-      message: string
-      issues: { path: string }[]
-    }
+    const error = await rejection(engine.api.call('lab.create', { definition: defaultLab('lab1') }), ApiError)
     expect(error.code).toBe('bad-request')
     expect(error.message).toContain(`${planted} already exists and Stacklab did not make it`)
-    expect(error.issues.map((i) => i.path)).toEqual(['definition.nodes.0.name'])
-    expect(await engine.call('labs.list', {})).toEqual([])
+    expect(error.issues?.map((i) => i.path)).toEqual(['definition.nodes.0.name'])
+    expect(await engine.api.call('labs.list', {})).toEqual([])
 
     // The command line says the same, and nothing is made.
     const cli = join(t.dir, 'cli')
@@ -165,7 +159,7 @@ describe('files Stacklab did not make', () => {
     state.resources.disks = [made, elsewhere]
     await store.save(state)
 
-    const refused = await jobFinished(engine, ((await engine.call('lab.delete', { name: 'lab2' })) as Job).id)
+    const refused = await jobFinished(engine, (await engine.api.call('lab.delete', { name: 'lab2' })).id)
     expect(refused.state).toBe('failed')
     expect(refused.error?.message).toContain(`Nothing was removed: ${elsewhere} is outside the lab's folder`)
     expect([existsSync(made), readFileSync(theirs, 'utf8'), readFileSync(elsewhere, 'utf8')]).toEqual([
@@ -215,10 +209,7 @@ describe('files Stacklab did not make', () => {
           nics: [],
         }),
       )
-      const e = (await engine.call('domain.delete', { name, withDisks: true }).catch((x: unknown) => x)) as {
-        code: string
-        message: string
-      }
+      const e = await rejection(engine.api.call('domain.delete', { name, withDisks: true }), ApiError)
       expect(e.code).toBe('bad-request')
       expect(e.message).toMatch(/^Nothing was changed: /)
       expect((await domainGet(virsh, name)).name).toBe(name) // still defined

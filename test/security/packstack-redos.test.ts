@@ -185,8 +185,7 @@ describe('explain, through the API and the CLI', () => {
     await engine.close()
     t.cleanup()
   })
-  const explain = async (text: string) =>
-    (await engine.call('packstack.explain', { text })) as PackstackReport
+  const explain = async (text: string) => await engine.api.call('packstack.explain', { text })
 
   it('cuts a 32 KB or 240 KB line with a marker, and its CPU time grows with the text', async () => {
     for (const size of [32 * 1024, 240 * 1024]) {
@@ -214,7 +213,7 @@ describe('explain, through the API and the CLI', () => {
   it('answers another call while it reads a long hostile capture', async () => {
     const order: string[] = []
     const long = explain(hostile(8000, 30)).then(() => order.push('explain'))
-    const cheap = engine.call('settings.get', {}).then(() => order.push('settings'))
+    const cheap = engine.api.call('settings.get', {}).then(() => order.push('settings'))
     await Promise.all([long, cheap])
     expect(order).toEqual(['settings', 'explain'])
   })

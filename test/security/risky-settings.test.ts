@@ -147,18 +147,15 @@ describe('the real engine API from the CLI and the desktop app', () => {
   it('needs no confirmation there, and refuses bad paths there too', async () => {
     for (const origin of ['cli', 'desktop'] as const) {
       const engine = testEngine(join(t.dir, origin))
+      const api = engine.apiFor({ origin })
       expect(
-        await engine.call(
-          'settings.update',
-          {
-            templateUnsigned: true,
-            templateSource: '/srv/mirror',
-            connectionUri: 'qemu+ssh://nobody@127.0.0.1:1/system?no_verify=1',
-          },
-          { origin },
-        ),
+        await api.call('settings.update', {
+          templateUnsigned: true,
+          templateSource: '/srv/mirror',
+          connectionUri: 'qemu+ssh://nobody@127.0.0.1:1/system?no_verify=1',
+        }),
       ).toMatchObject({ templateUnsigned: true, templateSource: '/srv/mirror' })
-      await expect(engine.call('settings.update', { imagesDir: '/srv/a\nb' }, { origin })).rejects.toThrow(
+      await expect(api.call('settings.update', { imagesDir: '/srv/a\nb' })).rejects.toThrow(
         /imagesDir: must not contain newlines/,
       )
       await engine.close()

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PreflightReport } from '../../src-shared/preflight'
 import type { ConnectionState } from '../../src-shared/libvirt'
 import type { Settings } from '../../src-shared/settings'
-import type { ApiError } from '../../src-shared/errors'
+import { Risk } from '../../src-shared/trust'
+import { ApiError } from '../../src-shared/errors'
 import { serveWithSettings } from '../harness/serve'
-import { runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
+import { rejection, runStacklab, tempDir, testEngine, xdgEnv } from '../helpers'
 import { openApi, plantProgram, type Planted } from './helpers'
 
 /** Every risk a caller can confirm: confirming never opens the allow-list. */
-const ALL_RISKS = ['unsigned-templates', 'template-source', 'remote-connection', 'no-host-check']
+const ALL_RISKS: Risk[] = [...Risk.options]
 let t: ReturnType<typeof tempDir>
 let evil: Planted
 
@@ -133,33 +134,31 @@ describe('through the real browser host (stacklab serve, WebSocket with the toke
 describe('the real engine API', () => {
   it('holds desktop-window paths to the files picked in the native dialog; the CLI acts for the user', async () => {
     const engine = testEngine(join(t.dir, 'api'))
+    const desktop = engine.apiFor({ origin: 'desktop' })
     const uri = 'qemu+libssh://root@127.0.0.1:1/system?keyfile=/home/someone/.ssh/id_ed25519'
-    const refused = await engine.call('settings.update', { connectionUri: uri }, { origin: 'desktop' }).then(
-      () => null,
-      (e: unknown) => e as ApiError,
-    )
-    expect(refused?.message).toMatch(
+    const refused = await rejection(desktop.call('settings.update', { connectionUri: uri }), ApiError)
+    expect(refused.message).toMatch(
       /query parameter "keyfile" names \/home\/someone\/.ssh\/id_ed25519, a path sent from the desktop window/,
     )
     // The browser host cannot borrow the desktop's pick.
     engine.trustPickedPath('/home/someone/.ssh/id_ed25519')
     await expect(
-      engine.call('settings.update', { connectionUri: uri, confirmRisks: ALL_RISKS }, { origin: 'browser' }),
+      engine
+        .apiFor({ origin: 'browser' })
+        .call('settings.update', { connectionUri: uri, confirmRisks: ALL_RISKS }),
     ).rejects.toThrow(/a path sent from the browser host/)
-    expect(await engine.call('settings.update', { connectionUri: uri }, { origin: 'desktop' })).toMatchObject(
-      {
-        connectionUri: uri,
-      },
-    )
+    expect(await desktop.call('settings.update', { connectionUri: uri })).toMatchObject({
+      connectionUri: uri,
+    })
     // The CLI names any file, but never a program.
     const cli = testEngine(join(t.dir, 'api-cli'))
     expect(
-      await cli.call('settings.update', {
+      await cli.api.call('settings.update', {
         connectionUri: 'qemu+libssh://root@127.0.0.1:1/system?keyfile=/etc/ssh/k',
       }),
     ).toMatchObject({ connectionUri: 'qemu+libssh://root@127.0.0.1:1/system?keyfile=/etc/ssh/k' })
     await expect(
-      cli.call('settings.update', { connectionUri: `qemu+ext:///system?command=${evil.script}` }),
+      cli.api.call('settings.update', { connectionUri: `qemu+ext:///system?command=${evil.script}` }),
     ).rejects.toThrow(/transport "ext" is not allowed/)
     expect(() => engine.trustPickedPath('relative/key')).toThrow(/absolute/)
     await engine.close()
@@ -275,7 +274,7 @@ describe('a settings file that holds an ext URI', () => {
         templateSource: '/srv/mirror',
       }),
     )
-    expect(await engine.call('settings.get', {})).toEqual({
+    expect(await engine.api.call('settings.get', {})).toEqual({
       connectionUri: 'qemu:///system',
       imagesDir: '',
       templateSource: '/srv/mirror',

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../../src-shared/errors'
 import { LabDefinition, LabState, defaultLab } from '../../src-shared/lab'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { tempDir, tempPaths, testEngine } from '../helpers'
+import { rejection, tempDir, tempPaths, testEngine } from '../helpers'
 
 let t: ReturnType<typeof tempDir>
 beforeEach(() => (t = tempDir()))
@@ -34,38 +34,32 @@ async function saveLab(virtType: 'kvm' | 'qemu'): Promise<void> {
 describe('packstack calls', () => {
   it('packstack.explain returns the report of a recorded run', async () => {
     const engine = testEngine(t.dir)
-    const r = (await engine.call('packstack.explain', {
+    const r = await engine.api.call('packstack.explain', {
       text: fixture('fail-remote-script-facter.txt'),
-    })) as {
-      outcome: string
-      failure: { host: string }
-    }
+    })
     expect(r.outcome).toBe('failed')
-    expect(r.failure.host).toBe('192.168.80.131')
+    expect(r.failure?.host).toBe('192.168.80.131')
   })
 
   it('answers.read and answers.update round-trip; a bad value is a bad-request naming the key', async () => {
     const engine = testEngine(t.dir)
     const text = fixture('answers-icehouse-allinone.txt')
-    const read = (await engine.call('packstack.answers.read', { text })) as {
-      fields: { controllerHost: string }
-      keys: number
-    }
+    const read = await engine.api.call('packstack.answers.read', { text })
     expect(read.fields.controllerHost).toBe('172.16.0.1')
     expect(read.keys).toBeGreaterThan(100)
-    const updated = (await engine.call('packstack.answers.update', {
+    const updated = await engine.api.call('packstack.answers.update', {
       text,
       fields: { controllerHost: '192.168.122.100' },
-    })) as { text: string }
+    })
     expect(updated.text).toBe(
       text.replace('CONFIG_CONTROLLER_HOST=172.16.0.1', 'CONFIG_CONTROLLER_HOST=192.168.122.100'),
     )
-    const e = await engine
-      .call('packstack.answers.update', { text, fields: { networkHosts: ['192.168.122'] } })
-      .catch((x: unknown) => x)
-    expect(e).toBeInstanceOf(ApiError)
-    expect((e as ApiError).code).toBe('bad-request')
-    expect((e as ApiError).issues).toEqual([
+    const e = await rejection(
+      engine.api.call('packstack.answers.update', { text, fields: { networkHosts: ['192.168.122'] } }),
+      ApiError,
+    )
+    expect(e.code).toBe('bad-request')
+    expect(e.issues).toEqual([
       {
         path: 'CONFIG_NETWORK_HOSTS',
         message: 'CONFIG_NETWORK_HOSTS: 192.168.122 is not an IPv4 address like 192.168.122.100',
@@ -77,7 +71,7 @@ describe('packstack calls', () => {
     await saveLab('qemu')
     const engine = testEngine(t.dir)
     const text = (
-      (await engine.call('packstack.answers.update', {
+      await engine.api.call('packstack.answers.update', {
         text: fixture('answers-double-generated.txt'),
         fields: {
           controllerHost: '192.168.122.100',
@@ -87,28 +81,26 @@ describe('packstack calls', () => {
           adminPassword: 'lab-admin',
           novaVirtType: 'kvm',
         },
-      })) as { text: string }
+      })
     ).text
-    const r = (await engine.call('packstack.answers.check', { text, lab: 'lab1' })) as {
-      ok: boolean
-      problems: { severity: string; key: string }[]
-    }
+    const r = await engine.api.call('packstack.answers.check', { text, lab: 'lab1' })
     expect(r.ok).toBe(false)
     expect(r.problems).toEqual([
       expect.objectContaining({ severity: 'error', key: 'CONFIG_NOVA_LIBVIRT_VIRT_TYPE' }),
     ])
-    const withKvm = (await engine.call('packstack.answers.check', {
+    const withKvm = await engine.api.call('packstack.answers.check', {
       text,
       lab: 'lab1',
       kvm: { compute: true },
-    })) as { ok: boolean; problems: unknown[] }
+    })
     expect(withKvm).toEqual({ ok: true, problems: [] })
   })
 
   it('answers.check on a lab that does not exist is not-found', async () => {
-    const e = await testEngine(t.dir)
-      .call('packstack.answers.check', { text: '[general]\n', lab: 'nolab' })
-      .catch((x: unknown) => x)
-    expect((e as ApiError).code).toBe('not-found')
+    const e = await rejection(
+      testEngine(t.dir).api.call('packstack.answers.check', { text: '[general]\n', lab: 'nolab' }),
+      ApiError,
+    )
+    expect(e.code).toBe('not-found')
   })
 })
