@@ -7,8 +7,8 @@ import type { Checkpoint, DomainInfo, SnapshotNode } from '../../../src-shared/l
 import { ResourceName } from '../../../src-shared/names'
 import { currentApi } from '../api/current'
 import { useLang, useT } from '../i18n'
-import { ConfirmDialog } from './ConfirmDialog'
-import { RawXmlDialog } from './objects'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { RawXmlDialog } from '../components/objects'
 import './pages.css'
 
 type T = ReturnType<typeof useT>

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
 import { useT } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
-import { ConfirmDialog } from './ConfirmDialog'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import './pages.css'
 
 type T = ReturnType<typeof useT>

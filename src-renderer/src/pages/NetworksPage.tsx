@@ -8,7 +8,7 @@ import { issuesOf } from '../../../src-shared/errors'
 import { NetworkDhcpInput, NetworkHostInput, type Lease, type NetworkInfo } from '../../../src-shared/libvirt'
 import { useT } from '../i18n'
 import { useStore } from '../store'
-import { ProblemNote, RawXmlDialog } from './objects'
+import { ProblemNote, RawXmlDialog } from '../components/objects'
 
 type Errors = Record<string, string>
 type T = ReturnType<typeof useT>

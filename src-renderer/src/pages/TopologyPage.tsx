@@ -33,8 +33,8 @@ import { translate, useLang, useT } from '../i18n'
 import { useStore, type DomainAction, type ServiceHealth } from '../store'
 import { buildShape, labOfDomain, networkColor, type Shape } from '../topology/graph'
 import { layout, warmLayout, type Positioned } from '../topology/layout'
-import { ConfirmDialog } from './ConfirmDialog'
-import { diskKind, diskSource, nicConnectsTo, nicKind, ProblemNote, RawXmlDialog } from './objects'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { diskKind, diskSource, nicConnectsTo, nicKind, ProblemNote, RawXmlDialog } from '../components/objects'
 
 // The layout worker starts loading with the app, while the engine's data is still on its way.
 if (typeof window !== 'undefined') warmLayout()
