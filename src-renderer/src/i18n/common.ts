@@ -1,5 +1,7 @@
 // Strings of the app shell shared by every page.
-export const common = {
+import { catalog } from './catalog'
+
+export const common = catalog({
   en: {
     'app.name': 'Stacklab',
     'nav.label': 'Main',
@@ -32,4 +34,4 @@ export const common = {
     'common.yes': '예',
     'common.no': '아니요',
   },
-}
+})

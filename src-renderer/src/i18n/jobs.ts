@@ -1,5 +1,7 @@
 // Strings of the jobs page (English and Korean, same keys).
-export const jobs = {
+import { catalog } from './catalog'
+
+export const jobs = catalog({
   en: {
     'nav.jobs': 'Jobs',
     'jobs.title': 'Jobs',
@@ -118,4 +120,4 @@ export const jobs = {
     'jobs.stepName.install.run': 'packstack 실행',
     'jobs.stepName.install.status': 'OpenStack 상태',
   },
-}
+})

@@ -1,6 +1,8 @@
 // Strings of the preflight page. Check titles are translated here by check id; what a check saw and the
 // command that fixes it come from the engine as they are (commands are never translated).
-export const preflight = {
+import { catalog } from './catalog'
+
+export const preflight = catalog({
   en: {
     'preflight.title': 'Host preflight',
     'preflight.intro': 'Is this workstation ready for an OpenStack lab? Connection:',
@@ -63,4 +65,4 @@ export const preflight = {
     'preflight.check.memory': '기본 랩에 필요한 여유 메모리',
     'preflight.check.default-network': "libvirt 'default' 네트워크",
   },
-}
+})

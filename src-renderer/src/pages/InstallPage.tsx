@@ -272,12 +272,15 @@ function AnswersPanel({ lab }: { lab: string }) {
   )
 }
 
+/** Answer-file fields edited as one line of text (lists comma-separated). */
+type TextFieldId = 'controllerHost' | 'computeHosts' | 'networkHosts' | 'ntpServers' | 'ovsBridgeIfaces'
+
 function TextField({
   id,
   value,
   onCommit,
 }: {
-  id: string
+  id: TextFieldId
   value: string
   onCommit: (v: string) => Promise<void>
 }) {

@@ -3,7 +3,7 @@
 // (or failed part-way); a failed lab can also be deleted, which removes exactly what the job made.
 import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
-import { useT } from '../i18n'
+import { isMessageKey, useT } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import './pages.css'
@@ -39,8 +39,7 @@ function elapsed(from: string | null, to: string | null, now: number): string {
 export function stepTitle(kind: Job['kind'], step: JobStep, t: T): string {
   const install = kind === 'lab.install' || kind === 'lab.retry'
   const key = `jobs.stepName.${install ? 'install.' : ''}${step.id}`
-  const text = t(key)
-  return text === key ? step.title : text
+  return isMessageKey(key) ? t(key) : step.title
 }
 
 function CopyButton({ id, text, t }: { id: string; text: string; t: T }) {

@@ -6,7 +6,7 @@ import { inSubnet, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
 import type { ApiError } from '../../../src-shared/errors'
 import { issuesOf } from '../../../src-shared/errors'
 import { NetworkDhcpInput, NetworkHostInput, type Lease, type NetworkInfo } from '../../../src-shared/libvirt'
-import { useT } from '../i18n'
+import { useT, type MessageKey } from '../i18n'
 import { useStore } from '../store'
 import { ProblemNote, RawXmlDialog } from '../components/objects'
 
@@ -25,7 +25,7 @@ function fieldErrors(issues: { path: string; message: string }[], strip: string)
   return out
 }
 
-const INVALID: Record<string, string> = {
+const INVALID: Record<string, MessageKey> = {
   start: 'networks.invalid.ip',
   end: 'networks.invalid.ip',
   ip: 'networks.invalid.ip',

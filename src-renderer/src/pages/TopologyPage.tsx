@@ -28,13 +28,20 @@ import {
   type ReactNode,
   type RefObject,
 } from 'react'
-import type { DomainDeleteResult, DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
-import { translate, useLang, useT } from '../i18n'
+import type { DomainDeleteResult, DomainInfo, DomainState, NetworkInfo } from '../../../src-shared/libvirt'
+import { isMessageKey, translate, useLang, useT, type MessageKey } from '../i18n'
 import { useStore, type DomainAction, type ServiceHealth } from '../store'
 import { buildShape, labOfDomain, networkColor, type Shape } from '../topology/graph'
 import { layout, warmLayout, type Positioned } from '../topology/layout'
 import { ConfirmDialog } from '../components/ConfirmDialog'
-import { diskKind, diskSource, nicConnectsTo, nicKind, ProblemNote, RawXmlDialog } from '../components/objects'
+import {
+  diskKind,
+  diskSource,
+  nicConnectsTo,
+  nicKind,
+  ProblemNote,
+  RawXmlDialog,
+} from '../components/objects'
 
 // The layout worker starts loading with the app, while the engine's data is still on its way.
 if (typeof window !== 'undefined') warmLayout()
@@ -57,7 +64,7 @@ function activate(handler: () => void) {
   }
 }
 
-export function StateBadge({ state, id }: { state: string; id?: string }) {
+export function StateBadge({ state, id }: { state: DomainState; id?: string }) {
   const t = useT()
   return (
     <span id={id} className={`state-pill state-${state}`} data-state={state}>
@@ -73,8 +80,7 @@ function Reason({ reason, t }: { reason: string; t: T }) {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')}`
-  const text = t(key)
-  return <span className="muted">({text === key ? reason : text})</span>
+  return <span className="muted">({isMessageKey(key) ? t(key) : reason})</span>
 }
 
 function HealthBadge({ health, id }: { health: ServiceHealth; id?: string }) {
@@ -234,7 +240,7 @@ const NODE_TYPES = {
   domain: DomainNode,
 }
 
-function modeKey(mode: string): string {
+function modeKey(mode: string): MessageKey {
   return mode === 'nat' || mode === 'isolated' ? `network.mode.${mode}` : 'network.mode.other'
 }
 
@@ -393,7 +399,7 @@ function useSize(ref: RefObject<HTMLElement | null>): string {
 const Graph = memo(function Graph({ laid }: { laid: Laid }) {
   const lang = useLang((s) => s.lang)
   const ariaLabelConfig = useMemo(() => {
-    const t = (key: string) => translate(lang, key)
+    const t = (key: MessageKey) => translate(lang, key)
     return {
       'controls.ariaLabel': t('topology.controls'),
       'controls.zoomIn.ariaLabel': t('topology.zoomIn'),

@@ -1,6 +1,7 @@
 // Every page of the app, in navigation order. A page is an id (also the `nav-<id>` element id), the
 // catalog key of its label, and its view. Adding a page is one line here.
 import type { ReactElement } from 'react'
+import type { MessageKey } from '../i18n'
 import { InstallPage } from './InstallPage'
 import { PreflightPage } from './PreflightPage'
 import { SettingsPage } from './SettingsPage'
@@ -13,7 +14,7 @@ import { TopologyPage } from './TopologyPage'
 
 export interface PageEntry {
   id: string
-  label: string
+  label: MessageKey
   view: () => ReactElement
 }
 
