@@ -17,6 +17,8 @@ export const common = catalog({
     'nav.skip': 'Skip to content',
     'common.yes': 'Yes',
     'common.no': 'No',
+    'common.copy': 'Copy',
+    'common.copied': 'Copied',
   },
   ko: {
     'app.name': 'Stacklab',
@@ -33,5 +35,7 @@ export const common = catalog({
     'nav.skip': '본문으로 건너뛰기',
     'common.yes': '예',
     'common.no': '아니요',
+    'common.copy': '복사',
+    'common.copied': '복사됨',
   },
 })

@@ -11,7 +11,7 @@ import { requireApi } from '../api/current'
 import { useT } from '../i18n'
 import './pages.css'
 import { useStore } from '../store'
-import { stepTitle } from './JobsPage'
+import { stepTitle } from '../components/words'
 
 const SERVICES = ['cinder', 'swift', 'heat', 'ceilometer', 'aodh', 'manila'] as const
 

@@ -3,62 +3,13 @@
 // (or failed part-way); a failed lab can also be deleted, which removes exactly what the job made.
 import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
-import { isMessageKey, useT } from '../i18n'
+import { useT, type Translate } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
 import { ConfirmDialog } from '../components/ConfirmDialog'
+import { CopyButton } from '../components/CopyButton'
+import { elapsed, useNow } from '../components/time'
+import { stepTitle } from '../components/words'
 import './pages.css'
-
-type T = ReturnType<typeof useT>
-
-/** The current time, ticking every second while `live`. */
-function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!live) return
-    const timer = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(timer)
-  }, [live])
-  return now
-}
-
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`
-}
-
-function elapsed(from: string | null, to: string | null, now: number): string {
-  if (!from) return ''
-  return formatElapsed((to ? Date.parse(to) : now) - Date.parse(from))
-}
-
-/** The engine's step title, in the user's language where the catalog knows the step. */
-/** A step's title in the user's language (install jobs have steps of their own). */
-export function stepTitle(kind: Job['kind'], step: JobStep, t: T): string {
-  const install = kind === 'lab.install' || kind === 'lab.retry'
-  const key = `jobs.stepName.${install ? 'install.' : ''}${step.id}`
-  return isMessageKey(key) ? t(key) : step.title
-}
-
-function CopyButton({ id, text, t }: { id: string; text: string; t: T }) {
-  const [copied, setCopied] = useState(false)
-  return (
-    <button
-      id={id}
-      className="small"
-      onClick={() =>
-        void navigator.clipboard
-          ?.writeText(text)
-          .then(() => setCopied(true))
-          .catch(() => setCopied(false))
-      }
-    >
-      {copied ? t('jobs.copied') : t('jobs.copy')}
-    </button>
-  )
-}
 
 const STATE_CLASS: Record<Job['state'], string> = {
   running: 'warn',
@@ -122,7 +73,7 @@ function JobCard({
   job: Job
   selected: boolean
   superseded: boolean
-  t: T
+  t: Translate
 }) {
   const running = job.state === 'running'
   const now = useNow(running)
@@ -204,7 +155,7 @@ function JobCard({
             <div className="fix">
               <span className="fix-label">{t('jobs.fix')}</span>
               <code id={`${id}-fix`}>{job.error.fix}</code>
-              <CopyButton id={`${id}-fix-copy`} text={job.error.fix} t={t} />
+              <CopyButton id={`${id}-fix-copy`} text={job.error.fix} />
             </div>
           )}
         </div>
