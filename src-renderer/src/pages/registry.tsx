@@ -10,7 +10,7 @@ import { JobsPage } from './JobsPage'
 import { CheckpointsPage } from './CheckpointsPage'
 import { ConsolesPage } from './ConsolesPage'
 import { NetworksPage } from './NetworksPage'
-import { TopologyPage } from './TopologyPage'
+import { TopologyPage } from '../topology/TopologyPage'
 
 export interface PageEntry {
   id: string
