@@ -230,7 +230,12 @@ export class Engine {
     },
     'lab.install': ({ name, retry }) => this.install.install(name, { retry }),
     'lab.installLog': ({ name }) => this.install.log(name),
-    'lab.status': async ({ name }) => labStatus(await this.labEnv(), await this.labs.get(name)),
+    'lab.status': async ({ name }) => {
+      const report = await labStatus(await this.labEnv(), await this.labs.get(name))
+      // Every window shows the same health (the topology of one, the Install page of another).
+      this.bus.emit('lab.status', report)
+      return report
+    },
     'jobs.list': () => this.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
     'packstack.explain': ({ text }) => explainInTurns(text),

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
 import { useT, type Translate } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
+import { useStore } from '../store'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { CopyButton } from '../components/CopyButton'
 import { elapsed, useNow } from '../components/time'
@@ -79,7 +80,7 @@ function JobCard({
   const now = useNow(running)
   const ref = useRef<HTMLLIElement>(null)
   const actionError = useJobs((s) => s.actionError[job.id])
-  const labExists = useJobs((s) => s.labs.has(job.lab))
+  const labExists = useStore((s) => s.labs.some((l) => l.name === job.lab))
   const elsewhere = useJobs((s) => s.elsewhere[job.id])
   const [confirmDelete, setConfirmDelete] = useState(false)
   useEffect(() => {

@@ -13,7 +13,7 @@ import {
   nodeDomainName,
 } from '../../../src-shared/lab'
 import type { ApiError } from '../../../src-shared/errors'
-import { currentApi } from '../api/current'
+import { call } from '../api/current'
 import { useT } from '../i18n'
 import { useStore } from '../store'
 import { useJobs } from '../state/jobs'
@@ -76,13 +76,12 @@ export function WizardPage() {
   }
 
   const create = async () => {
-    const api = currentApi()
-    if (!api || !valid) return
+    if (!valid) return
     setBusy(true)
     setStatus(t('wizard.checking'))
     try {
       // The engine checks too (it is the one that creates): its word is final.
-      const verdict = await api.call('lab.validate', { definition: draft })
+      const verdict = await call('lab.validate', { definition: draft })
       const warned: FieldIssues = {}
       for (const w of verdict.warnings) (warned[fieldKey(w.path)] ??= []).push(w.message)
       setServerWarnings(warned)
@@ -93,7 +92,7 @@ export function WizardPage() {
         setStatus(t('wizard.engineRefused'))
         return
       }
-      const job = await api.call('lab.create', { definition: draft })
+      const job = await call('lab.create', { definition: draft })
       useJobs.getState().upsert(job)
       useJobs.getState().select(job.id)
       setStatus('')

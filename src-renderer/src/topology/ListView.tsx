@@ -3,6 +3,7 @@
 import type { DomainInfo } from '../../../src-shared/libvirt'
 import { HealthBadge, ModePill, ProblemPill, StateBadge } from '../components/badges'
 import { useT } from '../i18n'
+import { healthOf, useLabStatus } from '../state/status'
 import { useStore } from '../store'
 import { labOfDomain } from './graph'
 import { nicSummary } from './nodes'
@@ -12,7 +13,7 @@ export function ListView() {
   const domains = useStore((s) => s.libvirt.domains)
   const networks = useStore((s) => s.libvirt.networks)
   const labs = useStore((s) => s.labs)
-  const health = useStore((s) => s.serviceHealth)
+  const reports = useLabStatus((s) => s.reports)
   const select = useStore((s) => s.select)
   const byLab = labOfDomain(labs)
   const groups = new Map<string | null, DomainInfo[]>()
@@ -30,7 +31,7 @@ export function ListView() {
             <StateBadge state={d.state} />
             <span className="mono muted">{nicSummary(d, byLab.get(d.name)?.address, t)}</span>
             {d.problem && <ProblemPill />}
-            <HealthBadge health={health[d.name] ?? 'unknown'} />
+            <HealthBadge health={healthOf(reports, d.name)} />
           </button>
         </li>
       ))}

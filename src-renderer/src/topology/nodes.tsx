@@ -6,6 +6,7 @@ import { useMemo, type KeyboardEvent } from 'react'
 import type { DomainInfo } from '../../../src-shared/libvirt'
 import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey } from '../components/badges'
 import { useT, type Translate } from '../i18n'
+import { useHealth } from '../state/status'
 import { useStore } from '../store'
 import { labOfDomain, networkColor } from './graph'
 
@@ -123,7 +124,7 @@ function LabNode({ data }: NodeProps<Node<{ name: string | null }>>) {
 function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   const t = useT()
   const d = useStore((s) => s.libvirt.domains[data.name])
-  const health = useStore((s) => s.serviceHealth[data.name] ?? 'unknown')
+  const health = useHealth(data.name)
   const labs = useStore((s) => s.labs)
   const lab = useMemo(() => labOfDomain(labs).get(data.name), [labs, data.name])
   const select = useStore((s) => s.select)

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { ProblemNote, RawXmlDialog } from '../../components/objects'
 import { reasonText } from '../../components/words'
 import { useT } from '../../i18n'
+import { useHealth } from '../../state/status'
 import { useStore, type DomainAction } from '../../store'
 import { labOfDomain } from '../graph'
 import { DiskTable, Field, NicTable } from './sections'
@@ -25,7 +26,7 @@ export function DomainDetails({
   const call = useStore((s) => s.call)
   const labs = useStore((s) => s.labs)
   const lab = labOfDomain(labs).get(d.name)
-  const health = useStore((s) => s.serviceHealth[d.name] ?? 'unknown')
+  const health = useHealth(d.name)
   const [busy, setBusy] = useState<DomainAction | 'delete' | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [rawXml, setRawXml] = useState(false)
