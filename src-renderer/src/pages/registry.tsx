@@ -9,7 +9,7 @@ import { WizardPage } from './WizardPage'
 import { JobsPage } from './JobsPage'
 import { CheckpointsPage } from '../checkpoints/CheckpointsPage'
 import { ConsolesPage } from './ConsolesPage'
-import { NetworksPage } from './NetworksPage'
+import { NetworksPage } from '../networks/NetworksPage'
 import { TopologyPage } from '../topology/TopologyPage'
 
 export interface PageEntry {
