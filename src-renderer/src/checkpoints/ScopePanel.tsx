@@ -50,7 +50,7 @@ export function ScopePanel({
                   onPicked(e.target.checked ? [...picked, d.name] : picked.filter((x) => x !== d.name))
                 }
               />
-              {d.name} <span className="muted">({d.state})</span>
+              {d.name} <span className="muted">({t(`state.${d.state}`)})</span>
             </label>
           ))}
         </fieldset>
