@@ -18,12 +18,6 @@ export function onApi(wire: (api: LabApi) => void): void {
   waiting.add(wire)
 }
 
-/** The attached engine, for actions a user takes (the app is connected by then); throws before that. */
-export function requireApi(): LabApi {
-  if (!current) throw notConnected()
-  return current
-}
-
 export function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) })
 }

@@ -4,6 +4,7 @@
 import { useState } from 'react'
 import type { ApiError } from '../../../src-shared/errors'
 import type { NetworkInfo } from '../../../src-shared/libvirt'
+import { ActivePill } from '../components/badges'
 import { ProblemNote, RawXmlDialog } from '../components/objects'
 import type { Translate } from '../i18n'
 import { useStore } from '../store'
@@ -41,9 +42,7 @@ export function NetworkEditor({ net, t }: { net: NetworkInfo; t: Translate }) {
           </p>
         </div>
         <div className="details-actions">
-          <span id="network-state" className={`state-pill ${net.active ? 'state-running' : 'state-shutoff'}`}>
-            {net.active ? t('network.active') : t('network.inactive')}
-          </span>
+          <ActivePill id="network-state" active={net.active} />
           {net.active ? (
             <button
               id="network-stop"

@@ -2,6 +2,7 @@
 // (fixed addresses by MAC), current leases, start/stop and autostart. Inputs are checked with the engine's
 // own schemas before anything is sent; the engine's refusals are shown on the field they name. The list
 // is here; the selected network is NetworkEditor, one file per panel.
+import { ActivePill } from '../components/badges'
 import { useT } from '../i18n'
 import { useStore } from '../store'
 import { NetworkEditor } from './NetworkEditor'
@@ -41,9 +42,7 @@ export function NetworksPage() {
                 ) : (
                   <span className="muted mono">{n.subnet ?? '—'}</span>
                 )}
-                <span className={`state-pill ${n.active ? 'state-running' : 'state-shutoff'}`}>
-                  {n.active ? t('network.active') : t('network.inactive')}
-                </span>
+                <ActivePill active={n.active} />
               </button>
             </li>
           ))}
