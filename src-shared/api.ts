@@ -162,6 +162,7 @@ export const calls = {
     input: z.object({ name: ResourceName }).strict(),
     output: z.object({ run: InstallRun.nullable(), text: z.string(), report: PackstackReport.nullable() }),
   },
+  /** Each node's OpenStack services and the Horizon URL; the report also goes out as a `lab.status` event. */
   'lab.status': { input: z.object({ name: ResourceName }).strict(), output: LabStatusReport },
   'jobs.list': { input: NoInput, output: z.array(Job) },
 
@@ -211,6 +212,8 @@ export const events = {
   'preflight.finished': z.object({ runId: z.string(), report: PreflightReport }),
   'settings.changed': Settings,
   'job.updated': Job,
+  /** A lab's OpenStack status, each time the engine checks it (for whichever client asked). */
+  'lab.status': LabStatusReport,
   'libvirt.connection': ConnectionState,
   'libvirt.domain': z.object({ uri: z.string(), domain: DomainInfo }),
   'libvirt.domainRemoved': z.object({ uri: z.string(), name: z.string() }),

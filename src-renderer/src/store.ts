@@ -1,15 +1,17 @@
-// The renderer's mirror of engine state, fed by calls and events. UI-only facts (which page, a save in
-// progress, what the topology has selected) live here too, apart from what comes from the engine.
+// The renderer's mirror of engine state, fed by calls and events: the connection, settings, preflight,
+// libvirt's domains and networks, and the labs. UI-only facts (which page, what the topology has selected)
+// live here too, apart from what comes from the engine. Other stores (state/) keep jobs, OpenStack status,
+// checkpoints and consoles; each fact has one store.
 import { create } from 'zustand'
 import type { CallInput, CallName, CallOutput, LabApi } from '../../src-shared/api'
-import { ApiError } from '../../src-shared/errors'
+import type { ApiError } from '../../src-shared/errors'
 import type { LabSummary } from '../../src-shared/lab'
 import type { ConnectionState as LibvirtConnection, DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
 import { type CheckId, type PreflightCheck, type PreflightReport } from '../../src-shared/preflight'
 import type { Settings } from '../../src-shared/settings'
 import type { Risk } from '../../src-shared/trust'
 import type { ConnectionState } from './api/ws'
-import { setCurrentApi } from './api/current'
+import { asApiError, call, setCurrentApi } from './api/current'
 
 /** The id of a page in pages/registry.tsx. */
 export type Page = string
@@ -21,9 +23,6 @@ export interface PreflightView {
   report: PreflightReport | null
   error: string | null
 }
-
-/** OpenStack service health of one node. `unknown` until a status source (the install work) reports. */
-export type ServiceHealth = 'ok' | 'degraded' | 'down' | 'unknown'
 
 /** What the engine's libvirt connection holds: every domain and network, kept live by `libvirt.*` events. */
 export interface LibvirtView {
@@ -52,8 +51,10 @@ interface State {
   settings: Settings | null
   libvirt: LibvirtView
   labs: LabSummary[]
-  /** Keyed by domain name. A domain missing here is `unknown`. */
-  serviceHealth: Record<string, ServiceHealth>
+  /** True once the first `labs.list` answered (or failed). */
+  labsLoaded: boolean
+  /** Why the labs could not be listed, if they could not. */
+  labsError: string | null
   selection: Selection
   setPage: (page: Page) => void
   runPreflight: () => Promise<void>
@@ -64,9 +65,8 @@ interface State {
   domainAction: (name: string, action: DomainAction) => Promise<ApiError | null>
   /** Any engine call that changes a network; the returned NetworkInfo replaces the store's copy at once. */
   networkCall: <M extends NetworkCall>(method: M, input: CallInput<M>) => Promise<ApiError | null>
-  /** Any engine call, errors as ApiError (pages that only read, like network leases). */
+  /** Any engine call, errors as ApiError (what a view reads once: network leases, raw XML). */
   call: <M extends CallName>(method: M, input: CallInput<M>) => Promise<CallOutput<M>>
-  setServiceHealth: (domain: string, health: ServiceHealth) => void
   loadLibvirt: () => Promise<void>
   loadLabs: () => Promise<void>
 }
@@ -79,8 +79,6 @@ export type NetworkCall =
   | 'network.addStaticHost'
   | 'network.removeStaticHost'
 
-let api: LabApi | null = null
-
 const emptyPreflight: PreflightView = { running: false, uri: null, checks: {}, report: null, error: null }
 const emptyLibvirt: LibvirtView = {
   connection: null,
@@ -91,12 +89,6 @@ const emptyLibvirt: LibvirtView = {
   lastEventAt: 0,
   error: null,
 }
-
-function asApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError({ code: 'internal', message: String(error) })
-}
-
-const notConnected = () => new ApiError({ code: 'internal', message: 'Not connected to the engine' })
 
 function putDomain(d: DomainInfo) {
   useStore.setState((s) => ({
@@ -121,23 +113,23 @@ export const useStore = create<State>()((set, get) => ({
   settings: null,
   libvirt: emptyLibvirt,
   labs: [],
-  serviceHealth: {},
+  labsLoaded: false,
+  labsError: null,
   selection: null,
   setPage: (page) => set({ page }),
   select: (selection) => set({ selection }),
   async runPreflight() {
-    if (!api || get().preflight.running) return
+    if (get().preflight.running) return
     set((s) => ({ preflight: { ...s.preflight, running: true, error: null } }))
     try {
-      await api.call('preflight.run', {})
+      await call('preflight.run', {})
     } catch (error) {
       set((s) => ({ preflight: { ...s.preflight, running: false, error: (error as Error).message } }))
     }
   },
   async saveSettings(settings, confirmRisks) {
-    if (!api) return notConnected()
     try {
-      const saved = await api.call(
+      const saved = await call(
         'settings.update',
         confirmRisks?.length ? { ...settings, confirmRisks } : settings,
       )
@@ -148,43 +140,31 @@ export const useStore = create<State>()((set, get) => ({
     }
   },
   async domainAction(name, action) {
-    if (!api) return notConnected()
     try {
-      if (action === 'shutdown') putDomain((await api.call('domain.shutdown', { name })).domain)
-      else if (action === 'start') putDomain(await api.call('domain.start', { name }))
-      else if (action === 'forceOff') putDomain(await api.call('domain.forceOff', { name }))
-      else putDomain(await api.call('domain.reboot', { name }))
+      if (action === 'shutdown') putDomain((await call('domain.shutdown', { name })).domain)
+      else if (action === 'start') putDomain(await call('domain.start', { name }))
+      else if (action === 'forceOff') putDomain(await call('domain.forceOff', { name }))
+      else putDomain(await call('domain.reboot', { name }))
       return null
     } catch (error) {
       return asApiError(error)
     }
   },
   async networkCall(method, input) {
-    if (!api) return notConnected()
     try {
-      putNetwork(await api.call(method, input))
+      putNetwork(await call(method, input))
       return null
     } catch (error) {
       return asApiError(error)
     }
   },
-  async call(method, input) {
-    if (!api) throw notConnected()
-    try {
-      return await api.call(method, input)
-    } catch (error) {
-      throw asApiError(error)
-    }
-  },
-  setServiceHealth: (domain, health) =>
-    set((s) => ({ serviceHealth: { ...s.serviceHealth, [domain]: health } })),
+  call,
   async loadLibvirt() {
-    if (!api) return
     try {
       const [connection, domains, networks] = await Promise.all([
-        api.call('libvirt.connection', {}),
-        api.call('domains.list', {}),
-        api.call('networks.list', {}),
+        call('libvirt.connection', {}),
+        call('domains.list', {}),
+        call('networks.list', {}),
       ])
       performance.mark('stacklab:libvirt-loaded', {
         detail: { domains: domains.length, networks: networks.length },
@@ -206,11 +186,12 @@ export const useStore = create<State>()((set, get) => ({
     }
   },
   async loadLabs() {
-    if (!api) return
     try {
-      set({ labs: await api.call('labs.list', {}) })
-    } catch {
-      // labs are an extra on the topology; without them domains are simply not grouped
+      set({ labs: await call('labs.list', {}), labsLoaded: true, labsError: null })
+    } catch (error) {
+      // On the topology labs are an extra (without them domains are simply not grouped); pages about labs
+      // say why there are none.
+      set({ labsLoaded: true, labsError: (error as Error).message })
     }
   },
 }))
@@ -220,7 +201,6 @@ export async function attach(
   labApi: LabApi,
   onState: (l: (s: ConnectionState) => void) => void,
 ): Promise<void> {
-  api = labApi
   setCurrentApi(labApi)
   let wasOpen = false
   onState((connection) => {

@@ -1,9 +1,11 @@
 // Every string the renderer shows exists in English and Korean: each catalog has the same keys in both
 // languages, no text is empty, and every literal key passed to t() in the renderer's source is defined.
+// The same holds at compile time: t() takes only catalog keys, and a Korean catalog must match its English.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { AREAS, translate } from '../../src-renderer/src/i18n'
+import { AREAS, isMessageKey, translate } from '../../src-renderer/src/i18n'
+import { catalog } from '../../src-renderer/src/i18n/catalog'
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -40,8 +42,26 @@ describe('translations', () => {
   })
 
   it('interpolates placeholders and keeps unknown ones visible', () => {
-    const key = Object.keys(AREAS['common']!.en)[0]!
+    const key = Object.keys(AREAS['common']!.en).find(isMessageKey)!
     expect(translate('ko', key)).toBe(AREAS['common']!.ko[key])
+    // @ts-expect-error a key no catalog defines does not compile; forced in, it shows as itself
     expect(translate('en', 'missing.key')).toBe('missing.key')
+  })
+
+  it('keys are typed: unknown keys and Korean catalogs that differ from English fail the type check', () => {
+    // Each @ts-expect-error below fails `npm run typecheck` the day its line compiles.
+    // @ts-expect-error a page that does not exist has no label
+    expect(translate('ko', 'nav.no-such-page')).toBe('nav.no-such-page')
+    expect(translate('ko', 'nav.topology')).toBe(AREAS['common']!.ko['nav.topology'])
+    const en = { 'x.one': 'One', 'x.two': 'Two' }
+    // @ts-expect-error Korean misses a key
+    catalog({ en, ko: { 'x.one': '하나' } })
+    // @ts-expect-error Korean has a key English lacks
+    catalog({ en, ko: { 'x.one': '하나', 'x.two': '둘', 'x.three': '셋' } })
+    expect(catalog({ en, ko: { 'x.one': '하나', 'x.two': '둘' } }).ko['x.two']).toBe('둘')
+    // Keys built from an engine's word are checked before use.
+    expect(isMessageKey('state.running')).toBe(true)
+    expect(isMessageKey('state.no-such-state')).toBe(false)
+    expect(isMessageKey('toString')).toBe(false)
   })
 })

@@ -1,61 +1,9 @@
 // The topology's shape: VMs grouped by the lab that owns them, lines only to networks that exist, and a
 // shape key that ignores state changes (so a VM starting never costs a new layout) but not new objects.
 import { describe, expect, it } from 'vitest'
-import type { LabSummary } from '../../src-shared/lab'
-import type { DomainInfo, NetworkInfo } from '../../src-shared/libvirt'
+import type { DomainInfo } from '../../src-shared/libvirt'
 import { buildShape } from '../../src-renderer/src/topology/graph'
-
-const domain = (name: string, networks: string[], state: DomainInfo['state'] = 'running'): DomainInfo => ({
-  name,
-  uuid: `uuid-${name}`,
-  state,
-  reason: 'booted',
-  type: 'kvm',
-  vcpus: 2,
-  memoryMiB: 2048,
-  autostart: false,
-  persistent: true,
-  disks: [],
-  nics: networks.map((network, i) => ({
-    mac: `52:54:00:00:00:0${i}`,
-    type: 'network',
-    network,
-    bridge: null,
-    source: null,
-    target: null,
-    model: 'virtio',
-    addresses: [],
-  })),
-  serialConsole: true,
-  problem: null,
-})
-const network = (name: string, mode = 'nat'): NetworkInfo => ({
-  name,
-  uuid: `uuid-${name}`,
-  active: true,
-  autostart: true,
-  persistent: true,
-  mode,
-  bridge: null,
-  subnet: '192.168.122.0/24',
-  gateway: '192.168.122.1',
-  ipv4: [{ address: '192.168.122.1', prefix: 24, subnet: '192.168.122.0/24' }],
-  dhcpRanges: [],
-  staticHosts: [],
-  problem: null,
-})
-const lab: LabSummary = {
-  name: 'demo',
-  status: 'ready',
-  preset: 'p',
-  release: 'r',
-  createdAt: '2026-01-01T00:00:00Z',
-  lastError: null,
-  nodes: [
-    { name: 'controller', role: 'controller', address: '10.0.0.11', domain: 'demo-controller' },
-    { name: 'compute1', role: 'compute', address: '10.0.0.12', domain: 'demo-compute1' },
-  ],
-}
+import { domain, lab, network } from './topology-fixtures'
 
 describe('topology shape', () => {
   const networks = { default: network('default'), mgmt: network('mgmt', 'isolated') }

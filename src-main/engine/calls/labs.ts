@@ -25,7 +25,12 @@ export function labHandlers(ctx: CallContext): LabCalls {
     },
     'lab.install': ({ name, retry }) => ctx.install.install(name, { retry }),
     'lab.installLog': ({ name }) => ctx.install.log(name),
-    'lab.status': async ({ name }) => labStatus(await ctx.labEnv(), await ctx.labs.get(name)),
+    'lab.status': async ({ name }) => {
+      const report = await labStatus(await ctx.labEnv(), await ctx.labs.get(name))
+      // Every window shows the same health (the topology of one, the Install page of another).
+      ctx.bus.emit('lab.status', report)
+      return report
+    },
 
     'jobs.list': () => ctx.jobs.list(),
     'job.cancel': ({ id }) => Promise.resolve({ cancelled: ctx.jobs.cancel(id) }),

@@ -1,5 +1,7 @@
 // Strings of the checkpoints page (English and Korean, same keys).
-export const checkpoints = {
+import { catalog } from './catalog'
+
+export const checkpoints = catalog({
   en: {
     'nav.checkpoints': 'Checkpoints',
     'cp.title': 'Checkpoints and snapshots',
@@ -80,4 +82,4 @@ export const checkpoints = {
     'cp.confirmYes': '변경 내용을 버리고 복원',
     'cp.confirmNo': '취소',
   },
-}
+})

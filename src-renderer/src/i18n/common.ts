@@ -1,5 +1,7 @@
 // Strings of the app shell shared by every page.
-export const common = {
+import { catalog } from './catalog'
+
+export const common = catalog({
   en: {
     'app.name': 'Stacklab',
     'nav.label': 'Main',
@@ -15,6 +17,8 @@ export const common = {
     'nav.skip': 'Skip to content',
     'common.yes': 'Yes',
     'common.no': 'No',
+    'common.copy': 'Copy',
+    'common.copied': 'Copied',
   },
   ko: {
     'app.name': 'Stacklab',
@@ -31,5 +35,7 @@ export const common = {
     'nav.skip': '본문으로 건너뛰기',
     'common.yes': '예',
     'common.no': '아니요',
+    'common.copy': '복사',
+    'common.copied': '복사됨',
   },
-}
+})

@@ -1,5 +1,7 @@
 // Strings of the Consoles page (SSH and serial terminals of lab nodes).
-export const consoles = {
+import { catalog } from './catalog'
+
+export const consoles = catalog({
   en: {
     'nav.consoles': 'Consoles',
     'consoles.title': 'Consoles',
@@ -52,4 +54,4 @@ export const consoles = {
     'consoles.tabs': '열린 콘솔',
     'consoles.error': '콘솔을 열 수 없습니다: {message}',
   },
-}
+})

@@ -1,6 +1,7 @@
 // English and Korean for every string the renderer shows. Each area of the app keeps its own catalog file
-// ({ en, ko } with the same keys); this module merges them, holds the chosen language and interpolates
-// `{name}` placeholders. A unit test checks that every catalog has the same keys in both languages.
+// ({ en, ko } with the same keys, checked by the type checker: see catalog.ts); this module merges them,
+// holds the chosen language and interpolates `{name}` placeholders. `t()` takes only keys the catalogs
+// define (MessageKey); a unit test checks the catalogs again at run time.
 import { create } from 'zustand'
 import { common } from './common'
 import { networks } from './networks'
@@ -22,8 +23,7 @@ export interface Area {
   ko: Catalog
 }
 
-/** Every area's catalog. An area added to the app adds its file here. */
-export const AREAS: Record<string, Area> = {
+const areas = {
   common,
   topology,
   networks,
@@ -36,6 +36,13 @@ export const AREAS: Record<string, Area> = {
   install,
   objects,
 }
+type Areas = typeof areas
+
+/** Every key the catalogs define: what `t()` accepts. */
+export type MessageKey = { [A in keyof Areas]: keyof Areas[A]['en'] }[keyof Areas]
+
+/** Every area's catalog. An area added to the app adds its file here. */
+export const AREAS: Record<string, Area> = areas
 
 const merged: Record<Lang, Catalog> = { en: {}, ko: {} }
 for (const area of Object.values(AREAS)) {
@@ -80,8 +87,13 @@ export const useLang = create<{ lang: Lang; setLang: (lang: Lang) => void }>()((
 
 export type Vars = Record<string, string | number>
 
-/** Translate `key` in `lang`. A missing key shows as the key itself, which the catalog test forbids. */
-export function translate(lang: Lang, key: string, vars?: Vars): string {
+/** Whether a key built from an engine's word (a libvirt reason, a NIC type) is one the catalogs define. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(merged.en, key)
+}
+
+/** Translate `key` in `lang`. A missing key shows as the key itself (only a cast can get one here). */
+export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   const text = merged[lang][key] ?? merged.en[key] ?? key
   if (!vars) return text
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
@@ -89,8 +101,10 @@ export function translate(lang: Lang, key: string, vars?: Vars): string {
   )
 }
 
+export type Translate = (key: MessageKey, vars?: Vars) => string
+
 /** The translate function for the current language; components re-render when it changes. */
-export function useT(): (key: string, vars?: Vars) => string {
+export function useT(): Translate {
   const lang = useLang((s) => s.lang)
   return (key, vars) => translate(lang, key, vars)
 }

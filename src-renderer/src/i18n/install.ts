@@ -1,5 +1,7 @@
 // Strings of the Install and status page.
-export const install = {
+import { catalog } from './catalog'
+
+export const install = catalog({
   en: {
     'nav.install': 'Install',
     'install.title': 'Install OpenStack',
@@ -144,4 +146,4 @@ export const install = {
     'install.health.down': '중지',
     'install.health.unknown': '알 수 없음',
   },
-}
+})

@@ -1,5 +1,7 @@
 // Strings of the jobs page (English and Korean, same keys).
-export const jobs = {
+import { catalog } from './catalog'
+
+export const jobs = catalog({
   en: {
     'nav.jobs': 'Jobs',
     'jobs.title': 'Jobs',
@@ -31,8 +33,6 @@ export const jobs = {
     'jobs.fix': 'Fix',
     'jobs.elsewhere':
       'This job runs in another Stacklab process (pid {pid}), such as a stacklab command in a terminal: cancel it there (Ctrl-C).',
-    'jobs.copy': 'Copy',
-    'jobs.copied': 'Copied',
     'jobs.log': 'Log ({count} lines)',
     'jobs.step.pending': 'waiting',
     'jobs.step.running': 'running',
@@ -90,8 +90,6 @@ export const jobs = {
     'jobs.fix': '해결 방법',
     'jobs.elsewhere':
       '이 작업은 다른 Stacklab 프로세스(pid {pid}, 예: 터미널의 stacklab 명령)에서 실행 중입니다. 그곳에서 취소하세요 (Ctrl-C).',
-    'jobs.copy': '복사',
-    'jobs.copied': '복사됨',
     'jobs.log': '로그 ({count}줄)',
     'jobs.step.pending': '대기',
     'jobs.step.running': '진행 중',
@@ -118,4 +116,4 @@ export const jobs = {
     'jobs.stepName.install.run': 'packstack 실행',
     'jobs.stepName.install.status': 'OpenStack 상태',
   },
-}
+})

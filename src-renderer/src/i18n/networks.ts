@@ -1,5 +1,7 @@
 // Strings of the networks page: DHCP range, static hosts, leases, start/stop and autostart.
-export const networks = {
+import { catalog } from './catalog'
+
+export const networks = catalog({
   en: {
     'networks.title': 'Networks',
     'networks.subtitle': 'libvirt networks of this host: DHCP range, fixed addresses and leases.',
@@ -84,4 +86,4 @@ export const networks = {
     'networks.leases.none': '지금은 임대된 주소가 없습니다.',
     'networks.leases.expires': '만료',
   },
-}
+})

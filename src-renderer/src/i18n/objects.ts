@@ -1,6 +1,8 @@
 // Strings for libvirt objects made by any tool: interface and disk kinds, host bridges, objects Stacklab
 // cannot read (with their raw XML), and what deleting a VM did with each of its disks.
-export const objects = {
+import { catalog } from './catalog'
+
+export const objects = catalog({
   en: {
     'obj.problem': 'Cannot be read',
     'obj.problemTitle': 'Stacklab cannot read all of this object',
@@ -108,4 +110,4 @@ export const objects = {
     'obj.snapshotProblem': '이 스냅샷은 읽을 수 없습니다',
     'obj.ipv4Blocks': 'IPv4 주소 블록',
   },
-}
+})

@@ -1,6 +1,8 @@
 // Strings of the preflight page. Check titles are translated here by check id; what a check saw and the
 // command that fixes it come from the engine as they are (commands are never translated).
-export const preflight = {
+import { catalog } from './catalog'
+
+export const preflight = catalog({
   en: {
     'preflight.title': 'Host preflight',
     'preflight.intro': 'Is this workstation ready for an OpenStack lab? Connection:',
@@ -19,8 +21,6 @@ export const preflight = {
     'preflight.status.running': 'Checking…',
     'preflight.evidence': 'What the check saw',
     'preflight.fix': 'Fix',
-    'preflight.copy': 'Copy',
-    'preflight.copied': 'Copied',
     'preflight.check.libvirt-connection': 'libvirt reachable',
     'preflight.check.libvirt-access': 'Permission to manage libvirt',
     'preflight.check.kvm-device': 'KVM acceleration (/dev/kvm)',
@@ -50,8 +50,6 @@ export const preflight = {
     'preflight.status.running': '점검 중…',
     'preflight.evidence': '점검에서 확인한 내용',
     'preflight.fix': '해결 방법',
-    'preflight.copy': '복사',
-    'preflight.copied': '복사됨',
     'preflight.check.libvirt-connection': 'libvirt 연결',
     'preflight.check.libvirt-access': 'libvirt 관리 권한',
     'preflight.check.kvm-device': 'KVM 가속 (/dev/kvm)',
@@ -63,4 +61,4 @@ export const preflight = {
     'preflight.check.memory': '기본 랩에 필요한 여유 메모리',
     'preflight.check.default-network': "libvirt 'default' 네트워크",
   },
-}
+})

@@ -1,5 +1,7 @@
 // Strings of the settings page.
-export const settings = {
+import { catalog } from './catalog'
+
+export const settings = catalog({
   en: {
     'settings.title': 'Settings',
     'settings.loading': 'Loading settings…',
@@ -67,4 +69,4 @@ export const settings = {
     'settings.risksNo': '취소',
     'settings.risksCancelled': '저장하지 않았습니다',
   },
-}
+})

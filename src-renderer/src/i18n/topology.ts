@@ -1,6 +1,8 @@
 // Strings of the topology page and its details panel, and the words for VM and network states, roles and
 // service health that other pages (networks, labs) reuse.
-export const topology = {
+import { catalog } from './catalog'
+
+export const topology = catalog({
   en: {
     'topology.title': 'Topology',
     'topology.summary': '{domains} VMs ({running} running) on {networks} networks',
@@ -223,4 +225,4 @@ export const topology = {
     'reason.daemon': 'libvirt 데몬이 처리함',
     'reason.panicked': '게스트 커널 패닉',
   },
-}
+})

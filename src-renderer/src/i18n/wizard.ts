@@ -1,5 +1,7 @@
 // Strings of the lab wizard (English and Korean, same keys).
-export const wizard = {
+import { catalog } from './catalog'
+
+export const wizard = catalog({
   en: {
     'nav.wizard': 'New lab',
     'wizard.title': 'New lab',
@@ -117,4 +119,4 @@ export const wizard = {
       '이 파일은 {size}바이트입니다. 랩 파일은 최대 {limit}까지입니다. 파일을 읽지 않았습니다.',
     'wizard.warnings': '경고 (랩은 그래도 만들 수 있습니다)',
   },
-}
+})

@@ -3,63 +3,14 @@
 // (or failed part-way); a failed lab can also be deleted, which removes exactly what the job made.
 import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
-import { useT } from '../i18n'
+import { useT, type Translate } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
-import { ConfirmDialog } from './ConfirmDialog'
+import { useStore } from '../store'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { CopyButton } from '../components/CopyButton'
+import { elapsed, useNow } from '../components/time'
+import { stepTitle } from '../components/words'
 import './pages.css'
-
-type T = ReturnType<typeof useT>
-
-/** The current time, ticking every second while `live`. */
-function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!live) return
-    const timer = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(timer)
-  }, [live])
-  return now
-}
-
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`
-}
-
-function elapsed(from: string | null, to: string | null, now: number): string {
-  if (!from) return ''
-  return formatElapsed((to ? Date.parse(to) : now) - Date.parse(from))
-}
-
-/** The engine's step title, in the user's language where the catalog knows the step. */
-/** A step's title in the user's language (install jobs have steps of their own). */
-export function stepTitle(kind: Job['kind'], step: JobStep, t: T): string {
-  const install = kind === 'lab.install' || kind === 'lab.retry'
-  const key = `jobs.stepName.${install ? 'install.' : ''}${step.id}`
-  const text = t(key)
-  return text === key ? step.title : text
-}
-
-function CopyButton({ id, text, t }: { id: string; text: string; t: T }) {
-  const [copied, setCopied] = useState(false)
-  return (
-    <button
-      id={id}
-      className="small"
-      onClick={() =>
-        void navigator.clipboard
-          ?.writeText(text)
-          .then(() => setCopied(true))
-          .catch(() => setCopied(false))
-      }
-    >
-      {copied ? t('jobs.copied') : t('jobs.copy')}
-    </button>
-  )
-}
 
 const STATE_CLASS: Record<Job['state'], string> = {
   running: 'warn',
@@ -123,13 +74,13 @@ function JobCard({
   job: Job
   selected: boolean
   superseded: boolean
-  t: T
+  t: Translate
 }) {
   const running = job.state === 'running'
   const now = useNow(running)
   const ref = useRef<HTMLLIElement>(null)
   const actionError = useJobs((s) => s.actionError[job.id])
-  const labExists = useJobs((s) => s.labs.has(job.lab))
+  const labExists = useStore((s) => s.labs.some((l) => l.name === job.lab))
   const elsewhere = useJobs((s) => s.elsewhere[job.id])
   const [confirmDelete, setConfirmDelete] = useState(false)
   useEffect(() => {
@@ -205,7 +156,7 @@ function JobCard({
             <div className="fix">
               <span className="fix-label">{t('jobs.fix')}</span>
               <code id={`${id}-fix`}>{job.error.fix}</code>
-              <CopyButton id={`${id}-fix-copy`} text={job.error.fix} t={t} />
+              <CopyButton id={`${id}-fix-copy`} text={job.error.fix} />
             </div>
           )}
         </div>

@@ -1,27 +1,8 @@
 // The preflight page: every host check live as the engine reports it, with evidence and a fix to copy.
-import { useState } from 'react'
 import { CHECK_ORDER, type CheckId, type PreflightCheck } from '../../../src-shared/preflight'
 import { useT } from '../i18n'
 import { useStore } from '../store'
-
-function CopyButton({ text, id }: { text: string; id: string }) {
-  const t = useT()
-  const [copied, setCopied] = useState(false)
-  return (
-    <button
-      id={id}
-      className="small"
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setCopied(true)
-          setTimeout(() => setCopied(false), 1500)
-        })
-      }}
-    >
-      {copied ? t('preflight.copied') : t('preflight.copy')}
-    </button>
-  )
-}
+import { CopyButton } from '../components/CopyButton'
 
 function CheckRow({
   id,

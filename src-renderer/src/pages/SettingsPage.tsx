@@ -7,7 +7,7 @@ import { settingsRisks, type Risk } from '../../../src-shared/trust'
 import { issuesOf } from '../../../src-shared/errors'
 import { useT } from '../i18n'
 import { useStore } from '../store'
-import { ConfirmDialog } from './ConfirmDialog'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 
 type FieldErrors = Partial<Record<keyof Settings, string>>
 

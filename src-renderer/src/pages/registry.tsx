@@ -1,19 +1,20 @@
 // Every page of the app, in navigation order. A page is an id (also the `nav-<id>` element id), the
 // catalog key of its label, and its view. Adding a page is one line here.
 import type { ReactElement } from 'react'
-import { InstallPage } from './InstallPage'
+import type { MessageKey } from '../i18n'
+import { InstallPage } from '../install/InstallPage'
 import { PreflightPage } from './PreflightPage'
 import { SettingsPage } from './SettingsPage'
-import { WizardPage } from './WizardPage'
+import { WizardPage } from '../wizard/WizardPage'
 import { JobsPage } from './JobsPage'
-import { CheckpointsPage } from './CheckpointsPage'
+import { CheckpointsPage } from '../checkpoints/CheckpointsPage'
 import { ConsolesPage } from './ConsolesPage'
-import { NetworksPage } from './NetworksPage'
-import { TopologyPage } from './TopologyPage'
+import { NetworksPage } from '../networks/NetworksPage'
+import { TopologyPage } from '../topology/TopologyPage'
 
 export interface PageEntry {
   id: string
-  label: string
+  label: MessageKey
   view: () => ReactElement
 }
 

@@ -1,32 +1,28 @@
 // The renderer's picture of jobs: every job the engine lists, kept current by `job.updated` events and
-// reloaded when the connection comes back. Actions (cancel, resume, delete a lab) go to the engine.
+// reloaded when the connection comes back. Actions (start an install, cancel, resume, delete a lab) go to
+// the engine; the job they start becomes the selected one. Which labs exist is the main store's.
 import { create } from 'zustand'
 import type { Job } from '../../../src-shared/jobs'
-import { ApiError } from '../../../src-shared/errors'
-import { currentApi, onApi } from '../api/current'
+import { call, onApi } from '../api/current'
 import { useStore } from '../store'
 
 interface JobsState {
   jobs: Record<string, Job>
   loaded: boolean
-  /** Labs that exist now: actions on a job of a lab that is gone are not offered. */
-  labs: Set<string>
   /** The job the user was sent to (a lab just created); shown first and opened. */
   selected: string | null
   /** Jobs whose cancel this engine refused: they run in another Stacklab process. */
   elsewhere: Record<string, boolean>
-  /** The last action's error, per job id. */
+  /** The last action's error, per job id (or per lab for an install that did not start). */
   actionError: Record<string, string>
   load: () => Promise<void>
   select: (id: string | null) => void
   upsert: (job: Job) => void
+  /** Run packstack on a lab (or reattach to its run); `retry` restores "pre-install" first. */
+  install: (lab: string, retry: boolean) => Promise<void>
   cancel: (id: string) => Promise<void>
   resume: (id: string) => Promise<void>
   deleteLab: (id: string) => Promise<void>
-}
-
-function message(error: unknown): string {
-  return error instanceof ApiError || error instanceof Error ? error.message : String(error)
 }
 
 export const useJobs = create<JobsState>()((set, get) => {
@@ -40,36 +36,33 @@ export const useJobs = create<JobsState>()((set, get) => {
         set({ selected: started.id })
       }
     } catch (error) {
-      set((s) => ({ actionError: { ...s.actionError, [id]: message(error) } }))
+      set((s) => ({ actionError: { ...s.actionError, [id]: (error as Error).message } }))
     }
-  }
-  const api = () => {
-    const a = currentApi()
-    if (!a) throw new ApiError({ code: 'internal', message: 'Not connected to the engine' })
-    return a
   }
   return {
     jobs: {},
     loaded: false,
-    labs: new Set(),
     selected: null,
     actionError: {},
     elsewhere: {},
     async load() {
-      const a = currentApi()
-      if (!a) return
-      const [list, labs] = await Promise.all([a.call('jobs.list', {}), a.call('labs.list', {})])
-      set({
-        jobs: Object.fromEntries(list.map((j) => [j.id, j])),
-        labs: new Set(labs.map((l) => l.name)),
-        loaded: true,
-      })
+      const [list] = await Promise.all([call('jobs.list', {}), useStore.getState().loadLabs()])
+      set({ jobs: Object.fromEntries(list.map((j) => [j.id, j])), loaded: true })
     },
     select: (selected) => set({ selected }),
     upsert: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
+    async install(lab, retry) {
+      const key = `install:${lab}`
+      set((s) => ({ actionError: { ...s.actionError, [key]: '' } }))
+      try {
+        get().upsert(await call('lab.install', { name: lab, retry }))
+      } catch (error) {
+        set((s) => ({ actionError: { ...s.actionError, [key]: (error as Error).message } }))
+      }
+    },
     cancel: (id) =>
       act(id, async () => {
-        const { cancelled } = await api().call('job.cancel', { id })
+        const { cancelled } = await call('job.cancel', { id })
         set((s) => ({ elsewhere: { ...s.elsewhere, [id]: !cancelled } }))
         return null
       }),
@@ -78,10 +71,10 @@ export const useJobs = create<JobsState>()((set, get) => {
       act(id, () => {
         const job = get().jobs[id]!
         return job.kind === 'lab.install' || job.kind === 'lab.retry'
-          ? api().call('lab.install', { name: job.lab, retry: false })
-          : api().call('lab.resume', { name: job.lab })
+          ? call('lab.install', { name: job.lab, retry: false })
+          : call('lab.resume', { name: job.lab })
       }),
-    deleteLab: (id) => act(id, () => api().call('lab.delete', { name: get().jobs[id]!.lab })),
+    deleteLab: (id) => act(id, () => call('lab.delete', { name: get().jobs[id]!.lab })),
   }
 })
 
@@ -90,19 +83,27 @@ export function sortedJobs(jobs: Record<string, Job>): Job[] {
   return Object.values(jobs).sort((a, b) => b.startedAt.localeCompare(a.startedAt))
 }
 
+/** The newest install (or retry) of a lab, if it has one. */
+export function installJobOf(jobs: Record<string, Job>, lab: string): Job | null {
+  return (
+    sortedJobs(jobs).find((j) => j.lab === lab && (j.kind === 'lab.install' || j.kind === 'lab.retry')) ??
+    null
+  )
+}
+
 onApi((api) => {
-  api.on('job.updated', (job) => {
-    useJobs.getState().upsert(job)
-    // A job that ends may have made or removed its lab.
-    if (job.state !== 'running')
-      void api
-        .call('labs.list', {})
-        .then((labs) => useJobs.setState({ labs: new Set(labs.map((l) => l.name)) }))
-        .catch(() => undefined)
-  })
-  void useJobs.getState().load()
+  // A job that ends may have made or removed its lab: the main store reloads the labs on the same event.
+  api.on('job.updated', (job) => useJobs.getState().upsert(job))
+  void useJobs
+    .getState()
+    .load()
+    .catch(() => undefined)
   // Events missed while the engine was away: load the list again when the connection returns.
   useStore.subscribe((s, prev) => {
-    if (s.connection === 'open' && prev.connection !== 'open') void useJobs.getState().load()
+    if (s.connection === 'open' && prev.connection !== 'open')
+      void useJobs
+        .getState()
+        .load()
+        .catch(() => undefined)
   })
 })

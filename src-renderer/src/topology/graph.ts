@@ -2,7 +2,7 @@
 // to network or bridge, network or bridge to domain NIC) exist. A bridge NIC on a libvirt network's bridge is
 // drawn to that network; on any other host bridge, to a "host bridge" box of its own. Pure: built from the store's domains, networks and labs. The `key` changes
 // only when the shape does, so a domain changing state never triggers a new layout.
-import type { LabSummary } from '../../../src-shared/lab'
+import type { LabSummary, Role } from '../../../src-shared/lab'
 import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 
 export const SIZES = {
@@ -54,8 +54,8 @@ export const OTHERS_ID = 'group:others'
 export const OTHERS_GRID_FROM = 9
 
 /** Which lab (and role) each domain belongs to, from the labs' node lists. */
-export function labOfDomain(labs: LabSummary[]): Map<string, { lab: string; role: string; address: string }> {
-  const map = new Map<string, { lab: string; role: string; address: string }>()
+export function labOfDomain(labs: LabSummary[]): Map<string, { lab: string; role: Role; address: string }> {
+  const map = new Map<string, { lab: string; role: Role; address: string }>()
   for (const lab of labs)
     for (const node of lab.nodes)
       if (node.domain) map.set(node.domain, { lab: lab.name, role: node.role, address: node.address })

@@ -2,14 +2,11 @@
 // kinds, what each connects to, the mark of an object Stacklab cannot read, and its raw XML (read-only).
 import { useEffect, useRef, useState } from 'react'
 import type { DiskInfo, NicInfo, ObjectProblem } from '../../../src-shared/libvirt'
-import type { useT } from '../i18n'
-
-type T = ReturnType<typeof useT>
+import { isMessageKey, type Translate as T } from '../i18n'
 
 /** A word for a libvirt kind, from the catalog where there is one, else libvirt's own word. */
 function word(t: T, key: string, fallback: string): string {
-  const text = t(key)
-  return text === key ? fallback : text
+  return isMessageKey(key) ? t(key) : fallback
 }
 
 export function nicKind(t: T, nic: NicInfo): string {

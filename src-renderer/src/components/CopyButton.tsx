@@ -1,0 +1,29 @@
+// A button that copies a text (a fix, a command) to the clipboard and says so for a moment.
+import { useEffect, useState } from 'react'
+import { useT } from '../i18n'
+
+const SHOWN_MS = 1500
+
+export function CopyButton({ id, text }: { id: string; text: string }) {
+  const t = useT()
+  const [copied, setCopied] = useState(false)
+  useEffect(() => {
+    if (!copied) return
+    const timer = setTimeout(() => setCopied(false), SHOWN_MS)
+    return () => clearTimeout(timer)
+  }, [copied])
+  return (
+    <button
+      id={id}
+      className="small"
+      onClick={() =>
+        void navigator.clipboard
+          ?.writeText(text)
+          .then(() => setCopied(true))
+          .catch(() => setCopied(false))
+      }
+    >
+      {copied ? t('common.copied') : t('common.copy')}
+    </button>
+  )
+}

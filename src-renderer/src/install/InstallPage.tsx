@@ -1,0 +1,49 @@
+// Install and status: the packstack flow from answer file to success, then per-node OpenStack service
+// status and the Horizon link, for the lab chosen at the top. One panel per step: the answer file
+// (AnswersPanel), the run (RunPanel), the status (StatusPanel).
+import { useState } from 'react'
+import { useT } from '../i18n'
+import { FieldError } from '../components/FieldError'
+import { useStore } from '../store'
+import { AnswersPanel } from './AnswersPanel'
+import { RunPanel } from './RunPanel'
+import { StatusPanel } from './StatusPanel'
+import '../pages/pages.css'
+
+export function InstallPage() {
+  const t = useT()
+  const labs = useStore((s) => s.labs)
+  const loaded = useStore((s) => s.labsLoaded)
+  const error = useStore((s) => s.labsError)
+  const [lab, setLab] = useState('')
+  // Until one is picked (or when the picked one is gone): the first ready lab, else the first.
+  const fallback = labs.find((l) => l.status === 'ready')?.name ?? labs[0]?.name ?? ''
+  if (!labs.some((l) => l.name === lab) && lab !== fallback) setLab(fallback)
+
+  return (
+    <section aria-labelledby="install-heading" className="install-page">
+      <header className="page-head">
+        <h1 id="install-heading">{t('install.title')}</h1>
+        <div className="install-lab-pick">
+          <label htmlFor="install-lab">{t('install.lab')}</label>
+          <select id="install-lab" value={lab} onChange={(e) => setLab(e.target.value)}>
+            {labs.map((l) => (
+              <option key={l.name} value={l.name}>
+                {l.name} ({l.status})
+              </option>
+            ))}
+          </select>
+        </div>
+      </header>
+      <FieldError text={error ?? undefined} />
+      {loaded && !labs.length && !error && <p className="muted">{t('install.noLabs')}</p>}
+      {lab && (
+        <>
+          <AnswersPanel key={`a-${lab}`} lab={lab} />
+          <RunPanel key={`r-${lab}`} lab={lab} />
+          <StatusPanel key={`s-${lab}`} lab={lab} />
+        </>
+      )}
+    </section>
+  )
+}

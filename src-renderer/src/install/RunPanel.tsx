@@ -1,0 +1,94 @@
+// The packstack run of a lab: start it (or reattach to a run that went on without the app), retry from the
+// "pre-install" checkpoint, cancel; the install job live from the jobs store (steps, elapsed time, the
+// error and its fix), and packstack's log on request.
+import { useState } from 'react'
+import { stripAnsi } from '../../../src-shared/text'
+import { elapsed, useNow } from '../components/time'
+import { stepTitle } from '../components/words'
+import { useT } from '../i18n'
+import { installJobOf, useJobs } from '../state/jobs'
+import { useStore } from '../store'
+
+export function RunPanel({ lab }: { lab: string }) {
+  const t = useT()
+  const call = useStore((s) => s.call)
+  const job = useJobs((s) => installJobOf(s.jobs, lab))
+  const startError = useJobs((s) => s.actionError[`install:${lab}`])
+  const [message, setMessage] = useState('')
+  const [log, setLog] = useState<string | null>(null)
+  const running = job?.state === 'running'
+  const now = useNow(running)
+
+  const start = async (retry: boolean) => {
+    setMessage('')
+    setLog(null)
+    await useJobs.getState().install(lab, retry)
+  }
+
+  const showLog = async () => {
+    try {
+      const r = await call('lab.installLog', { name: lab })
+      setLog(stripAnsi(r.text).replace(/\r/g, '\n'))
+    } catch (e) {
+      setMessage((e as Error).message)
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="run-heading">
+      <h2 id="run-heading">{t('install.run.title')}</h2>
+      <p className="muted">{t('install.run.help')}</p>
+      <div className="form-actions">
+        <button id="install-start" className="primary" disabled={running} onClick={() => void start(false)}>
+          {job?.state === 'interrupted' ? t('install.run.reattach') : t('install.run.start')}
+        </button>
+        <button id="install-retry" disabled={running} onClick={() => void start(true)}>
+          {t('install.run.retry')}
+        </button>
+        {running && (
+          <button id="install-cancel" onClick={() => void useJobs.getState().cancel(job.id)}>
+            {t('install.run.cancel')}
+          </button>
+        )}
+        <button id="install-log-show" onClick={() => void showLog()}>
+          {t('install.run.showLog')}
+        </button>
+        <span role="status">{message || startError}</span>
+      </div>
+      {job && (
+        <div id="install-job" data-state={job.state}>
+          <p>
+            <strong>{t(`jobs.kind.${job.kind}`, { lab: job.lab })}</strong> ·{' '}
+            <span id="install-job-state">{t(`install.state.${job.state}`)}</span> ·{' '}
+            <span id="install-elapsed">{elapsed(job.startedAt, job.finishedAt, now)}</span>
+          </p>
+          <progress value={job.progress} max={1} aria-label={t('install.run.progress')} />
+          <ol className="steps">
+            {job.steps.map((s) => (
+              <li key={s.id} id={`install-step-${s.id}`} data-state={s.state}>
+                <span className={`badge ${s.state}`}>{t(`install.step.${s.state}`)}</span>{' '}
+                {stepTitle(job.kind, s, t)}
+                {s.detail && <span className="muted"> — {s.detail}</span>}
+              </li>
+            ))}
+          </ol>
+          {job.error && (
+            <div className="banner fail" role="alert">
+              <p id="install-error">{job.error.message}</p>
+              {job.error.fix && (
+                <p>
+                  {t('install.run.fix')}: <code id="install-fix">{job.error.fix}</code>
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+      {log !== null && (
+        <pre id="install-log" className="log" tabIndex={0}>
+          {log || t('install.run.noLog')}
+        </pre>
+      )}
+    </section>
+  )
+}

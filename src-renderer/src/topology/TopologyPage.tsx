@@ -1,0 +1,103 @@
+// The topology: this host, its libvirt networks and every VM with its NICs and state, grouped by lab,
+// laid out automatically (ELK in a worker) and drawn with React Flow. Live from libvirt events; a new
+// layout only when the shape changes (a VM or network added or removed, a NIC moved), never on state.
+// Every box is a keyboard button; a plain list view shows the same for keyboards and screen readers.
+import { useCallback, useMemo, useState } from 'react'
+import type { DomainDeleteResult } from '../../../src-shared/libvirt'
+import { useT } from '../i18n'
+import { useStore } from '../store'
+import { DeletedBanner, type Deleted } from './details/DeletedBanner'
+import { DetailsPanel } from './details/DetailsPanel'
+import { Diagram } from './Diagram'
+import { buildShape } from './graph'
+import { warmLayout } from './layout'
+import { ListView } from './ListView'
+import { useLayoutPump } from './useLayoutPump'
+
+// The layout worker starts loading with the app, while the engine's data is still on its way.
+if (typeof window !== 'undefined') warmLayout()
+
+export function TopologyPage() {
+  const t = useT()
+  const domains = useStore((s) => s.libvirt.domains)
+  const networks = useStore((s) => s.libvirt.networks)
+  const labs = useStore((s) => s.labs)
+  const loaded = useStore((s) => s.libvirt.loaded)
+  const loadError = useStore((s) => s.libvirt.error)
+  const connection = useStore((s) => s.libvirt.connection)
+  const lastEventAt = useStore((s) => s.libvirt.lastEventAt)
+  const [view, setView] = useState<'graph' | 'list'>('graph')
+  const [deleted, setDeleted] = useState<Deleted | null>(null)
+  const onDeleted = useCallback(
+    (name: string, result: DomainDeleteResult) => setDeleted({ name, result }),
+    [],
+  )
+  const shape = useMemo(() => buildShape(domains, networks, labs), [domains, networks, labs])
+  const { laid, busy, error } = useLayoutPump(shape)
+  const counts = { domains: Object.keys(domains).length, networks: Object.keys(networks).length }
+  const running = Object.values(domains).filter((d) => d.state === 'running').length
+
+  return (
+    <section
+      id="topology-page"
+      aria-labelledby="topology-heading"
+      className="topology-page"
+      data-last-event={Math.round(lastEventAt)}
+    >
+      <header className="page-head">
+        <div>
+          <h1 id="topology-heading">{t('topology.title')}</h1>
+          <p className="muted">
+            {t('topology.summary', { domains: counts.domains, running, networks: counts.networks })}{' '}
+            {connection && (
+              <span id="topology-connection" data-state={connection.state}>
+                · <code>{connection.uri}</code> · {t(`topology.connection.${connection.state}`)}
+              </span>
+            )}
+          </p>
+        </div>
+        <div className="segmented" role="group" aria-label={t('topology.view')}>
+          <button
+            id="topology-view-graph"
+            aria-pressed={view === 'graph'}
+            className={view === 'graph' ? 'active' : ''}
+            onClick={() => setView('graph')}
+          >
+            {t('topology.viewGraph')}
+          </button>
+          <button
+            id="topology-view-list"
+            aria-pressed={view === 'list'}
+            className={view === 'list' ? 'active' : ''}
+            onClick={() => setView('list')}
+          >
+            {t('topology.viewList')}
+          </button>
+        </div>
+      </header>
+      {deleted && <DeletedBanner deleted={deleted} onClose={() => setDeleted(null)} />}
+      {(loadError || error) && (
+        <div id="topology-error" className="banner fail" role="alert">
+          {loadError ?? error}
+        </div>
+      )}
+      <div className="topology-body">
+        {view === 'graph' ? (
+          laid ? (
+            <Diagram laid={laid} />
+          ) : (
+            <div className="topology-graph placeholder" data-layout={busy || !loaded ? 'pending' : 'none'}>
+              <p className="muted">{loaded ? t('topology.layingOut') : t('topology.loading')}</p>
+            </div>
+          )
+        ) : (
+          <ListView />
+        )}
+        <DetailsPanel onDeleted={onDeleted} />
+      </div>
+      <p className="muted small-print">
+        {t('topology.legend')} <span className="sr-only">{t('topology.listHint')}</span>
+      </p>
+    </section>
+  )
+}

@@ -1,0 +1,165 @@
+// The diagram's boxes: this host, each libvirt network, each host bridge no network owns, the frame of a
+// lab's VMs, and each VM. Every box follows its own VM or network from the store (a state change redraws one
+// box, not the diagram) and is a keyboard button that opens its details.
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
+import { useMemo, type KeyboardEvent } from 'react'
+import type { DomainInfo } from '../../../src-shared/libvirt'
+import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey } from '../components/badges'
+import { useT, type Translate } from '../i18n'
+import { useHealth } from '../state/status'
+import { useStore } from '../store'
+import { labOfDomain, networkColor } from './graph'
+
+/** Props that make a box a button: click, Enter or Space. */
+export function activate(handler: () => void) {
+  return {
+    role: 'button',
+    tabIndex: 0,
+    onClick: handler,
+    onKeyDown: (e: KeyboardEvent) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault()
+        handler()
+      }
+    },
+  }
+}
+
+/** A VM's addresses in a line: those libvirt reports, else the lab's, else its MACs. */
+export function nicSummary(d: DomainInfo, labAddress: string | undefined, t: Translate): string {
+  if (d.problem) return t('obj.problem')
+  const addresses = d.nics.flatMap((n) => n.addresses)
+  if (addresses.length) return addresses.join(', ')
+  if (labAddress) return labAddress
+  return d.nics.map((n) => n.mac).join(', ')
+}
+
+function HostNode() {
+  const t = useT()
+  const connection = useStore((s) => s.libvirt.connection)
+  return (
+    <div id="topo-host" className="topo-node host">
+      <div className="topo-title">{t('topology.host')}</div>
+      <div className="topo-sub" title={connection?.uri}>
+        {connection ? t(`topology.connection.${connection.state}`) : '…'}
+      </div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  )
+}
+
+function NetworkNode({ data }: NodeProps<Node<{ name: string }>>) {
+  const t = useT()
+  const net = useStore((s) => s.libvirt.networks[data.name])
+  const index = useStore((s) => Object.keys(s.libvirt.networks).sort().indexOf(data.name))
+  const select = useStore((s) => s.select)
+  const selected = useStore((s) => s.selection?.kind === 'network' && s.selection.name === data.name)
+  // Gone from libvirt but still in the last layout: a plain box until the next layout drops it.
+  if (!net) return <div className="topo-node network gone">{data.name}</div>
+  return (
+    <div
+      id={`net-${net.name}`}
+      className={`topo-node network mode-${net.mode}${net.active ? '' : ' inactive'}${net.problem ? ' problem' : ''}${selected ? ' selected' : ''}`}
+      style={{ borderLeftColor: networkColor(index) }}
+      data-problem={String(!!net.problem)}
+      title={net.problem?.message}
+      aria-label={t('topology.networkLabel', { name: net.name, mode: t(modeKey(net.mode)) })}
+      aria-pressed={selected}
+      data-active={String(net.active)}
+      {...activate(() => select({ kind: 'network', name: net.name }))}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="topo-head">
+        <span className="topo-title">{net.name}</span>
+        <ModePill mode={net.mode} />
+      </div>
+      <div className="topo-sub">
+        {net.problem ? <ProblemPill /> : <span className="mono">{net.subnet ?? t('topology.noSubnet')}</span>}{' '}
+        · {net.active ? t('network.active') : t('network.inactive')}
+      </div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  )
+}
+
+/** A host bridge no libvirt network owns, with the VMs whose bridge NICs are on it. */
+function BridgeNode({ data }: NodeProps<Node<{ name: string }>>) {
+  const t = useT()
+  const select = useStore((s) => s.select)
+  const selected = useStore((s) => s.selection?.kind === 'bridge' && s.selection.name === data.name)
+  return (
+    <div
+      id={`bridge-${data.name}`}
+      className={`topo-node network bridge${selected ? ' selected' : ''}`}
+      aria-label={t('obj.bridgeLabel', { name: data.name })}
+      aria-pressed={selected}
+      {...activate(() => select({ kind: 'bridge', name: data.name }))}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="topo-head">
+        <span className="topo-title">{data.name}</span>
+        <span className="mode-pill mode-bridge">{t('obj.hostBridge')}</span>
+      </div>
+      <div className="topo-sub">{t('obj.hostBridgeKind')}</div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  )
+}
+
+/** The frame around a lab's VMs (or, with no name, around the VMs outside any lab). */
+function LabNode({ data }: NodeProps<Node<{ name: string | null }>>) {
+  const t = useT()
+  return (
+    <div
+      id={data.name ? `lab-${data.name}` : 'lab-others'}
+      className={data.name ? 'topo-lab' : 'topo-lab others'}
+    >
+      <span className="topo-lab-label">
+        {data.name ? t('topology.lab', { name: data.name }) : t('topology.otherVms')}
+      </span>
+    </div>
+  )
+}
+
+function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
+  const t = useT()
+  const d = useStore((s) => s.libvirt.domains[data.name])
+  const health = useHealth(data.name)
+  const labs = useStore((s) => s.labs)
+  const lab = useMemo(() => labOfDomain(labs).get(data.name), [labs, data.name])
+  const select = useStore((s) => s.select)
+  const selected = useStore((s) => s.selection?.kind === 'domain' && s.selection.name === data.name)
+  if (!d) return <div className="topo-node domain gone">{data.name}</div>
+  return (
+    <div
+      id={`node-${d.name}`}
+      className={`topo-node domain state-${d.state}${d.problem ? ' problem' : ''}${selected ? ' selected' : ''}`}
+      data-state={d.state}
+      data-problem={String(!!d.problem)}
+      title={d.problem?.message}
+      aria-label={t('topology.domainLabel', { name: d.name, state: t(`state.${d.state}`) })}
+      aria-pressed={selected}
+      {...activate(() => select({ kind: 'domain', name: d.name }))}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="topo-head">
+        <span className="topo-title">{d.name}</span>
+        <StateBadge id={`node-${d.name}-state`} state={d.state} />
+      </div>
+      <div className="topo-sub mono">{nicSummary(d, lab?.address, t)}</div>
+      <div className="topo-foot">
+        {d.problem && <ProblemPill id={`node-${d.name}-problem`} />}
+        {lab && <span className="role-pill">{t(`role.${lab.role}`)}</span>}
+        <HealthBadge id={`node-${d.name}-health`} health={health} />
+      </div>
+    </div>
+  )
+}
+
+export const NODE_TYPES = {
+  host: HostNode,
+  network: NetworkNode,
+  bridge: BridgeNode,
+  lab: LabNode,
+  domain: DomainNode,
+}

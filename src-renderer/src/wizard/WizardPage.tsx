@@ -1,0 +1,211 @@
+// The lab wizard: the seeds' default lab to start from, every field checked as the user types with the
+// engine's own schema (each problem next to its field), the list of what will be created (named as the
+// engine names it), YAML import/export, and one click to create (the engine checks again first).
+// The page holds the lab fields and the create flow; nodes, the plan and YAML are one file each.
+import { useMemo, useState } from 'react'
+import { PRESETS } from '../../../src-shared/lab'
+import type { ApiError } from '../../../src-shared/errors'
+import { call } from '../api/current'
+import { useT } from '../i18n'
+import { useStore } from '../store'
+import { useJobs } from '../state/jobs'
+import { check, fieldKey, useWizard, warningsOf, type FieldIssues } from '../state/wizard'
+import { NodeEditor } from './NodeEditor'
+import { Plan } from './Plan'
+import { NETWORK_FIELDS, OtherProblems, Problems, Warnings } from './problems'
+import { YamlPanel } from './YamlPanel'
+import '../pages/pages.css'
+
+export function WizardPage() {
+  const t = useT()
+  const w = useWizard()
+  const draft = w.draft
+  const settings = useStore((s) => s.settings)
+  const [serverIssues, setServerIssues] = useState<FieldIssues>({})
+  const [serverWarnings, setServerWarnings] = useState<FieldIssues>({})
+  const [status, setStatus] = useState('')
+  const [busy, setBusy] = useState(false)
+  const local = useMemo(() => check(draft), [draft])
+  const localWarnings = useMemo(() => warningsOf(draft), [draft])
+  const issues: FieldIssues = { ...serverIssues, ...local }
+  const valid = Object.keys(local).length === 0
+  const invalid = (at: string) => (issues[at]?.length ? true : undefined)
+
+  const edit = (fn: () => void) => {
+    fn()
+    setServerIssues({})
+    setServerWarnings({})
+    setStatus('')
+  }
+
+  const create = async () => {
+    if (!valid) return
+    setBusy(true)
+    setStatus(t('wizard.checking'))
+    try {
+      // The engine checks too (it is the one that creates): its word is final.
+      const verdict = await call('lab.validate', { definition: draft })
+      const warned: FieldIssues = {}
+      for (const w of verdict.warnings) (warned[fieldKey(w.path)] ??= []).push(w.message)
+      setServerWarnings(warned)
+      if (!verdict.ok) {
+        const found: FieldIssues = {}
+        for (const i of verdict.issues) (found[fieldKey(i.path)] ??= []).push(i.message)
+        setServerIssues(found)
+        setStatus(t('wizard.engineRefused'))
+        return
+      }
+      const job = await call('lab.create', { definition: draft })
+      useJobs.getState().upsert(job)
+      useJobs.getState().select(job.id)
+      setStatus('')
+      useStore.getState().setPage('jobs')
+    } catch (error) {
+      const e = error as ApiError
+      const found: FieldIssues = {}
+      for (const i of e.issues ?? []) (found[fieldKey(i.path)] ??= []).push(i.message)
+      setServerIssues(found)
+      setStatus(e.message)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const preset = PRESETS.find((p) => p.id === draft.preset)
+  return (
+    <section aria-labelledby="wizard-heading" className="page">
+      <header className="page-head">
+        <h1 id="wizard-heading">{t('wizard.title')}</h1>
+        <button id="wizard-reset" className="small" onClick={() => edit(w.reset)}>
+          {t('wizard.reset')}
+        </button>
+      </header>
+      <p className="muted">{t('wizard.intro')}</p>
+
+      <div className="wizard-grid">
+        <div className="wizard-form">
+          <fieldset className="panel">
+            <legend>{t('wizard.lab')}</legend>
+            <div className="field-row">
+              <label htmlFor="wizard-name">{t('wizard.name')}</label>
+              <input
+                id="wizard-name"
+                value={draft.name}
+                aria-invalid={invalid('name')}
+                onChange={(e) => edit(() => w.setName(e.target.value))}
+              />
+              <Problems issues={issues} at="name" />
+            </div>
+            <div className="field-row">
+              <label htmlFor="wizard-preset">{t('wizard.preset')}</label>
+              <select
+                id="wizard-preset"
+                value={draft.preset}
+                aria-invalid={invalid('preset')}
+                onChange={(e) => edit(() => w.setPreset(e.target.value))}
+              >
+                {PRESETS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+              {preset?.eol && <p className="hint warn-text">{t('wizard.presetEol')}</p>}
+              <Problems issues={issues} at="preset" />
+            </div>
+            <div className="field-row">
+              <label htmlFor="wizard-release">{t('wizard.release')}</label>
+              <select
+                id="wizard-release"
+                value={draft.release}
+                aria-invalid={invalid('release')}
+                onChange={(e) => edit(() => w.setDraft({ ...draft, release: e.target.value }))}
+              >
+                {(preset?.releases ?? [draft.release]).map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+              <Problems issues={issues} at="release" />
+            </div>
+            <div className="field-row">
+              <label htmlFor="wizard-domain">{t('wizard.domain')}</label>
+              <input
+                id="wizard-domain"
+                value={draft.domain}
+                aria-invalid={invalid('domain')}
+                onChange={(e) => edit(() => w.setDraft({ ...draft, domain: e.target.value }))}
+              />
+              <Problems issues={issues} at="domain" />
+            </div>
+          </fieldset>
+
+          <fieldset className="panel">
+            <legend>{t('wizard.networks')}</legend>
+            <Problems issues={issues} at="networks" />
+            {draft.networks.map((net, i) => (
+              <div key={i} className="field-row" id={`wizard-network-${i}`}>
+                <label htmlFor={`wizard-network-${i}-subnet`}>
+                  {net.name}{' '}
+                  <span className="muted">
+                    {net.mode === 'nat' ? t('wizard.network.nat') : t('wizard.network.isolated')}
+                  </span>
+                </label>
+                <input
+                  id={`wizard-network-${i}-subnet`}
+                  value={net.subnet}
+                  readOnly={net.mode === 'nat'}
+                  title={net.mode === 'nat' ? t('wizard.network.natFixed') : undefined}
+                  aria-invalid={invalid(`networks-${i}-subnet`)}
+                  onChange={(e) => edit(() => w.setSubnet(i, e.target.value))}
+                />
+                <Problems issues={issues} at={`networks-${i}-subnet`} />
+                {NETWORK_FIELDS.map((field) => (
+                  <Problems key={field} issues={issues} at={`networks-${i}-${field}`} />
+                ))}
+              </div>
+            ))}
+          </fieldset>
+
+          <fieldset className="panel">
+            <legend>{t('wizard.nodes')}</legend>
+            <Problems issues={issues} at="nodes" />
+            {draft.nodes.map((node, i) => (
+              <NodeEditor key={i} index={i} node={node} draft={draft} issues={issues} edit={edit} t={t} />
+            ))}
+            <button
+              id="wizard-add-compute"
+              onClick={() => edit(w.addCompute)}
+              disabled={draft.nodes.length >= 16}
+            >
+              {t('wizard.addCompute')}
+            </button>
+          </fieldset>
+
+          <YamlPanel t={t} onChange={() => edit(() => undefined)} />
+        </div>
+
+        <aside className="wizard-side">
+          <Plan draft={draft} valid={valid} imagesDir={settings?.imagesDir ?? ''} t={t} />
+          <Problems issues={issues} at="lab" />
+          <OtherProblems issues={issues} />
+          <Warnings warnings={{ ...localWarnings, ...serverWarnings }} t={t} />
+          <div className="form-actions">
+            <button
+              id="wizard-create"
+              className="primary"
+              disabled={!valid || busy}
+              onClick={() => void create()}
+            >
+              {t('wizard.create')}
+            </button>
+            <span id="wizard-status" className="muted" role="status">
+              {!valid ? t('wizard.fixFirst', { count: Object.keys(local).length }) : status}
+            </span>
+          </div>
+        </aside>
+      </div>
+    </section>
+  )
+}

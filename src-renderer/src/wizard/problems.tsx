@@ -1,0 +1,53 @@
+// Where the wizard shows what is wrong: a field's problems next to it, problems of fields only YAML sets
+// in one list, and warnings (what works but is likely not meant).
+import type { Translate } from '../i18n'
+import type { FieldIssues } from '../state/wizard'
+
+export function Problems({ issues, at }: { issues: FieldIssues; at: string }) {
+  const list = issues[at]
+  if (!list?.length) return null
+  return (
+    <p id={`wizard-error-${at}`} className="field-error" role="alert">
+      {list.join('; ')}
+    </p>
+  )
+}
+
+/** What works but is likely not meant: listed, and it does not stop create. */
+export function Warnings({ warnings, t }: { warnings: FieldIssues; t: Translate }) {
+  const entries = Object.entries(warnings)
+  if (!entries.length) return null
+  return (
+    <div id="wizard-warnings" className="panel">
+      <h3 className="warn-text">{t('wizard.warnings')}</h3>
+      <ul>
+        {entries.map(([key, messages]) => (
+          <li key={key} id={`wizard-warning-${key}`}>
+            <code>{key.replace(/-/g, '.')}</code>: {messages.join('; ')}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** A network's fields besides its subnet: shown with the network (only YAML sets them, the rules are the engine's). */
+export const NETWORK_FIELDS = ['name', 'mode', 'gateway', 'dhcp', 'dhcp-start', 'dhcp-end']
+
+/** Fields the form shows a problem next to; anything else (a field only YAML sets) is listed here. */
+const SHOWN =
+  /^(name|preset|release|domain|networks|nodes|lab|networks-\d+-(subnet|name|mode|gateway|dhcp|dhcp-start|dhcp-end)|nodes-\d+-(name|role|vcpus|memoryMiB|diskGiB|nics)|nodes-\d+-nics-\d+-(ip|network))$/
+
+export function OtherProblems({ issues }: { issues: FieldIssues }) {
+  const other = Object.entries(issues).filter(([key]) => !SHOWN.test(key))
+  if (!other.length) return null
+  return (
+    <ul id="wizard-other-problems" className="field-error">
+      {other.map(([key, messages]) => (
+        <li key={key} id={`wizard-error-${key}`}>
+          <code>{key.replace(/-/g, '.')}</code>: {messages.join('; ')}
+        </li>
+      ))}
+    </ul>
+  )
+}
