@@ -6,8 +6,6 @@
 // Prettier and TypeScript configs. What none of those names is listed below, with where it is run from.
 // Offline: knip only reads files.
 
-const DEAD = 'dead, to remove after the code-health refactor merges'
-
 /** @type {import('knip').KnipConfig} */
 export default {
   entry: [
@@ -48,16 +46,12 @@ export default {
     'desktop-file-validate',
   ],
 
-  // Findings known today, each with its verdict: `file:symbol` (an unused export or exported type) → why it
+  // Findings known and accepted, each with its verdict (none today: the dead exports found when the check
+  // came in were removed): `file:symbol` (an unused export or exported type) → why it
   // is listed. knip-known.js drops exactly these from the report; a finding not listed fails lint, and so
   // does an entry that no longer matches a finding (remove the entry with the code).
   preprocessor: './knip-known.js',
   preprocessorOptions: {
-    known: {
-      // Helpers nothing calls.
-      'src-renderer/src/console/Terminal.tsx:terminalExit': DEAD,
-      // "Shown to the benchmark", says its comment; bench/renderer.ts picks the layout by URL instead.
-      'src-renderer/src/topology/layout.ts:layoutInWorker': DEAD,
-    },
+    known: {},
   },
 }

@@ -209,11 +209,6 @@ export function disposeTerminal(id: string): void {
   lives.get(id)?.dispose()
 }
 
-/** The exit a terminal has seen, if any. */
-export function terminalExit(id: string): ConsoleExitEvent | null {
-  return lives.get(id)?.exit ?? null
-}
-
 /** A restarted session continues in the same terminal. */
 export function terminalRestarted(id: string): void {
   const live = lives.get(id)

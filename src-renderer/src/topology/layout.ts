@@ -32,9 +32,6 @@ async function pageElk(): Promise<Elk> {
   return new mod.default()
 }
 
-/** Whether the last layout ran in the worker (shown to the benchmark). */
-export const layoutInWorker = () => usingWorker
-
 /** Start the layout engine early (the worker loads and compiles ELK, ~1.6 MB), so the first real layout
  * does not wait for it. */
 export function warmLayout(): void {
