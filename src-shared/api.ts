@@ -10,6 +10,7 @@ import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
 import { ResourceName } from './names'
 import { InstallRun, LabStatusReport } from './install'
 import { AnswerFields, AnswerProblem, PackstackReport } from './packstack'
+import type { ApiErrorShape } from './errors'
 import {
   ConsoleAckInput,
   ConsoleDataEvent,
@@ -252,9 +253,7 @@ export interface LabApi {
 }
 
 /** The raw bridge the Electron preload exposes as `window.stacklab` (untyped at the boundary on purpose). */
-export type BridgeReply =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { code: string; message: string; issues?: { path: string; message: string }[] } }
+export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: ApiErrorShape }
 
 export interface StacklabBridge {
   call(method: string, input: unknown): Promise<BridgeReply>
@@ -281,6 +280,6 @@ export type ServerMessage =
       type: 'result'
       id: number | null
       ok: false
-      error: { code: string; message: string; issues?: { path: string; message: string }[] }
+      error: ApiErrorShape
     }
   | { type: 'event'; event: string; payload: unknown }

@@ -37,7 +37,10 @@ export function uriRisks(parts: ConnectionParts): Risk[] {
 }
 
 /** The risks of changing `current` by `patch`: only what gets less safe counts, not what stays. */
-export function settingsRisks(current: Settings, patch: Partial<Settings>): Risk[] {
+export function settingsRisks(
+  current: Settings,
+  patch: { [K in keyof Settings]?: Settings[K] | undefined },
+): Risk[] {
   const risks = new Set<Risk>()
   if (patch.templateUnsigned === true && !current.templateUnsigned) risks.add('unsigned-templates')
   if (patch.templateSource && patch.templateSource !== current.templateSource) risks.add('template-source')

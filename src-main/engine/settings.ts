@@ -41,8 +41,10 @@ export class SettingsStore {
     return this.refusedAtLoad.map((r) => ({ ...r }))
   }
 
-  async update(patch: SettingsPatch): Promise<Settings> {
-    const next = Settings.parse({ ...(await this.get()), ...patch })
+  /** A key given as `undefined` keeps its value (it is not a request to clear it). */
+  async update(patch: { [K in keyof SettingsPatch]?: SettingsPatch[K] | undefined }): Promise<Settings> {
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+    const next = Settings.parse({ ...(await this.get()), ...given })
     await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n')
     this.current = next
     // The file now holds what is in use; the refused original stays in its copy aside.

@@ -177,7 +177,7 @@ describe('an unexpected failure inside a handler', () => {
       file: null,
       log(_level, msg, fields) {
         if (msg.includes('without a valid token')) throw new Error(`disk on fire (${msg})`)
-        entries.push({ msg, fields })
+        entries.push(fields ? { msg, fields } : { msg })
       },
     }
     const dir = tempDir()

@@ -112,7 +112,11 @@ describe('rate limit', () => {
 
   function recorder(): Logger & { entries: { msg: string; fields?: Record<string, unknown> }[] } {
     const entries: { msg: string; fields?: Record<string, unknown> }[] = []
-    return { file: null, entries, log: (_level, msg, fields) => entries.push({ msg, fields }) }
+    return {
+      file: null,
+      entries,
+      log: (_level, msg, fields) => entries.push(fields ? { msg, fields } : { msg }),
+    }
   }
 
   it('logs at most N of a kind a window, then one summary line when the window ends', () => {

@@ -51,6 +51,21 @@ describe('SettingsStore', () => {
     expect((await again.get()).connectionUri).toBe('qemu:///session')
   })
 
+  it('keeps a setting given as undefined (a patch clears nothing it does not name)', async () => {
+    const store = new SettingsStore(t.dir, nullLogger)
+    await store.update({ connectionUri: 'qemu:///session', templateUnsigned: true })
+    const next = await store.update({
+      connectionUri: undefined,
+      templateUnsigned: undefined,
+      imagesDir: '/srv/x',
+    })
+    expect(next).toMatchObject({
+      connectionUri: 'qemu:///session',
+      templateUnsigned: true,
+      imagesDir: '/srv/x',
+    })
+  })
+
   it('refuses invalid values before writing anything', async () => {
     const store = new SettingsStore(t.dir, nullLogger)
     await expect(store.update({ imagesDir: 'relative/path' })).rejects.toThrow(/absolute/)

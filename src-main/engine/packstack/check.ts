@@ -13,9 +13,9 @@ import {
 
 export interface CheckOptions {
   /** Interfaces per node name; default eth0, eth1, ... one per NIC of the node's definition. */
-  interfaces?: Record<string, string[]>
+  interfaces?: Record<string, string[]> | undefined
   /** Whether each compute node has working KVM (/dev/kvm usable); default from the lab's virtType. */
-  kvm?: Record<string, boolean>
+  kvm?: Record<string, boolean> | undefined
 }
 
 export interface CheckLab {
