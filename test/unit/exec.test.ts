@@ -7,7 +7,7 @@ import { createRun, ExecError } from '../../src-main/engine/exec'
 import { MAX_LINE, cutMarker } from '../../src-main/engine/lines'
 import { createLogger } from '../../src-main/engine/log'
 import { registerSecret, forgetSecret } from '../../src-main/engine/secrets'
-import { tempDir, waitFor } from '../helpers'
+import { rejection, tempDir, waitFor } from '../helpers'
 
 let t: ReturnType<typeof tempDir>
 let logFile: string
@@ -38,19 +38,18 @@ describe('run', () => {
   })
 
   it('reports a missing program as not-found', async () => {
-    const e = await run('stacklab-no-such-tool', ['x']).catch((x: unknown) => x)
-    expect(e).toBeInstanceOf(ExecError)
-    expect((e as ExecError).kind).toBe('not-found')
-    expect((e as ExecError).argv).toEqual(['stacklab-no-such-tool', 'x'])
+    const e = await rejection(run('stacklab-no-such-tool', ['x']), ExecError)
+    expect(e.kind).toBe('not-found')
+    expect(e.argv).toEqual(['stacklab-no-such-tool', 'x'])
   })
 
   it('reports a program that may not be run as permission', async () => {
-    const e = (await run(logFile.replace('app.log', ''), []).catch((x: unknown) => x)) as ExecError
+    const e = await rejection(run(logFile.replace('app.log', ''), []), ExecError)
     expect(e.kind).toBe('permission')
   })
 
   it('reports a non-zero exit with its code and stderr', async () => {
-    const e = (await run('sh', ['-c', 'echo broken >&2; exit 3']).catch((x: unknown) => x)) as ExecError
+    const e = await rejection(run('sh', ['-c', 'echo broken >&2; exit 3']), ExecError)
     expect(e.kind).toBe('exit')
     expect(e.exitCode).toBe(3)
     expect(e.stderr).toBe('broken\n')
@@ -64,10 +63,13 @@ describe('run', () => {
 
   it('times out and kills the whole process group', async () => {
     let grandchild = 0
-    const e = (await run('sh', ['-c', 'sleep 30 & echo $!; wait'], {
-      timeoutMs: 300,
-      onStdout: (c) => (grandchild = Number(c.trim())),
-    }).catch((x: unknown) => x)) as ExecError
+    const e = await rejection(
+      run('sh', ['-c', 'sleep 30 & echo $!; wait'], {
+        timeoutMs: 300,
+        onStdout: (c) => (grandchild = Number(c.trim())),
+      }),
+      ExecError,
+    )
     expect(e.kind).toBe('timeout')
     expect(grandchild).toBeGreaterThan(0)
     // The grandchild's `sleep 30` ends long before its 30 s only if the group was killed.
@@ -77,16 +79,17 @@ describe('run', () => {
   it('is cancelled by an AbortSignal, before or during the run', async () => {
     const before = new AbortController()
     before.abort()
-    expect(
-      ((await run('true', [], { signal: before.signal }).catch((x: unknown) => x)) as ExecError).kind,
-    ).toBe('cancelled')
+    expect((await rejection(run('true', [], { signal: before.signal }), ExecError)).kind).toBe('cancelled')
 
     // Cancelled once the process is running (it says so), not at a guessed moment.
     const during = new AbortController()
-    const e = (await run('sh', ['-c', 'echo started; exec sleep 30'], {
-      signal: during.signal,
-      onStdout: () => during.abort(),
-    }).catch((x: unknown) => x)) as ExecError
+    const e = await rejection(
+      run('sh', ['-c', 'echo started; exec sleep 30'], {
+        signal: during.signal,
+        onStdout: () => during.abort(),
+      }),
+      ExecError,
+    )
     expect(e.kind).toBe('cancelled')
   })
 
@@ -142,10 +145,13 @@ describe('run', () => {
 
   it('drops the half line of a process cut off by its timeout', async () => {
     const lines: string[] = []
-    const e = (await run('sh', ['-c', "printf 'whole\\nhalf'; exec sleep 30"], {
-      timeoutMs: 300,
-      onStdoutLine: (l) => lines.push(l),
-    }).catch((x: unknown) => x)) as ExecError
+    const e = await rejection(
+      run('sh', ['-c', "printf 'whole\\nhalf'; exec sleep 30"], {
+        timeoutMs: 300,
+        onStdoutLine: (l) => lines.push(l),
+      }),
+      ExecError,
+    )
     expect(e.kind).toBe('timeout')
     expect(e.stdout).toBe('whole\nhalf')
     expect(lines).toEqual(['whole'])
