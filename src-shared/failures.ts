@@ -68,7 +68,7 @@ export class EngineFailure extends Error {
 export class GuestCommandError extends EngineFailure {
   constructor(program: string, exitCode: number | null, output: string) {
     super('guest.command', `${program} failed (exit ${exitCode}): ${output}`, {
-      params: { program, exitCode },
+      params: { program, exitCode, output },
       details: output,
     })
     this.name = 'GuestCommandError'

@@ -111,7 +111,7 @@ describe('SSH failures reach the API as their own codes', () => {
     expect(mapped(e)).toMatchObject({
       code: 'exit',
       message: 'sh failed (exit 5): no-such-package',
-      failure: { code: 'guest.command', params: { program: 'sh', exitCode: 5 } },
+      failure: { code: 'guest.command', params: { program: 'sh', exitCode: 5, output: 'no-such-package' } },
     })
   })
 })
