@@ -1,6 +1,7 @@
 // Long work (building a lab, deleting one) as a job: named steps, progress, cancel, and an error that says
 // what to do. Jobs are kept on disk, so one still running when the app closed shows as interrupted.
 import { z } from 'zod'
+import { FailureCode, FailureParams } from './failures'
 
 /** How many log lines a job keeps: the newest ones. */
 export const JOB_LOG_LINES = 200
@@ -31,7 +32,15 @@ export const Job = z.object({
   progress: z.number().min(0).max(1),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  error: z.object({ message: z.string(), fix: z.string().optional() }).nullable(),
+  /** The English message and fix; `code` and `params` (an engine failure's) let the UI translate them. */
+  error: z
+    .object({
+      message: z.string(),
+      fix: z.string().optional(),
+      code: FailureCode.optional(),
+      params: FailureParams.optional(),
+    })
+    .nullable(),
   /** The engine process running the job (the app, `stacklab serve` or a `stacklab lab ...` command). */
   pid: z.number().int().nullable().default(null),
   /** The last JOB_LOG_LINES lines of what happened (steps started and finished, their details, the end). */

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { stringify as stringifyYaml } from 'yaml'
 import { Engine, VERSION } from '../engine/engine'
 import { ApiError } from '../../src-shared/errors'
+import { EngineFailure } from '../../src-shared/failures'
 import { defaultLab } from '../../src-shared/lab'
 import { startBrowserHost } from '../server/server'
 import {
@@ -33,6 +34,7 @@ import {
   formatPackstackReport,
   formatSummary,
   out,
+  printFix,
   printIssues,
   printable,
 } from './output'
@@ -413,9 +415,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ApiError) {
       err(`stacklab: ${printable(error.message)}\n`)
       printIssues('  ', error.issues ?? [])
+      printFix(error.message, error.fix)
       return error.code === 'bad-request' ? 2 : 1
     }
     err(`stacklab: ${printable(messageOf(error))}\n`)
+    if (error instanceof EngineFailure) printFix(error.message, error.fix)
     return 1
   }
 }

@@ -47,6 +47,11 @@ export function printIssues(prefix: string, issues: { path: string; message: str
   if (issues.length > MAX_PRINTED) write(`${prefix}... and ${issues.length - MAX_PRINTED} more\n`)
 }
 
+/** A failure's fix on its own line, as a job's is printed; not again where the message already says it. */
+export function printFix(message: string, fix: string | undefined, write = err): void {
+  if (fix && !message.includes(fix)) write(`fix: ${printable(fix)}\n`)
+}
+
 /** Human summary of a packstack report (what `packstack explain` prints without --json). */
 export function formatPackstackReport(r: PackstackReport): string {
   const out: string[] = []

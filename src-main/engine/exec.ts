@@ -1,13 +1,14 @@
 // The one place Stacklab starts a process: an argument array (never a shell), a timeout, cancellation by
 // AbortSignal, typed errors, and every command logged with secrets masked.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { EngineFailure } from '../../src-shared/failures'
 import { LineReader } from './lines'
 import type { Logger } from './log'
 import { redact, secretInArgs } from './secrets'
 
 export type ExecErrorKind = 'not-found' | 'permission' | 'timeout' | 'exit' | 'cancelled'
 
-export class ExecError extends Error {
+export class ExecError extends EngineFailure {
   readonly kind: ExecErrorKind
   /** The command as started, secrets masked. */
   readonly argv: string[]
@@ -26,7 +27,11 @@ export class ExecError extends Error {
     },
     message: string,
   ) {
-    super(message)
+    // The parameters name the program only: its arguments may be long, and a translation quotes little.
+    super(`exec.${kind}`, message, {
+      params: { program: init.argv[0] ?? '', exitCode: init.exitCode ?? null },
+      details: init.stderr ?? '',
+    })
     this.name = 'ExecError'
     this.kind = kind
     this.argv = init.argv

@@ -1,11 +1,56 @@
 // Languages and layout in a real browser: in Korean, no page of the registry (every nav entry) may still
 // show an English catalog string; every main screen is saved as a screenshot in both languages; and every
 // page holds its layout (no sideways scrolling) on a 1280x800 laptop and a 1920x1080 monitor.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { AREAS } from '../../src-renderer/src/i18n'
+import { HostKeyMismatch } from '../../src-main/engine/ssh/client'
+import type { Job } from '../../src-shared/jobs'
 
 const url = () => process.env['STACKLAB_URL']!
+
+/**
+ * A lab build that failed on a node's changed SSH host key, as the engine keeps it on disk (the engine
+ * lists job files on each call). Made with the engine's own error class, so its English is the engine's.
+ */
+function plantFailedJob(): { id: string; remove: () => void } {
+  const failure = new HostKeyMismatch(
+    '192.168.122.110',
+    'SHA256:' + 'A'.repeat(43),
+    'SHA256:' + 'B'.repeat(43),
+  )
+  const at = '2026-01-01T00:00:00.000Z'
+  const job: Job = {
+    id: 'i18n-walk-failed',
+    kind: 'lab.create',
+    title: 'Create lab i18n-walk',
+    lab: 'i18n-walk',
+    state: 'failed',
+    steps: [
+      { id: 'base-image', title: 'Base image', state: 'done', detail: '', startedAt: at, finishedAt: at },
+      { id: 'disks', title: 'Node disks', state: 'failed', detail: '', startedAt: at, finishedAt: at },
+    ],
+    progress: 0.5,
+    startedAt: at,
+    finishedAt: at,
+    error: { message: failure.message, fix: failure.fix!, code: failure.code, params: failure.params },
+    pid: null,
+    log: [],
+  }
+  const dir = join(process.env['STACKLAB_TEST_XDG']!, 'data-home', 'stacklab', 'jobs')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${job.id}.json`)
+  writeFileSync(file, JSON.stringify(job))
+  return { id: job.id, remove: () => rmSync(file, { force: true }) }
+}
+
+let planted: { remove: () => void } | undefined
+// Removed whether the walk passed or not: the other browser tests share this engine's jobs.
+test.afterEach(() => {
+  planted?.remove()
+  planted = undefined
+})
 
 /** English catalog texts that Korean replaces, as patterns over a whole text node ({x} matches anything). */
 function englishOnly(): { key: string; text: string; pattern: RegExp }[] {
@@ -58,6 +103,8 @@ test('in Korean no page shows an English catalog string; screenshots of every pa
   page,
 }) => {
   mkdirSync('test-results/screenshots', { recursive: true })
+  const failed = (planted = plantFailedJob())
+  test.info().annotations.push({ type: 'failed job', description: failed.id })
   await page.goto(url())
   await expect(page.locator('#lang-select')).toHaveValue('en')
   const pages = await navIds(page)
@@ -79,6 +126,11 @@ test('in Korean no page shows an English catalog string; screenshots of every pa
     if (id === 'topology') {
       await page.locator('#node-test').click()
       await expect(page.locator('#details-panel')).toBeVisible()
+    }
+    if (id === 'jobs') {
+      // The failed job's error is there, in Korean (its English sentence is in the catalog: a leak shows).
+      await expect(page.locator(`#job-${failed.id}-error-message`)).toContainText('SSH 호스트 키')
+      await expect(page.locator(`#job-${failed.id}-fix`)).toContainText('192.168.122.110')
     }
     for (const text of await visibleTexts(page))
       for (const e of english) if (e.pattern.test(text)) leaks.push(`${id}: "${text}" (${e.key})`)

@@ -160,6 +160,11 @@ describe('SSH console', () => {
     execFileSync('cp', ['-r', join(lab.store.dir(lab.lab), 'ssh'), lab.store.dir('conbad')])
     const error = await rejection(open('ssh', 80, 24, 'conbad'), ApiError)
     expect(error.code).toBe('permission')
+    expect(error.failure).toEqual({
+      code: 'ssh.host-key',
+      params: { host: lab.address, expected: 'SHA256:' + 'A'.repeat(43), got: lab.sshd.hostKeyFingerprint },
+    })
+    expect(error.fix).toMatch(/build it again with Stacklab/)
     expect(error.message).toContain(lab.sshd.hostKeyFingerprint)
     expect(error.message).toMatch(/refused to connect/)
     expect(await engine.api.call('consoles.list', {})).toEqual([])

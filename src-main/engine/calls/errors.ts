@@ -1,27 +1,11 @@
-// How a failure inside a call reaches the caller: as an ApiError with a stable code. Errors the engine
-// knows keep their meaning (a libvirt "not found" stays not-found); anything else is logged and answered
-// as internal, without its stack.
-import { ApiError } from '../../../src-shared/errors'
-import { ExecError } from '../exec'
-import { InstallError } from '../install/install'
-import { LibvirtError } from '../libvirt/errors'
+// How a failure inside a call reaches the caller: as an ApiError with a stable code. Every engine failure
+// (src-shared/failures) maps through the one table there and keeps its fix, code and parameters; a
+// validation failure names the call; anything else is logged and answered as internal, without its stack.
+import { ApiError, apiErrorOf } from '../../../src-shared/errors'
+import { EngineFailure } from '../../../src-shared/failures'
+import { InstallError } from '../install/steps'
 import { ValidationError } from '../libvirt/network'
 import type { Logger } from '../log'
-
-const LIBVIRT_CODES = {
-  'not-found': 'not-found',
-  'already-exists': 'already-exists',
-  permission: 'permission',
-  'invalid-state': 'invalid-state',
-  unreachable: 'unreachable',
-  'no-driver': 'unreachable',
-  'tool-missing': 'not-found',
-  unsupported: 'unsupported',
-  'host-key': 'permission',
-  timeout: 'timeout',
-  cancelled: 'cancelled',
-  other: 'exit',
-} as const satisfies Record<LibvirtError['kind'], ApiError['code']>
 
 export function toApiError(method: string, error: unknown, logger: Logger): ApiError {
   if (error instanceof ApiError) return error
@@ -30,18 +14,12 @@ export function toApiError(method: string, error: unknown, logger: Logger): ApiE
       code: 'bad-request',
       message: `Invalid input for ${method}: ${error.message}`,
       issues: error.issues,
+      failure: { code: error.code, params: error.params },
     })
   }
-  if (error instanceof InstallError)
-    return new ApiError({ code: 'invalid-state', message: `${error.message}. ${error.fix}` })
-  if (error instanceof LibvirtError)
-    return new ApiError({ code: LIBVIRT_CODES[error.kind], message: error.message })
-  if (error instanceof ExecError) {
-    return new ApiError({
-      code: error.kind === 'not-found' ? 'not-found' : error.kind,
-      message: error.message,
-    })
-  }
+  // The install's message has always carried its fix (callers that show only the message still say it).
+  if (error instanceof InstallError) return apiErrorOf(error, `${error.message}. ${error.fix}`)
+  if (error instanceof EngineFailure) return apiErrorOf(error)
   const e = error instanceof Error ? error : null
   logger.log('error', 'call failed', { method, error: e?.message, stack: e?.stack })
   if (e?.name === 'ZodError')

@@ -2,7 +2,8 @@
 // domain (serial) in the lab state, opens sessions, and routes writes, resizes and acknowledgements to them.
 // Sessions stay listed after they exit (so a client can reconnect them) until they are closed.
 import type { ConsoleInfo, ConsoleKind } from '../../../src-shared/console'
-import { ApiError } from '../../../src-shared/errors'
+import { ApiError, apiErrorOf } from '../../../src-shared/errors'
+import { EngineFailure } from '../../../src-shared/failures'
 import type { Run } from '../exec'
 import type { Logger } from '../log'
 import type { LabStore } from '../lab/store'
@@ -147,8 +148,11 @@ export class ConsoleManager {
 
 function toApiError(error: unknown, session: ConsoleSession): ApiError {
   if (error instanceof ApiError) return error
-  if (error instanceof HostKeyMismatch) return new ApiError({ code: 'permission', message: error.message })
+  // A refused host key is its own answer (the console must not look merely unreachable).
+  if (error instanceof HostKeyMismatch) return apiErrorOf(error)
   const message = (error as Error)?.message ?? String(error)
+  if (error instanceof EngineFailure)
+    return apiErrorOf(error, `Could not open the console of ${session.title}: ${message}`)
   return new ApiError({
     code: 'unreachable',
     message: `Could not open the console of ${session.title}: ${message}`,

@@ -25,8 +25,6 @@ import { readRunLog } from './follow'
 import { installState, recordRun } from './runs'
 import { runInstall, type StepsDeps } from './steps'
 
-export { InstallError } from './steps'
-
 export interface InstallDeps {
   env: () => Promise<LabEnv>
   jobs: JobRunner

@@ -2,6 +2,7 @@
 // packstack set-up per OS family, the controller's trust in every node, packstack started detached (its own
 // session, output to a log file, exit status to a file) and its output streamed back as it arrives.
 import type { Client } from 'ssh2'
+import { GuestCommandError } from '../../../src-shared/failures'
 import type { InstallRun } from '../../../src-shared/install'
 import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import type { LabFiles } from '../lab/files'
@@ -17,8 +18,10 @@ export const REMOTE_LOG_DIR = '/var/log/stacklab'
 export async function remote(client: Client, command: string, stdin?: string): Promise<string> {
   const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
   if (r.code !== 0)
-    throw new Error(
-      `${command.split(' ')[0]} failed (exit ${r.code}): ${maskGuest((r.stderr || r.stdout).trim().slice(-600))}`,
+    throw new GuestCommandError(
+      command.split(' ')[0] ?? '',
+      r.code,
+      maskGuest((r.stderr || r.stdout).trim().slice(-600)),
     )
   return r.stdout
 }

@@ -5,6 +5,7 @@ import type { Client } from 'ssh2'
 import { PRE_INSTALL_CHECKPOINT, type InstallRun } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
+import { EngineFailure, type FailureParams } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
 import { connectNode, controllerOf } from '../lab/node-ssh'
@@ -26,12 +27,10 @@ export interface StepsDeps {
   stopRun: (env: LabEnv, name: string) => Promise<void>
 }
 
-export class InstallError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message)
+export class InstallError extends EngineFailure {
+  declare readonly fix: string
+  constructor(message: string, fix: string, params: FailureParams = {}) {
+    super('install', message, { params, fix })
     this.name = 'InstallError'
   }
 }
@@ -164,6 +163,7 @@ export async function runInstall(
       error instanceof InstallError
         ? maskGuest(error.fix)
         : `Check the nodes answer SSH, then: stacklab install ${name}${options.retry ? ' --retry' : ''}`
-    await job.end('failed', { message, fix })
+    const failure = error instanceof EngineFailure ? { code: error.code, params: error.params } : {}
+    await job.end('failed', { message, fix, ...failure })
   }
 }

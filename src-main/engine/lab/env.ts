@@ -1,6 +1,7 @@
 // What a lab pipeline needs from the engine (its environment), and the error a step fails with: shared by
 // the pipeline, its steps, the journal of what was made, and the install.
 import { PRESETS, type LabState, type Preset } from '../../../src-shared/lab'
+import { EngineFailure, type FailureParams } from '../../../src-shared/failures'
 import type { Run } from '../exec'
 import type { Logger } from '../log'
 import { ValidationError } from '../libvirt/network'
@@ -28,12 +29,9 @@ export function presetOf(state: LabState): Preset {
   return preset
 }
 
-export class PipelineError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string | undefined,
-  ) {
-    super(message)
+export class PipelineError extends EngineFailure {
+  constructor(message: string, fix: string | undefined, params: FailureParams = {}) {
+    super('pipeline.step', message, { params, fix })
     this.name = 'PipelineError'
   }
 }

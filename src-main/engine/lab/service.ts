@@ -11,6 +11,7 @@ import {
 } from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
+import { EngineFailure, type FailureCode, type FailureParams } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { PipelineError, type LabEnv } from './env'
 import { Recorder, newLabState, removeResources } from './journal'
@@ -222,7 +223,7 @@ export class LabService {
         await job.finish('files')
         await job.end('succeeded')
       } catch (error) {
-        await job.end('failed', { message: messageOf(error) })
+        await job.end('failed', { message: messageOf(error), ...failureOf(error) })
       } finally {
         this.active.delete(name)
       }
@@ -311,7 +312,7 @@ export class LabService {
           state.lastError = message
           await env.store.save(state).catch(() => undefined)
           const fix = fixOf(error, name)
-          await job.end('failed', fix ? { message, fix } : { message })
+          await job.end('failed', { message, ...(fix ? { fix } : {}), ...failureOf(error) })
         }
       } finally {
         this.active.delete(name)
@@ -353,6 +354,11 @@ function messageOf(error: unknown): string {
   if (error instanceof LibvirtError || error instanceof ExecError || error instanceof PipelineError)
     return error.message
   return (error as Error)?.message ?? String(error)
+}
+
+/** The code and parameters of an engine failure, for a job's error the UI translates. */
+function failureOf(error: unknown): { code?: FailureCode; params?: FailureParams } {
+  return error instanceof EngineFailure ? { code: error.code, params: error.params } : {}
 }
 
 function fixOf(error: unknown, lab: string): string | undefined {

@@ -1,4 +1,5 @@
 // libvirt failures, classified once from virsh's (LC_ALL=C) messages into kinds the UI can act on.
+import { EngineFailure } from '../../../src-shared/failures'
 import { ExecError } from '../exec'
 
 export type LibvirtErrorKind =
@@ -15,12 +16,12 @@ export type LibvirtErrorKind =
   | 'cancelled'
   | 'other'
 
-export class LibvirtError extends Error {
+export class LibvirtError extends EngineFailure {
   readonly kind: LibvirtErrorKind
   readonly detail: string
   readonly argv: string[]
   constructor(kind: LibvirtErrorKind, message: string, detail: string, argv: string[]) {
-    super(message)
+    super(`libvirt.${kind}`, message, { params: { detail }, details: detail })
     this.name = 'LibvirtError'
     this.kind = kind
     this.detail = detail

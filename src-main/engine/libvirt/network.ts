@@ -1,6 +1,7 @@
 // Networks: the `default` NAT network, the lab's isolated internal networks, and any other the host has.
 // Create, start, stop, autostart, delete; DHCP range and static hosts edited live and persistently; leases.
 // A network is found by its exact name and then addressed by UUID (`--network UUID`), whatever its name.
+import { EngineFailure } from '../../../src-shared/failures'
 import type {
   DhcpRange,
   Lease,
@@ -20,9 +21,11 @@ import { attrs } from './xml-build'
 
 export { parseLeases }
 
-export class ValidationError extends Error {
+export class ValidationError extends EngineFailure {
   constructor(readonly issues: Issue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '))
+    super('validation', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+      params: { issues: issues.map((i) => ({ path: i.path, message: i.message })) },
+    })
     this.name = 'ValidationError'
   }
 }

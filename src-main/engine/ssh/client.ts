@@ -3,19 +3,56 @@
 // for a booting node to answer.
 import { createHash } from 'node:crypto'
 import { Client, type ConnectConfig } from 'ssh2'
+import { EngineFailure } from '../../../src-shared/failures'
 
-export class HostKeyMismatch extends Error {
+export class HostKeyMismatch extends EngineFailure {
   constructor(
     readonly host: string,
     readonly expected: string,
     readonly got: string,
   ) {
     super(
+      'ssh.host-key',
       `The SSH host key of ${host} is ${got}, not the ${expected} Stacklab recorded when it built this node. ` +
         'Stacklab refused to connect: the node may have been rebuilt outside Stacklab, or someone is in between.',
+      {
+        params: { host, expected, got },
+        fix: `Find out who answers at ${host}; if the node was rebuilt outside Stacklab, delete the lab and build it again with Stacklab.`,
+      },
     )
     this.name = 'HostKeyMismatch'
   }
+}
+
+/** SSH to a node failed before a command ran: nothing answered, the key was refused, or time ran out. */
+export class SshError extends EngineFailure {
+  constructor(
+    code: 'ssh.unreachable' | 'ssh.auth' | 'ssh.timeout',
+    message: string,
+    readonly host: string,
+  ) {
+    super(code, message, {
+      params: { host },
+      fix:
+        code === 'ssh.auth'
+          ? `The node ${host} refused the lab's SSH key: it may have been changed outside Stacklab.`
+          : `Check the node ${host} is running and its network is up (the Lab page shows both).`,
+    })
+    this.name = 'SshError'
+  }
+}
+
+/** ssh2's error as an SshError: its `level` says whether authentication or the handshake's time failed. */
+function sshErrorOf(error: Error & { level?: string }, host: string): Error {
+  if (error instanceof EngineFailure) return error
+  const level = error.level
+  const code =
+    level === 'client-authentication'
+      ? 'ssh.auth'
+      : level === 'client-timeout'
+        ? 'ssh.timeout'
+        : 'ssh.unreachable'
+  return new SshError(code, error.message, host)
 }
 
 export function fingerprintOf(key: Buffer): string {
@@ -64,7 +101,7 @@ export function sshConnect(
     })
     client.once('error', (error) => {
       options.signal?.removeEventListener('abort', onAbort)
-      reject(mismatch ?? error)
+      reject(mismatch ?? sshErrorOf(error, target.host))
     })
     client.connect(config)
   })
@@ -119,8 +156,10 @@ export async function waitForSsh(
       const message = (error as Error).message
       options.onAttempt?.(attempt, message)
       if (Date.now() > end)
-        throw new Error(
+        throw new SshError(
+          'ssh.timeout',
           `${target.host} did not answer SSH within ${Math.round(options.timeoutMs / 1000)} s (last error: ${message})`,
+          target.host,
         )
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 2000))
     }

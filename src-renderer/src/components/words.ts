@@ -1,7 +1,8 @@
 // Engine words in the reader's language where the catalogs know them, the engine's own word otherwise:
 // job step titles and libvirt's reasons for a VM's state.
 import type { Job, JobStep } from '../../../src-shared/jobs'
-import { isMessageKey, type Translate } from '../i18n'
+import type { FailureParams } from '../../../src-shared/failures'
+import { isMessageKey, translate, type Lang, type Translate, type Vars } from '../i18n'
 
 /** A step's title in the user's language (install jobs have steps of their own). */
 export function stepTitle(kind: Job['kind'], step: JobStep, t: Translate): string {
@@ -18,4 +19,37 @@ export function reasonText(reason: string, t: Translate): string | null {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')}`
   return isMessageKey(key) ? t(key) : reason
+}
+
+/** A failure's parameters as text for a sentence; a list of field issues reads `path: message; ...`. */
+function failureVars(params: FailureParams | undefined): Vars {
+  const vars: Vars = {}
+  for (const [name, value] of Object.entries(params ?? {}))
+    vars[name] = Array.isArray(value) ? value.map((i) => `${i.path}: ${i.message}`).join('; ') : String(value)
+  return vars
+}
+
+/**
+ * An engine failure (a job's error) in the reader's language: translated by its code and parameters where
+ * the catalogs know the code; the engine's English message and fix otherwise, and always in English mode
+ * (the engine's sentence is the English one). Any other fix (a command line) stays as it is.
+ */
+export function failureText(
+  error: NonNullable<Job['error']>,
+  lang: Lang,
+  t: Translate,
+): { message: string; fix: string | undefined } {
+  if (lang === 'en' || !error.code) return { message: error.message, fix: error.fix }
+  const vars = failureVars(error.params)
+  const key = `failure.${error.code}`
+  const fixKey = `${key}.fix`
+  return {
+    message: isMessageKey(key) ? t(key, vars) : error.message,
+    // A job may give a fix of its own (a command to run again) for a failure that has one: only the
+    // failure's own fix, said the same in English, is translated.
+    fix:
+      error.fix !== undefined && isMessageKey(fixKey) && translate('en', fixKey, vars) === error.fix
+        ? t(fixKey, vars)
+        : error.fix,
+  }
 }

@@ -14,6 +14,7 @@ import { preflight } from './preflight'
 import { settings } from './settings'
 import { topology } from './topology'
 import { objects } from './objects'
+import { failures } from './failures'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -35,6 +36,7 @@ const areas = {
   consoles,
   install,
   objects,
+  failures,
 }
 type Areas = typeof areas
 

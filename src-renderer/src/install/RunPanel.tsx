@@ -4,8 +4,8 @@
 import { useState } from 'react'
 import { stripAnsi } from '../../../src-shared/text'
 import { elapsed, useNow } from '../components/time'
-import { stepTitle } from '../components/words'
-import { useT } from '../i18n'
+import { failureText, stepTitle } from '../components/words'
+import { useLang, useT } from '../i18n'
 import { installJobOf, useJobs } from '../state/jobs'
 import { useStore } from '../store'
 
@@ -18,6 +18,8 @@ export function RunPanel({ lab }: { lab: string }) {
   const [log, setLog] = useState<string | null>(null)
   const running = job?.state === 'running'
   const now = useNow(running)
+  const lang = useLang((s) => s.lang)
+  const failure = job?.error && failureText(job.error, lang, t)
 
   const start = async (retry: boolean) => {
     setMessage('')
@@ -72,12 +74,12 @@ export function RunPanel({ lab }: { lab: string }) {
               </li>
             ))}
           </ol>
-          {job.error && (
+          {failure && (
             <div className="banner fail" role="alert">
-              <p id="install-error">{job.error.message}</p>
-              {job.error.fix && (
+              <p id="install-error">{failure.message}</p>
+              {failure.fix && (
                 <p>
-                  {t('install.run.fix')}: <code id="install-fix">{job.error.fix}</code>
+                  {t('install.run.fix')}: <code id="install-fix">{failure.fix}</code>
                 </p>
               )}
             </div>

@@ -3,13 +3,13 @@
 // (or failed part-way); a failed lab can also be deleted, which removes exactly what the job made.
 import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
-import { useT, type Translate } from '../i18n'
+import { useLang, useT, type Translate } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
 import { useStore } from '../store'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { CopyButton } from '../components/CopyButton'
 import { elapsed, useNow } from '../components/time'
-import { stepTitle } from '../components/words'
+import { failureText, stepTitle } from '../components/words'
 import './pages.css'
 
 const STATE_CLASS: Record<Job['state'], string> = {
@@ -86,6 +86,8 @@ function JobCard({
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'start' })
   }, [selected])
+  const lang = useLang((s) => s.lang)
+  const failure = job.error && failureText(job.error, lang, t)
   const id = `job-${job.id}`
   const pct = Math.round(job.progress * 100)
   const resumable =
@@ -149,14 +151,14 @@ function JobCard({
           {t('jobs.interrupted')}
         </p>
       )}
-      {job.error && (
+      {failure && (
         <div id={`${id}-error`} className="job-error" role="alert">
-          <p id={`${id}-error-message`}>{job.error.message}</p>
-          {job.error.fix && (
+          <p id={`${id}-error-message`}>{failure.message}</p>
+          {failure.fix && (
             <div className="fix">
               <span className="fix-label">{t('jobs.fix')}</span>
-              <code id={`${id}-fix`}>{job.error.fix}</code>
-              <CopyButton id={`${id}-fix-copy`} text={job.error.fix} />
+              <code id={`${id}-fix`}>{failure.fix}</code>
+              <CopyButton id={`${id}-fix-copy`} text={failure.fix} />
             </div>
           )}
         </div>

@@ -1,0 +1,65 @@
+// Engine failures by code (src-shared/failures.ts), English and Korean, filled from the failure's
+// parameters. English mode shows the engine's own sentence; these English entries say the same for the
+// catalogs' key check. A code with no entry here shows the engine's English message in every language.
+import { catalog } from './catalog'
+
+export const failures = catalog({
+  en: {
+    'failure.validation': 'Invalid input: {issues}',
+    'failure.libvirt.not-found': 'Not found: {detail}',
+    'failure.libvirt.already-exists': 'Already exists: {detail}',
+    'failure.libvirt.permission': 'libvirt refused access: {detail}',
+    'failure.libvirt.invalid-state': 'Not possible in this state: {detail}',
+    'failure.libvirt.unreachable': 'libvirt could not be reached: {detail}',
+    'failure.libvirt.no-driver': 'libvirt has no driver for this connection: {detail}',
+    'failure.libvirt.tool-missing': 'virsh is not installed',
+    'failure.libvirt.unsupported': 'This connection does not support it: {detail}',
+    'failure.exec.not-found': '{program} is not installed',
+    'failure.exec.permission': 'Not allowed to run {program}',
+    'failure.exec.timeout': '{program} did not finish in time',
+    'failure.exec.cancelled': '{program} was cancelled',
+    'failure.ssh.unreachable': 'Nothing answers SSH at {host}',
+    'failure.ssh.unreachable.fix':
+      'Check the node {host} is running and its network is up (the Lab page shows both).',
+    'failure.ssh.auth': '{host} refused the lab’s SSH key',
+    'failure.ssh.auth.fix':
+      "The node {host} refused the lab's SSH key: it may have been changed outside Stacklab.",
+    'failure.ssh.timeout': '{host} did not answer SSH in time',
+    'failure.ssh.timeout.fix':
+      'Check the node {host} is running and its network is up (the Lab page shows both).',
+    'failure.ssh.host-key':
+      'The SSH host key of {host} is {got}, not the {expected} Stacklab recorded when it built this node. Stacklab refused to connect: the node may have been rebuilt outside Stacklab, or someone is in between.',
+    'failure.ssh.host-key.fix':
+      'Find out who answers at {host}; if the node was rebuilt outside Stacklab, delete the lab and build it again with Stacklab.',
+    'failure.guest.command': '{program} failed (exit {exitCode}): {output}',
+  },
+  ko: {
+    'failure.validation': '입력이 올바르지 않습니다: {issues}',
+    'failure.libvirt.not-found': '찾을 수 없습니다: {detail}',
+    'failure.libvirt.already-exists': '이미 있습니다: {detail}',
+    'failure.libvirt.permission': 'libvirt가 접근을 거부했습니다: {detail}',
+    'failure.libvirt.invalid-state': '지금 상태에서는 할 수 없습니다: {detail}',
+    'failure.libvirt.unreachable': 'libvirt에 연결할 수 없습니다: {detail}',
+    'failure.libvirt.no-driver': '이 연결에 맞는 libvirt 드라이버가 없습니다: {detail}',
+    'failure.libvirt.tool-missing': 'virsh가 설치되어 있지 않습니다',
+    'failure.libvirt.unsupported': '이 연결은 이 작업을 지원하지 않습니다: {detail}',
+    'failure.exec.not-found': '{program}이(가) 설치되어 있지 않습니다',
+    'failure.exec.permission': '{program}을(를) 실행할 권한이 없습니다',
+    'failure.exec.timeout': '{program}이(가) 제한 시간 안에 끝나지 않았습니다',
+    'failure.exec.cancelled': '{program}이(가) 취소되었습니다',
+    'failure.ssh.unreachable': '{host}에서 SSH 응답이 없습니다',
+    'failure.ssh.unreachable.fix':
+      '노드 {host}이(가) 실행 중이고 네트워크가 켜져 있는지 확인하세요(랩 화면에서 둘 다 볼 수 있습니다).',
+    'failure.ssh.auth': '{host}이(가) 랩의 SSH 키를 거부했습니다',
+    'failure.ssh.auth.fix':
+      '노드 {host}이(가) 랩의 SSH 키를 거부했습니다. Stacklab 밖에서 바뀌었을 수 있습니다.',
+    'failure.ssh.timeout': '{host}이(가) 제시간에 SSH에 응답하지 않았습니다',
+    'failure.ssh.timeout.fix':
+      '노드 {host}이(가) 실행 중이고 네트워크가 켜져 있는지 확인하세요(랩 화면에서 둘 다 볼 수 있습니다).',
+    'failure.ssh.host-key':
+      '{host}의 SSH 호스트 키가 {got}입니다. Stacklab이 이 노드를 만들 때 기록한 {expected}이(가) 아닙니다. Stacklab은 연결을 거부했습니다: 노드가 Stacklab 밖에서 다시 만들어졌거나, 누군가 중간에 끼어 있을 수 있습니다.',
+    'failure.ssh.host-key.fix':
+      '{host}에서 누가 응답하는지 확인하세요. 노드를 Stacklab 밖에서 다시 만들었다면 랩을 삭제하고 Stacklab으로 다시 만드세요.',
+    'failure.guest.command': '{program} 실패(종료 코드 {exitCode}): {output}',
+  },
+})

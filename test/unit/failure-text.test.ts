@@ -1,0 +1,85 @@
+// Engine failures in the reader's language: a job's error is translated by its code and parameters, a code
+// the catalogs do not know (and English mode) shows the engine's English, and a fix of the job's own (a
+// command line) stays as it is. The failure catalog names only codes the engine has.
+import { describe, expect, it } from 'vitest'
+import { failureText } from '../../src-renderer/src/components/words'
+import { AREAS, translate, type Lang, type Translate } from '../../src-renderer/src/i18n'
+import { HostKeyMismatch } from '../../src-main/engine/ssh/client'
+import { FailureCode } from '../../src-shared/failures'
+
+const tFor =
+  (lang: Lang): Translate =>
+  (key, vars) =>
+    translate(lang, key, vars)
+const text = (error: Parameters<typeof failureText>[0], lang: Lang) => failureText(error, lang, tFor(lang))
+
+describe('failureText', () => {
+  const mismatch = new HostKeyMismatch('10.0.0.5', 'SHA256:old', 'SHA256:new')
+  const jobError = {
+    message: mismatch.message,
+    fix: mismatch.fix,
+    code: mismatch.code,
+    params: mismatch.params,
+  }
+
+  it('says the engine’s own sentence in English, and the catalog’s English matches it', () => {
+    expect(text(jobError, 'en')).toEqual({ message: mismatch.message, fix: mismatch.fix })
+    expect(
+      translate('en', 'failure.ssh.host-key', {
+        host: '10.0.0.5',
+        expected: 'SHA256:old',
+        got: 'SHA256:new',
+      }),
+    ).toBe(mismatch.message)
+  })
+
+  it('translates a host key mismatch into Korean, quoting the host and both fingerprints', () => {
+    const ko = text(jobError, 'ko')
+    expect(ko.message).toBe(
+      translate('ko', 'failure.ssh.host-key', {
+        host: '10.0.0.5',
+        expected: 'SHA256:old',
+        got: 'SHA256:new',
+      }),
+    )
+    expect(ko.message).toContain('SHA256:new')
+    expect(ko.message).not.toMatch(/refused to connect|Stacklab recorded/)
+    expect(ko.fix).toContain('10.0.0.5')
+    expect(ko.fix).not.toMatch(/Find out who answers/)
+  })
+
+  it('keeps a fix of the job’s own (a command to run again) as it is', () => {
+    const ko = text({ ...jobError, fix: 'Check the nodes answer SSH, then: stacklab install l1' }, 'ko')
+    expect(ko.fix).toBe('Check the nodes answer SSH, then: stacklab install l1')
+    expect(ko.message).not.toBe(mismatch.message)
+  })
+
+  it('falls back to the English message for a code with no entry, or none at all', () => {
+    const pipeline = {
+      message: 'virt-builder failed',
+      fix: 'stacklab lab resume l1',
+      code: 'pipeline.step' as const,
+    }
+    expect(text(pipeline, 'ko')).toEqual({ message: 'virt-builder failed', fix: 'stacklab lab resume l1' })
+    expect(text({ message: 'old job file' }, 'ko')).toEqual({ message: 'old job file', fix: undefined })
+  })
+
+  it('reads field issues as path: message', () => {
+    const issues = [
+      { path: 'name', message: 'a network named default already exists' },
+      { path: 'subnet', message: 'overlaps' },
+    ]
+    const ko = text({ message: 'x', code: 'validation', params: { issues } }, 'ko')
+    expect(ko.message).toBe(
+      '입력이 올바르지 않습니다: name: a network named default already exists; subnet: overlaps',
+    )
+  })
+
+  it('the failure catalog names only codes the engine has', () => {
+    const codes = new Set<string>(FailureCode.options)
+    const keys = Object.keys(AREAS['failures']!.en).map((k) =>
+      k.replace(/^failure\./, '').replace(/\.fix$/, ''),
+    )
+    expect(keys.filter((k) => !codes.has(k))).toEqual([])
+  })
+})
