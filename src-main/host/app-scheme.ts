@@ -1,7 +1,7 @@
 // The desktop app's own scheme: the renderer bundle is served from app://app/ instead of file://, so the page
 // has a real origin of its own (no file:// privileges, nothing else on disk reachable from it). Pure functions
 // here (no Electron import) so the path rules are tested without an Electron binary.
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'app'
@@ -11,20 +11,7 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`
 /** Registered before `ready`: a standard, secure scheme the page may fetch from (no CORS, no CSP bypass). */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-}
-
-export function contentType(file: string): string {
-  return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
-}
+export { contentType } from '../server/content-type'
 
 /**
  * The file under `root` that an app:// URL names, or null when it names none: another host, a path that

@@ -5,10 +5,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { join, normalize, sep } from 'node:path'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
+import { contentType } from './content-type'
 import { ClientMessage, MAX_INPUT_BYTES, isEventName, type ServerMessage } from '../../src-shared/api'
 import { ApiError, issuesOf } from '../../src-shared/errors'
 import type { Engine } from '../engine/engine'
@@ -27,17 +28,6 @@ export interface BrowserHostOptions {
   port?: number
   /** For tests; normally a fresh random token. */
   token?: string
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
 }
 
 /** Messages beyond this are cut off by ws itself (close 1009); between the API limit and this, answered. */
@@ -186,7 +176,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch {
       return send(res, 404, 'Not found\n')
     }
-    send(res, 200, body, TYPES[extname(file)] ?? 'application/octet-stream')
+    send(res, 200, body, contentType(file))
   }
 
   const server = createServer((req, res) => {

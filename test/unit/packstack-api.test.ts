@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../../src-shared/errors'
 import { LabDefinition, LabState, defaultLab } from '../../src-shared/lab'
 import { LabStore } from '../../src-main/engine/lab/store'
+import { newLabState } from '../../src-main/engine/lab/journal'
 import { rejection, tempDir, tempPaths, testEngine } from '../helpers'
 
 let t: ReturnType<typeof tempDir>
@@ -16,18 +17,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/pack
 
 async function saveLab(virtType: 'kvm' | 'qemu'): Promise<void> {
   const definition = LabDefinition.parse(defaultLab('lab1'))
-  const state = LabState.parse({
-    version: 1,
-    definition,
-    status: 'ready',
-    createdAt: new Date().toISOString(),
-    stepsDone: [],
-    resources: { networks: [], domains: [], disks: [], intents: [] },
-    nodes: {},
-    virtType,
-    loginKeyFingerprint: null,
-    lastError: null,
-  })
+  const state = LabState.parse({ ...newLabState(definition, virtType), status: 'ready' })
   await new LabStore(tempPaths(t.dir).data).save(state)
 }
 
