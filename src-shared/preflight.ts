@@ -1,5 +1,6 @@
 // Host preflight: the shape of one check and of a whole report, shared by engine, hosts and UI.
 import { z } from 'zod'
+import { Said } from './preflight-says'
 
 export const CheckStatus = z.enum(['ok', 'warn', 'fail'])
 export type CheckStatus = z.infer<typeof CheckStatus>
@@ -31,6 +32,8 @@ export const PreflightCheck = z.object({
   fix: z.string().optional(),
   /** Advice that is not a command (firmware settings, lab sizes). */
   hint: z.string().optional(),
+  /** The summary and hint as sentences by key (src-shared/preflight-says.ts), for the UI to translate. */
+  says: z.object({ summary: z.array(Said).max(8), hint: z.array(Said).max(8) }).optional(),
   durationMs: z.number().nonnegative(),
 })
 export type PreflightCheck = z.infer<typeof PreflightCheck>

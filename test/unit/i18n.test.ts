@@ -22,6 +22,15 @@ describe('translations', () => {
       expect(text.trim(), key).not.toBe('')
   })
 
+  it.each(Object.entries(AREAS))(
+    'catalog %s fills the same placeholders in both languages',
+    (_name, area) => {
+      const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+      for (const [key, text] of Object.entries(area.en))
+        expect(names(area.ko[key] ?? ''), key).toEqual(names(text))
+    },
+  )
+
   it('no key is defined by two areas', () => {
     const seen = new Map<string, string>()
     for (const [name, area] of Object.entries(AREAS))

@@ -9,6 +9,8 @@ import type {
   ToolFacts,
 } from '../../src-main/engine/preflight/facts'
 import * as v from '../../src-main/engine/preflight/verdicts'
+import { isMessageKey, translate } from '../../src-renderer/src/i18n'
+import type { Said } from '../../src-shared/preflight-says'
 
 const GiB = 1024 ** 3
 const debian = { family: 'debian', name: 'debian gnu/linux 12' } as const
@@ -244,5 +246,54 @@ describe('libvirt-dependent checks', () => {
     expect(missing.fix).toContain(
       "virsh -c 'test+unix:///default?socket=/tmp/s' net-define /usr/share/libvirt/networks/default.xml",
     )
+  })
+})
+
+describe('what the verdicts say, in both languages', () => {
+  // One outcome of every kind the verdicts give, failing and passing alike.
+  const outcomes = (): v.CheckOutcome[] => [
+    v.connectionVerdict(reachable(), to()),
+    ...(['tool-missing', 'unreachable', 'permission', 'host-key', 'no-driver', 'other'] as const).map((k) =>
+      v.connectionVerdict(down(k, 'error: x'), to({ uri: 'qemu+ssh://root@lab-host/system' })),
+    ),
+    v.accessVerdict(reachable(), ['libvirt'], to({ uid: 0 })),
+    v.accessVerdict(down('permission', 'denied'), [], to()),
+    v.accessVerdict(down('unreachable', 'gone'), [], to()),
+    v.kvmVerdict(reachable(), amdNone, { present: false, writable: false, pvm: false }, to()),
+    v.kvmVerdict(reachable(), intel, { present: true, writable: false, pvm: false }, to()),
+    v.cpuFlagsVerdict(intel),
+    v.cpuFlagsVerdict(amdNone),
+    v.nestedVerdict(intel, { module: 'kvm_intel', value: 'Y', modprobeLines: [] }, to()),
+    v.nestedVerdict(intel, { module: 'kvm_intel', value: null, modprobeLines: [] }, to()),
+    v.toolsVerdict([{ tool: 'virsh', path: null }], to()),
+    v.diskVerdict({ imagesDir: '/var/lib/libvirt/images', measuredAt: '/var/lib', freeBytes: 3 * GiB }, to()),
+    v.memoryVerdict({ totalKiB: 4 << 20, availableKiB: 1 << 20 }, to()),
+    v.defaultNetworkVerdict(reachable({ networks: { all: ['default'], active: [] } }), to()),
+  ]
+
+  /** A sentence the verdict sent, as the renderer says it (an unknown key fails the test). */
+  const said = (lang: 'en' | 'ko', s: Said) => {
+    const key = `preflight.says.${s.key}`
+    if (!isMessageKey(key)) throw new Error(`the catalogs have no ${key}`)
+    return translate(lang, key, s.params)
+  }
+
+  it('carries each summary and hint as keys that give the same English sentence', () => {
+    for (const o of outcomes()) {
+      expect(o.says.summary.length, o.summary).toBeGreaterThan(0)
+      expect(o.says.summary.map((s) => said('en', s)).join(' ')).toBe(o.summary)
+      expect(o.says.hint.map((s) => said('en', s)).join(' ') || undefined).toBe(o.hint)
+    }
+  })
+
+  it('says each of them in Korean with every placeholder filled', () => {
+    for (const o of outcomes()) {
+      for (const s of [...o.says.summary, ...o.says.hint]) {
+        const ko = said('ko', s)
+        expect(ko, s.key).not.toMatch(/\{\w+\}/)
+        expect(ko, s.key).toMatch(/[가-힣]/)
+        expect(ko, s.key).not.toBe(said('en', s))
+      }
+    }
   })
 })

@@ -12,6 +12,7 @@ import { probeLibvirt, readCpu } from './facts'
 import { detectDistro, type HostView } from './host'
 import { defaultImagesDir } from '../libvirt/uri'
 import type { RefusedSetting } from '../settings'
+import { saidInEnglish } from '../../../src-shared/preflight-says'
 
 export interface PreflightOptions {
   uri: string
@@ -49,8 +50,9 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
           id,
           title: CHECK_TITLES[id],
           status: 'fail',
-          summary: 'The check itself failed',
+          summary: saidInEnglish({ key: 'check-broke', params: {} }),
           evidence: [(error as Error).message ?? String(error)],
+          says: { summary: [{ key: 'check-broke', params: {} }], hint: [] },
           durationMs: Math.round(performance.now() - t0),
         }
       }
@@ -76,15 +78,21 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
 function withRefusedUri(check: PreflightCheck, options: PreflightOptions): PreflightCheck {
   const refused = options.refused?.find((r) => r.key === 'connectionUri')
   if (!refused) return check
+  const said = { key: 'uri-refused', params: { uri: options.uri } } as const
+  const hint = { key: 'uri-refused.hint', params: { keptAt: refused.keptAt } } as const
   return {
     ...check,
     status: check.status === 'ok' ? 'warn' : check.status,
-    summary: `The saved connection URI was refused; checked ${options.uri} instead. ${check.summary}`,
+    summary: `${saidInEnglish(said)} ${check.summary}`,
     evidence: [
       `saved connectionUri ${refused.value} was refused: ${refused.reason}`,
       `the original settings file is kept at ${refused.keptAt}`,
       ...check.evidence,
     ],
-    hint: `Set a supported connection in Settings (or fix ${refused.keptAt} and copy it back).${check.hint ? ` ${check.hint}` : ''}`,
+    hint: `${saidInEnglish(hint)}${check.hint ? ` ${check.hint}` : ''}`,
+    says: {
+      summary: [said, ...(check.says?.summary ?? [])],
+      hint: [hint, ...(check.says?.hint ?? [])],
+    },
   }
 }

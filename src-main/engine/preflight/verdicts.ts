@@ -16,13 +16,21 @@ import type {
 import { installCommand, packageFor, shellQuote, sudo, virshFix, type PackagedTool } from './fix'
 import type { Distro } from './host'
 import { DEFAULT_LAB_NEEDS } from './needs'
+import {
+  saidInEnglish,
+  type PreflightSayKey,
+  type Said,
+  type SaidParams,
+} from '../../../src-shared/preflight-says'
 
 export interface CheckOutcome {
   status: CheckStatus
+  /** The English sentences (what the CLI prints); `says` carries the same as keys and parameters. */
   summary: string
   evidence: string[]
   fix?: string
   hint?: string
+  says: { summary: Said[]; hint: Said[] }
 }
 
 /** Who and where the checks are for: the connection checked, and the user and system a fix is phrased for. */
@@ -33,7 +41,32 @@ export interface CheckTarget {
   distro: Distro
 }
 
-const ok = (summary: string, evidence: string[]): CheckOutcome => ({ status: 'ok', summary, evidence })
+/** One sentence of the table in src-shared/preflight-says.ts. */
+interface Sentence {
+  key: PreflightSayKey
+  params: SaidParams
+}
+const say = (key: PreflightSayKey, params: SaidParams = {}): Sentence => ({ key, params })
+
+/** A verdict: its sentences said in English and carried as keys for the renderer to translate. */
+function verdict(
+  status: CheckStatus,
+  summary: Sentence,
+  evidence: string[],
+  more: { fix?: string | undefined; hint?: Sentence | undefined } = {},
+): CheckOutcome {
+  const outcome: CheckOutcome = {
+    status,
+    summary: saidInEnglish(summary),
+    evidence,
+    says: { summary: [summary], hint: more.hint ? [more.hint] : [] },
+  }
+  if (more.fix !== undefined) outcome.fix = more.fix
+  if (more.hint) outcome.hint = saidInEnglish(more.hint)
+  return outcome
+}
+
+const ok = (summary: Sentence, evidence: string[]): CheckOutcome => verdict('ok', summary, evidence)
 
 const pkg = (to: CheckTarget, tool: PackagedTool) => packageFor(tool, to.distro.family)
 
@@ -49,49 +82,30 @@ function accessFix(to: CheckTarget): string {
 }
 
 export function connectionVerdict(libvirt: LibvirtFacts, to: CheckTarget): CheckOutcome {
-  if (libvirt.reachable) return ok(`Connected to ${to.uri}`, libvirt.version)
+  if (libvirt.reachable) return ok(say('connected', { uri: to.uri }), libvirt.version)
   const evidence = [`virsh -c ${to.uri}: ${libvirt.detail}`]
   switch (libvirt.errorKind) {
     case 'tool-missing':
-      return {
-        status: 'fail',
-        summary: 'virsh is not installed',
-        evidence,
+      return verdict('fail', say('virsh-missing'), evidence, {
         fix: installCommand(to, to.distro.family, [pkg(to, 'virsh')]),
-      }
+      })
     case 'unreachable':
-      return {
-        status: 'fail',
-        summary: 'The libvirt daemon is not running or not reachable',
-        evidence,
-        fix: daemonFix(to),
-      }
+      return verdict('fail', say('daemon-unreachable'), evidence, { fix: daemonFix(to) })
     case 'permission':
-      return {
-        status: 'fail',
-        summary: 'libvirt refused the connection: no permission',
-        evidence,
-        fix: accessFix(to),
-      }
+      return verdict('fail', say('connection-permission'), evidence, { fix: accessFix(to) })
     case 'host-key':
-      return {
-        status: 'fail',
-        summary: `The SSH host key of ${sshHost(to.uri) ?? ''} is unknown or has changed, so the connection was refused`,
-        evidence,
+      return verdict('fail', say('host-key', { host: sshHost(to.uri) ?? '' }), evidence, {
         fix: `${sshCommand(to.uri)} true`,
-        hint: "Compare the key fingerprint ssh shows with the remote host's own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub there) before you accept it.",
-      }
+        hint: say('host-key.hint'),
+      })
     case 'no-driver':
-      return {
-        status: 'fail',
-        summary: 'libvirt has no driver for this connection',
-        evidence,
+      return verdict('fail', say('no-driver'), evidence, {
         fix: installCommand(to, to.distro.family, [
           to.distro.family === 'rhel' ? 'libvirt-daemon-kvm' : 'libvirt-daemon-system',
         ]),
-      }
+      })
     default:
-      return { status: 'fail', summary: 'Could not connect to libvirt', evidence, fix: daemonFix(to) }
+      return verdict('fail', say('connect-failed'), evidence, { fix: daemonFix(to) })
   }
 }
 
@@ -99,31 +113,18 @@ export function accessVerdict(libvirt: LibvirtFacts, groups: string[], to: Check
   const info = uriInfo(to.uri)
   const who = `user ${to.user} (uid ${to.uid}), groups: ${groups.join(', ') || 'none'}`
   if (libvirt.reachable) {
-    const how =
-      to.uid === 0
-        ? 'running as root'
-        : info.session
-          ? 'a per-user session connection'
-          : 'read-write connection accepted'
-    return ok(`You may manage libvirt (${how})`, [who])
+    const how = to.uid === 0 ? 'access-root' : info.session ? 'access-session' : 'access-read-write'
+    return ok(say(how), [who])
   }
   if (libvirt.errorKind === 'permission') {
-    return {
-      status: 'fail',
-      summary: `${to.user} may not manage libvirt on ${to.uri}`,
-      evidence: [who, libvirt.detail],
+    return verdict('fail', say('access-denied', { user: to.user, uri: to.uri }), [who, libvirt.detail], {
       fix: accessFix(to),
-    }
+    })
   }
   if (to.uid !== 0 && !info.session && !info.remote && !groups.includes('libvirt')) {
-    return {
-      status: 'warn',
-      summary: `${to.user} is not in the libvirt group; libvirt was not reachable to confirm access`,
-      evidence: [who],
-      fix: accessFix(to),
-    }
+    return verdict('warn', say('access-not-in-group', { user: to.user }), [who], { fix: accessFix(to) })
   }
-  return { status: 'warn', summary: 'Not confirmed: libvirt is not reachable', evidence: [who] }
+  return verdict('warn', say('access-unconfirmed'), [who])
 }
 
 export function kvmVerdict(
@@ -145,32 +146,25 @@ export function kvmVerdict(
   const libvirtKvm =
     !libvirt.reachable || libvirt.domainTypes.length === 0 || libvirt.domainTypes.includes('kvm')
   if (kvm.present && kvm.writable && cpu.flag && !kvm.pvm && libvirtKvm) {
-    return ok('KVM can run guests: labs use hardware acceleration', evidence)
+    return ok(say('kvm-ok'), evidence)
   }
-  const tcg = 'KVM cannot run guests here: labs will use QEMU software emulation (slow but working)'
   if (!cpu.flag || kvm.pvm) {
-    return {
-      status: 'warn',
-      summary: tcg,
-      evidence,
-      hint: 'For KVM, enable Intel VT-x or AMD-V in the firmware setup (on a VM: enable nested virtualization on its host).',
-    }
+    return verdict('warn', say('kvm-tcg'), evidence, { hint: say('kvm-tcg.hint') })
   }
   let fix: string | undefined
   if (!kvm.present) fix = sudo(to, `modprobe ${cpu.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel'}`)
   else if (!kvm.writable) fix = `${sudo(to, `usermod -aG kvm ${to.user}`)} && newgrp kvm`
-  return fix ? { status: 'warn', summary: tcg, evidence, fix } : { status: 'warn', summary: tcg, evidence }
+  return verdict('warn', say('kvm-tcg'), evidence, { fix })
 }
 
 export function cpuFlagsVerdict(cpu: CpuFacts): CheckOutcome {
   const evidence = [`egrep -c '(vmx|svm)' /proc/cpuinfo → ${cpu.virtFlagLines}`, `CPU vendor: ${cpu.vendor}`]
-  if (cpu.flag) return ok(`${cpu.flag} present (${cpu.vendor === 'amd' ? 'AMD-V' : 'Intel VT-x'})`, evidence)
-  return {
-    status: 'warn',
-    summary: 'No vmx/svm flag: the CPU offers no hardware virtualization here, so guests use qemu (software)',
-    evidence,
-    hint: "Enable Intel VT-x or AMD-V in the firmware setup (on a VM: expose it from the VM's host).",
-  }
+  if (cpu.flag)
+    return ok(
+      say('cpu-flag', { flag: cpu.flag, technology: cpu.vendor === 'amd' ? 'AMD-V' : 'Intel VT-x' }),
+      evidence,
+    )
+  return verdict('warn', say('cpu-no-flag'), evidence, { hint: say('cpu-no-flag.hint') })
 }
 
 export function nestedVerdict(cpu: CpuFacts, nested: NestedFacts, to: CheckTarget): CheckOutcome {
@@ -188,42 +182,28 @@ export function nestedVerdict(cpu: CpuFacts, nested: NestedFacts, to: CheckTarge
   }
   const fix = `echo 'options ${module} nested=1' | ${sudo(to, 'tee /etc/modprobe.d/kvm-nested.conf')} && ${sudo(to, `modprobe -r ${module}`)} && ${sudo(to, `modprobe ${module}`)}`
   if (value === 'Y' || value === '1') {
-    return ok(
-      `Nested virtualization is on: the compute node can run KVM instances${configured ? '' : ' (not set in modprobe.d: off after reboot)'}`,
-      evidence,
-    )
+    return ok(say(configured ? 'nested-on' : 'nested-on-until-reboot'), evidence)
   }
   if (value === null) {
-    return {
-      status: 'warn',
-      summary: `${module} is not loaded: no nested KVM, so instances on the compute node will use qemu`,
-      evidence,
-      ...(cpu.flag ? { fix } : {}),
-    }
+    return verdict('warn', say('nested-module-not-loaded', { module }), evidence, {
+      fix: cpu.flag ? fix : undefined,
+    })
   }
-  return {
-    status: 'warn',
-    summary: 'Nested virtualization is off: instances on the compute node will use qemu',
-    evidence,
-    fix,
-  }
+  return verdict('warn', say('nested-off'), evidence, { fix })
 }
 
 export function toolsVerdict(tools: ToolFacts[], to: CheckTarget): CheckOutcome {
   const evidence = tools.map(({ tool, path }) => `${tool}: ${path ?? 'not found on PATH'}`)
   evidence.push('virt-install: not needed (Stacklab defines VMs from XML)')
   const missing = tools.filter((t) => !t.path).map((t) => t.tool)
-  if (!missing.length) return ok('All required tools are installed', evidence)
-  return {
-    status: 'fail',
-    summary: `Missing: ${missing.join(', ')}`,
-    evidence,
+  if (!missing.length) return ok(say('tools-ok'), evidence)
+  return verdict('fail', say('tools-missing', { tools: missing.join(', ') }), evidence, {
     fix: installCommand(
       to,
       to.distro.family,
       missing.map((t) => pkg(to, t)),
     ),
-  }
+  })
 }
 
 export function xfsVerdict(xfs: XfsFacts, to: CheckTarget): CheckOutcome {
@@ -232,114 +212,69 @@ export function xfsVerdict(xfs: XfsFacts, to: CheckTarget): CheckOutcome {
   )
   evidence.push(`mkfs.xfs: ${xfs.mkfsXfs ?? 'not found'}`)
   if (!xfs.applianceDirs.length) {
-    return {
-      status: 'fail',
-      summary: 'libguestfs (the appliance behind virt-builder) is not installed',
-      evidence,
+    return verdict('fail', say('guestfs-missing'), evidence, {
       fix: installCommand(to, to.distro.family, [pkg(to, 'virt-builder'), pkg(to, 'xfs')]),
-    }
+    })
   }
-  if (xfs.applianceDirs.some((d) => d.xfsLists.length) && xfs.mkfsXfs)
-    return ok('libguestfs can resize XFS, as CentOS and RHEL templates need', evidence)
-  return {
-    status: 'warn',
-    summary:
-      "No XFS support in libguestfs: resizing a CentOS/RHEL template fails with 'virt-resize: error: unknown/unavailable method for expanding the xfs filesystem'",
-    evidence,
+  if (xfs.applianceDirs.some((d) => d.xfsLists.length) && xfs.mkfsXfs) return ok(say('xfs-ok'), evidence)
+  return verdict('warn', say('xfs-missing'), evidence, {
     fix: installCommand(to, to.distro.family, [pkg(to, 'xfs')]),
-  }
+  })
 }
 
 const GiB = 1024 ** 3
 
 /** `disk` is null when the images directory is on the remote host (nothing to measure from here). */
 export function diskVerdict(disk: DiskFacts | null, to: CheckTarget): CheckOutcome {
-  if (!disk) {
-    return {
-      status: 'warn',
-      summary: 'Not checked: the images directory is on the remote host',
-      evidence: [`connection: ${to.uri}`],
-    }
-  }
+  if (!disk) return verdict('warn', say('disk-remote'), [`connection: ${to.uri}`])
   const { imagesDir, measuredAt } = disk
-  if (measuredAt === null) return { status: 'fail', summary: `Cannot read ${imagesDir}`, evidence: [] }
-  const free = disk.freeBytes / GiB
+  if (measuredAt === null) return verdict('fail', say('disk-unreadable', { dir: imagesDir }), [])
+  const free = (disk.freeBytes / GiB).toFixed(1)
   const evidence = [
-    `${imagesDir}${measuredAt === imagesDir ? '' : ` (not created yet; measured at ${measuredAt})`}: ${free.toFixed(1)} GiB free`,
+    `${imagesDir}${measuredAt === imagesDir ? '' : ` (not created yet; measured at ${measuredAt})`}: ${free} GiB free`,
     `default lab needs about ${DEFAULT_LAB_NEEDS.diskGiB} GiB (at least ${DEFAULT_LAB_NEEDS.minDiskGiB} GiB)`,
   ]
-  if (free >= DEFAULT_LAB_NEEDS.diskGiB) return ok(`${free.toFixed(1)} GiB free`, evidence)
-  const fix = `du -sh ${shellQuote(imagesDir)}/* | sort -h`
-  const hint =
-    'Remove old images you no longer need, or choose an images directory on a bigger disk in Settings.'
-  if (free >= DEFAULT_LAB_NEEDS.minDiskGiB) {
-    return {
-      status: 'warn',
-      summary: `${free.toFixed(1)} GiB free: enough for a small lab, tight for OpenStack`,
-      evidence,
-      fix,
-      hint,
-    }
-  }
-  return { status: 'fail', summary: `Only ${free.toFixed(1)} GiB free`, evidence, fix, hint }
+  const freeGiB = disk.freeBytes / GiB
+  if (freeGiB >= DEFAULT_LAB_NEEDS.diskGiB) return ok(say('disk-ok', { free }), evidence)
+  const more = { fix: `du -sh ${shellQuote(imagesDir)}/* | sort -h`, hint: say('disk.hint') }
+  if (freeGiB >= DEFAULT_LAB_NEEDS.minDiskGiB)
+    return verdict('warn', say('disk-tight', { free }), evidence, more)
+  return verdict('fail', say('disk-low', { free }), evidence, more)
 }
 
 /** `memory` is null when the guests run on a remote host (this machine's memory says nothing). */
 export function memoryVerdict(memory: MemoryFacts | null, to: CheckTarget): CheckOutcome {
-  if (!memory) {
-    return {
-      status: 'warn',
-      summary: 'Not checked: guests run on the remote host',
-      evidence: [`connection: ${to.uri}`],
-    }
-  }
-  if (memory.availableKiB === null)
-    return { status: 'warn', summary: 'Could not read /proc/meminfo', evidence: [] }
+  if (!memory) return verdict('warn', say('memory-remote'), [`connection: ${to.uri}`])
+  if (memory.availableKiB === null) return verdict('warn', say('meminfo-unreadable'), [])
   const gib = (kib: number | null) => (kib === null ? 'unknown' : `${(kib / 1024 / 1024).toFixed(1)} GiB`)
-  const available = memory.availableKiB / 1024
+  const availableMiB = memory.availableKiB / 1024
+  const available = (availableMiB / 1024).toFixed(1)
   const evidence = [
     `MemTotal ${gib(memory.totalKiB)}, MemAvailable ${gib(memory.availableKiB)}`,
     `default lab: ${DEFAULT_LAB_NEEDS.memoryMiB / 1024} GiB (controller 8 GiB + compute 4 GiB)`,
   ]
-  if (available >= DEFAULT_LAB_NEEDS.memoryMiB)
-    return ok(`${(available / 1024).toFixed(1)} GiB available`, evidence)
-  const hint = 'Close other VMs and programs, or give the nodes less memory in the lab definition.'
-  if (available >= DEFAULT_LAB_NEEDS.minMemoryMiB) {
-    return {
-      status: 'warn',
-      summary: `${(available / 1024).toFixed(1)} GiB available: less than the default lab needs`,
-      evidence,
-      hint,
-    }
-  }
-  return { status: 'fail', summary: `Only ${(available / 1024).toFixed(1)} GiB available`, evidence, hint }
+  if (availableMiB >= DEFAULT_LAB_NEEDS.memoryMiB) return ok(say('memory-ok', { available }), evidence)
+  const more = { hint: say('memory.hint') }
+  if (availableMiB >= DEFAULT_LAB_NEEDS.minMemoryMiB)
+    return verdict('warn', say('memory-tight', { available }), evidence, more)
+  return verdict('fail', say('memory-low', { available }), evidence, more)
 }
 
 export function defaultNetworkVerdict(libvirt: LibvirtFacts, to: CheckTarget): CheckOutcome {
   if (!libvirt.reachable || !libvirt.networks) {
-    return {
-      status: 'fail',
-      summary: 'Not checked: libvirt is not reachable',
-      evidence: [libvirt.detail].filter(Boolean),
-    }
+    return verdict('fail', say('network-unchecked'), [libvirt.detail].filter(Boolean))
   }
   const { all, active } = libvirt.networks
   const evidence = [
     `networks: ${all.length ? all.map((n) => `${n}${active.includes(n) ? ' (active)' : ' (inactive)'}`).join(', ') : 'none'}`,
   ]
-  if (active.includes('default')) return ok("'default' NAT network is active", evidence)
+  if (active.includes('default')) return ok(say('network-ok'), evidence)
   if (all.includes('default')) {
-    return {
-      status: 'warn',
-      summary: "'default' network exists but is not active",
-      evidence,
+    return verdict('warn', say('network-inactive'), evidence, {
       fix: `${virshFix(to.uri, 'net-start default')} && ${virshFix(to.uri, 'net-autostart default')}`,
-    }
+    })
   }
-  return {
-    status: 'fail',
-    summary: "No 'default' network: eth0 of every node needs it for NAT",
-    evidence,
+  return verdict('fail', say('network-missing'), evidence, {
     fix: `${virshFix(to.uri, 'net-define /usr/share/libvirt/networks/default.xml')} && ${virshFix(to.uri, 'net-start default')} && ${virshFix(to.uri, 'net-autostart default')}`,
-  }
+  })
 }

@@ -2,6 +2,7 @@
 // job step titles and libvirt's reasons for a VM's state.
 import type { Job, JobStep } from '../../../src-shared/jobs'
 import type { FailureParams } from '../../../src-shared/failures'
+import type { Said } from '../../../src-shared/preflight-says'
 import { isMessageKey, translate, type Lang, type Translate, type Vars } from '../i18n'
 
 /** A step's title in the user's language (install jobs have steps of their own). */
@@ -52,4 +53,24 @@ export function failureText(
         ? t(fixKey, vars)
         : error.fix,
   }
+}
+
+/**
+ * Sentences the engine sent as keys (a preflight summary or hint) in the reader's language; the engine's
+ * English text in English mode, when it sent no keys, or when one key is unknown here (a newer engine).
+ */
+export function saidText(
+  said: readonly Said[] | undefined,
+  english: string,
+  lang: Lang,
+  t: Translate,
+): string {
+  if (lang === 'en' || !said?.length) return english
+  const parts: string[] = []
+  for (const s of said) {
+    const key = `preflight.says.${s.key}`
+    if (!isMessageKey(key)) return english
+    parts.push(t(key, s.params))
+  }
+  return parts.join(' ')
 }

@@ -15,6 +15,7 @@ import { settings } from './settings'
 import { topology } from './topology'
 import { objects } from './objects'
 import { failures } from './failures'
+import { preflightSays } from './preflight-says'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -37,6 +38,7 @@ const areas = {
   install,
   objects,
   failures,
+  preflightSays,
 }
 type Areas = typeof areas
 

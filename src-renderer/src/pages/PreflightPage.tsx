@@ -1,8 +1,9 @@
 // The preflight page: every host check live as the engine reports it, with evidence and a fix to copy.
 import { CHECK_ORDER, type CheckId, type PreflightCheck } from '../../../src-shared/preflight'
-import { useT } from '../i18n'
+import { useLang, useT } from '../i18n'
 import { useStore } from '../store'
 import { CopyButton } from '../components/CopyButton'
+import { saidText } from '../components/words'
 
 function CheckRow({
   id,
@@ -14,6 +15,7 @@ function CheckRow({
   running: boolean
 }) {
   const t = useT()
+  const lang = useLang((s) => s.lang)
   const status = check?.status ?? (running ? 'running' : undefined)
   return (
     <li id={`check-${id}`} className={`check ${status ?? 'idle'}`} data-status={status ?? 'idle'}>
@@ -30,7 +32,7 @@ function CheckRow({
       {check && (
         <div className="check-body">
           <p id={`check-${id}-summary`} className="check-summary">
-            {check.summary}
+            {saidText(check.says?.summary, check.summary, lang, t)}
           </p>
           {check.evidence.length > 0 && (
             <ul className="evidence" aria-label={t('preflight.evidence')}>
@@ -41,7 +43,7 @@ function CheckRow({
           )}
           {check.hint && (
             <p id={`check-${id}-hint`} className="hint">
-              {check.hint}
+              {saidText(check.says?.hint, check.hint, lang, t)}
             </p>
           )}
           {check.fix && (
