@@ -2,6 +2,7 @@
 // kept with the lab (so a run that outlives the app can be found and reattached), and the status of every
 // node's OpenStack services.
 import { z } from 'zod'
+import { StatusProblem } from './status-says'
 
 /** One packstack run on the controller, recorded before it starts (write-ahead). */
 export const InstallRun = z.object({
@@ -65,8 +66,8 @@ export const LabStatusReport = z.object({
   horizon: z.object({ url: z.string(), username: z.string(), password: z.string() }).nullable(),
   nodes: z.array(NodeStatus),
   services: z.array(ApiService),
-  /** Things the user should know, in sentences ("compute: openstack-nova-compute is failed"). */
-  problems: z.array(z.string()),
+  /** Things the user should know ("compute: running, but openstack-nova-compute is failed"), by code. */
+  problems: z.array(StatusProblem),
 })
 export type LabStatusReport = z.infer<typeof LabStatusReport>
 

@@ -3,6 +3,7 @@
 // the renderer shows the sentence in the user's language from the same table. One table, so the two can
 // never say different things. What a check saw (evidence) and the command that fixes it stay as they are.
 import { z } from 'zod'
+import { fillPlaceholders } from './text'
 
 const en = {
   connected: 'Connected to {uri}',
@@ -139,13 +140,6 @@ export const Said = z.object({
 })
 export type Said = z.infer<typeof Said>
 export type SaidParams = Said['params']
-
-/** `{name}` placeholders filled from params; an unknown name stays as written. */
-export function fillPlaceholders(text: string, params: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  )
-}
 
 /** The English sentence for a key: what the engine puts in a check's summary or hint. */
 export function saidInEnglish(said: { key: PreflightSayKey; params: SaidParams }): string {

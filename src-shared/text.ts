@@ -30,3 +30,10 @@ export function printable(text: string, options: { keepLines?: boolean } = {}): 
     : // eslint-disable-next-line no-control-regex
       text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 }
+
+/** `{name}` placeholders filled from params; an unknown name stays as written. */
+export function fillPlaceholders(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  )
+}

@@ -282,7 +282,7 @@ const COMMANDS: readonly Command[] = [
               `Horizon: ${report.horizon.url} (user ${report.horizon.username}; password in keystonerc_admin on the controller)\n`,
             )
           else out('OpenStack is not installed yet: stacklab install ' + name + '\n')
-          for (const p of report.problems) err(`problem: ${p}\n`)
+          for (const p of report.problems) err(`problem: ${p.message}\n`)
         }
         return report.problems.length ? 1 : 0
       }),

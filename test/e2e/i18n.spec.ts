@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { AREAS } from '../../src-renderer/src/i18n'
 import { HostKeyMismatch } from '../../src-main/engine/ssh/client'
 import type { Job } from '../../src-shared/jobs'
+import { virsh } from './engine'
 
 const url = () => process.env['STACKLAB_URL']!
 
@@ -142,6 +143,46 @@ test('in Korean no page shows an English catalog string; screenshots of every pa
   await expect(page.locator('#lang-select')).toHaveValue('ko')
   await expect(page.locator('#nav-topology')).toHaveText('토폴로지')
   await page.locator('#lang-select').selectOption('en')
+})
+
+test('in Korean a failing preflight says its checks, and every page the lab as it is, in Korean', async ({
+  page,
+}) => {
+  // The host loses libvirt's 'default' NAT network (removed with virsh, as a user might): the network check
+  // fails, so the host is not ready. Put back afterwards, whatever happens: other tests use it.
+  const saved = join(test.info().outputDir, 'default-network.xml')
+  mkdirSync(test.info().outputDir, { recursive: true })
+  writeFileSync(saved, virsh('net-dumpxml', 'default'))
+  virsh('net-destroy', 'default')
+  virsh('net-undefine', 'default')
+  try {
+    await page.goto(url())
+    await page.locator('#lang-select').selectOption('ko')
+    await page.locator('#nav-preflight').click()
+    await page.locator('#preflight-rerun').click()
+    await expect(page.locator('#preflight-summary')).toHaveAttribute('data-ready', 'false')
+    await expect(page.locator('#check-default-network-status')).toHaveAttribute('data-status', 'fail')
+    await expect(page.locator('#check-default-network-summary')).toHaveText(
+      "'default' 네트워크가 없습니다: 모든 노드의 eth0에 NAT용으로 필요합니다",
+    )
+    // The fix stays the command it is.
+    await expect(page.locator('#check-default-network-fix')).toContainText('net-define')
+    const english = englishOnly()
+    const leaks: string[] = []
+    for (const id of await navIds(page)) {
+      await page.locator(`#nav-${id}`).click()
+      await settle(page, id)
+      for (const text of await visibleTexts(page))
+        for (const e of english) if (e.pattern.test(text)) leaks.push(`${id}: "${text}" (${e.key})`)
+    }
+    expect(leaks).toEqual([])
+    await page.locator('#nav-preflight').click()
+    await page.screenshot({ path: 'test-results/screenshots/preflight-failing-ko.png' })
+  } finally {
+    virsh('net-define', saved)
+    virsh('net-start', 'default')
+    await page.locator('#lang-select').selectOption('en')
+  }
 })
 
 for (const size of [

@@ -169,7 +169,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       expect(compute.vmState).toBe('running')
       expect(compute.flagged).toBe(true)
       expect(compute.health).toBe('degraded')
-      expect(status.problems.join('\n')).toMatch(/compute: running, but .*nova-compute/)
+      expect(status.problems.map((p) => p.message).join('\n')).toMatch(/compute: running, but .*nova-compute/)
 
       const cli = await runStacklab(env.home, 'status', LAB)
       expect(cli.code).toBe(1)

@@ -2,7 +2,8 @@
 // the catalogs do not know (and English mode) shows the engine's English, and a fix of the job's own (a
 // command line) stays as it is. The failure catalog names only codes the engine has.
 import { describe, expect, it } from 'vitest'
-import { failureText } from '../../src-renderer/src/components/words'
+import { failureText, statusProblemText } from '../../src-renderer/src/components/words'
+import { StatusProblemCode, statusProblem } from '../../src-shared/status-says'
 import { AREAS, translate, type Lang, type Translate } from '../../src-renderer/src/i18n'
 import { HostKeyMismatch } from '../../src-main/engine/ssh/client'
 import { FailureCode } from '../../src-shared/failures'
@@ -81,5 +82,24 @@ describe('failureText', () => {
       k.replace(/^failure\./, '').replace(/\.fix$/, ''),
     )
     expect(keys.filter((k) => !codes.has(k))).toEqual([])
+  })
+})
+
+describe('statusProblemText', () => {
+  it('says each status problem in Korean, a VM state as the topology says it, and English as sent', () => {
+    const shutOff = statusProblem('vm-state', { node: 'compute', state: 'shutoff' })
+    expect(statusProblemText(shutOff, 'en', tFor('en'))).toBe('compute: the VM is shutoff')
+    expect(statusProblemText(shutOff, 'ko', tFor('ko'))).toBe('compute: VM 상태가 꺼짐입니다')
+    // A state word the catalogs do not know is quoted as libvirt said it.
+    const missing = statusProblem('vm-state', { node: 'compute', state: 'missing' })
+    expect(statusProblemText(missing, 'ko', tFor('ko'))).toBe('compute: VM 상태가 missing입니다')
+    const degraded = statusProblem('degraded', { node: 'compute', down: 'openstack-nova-compute is failed' })
+    expect(statusProblemText(degraded, 'ko', tFor('ko'))).toContain('openstack-nova-compute is failed')
+    expect(statusProblemText(degraded, 'ko', tFor('ko'))).toMatch(/^compute: 실행 중이지만/)
+    for (const code of StatusProblemCode.options) {
+      const p = statusProblem(code, { node: 'n', state: 's', detail: 'd', kind: 'compute', down: 'x' })
+      expect(statusProblemText(p, 'ko', tFor('ko')), code).not.toMatch(/\{\w+\}/)
+      expect(statusProblemText(p, 'ko', tFor('ko')), code).not.toBe(p.message)
+    }
   })
 })

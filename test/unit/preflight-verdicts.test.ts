@@ -198,7 +198,7 @@ describe('memory and disk', () => {
     const imagesDir = '/srv/my images'
     const r = v.diskVerdict({ imagesDir, measuredAt: '/srv', freeBytes: 12 * GiB }, to())
     expect(r.status).toBe('warn')
-    expect(r.evidence[0]).toBe('/srv/my images (not created yet; measured at /srv): 12.0 GiB free')
+    expect(r.evidence[0]).toBe('free space in /srv/my images (not created yet; measured at /srv): 12.0 GiB')
     expect(r.fix).toBe("du -sh '/srv/my images'/* | sort -h")
     expect(v.diskVerdict({ imagesDir, measuredAt: imagesDir, freeBytes: 40 * GiB }, to()).status).toBe('ok')
     expect(v.diskVerdict({ imagesDir, measuredAt: null, freeBytes: 0 }, to()).status).toBe('fail')

@@ -8,6 +8,7 @@ import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
+import { statusProblem, type StatusProblem } from '../../../src-shared/status-says'
 import { sshExec } from '../ssh/client'
 import type { LabEnv } from '../lab/env'
 import { domainName } from '../lab/provision-node'
@@ -119,7 +120,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
   const lab = state.definition
   const files = env.store.files(lab.name)
   const ctrl = controllerOf(state)
-  const problems: string[] = []
+  const problems: StatusProblem[] = []
   const clients = new Map<string, Client>()
   const nodes: NodeStatus[] = []
   try {
@@ -141,9 +142,11 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
           )
           services = parseServiceStatus(r.stdout)
         } catch (error) {
-          problems.push(`${node.name}: does not answer SSH (${(error as Error).message})`)
+          problems.push(
+            statusProblem('unreachable', { node: node.name, detail: maskGuest((error as Error).message) }),
+          )
         }
-      } else problems.push(`${node.name}: the VM is ${vmState}`)
+      } else problems.push(statusProblem('vm-state', { node: node.name, state: vmState }))
       nodes.push({
         name: node.name,
         domain,
@@ -186,7 +189,9 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
           if (rc !== 0 || !body.trim().startsWith('[')) {
             // A lab without Cinder has no volume endpoint: not a problem.
             if (kind !== 'volume' || !/service catalog|endpoint/i.test(body))
-              problems.push(`openstack ${kind} list failed: ${body.trim().split('\n').pop() ?? ''}`)
+              problems.push(
+                statusProblem('api-failed', { kind, detail: maskGuest(body.trim().split('\n').pop() ?? '') }),
+              )
             continue
           }
           api.push(...parseApiServices(kind, body))
@@ -206,7 +211,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       else if (down.length) {
         n.health = 'degraded'
         n.flagged = true
-        problems.push(`${def.name}: running, but ${down.join(', ')}`)
+        problems.push(statusProblem('degraded', { node: def.name, down: maskGuest(down.join(', ')) }))
       } else n.health = installed ? 'ok' : 'unknown'
     }
     return {
@@ -216,8 +221,8 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       horizon,
       nodes,
       services: api,
-      // Problems quote the guests' output: their own passwords are masked there.
-      problems: problems.map(maskGuest),
+      // Problems quote the guests' output: their own passwords are masked where they are made.
+      problems,
     }
   } finally {
     for (const c of clients.values()) c.end()

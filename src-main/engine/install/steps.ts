@@ -145,7 +145,7 @@ export async function runInstall(
     await step('status', async () => {
       const status = await labStatus(env, await deps.get(name))
       return status.problems.length
-        ? status.problems.join('; ')
+        ? status.problems.map((p) => p.message).join('; ')
         : `every node healthy; Horizon at ${status.horizon?.url}`
     })
     await job.end('succeeded')

@@ -231,7 +231,7 @@ export function diskVerdict(disk: DiskFacts | null, to: CheckTarget): CheckOutco
   if (measuredAt === null) return verdict('fail', say('disk-unreadable', { dir: imagesDir }), [])
   const free = (disk.freeBytes / GiB).toFixed(1)
   const evidence = [
-    `${imagesDir}${measuredAt === imagesDir ? '' : ` (not created yet; measured at ${measuredAt})`}: ${free} GiB free`,
+    `free space in ${imagesDir}${measuredAt === imagesDir ? '' : ` (not created yet; measured at ${measuredAt})`}: ${free} GiB`,
     `default lab needs about ${DEFAULT_LAB_NEEDS.diskGiB} GiB (at least ${DEFAULT_LAB_NEEDS.minDiskGiB} GiB)`,
   ]
   const freeGiB = disk.freeBytes / GiB

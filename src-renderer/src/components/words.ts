@@ -3,6 +3,7 @@
 import type { Job, JobStep } from '../../../src-shared/jobs'
 import type { FailureParams } from '../../../src-shared/failures'
 import type { Said } from '../../../src-shared/preflight-says'
+import type { StatusProblem } from '../../../src-shared/status-says'
 import { isMessageKey, translate, type Lang, type Translate, type Vars } from '../i18n'
 
 /** A step's title in the user's language (install jobs have steps of their own). */
@@ -73,4 +74,14 @@ export function saidText(
     parts.push(t(key, s.params))
   }
   return parts.join(' ')
+}
+
+/** A lab status problem in the reader's language; a VM state word is said as the topology says it. */
+export function statusProblemText(problem: StatusProblem, lang: Lang, t: Translate): string {
+  const key = `status.problem.${problem.code}`
+  if (lang === 'en' || !isMessageKey(key)) return problem.message
+  const vars: Vars = { ...problem.params }
+  const state = `state.${problem.params['state'] ?? ''}`
+  if (problem.code === 'vm-state' && isMessageKey(state)) vars['state'] = t(state)
+  return t(key, vars)
 }

@@ -3,6 +3,7 @@
 // holds the chosen language and interpolates `{name}` placeholders. `t()` takes only keys the catalogs
 // define (MessageKey); a unit test checks the catalogs again at run time.
 import { create } from 'zustand'
+import { fillPlaceholders } from '../../../src-shared/text'
 import { common } from './common'
 import { networks } from './networks'
 import { install } from './install'
@@ -15,7 +16,7 @@ import { settings } from './settings'
 import { topology } from './topology'
 import { objects } from './objects'
 import { failures } from './failures'
-import { preflightSays } from './preflight-says'
+import { preflightSays, statusSays } from './engine-says'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -39,6 +40,7 @@ const areas = {
   objects,
   failures,
   preflightSays,
+  statusSays,
 }
 type Areas = typeof areas
 
@@ -99,10 +101,7 @@ export function isMessageKey(key: string): key is MessageKey {
 /** Translate `key` in `lang`. A missing key shows as the key itself (only a cast can get one here). */
 export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   const text = merged[lang][key] ?? merged.en[key] ?? key
-  if (!vars) return text
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole,
-  )
+  return vars ? fillPlaceholders(text, vars) : text
 }
 
 export type Translate = (key: MessageKey, vars?: Vars) => string

@@ -2,11 +2,13 @@
 // down), the compute, network and volume services the APIs list, and the Horizon URL with the admin login.
 // The latest report comes from the status store, whichever window asked for it.
 import { useState } from 'react'
-import { useT } from '../i18n'
+import { useLang, useT } from '../i18n'
+import { statusProblemText } from '../components/words'
 import { useLabStatus } from '../state/status'
 
 export function StatusPanel({ lab }: { lab: string }) {
   const t = useT()
+  const lang = useLang((s) => s.lang)
   const report = useLabStatus((s) => s.reports[lab])
   const busy = useLabStatus((s) => s.checking[lab] ?? false)
   const message = useLabStatus((s) => s.errors[lab])
@@ -96,8 +98,8 @@ export function StatusPanel({ lab }: { lab: string }) {
           {report.problems.length > 0 && (
             <ul id="status-problems" className="problems">
               {report.problems.map((p, i) => (
-                <li key={i} className="fail">
-                  {p}
+                <li key={i} className="fail" data-code={p.code}>
+                  {statusProblemText(p, lang, t)}
                 </li>
               ))}
             </ul>
