@@ -32,6 +32,14 @@ export const FailureCode = z.enum([
 ])
 export type FailureCode = z.infer<typeof FailureCode>
 
+/** The stories of the codes that have several: said as `params.reason`, translated by code and reason. */
+export const FAILURE_REASONS = {
+  'pipeline.step': ['host-not-ready', 'network-clash', 'foreign-disk', 'nothing-removed'],
+  install: ['answers-misfit', 'packstack-failed', 'packstack-unfinished'],
+} as const satisfies Partial<Record<FailureCode, readonly string[]>>
+export type PipelineReason = (typeof FAILURE_REASONS)['pipeline.step'][number]
+export type InstallReason = (typeof FAILURE_REASONS)['install'][number]
+
 /** A parameter: what a translated sentence may quote. */
 export const FailureParam = z.union([
   z.string(),

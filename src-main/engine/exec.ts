@@ -27,9 +27,10 @@ export class ExecError extends EngineFailure {
     },
     message: string,
   ) {
-    // The parameters name the program only: its arguments may be long, and a translation quotes little.
+    // The parameters name the program only (its arguments may be long) and the last lines it said.
+    const said = (init.stderr ?? '').trim().split('\n').slice(-3).join(' / ').slice(-500)
     super(`exec.${kind}`, message, {
-      params: { program: init.argv[0] ?? '', exitCode: init.exitCode ?? null },
+      params: { program: init.argv[0] ?? '', exitCode: init.exitCode ?? null, stderr: said || '—' },
       details: init.stderr ?? '',
     })
     this.name = 'ExecError'

@@ -1,12 +1,16 @@
 // Engine failures in the reader's language: a job's error is translated by its code and parameters, a code
 // the catalogs do not know (and English mode) shows the engine's English, and a fix of the job's own (a
 // command line) stays as it is. The failure catalog names only codes the engine has.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { failureText, statusProblemText } from '../../src-renderer/src/components/words'
 import { StatusProblemCode, statusProblem } from '../../src-shared/status-says'
-import { AREAS, translate, type Lang, type Translate } from '../../src-renderer/src/i18n'
+import { AREAS, isMessageKey, translate, type Lang, type Translate } from '../../src-renderer/src/i18n'
 import { HostKeyMismatch } from '../../src-main/engine/ssh/client'
-import { FailureCode } from '../../src-shared/failures'
+import { join } from 'node:path'
+import { createRun, ExecError } from '../../src-main/engine/exec'
+import { createLogger } from '../../src-main/engine/log'
+import { rejection, tempDir } from '../helpers'
+import { FAILURE_REASONS, FailureCode } from '../../src-shared/failures'
 
 const tFor =
   (lang: Lang): Translate =>
@@ -78,10 +82,45 @@ describe('failureText', () => {
 
   it('the failure catalog names only codes the engine has', () => {
     const codes = new Set<string>(FailureCode.options)
+    for (const [code, reasons] of Object.entries(FAILURE_REASONS))
+      for (const reason of reasons) codes.add(`${code}.${reason}`)
     const keys = Object.keys(AREAS['failures']!.en).map((k) =>
       k.replace(/^failure\./, '').replace(/\.fix$/, ''),
     )
     expect(keys.filter((k) => !codes.has(k))).toEqual([])
+  })
+})
+
+describe('failures with a reason, and a failed program', () => {
+  it('says every reason of a code in Korean, with its fix when the fix is the failure’s own', () => {
+    for (const [code, reasons] of Object.entries(FAILURE_REASONS)) {
+      for (const reason of reasons) {
+        const params = { reason, checks: 'c', issues: 'i', path: '/p', problems: 'p', keys: 'k' }
+        const filled = { ...params, step: 's', host: 'h', line: 'l', log: 'g', checkpoint: 'pre', lab: 'l1' }
+        const fixKey = `failure.${code}.${reason}.fix`
+        const fix = isMessageKey(fixKey) ? translate('en', fixKey, filled) : 'a command of the job’s own'
+        const error = { message: 'engine English', fix, code: FailureCode.parse(code), params: filled }
+        const ko = text(error, 'ko')
+        expect(ko.message, `${code}.${reason}`).toMatch(/[가-힣]/)
+        expect(ko.message, `${code}.${reason}`).not.toMatch(/\{\w+\}/)
+        if (isMessageKey(fixKey)) expect(ko.fix, fixKey).toMatch(/[가-힣]/)
+        else expect(ko.fix).toBe(fix)
+      }
+    }
+  })
+
+  it('says a program that failed in Korean, with the last lines it wrote', async () => {
+    const dir = tempDir()
+    onTestFinished(() => dir.cleanup())
+    const logger = createLogger(join(dir.dir, 'app.log'))
+    const error = await rejection(
+      createRun(logger)('sh', ['-c', 'echo first >&2; echo broken >&2; exit 4']),
+      ExecError,
+    )
+    expect(error.params).toMatchObject({ program: 'sh', exitCode: 4, stderr: 'first / broken' })
+    const job = { message: error.message, code: error.code, params: error.params }
+    expect(text(job, 'ko').message).toBe('sh 실패(종료 코드 4): first / broken')
+    expect(text(job, 'en').message).toBe(error.message)
   })
 })
 

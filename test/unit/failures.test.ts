@@ -69,23 +69,28 @@ describe('each failure kind reaches the API as its own code', () => {
 
   it('pipeline step: exit, keeping its fix', () => {
     const api = mapped(
-      new PipelineError('virt-builder failed', 'Free disk space, then: stacklab lab resume l1'),
+      new PipelineError('The host is not ready: Memory: Only 1.0 GiB available', 'Free memory', {
+        reason: 'host-not-ready',
+        checks: 'Memory',
+      }),
     )
     expect(api.toJSON()).toEqual({
       code: 'exit',
-      message: 'virt-builder failed',
-      fix: 'Free disk space, then: stacklab lab resume l1',
-      failure: { code: 'pipeline.step', params: {} },
+      message: 'The host is not ready: Memory: Only 1.0 GiB available',
+      fix: 'Free memory',
+      failure: { code: 'pipeline.step', params: { reason: 'host-not-ready', checks: 'Memory' } },
     })
   })
 
   it('install: invalid-state, the message still saying the fix, which is also kept on its own', () => {
-    const api = mapped(new InstallError('No controller', 'Add a controller node', { lab: 'l1' }))
+    const api = mapped(
+      new InstallError('No controller', 'Add a controller node', { reason: 'answers-misfit', keys: 'x' }),
+    )
     expect(api.toJSON()).toEqual({
       code: 'invalid-state',
       message: 'No controller. Add a controller node',
       fix: 'Add a controller node',
-      failure: { code: 'install', params: { lab: 'l1' } },
+      failure: { code: 'install', params: { reason: 'answers-misfit', keys: 'x' } },
     })
   })
 

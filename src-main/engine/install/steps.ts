@@ -5,7 +5,7 @@ import type { Client } from 'ssh2'
 import { PRE_INSTALL_CHECKPOINT, type InstallRun } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
-import { EngineFailure, type FailureParams } from '../../../src-shared/failures'
+import { EngineFailure, type FailureParams, type InstallReason } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
 import { connectNode, controllerOf } from '../lab/node-ssh'
@@ -29,7 +29,7 @@ export interface StepsDeps {
 
 export class InstallError extends EngineFailure {
   declare readonly fix: string
-  constructor(message: string, fix: string, params: FailureParams = {}) {
+  constructor(message: string, fix: string, params: FailureParams & { reason: InstallReason }) {
     super('install', message, { params, fix })
     this.name = 'InstallError'
   }
@@ -109,6 +109,7 @@ export async function runInstall(
         throw new InstallError(
           `The answer file does not fit the lab: ${errors.map((p) => `${p.key}: ${p.message}`).join('; ')}`,
           'Fix these keys in the answer file (Install page or the saved file), then install again',
+          { reason: 'answers-misfit', keys: errors.map((p) => `${p.key}: ${p.message}`).join('; ') },
         )
       await remote(ctrl(), `umask 077 && cat > ${REMOTE_ANSWERS}`, answers)
       const warnings = problems.filter((p) => p.severity !== 'error')
@@ -138,6 +139,15 @@ export async function runInstall(
             (report.logFile ? ` (log: ${report.logFile})` : ''),
           report.hints[0]?.fix ??
             `Restore the "${PRE_INSTALL_CHECKPOINT}" checkpoint and retry: stacklab install ${name} --retry`,
+          {
+            reason: report.outcome === 'failed' ? 'packstack-failed' : 'packstack-unfinished',
+            step: failing?.step ?? '—',
+            host: failing?.host ?? '—',
+            line: first,
+            log: report.logFile ?? '—',
+            checkpoint: PRE_INSTALL_CHECKPOINT,
+            lab: name,
+          },
         )
       }
       return `finished in ${elapsed(run.startedAt)}`

@@ -1,7 +1,7 @@
 // What a lab pipeline needs from the engine (its environment), and the error a step fails with: shared by
 // the pipeline, its steps, the journal of what was made, and the install.
 import { PRESETS, type LabState, type Preset } from '../../../src-shared/lab'
-import { EngineFailure, type FailureParams } from '../../../src-shared/failures'
+import { EngineFailure, type FailureParams, type PipelineReason } from '../../../src-shared/failures'
 import type { Run } from '../exec'
 import type { Logger } from '../log'
 import { ValidationError } from '../libvirt/network'
@@ -30,7 +30,7 @@ export function presetOf(state: LabState): Preset {
 }
 
 export class PipelineError extends EngineFailure {
-  constructor(message: string, fix: string | undefined, params: FailureParams = {}) {
+  constructor(message: string, fix: string | undefined, params: FailureParams & { reason: PipelineReason }) {
     super('pipeline.step', message, { params, fix })
     this.name = 'PipelineError'
   }

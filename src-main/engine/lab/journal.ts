@@ -80,7 +80,11 @@ export async function removeResources(
   const problems = disks
     .map((path) => diskPathProblem(env.imagesDir, state.definition.name, path))
     .filter((p): p is string => p !== null)
-  if (problems.length) throw new PipelineError(`Nothing was removed: ${problems.join('; ')}`, undefined)
+  if (problems.length)
+    throw new PipelineError(`Nothing was removed: ${problems.join('; ')}`, undefined, {
+      reason: 'nothing-removed',
+      problems: problems.join('; '),
+    })
   const removed: string[] = []
   for (const name of pick('domain', r.domains)) {
     try {

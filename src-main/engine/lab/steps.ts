@@ -81,6 +81,7 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
         throw new PipelineError(
           `The host is not ready: ${failed.map((c) => `${c.title}: ${c.summary}`).join('; ')}`,
           failed[0]?.fix,
+          { reason: 'host-not-ready', checks: failed.map((c) => c.title).join(', ') },
         )
       }
     },
@@ -97,6 +98,10 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
           noDefault
             ? 'virsh net-define /usr/share/libvirt/networks/default.xml && virsh net-start default'
             : undefined,
+          {
+            reason: 'network-clash',
+            issues: clashes.map((c) => `${pathText(c.path)}: ${c.message}`).join('; '),
+          },
         )
       }
       for (const net of lab.networks) {
@@ -233,5 +238,6 @@ function foreignDisk(path: string): PipelineError {
   return new PipelineError(
     `${path} already exists and this lab did not make it: Stacklab never overwrites a file it did not make`,
     'Move that file elsewhere (or delete it if it is not needed), or give the lab another name, then create it again',
+    { reason: 'foreign-disk', path },
   )
 }

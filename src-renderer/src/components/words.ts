@@ -43,7 +43,10 @@ export function failureText(
 ): { message: string; fix: string | undefined } {
   if (lang === 'en' || !error.code) return { message: error.message, fix: error.fix }
   const vars = failureVars(error.params)
-  const key = `failure.${error.code}`
+  // A failure of a kind with several stories (a pipeline step, an install) names its reason.
+  const reason = error.params?.['reason']
+  const specific = `failure.${error.code}.${typeof reason === 'string' ? reason : ''}`
+  const key = typeof reason === 'string' && isMessageKey(specific) ? specific : `failure.${error.code}`
   const fixKey = `${key}.fix`
   return {
     message: isMessageKey(key) ? t(key, vars) : error.message,

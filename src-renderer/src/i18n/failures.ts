@@ -32,6 +32,28 @@ export const failures = catalog({
     'failure.ssh.host-key.fix':
       'Find out who answers at {host}; if the node was rebuilt outside Stacklab, delete the lab and build it again with Stacklab.',
     'failure.guest.command': '{program} failed (exit {exitCode}): {output}',
+    'failure.exec.exit': '{program} failed (exit {exitCode}): {stderr}',
+    'failure.libvirt.host-key': 'libvirt refused the SSH host key: {detail}',
+    'failure.libvirt.timeout': 'libvirt did not answer in time: {detail}',
+    'failure.libvirt.cancelled': 'Cancelled: {detail}',
+    'failure.libvirt.other': 'libvirt failed: {detail}',
+    'failure.pipeline.step.host-not-ready': 'The host is not ready: {checks}',
+    'failure.pipeline.step.network-clash': 'The lab’s networks do not fit the host: {issues}',
+    'failure.pipeline.step.foreign-disk':
+      '{path} already exists and this lab did not make it: Stacklab never overwrites a file it did not make',
+    'failure.pipeline.step.foreign-disk.fix':
+      'Move that file elsewhere (or delete it if it is not needed), or give the lab another name, then create it again',
+    'failure.pipeline.step.nothing-removed': 'Nothing was removed: {problems}',
+    'failure.install.answers-misfit': 'The answer file does not fit the lab: {keys}',
+    'failure.install.answers-misfit.fix':
+      'Fix these keys in the answer file (Install page or the saved file), then install again',
+    'failure.install.packstack-failed': 'packstack failed at "{step}" on {host}: {line} (log: {log})',
+    'failure.install.packstack-failed.fix':
+      'Restore the "{checkpoint}" checkpoint and retry: stacklab install {lab} --retry',
+    'failure.install.packstack-unfinished':
+      'packstack did not finish at "{step}" on {host}: {line} (log: {log})',
+    'failure.install.packstack-unfinished.fix':
+      'Restore the "{checkpoint}" checkpoint and retry: stacklab install {lab} --retry',
   },
   ko: {
     'failure.validation': '입력이 올바르지 않습니다: {issues}',
@@ -61,5 +83,28 @@ export const failures = catalog({
     'failure.ssh.host-key.fix':
       '{host}에서 누가 응답하는지 확인하세요. 노드를 Stacklab 밖에서 다시 만들었다면 랩을 삭제하고 Stacklab으로 다시 만드세요.',
     'failure.guest.command': '{program} 실패(종료 코드 {exitCode}): {output}',
+    'failure.exec.exit': '{program} 실패(종료 코드 {exitCode}): {stderr}',
+    'failure.libvirt.host-key': 'libvirt가 SSH 호스트 키를 거부했습니다: {detail}',
+    'failure.libvirt.timeout': 'libvirt가 제시간에 응답하지 않았습니다: {detail}',
+    'failure.libvirt.cancelled': '취소되었습니다: {detail}',
+    'failure.libvirt.other': 'libvirt 작업이 실패했습니다: {detail}',
+    'failure.pipeline.step.host-not-ready':
+      '호스트가 준비되지 않았습니다. 실패한 검사: {checks} (사전 점검 화면에서 자세히 볼 수 있습니다)',
+    'failure.pipeline.step.network-clash': '랩의 네트워크가 호스트와 맞지 않습니다: {issues}',
+    'failure.pipeline.step.foreign-disk':
+      '{path}이(가) 이미 있고 이 랩이 만든 파일이 아닙니다: Stacklab은 자신이 만들지 않은 파일을 덮어쓰지 않습니다',
+    'failure.pipeline.step.foreign-disk.fix':
+      '그 파일을 다른 곳으로 옮기거나(필요 없으면 지우거나), 랩 이름을 바꾼 뒤 다시 만드세요',
+    'failure.pipeline.step.nothing-removed': '아무것도 지우지 않았습니다: {problems}',
+    'failure.install.answers-misfit': '응답 파일이 랩과 맞지 않습니다: {keys}',
+    'failure.install.answers-misfit.fix':
+      '응답 파일(설치 화면 또는 저장된 파일)에서 이 키들을 고친 뒤 다시 설치하세요',
+    'failure.install.packstack-failed': 'packstack 실패(단계 "{step}", 호스트 {host}): {line} (로그: {log})',
+    'failure.install.packstack-failed.fix':
+      '"{checkpoint}" 체크포인트로 되돌린 뒤 다시 시도하세요: stacklab install {lab} --retry',
+    'failure.install.packstack-unfinished':
+      'packstack이 끝나지 않았습니다(단계 "{step}", 호스트 {host}): {line} (로그: {log})',
+    'failure.install.packstack-unfinished.fix':
+      '"{checkpoint}" 체크포인트로 되돌린 뒤 다시 시도하세요: stacklab install {lab} --retry',
   },
 })
