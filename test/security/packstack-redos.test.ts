@@ -22,7 +22,8 @@ import { HINT_RULES } from '../../src-main/engine/packstack/hints'
 import { parseKeystonerc, parseServiceStatus, splitFramed } from '../../src-main/engine/install/status'
 import { parseLeases } from '../../src-main/engine/libvirt/network'
 import { parseEventLine } from '../../src-main/engine/libvirt/events'
-import { parseBuilderStep } from '../../src-main/engine/provision/image'
+import { BUILDER_ERRORS, classifyBuilderError, parseBuilderStep } from '../../src-main/engine/provision/image'
+import { parseTable } from '../../src-main/engine/install/status-parse'
 import { LineReader, MAX_LINE } from '../../src-main/engine/lines'
 import { runStacklab, tempDir, testEngine } from '../helpers'
 
@@ -134,6 +135,7 @@ function words(re: RegExp): string[] {
 const patterns: [string, RegExp][] = [
   ...Object.entries(PARSE_PATTERNS),
   ...HINT_RULES.map((r) => [`hint ${r.id}`, r.pattern] as [string, RegExp]),
+  ...BUILDER_ERRORS.map((r) => [`virt-builder ${r.id}`, r.pattern] as [string, RegExp]),
 ]
 
 describe('every pattern over guest output is linear in the line', () => {
@@ -156,6 +158,8 @@ describe('every pattern over guest output is linear in the line', () => {
     ['DHCP leases', (t: string) => parseLeases(t), [' ', '2026-01-01 00:00:00 ', '1.1.1.1']],
     ['virsh events', (t: string) => parseEventLine(t), ["event 'lifecycle' for domain ", ': ', ' ']],
     ['virt-builder steps', (t: string) => parseBuilderStep(t), ['[ 1.0] ', ' ', '[']],
+    ['virt-builder errors', (t: string) => classifyBuilderError(t), ['/dev/sda', ' ', 'GPG failure: ']],
+    ['openstack tables', (t: string) => parseTable(t), ['|', '| a ', '| a |\n', '+-']],
     ['stream lines', (t: string) => new LineReader().push(t), ['a', '\n', 'a\n']],
   ] as const)('%s', (_, parse, units) => {
     for (const unit of [...units, ...FILLS])

@@ -6,6 +6,7 @@ import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
 import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
+import { parseApiServices } from './status-parse'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
 import { statusProblem, type StatusProblem } from '../../../src-shared/status-says'
@@ -39,41 +40,8 @@ export function parseServiceStatus(text: string): { name: string; state: string;
   return out
 }
 
-type Row = Record<string, unknown>
-
-/** A JSON cell as text (the client prints strings, numbers, booleans and null). */
-function cell(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : ''
-}
-
-/** The openstack client's `-f json` lists of compute services, network agents and volume services. */
-export function parseApiServices(kind: ApiService['kind'], json: string): ApiService[] {
-  const rows = JSON.parse(json) as Row[]
-  return rows.map((r) => {
-    if (kind === 'network') {
-      const alive = r['Alive'] === true || r['Alive'] === ':-)'
-      const up = r['State'] === true || r['State'] === 'UP'
-      return {
-        kind,
-        binary: cell(r['Binary']) || cell(r['Agent Type']),
-        host: cell(r['Host']),
-        ok: alive && up,
-        state: `${alive ? 'alive' : 'dead'}, ${up ? 'up' : 'down'}`,
-      }
-    }
-    const state = cell(r['State'])
-    const status = cell(r['Status'])
-    return {
-      kind,
-      binary: cell(r['Binary']),
-      host: cell(r['Host']),
-      ok: state === 'up' && status === 'enabled',
-      state: `${state}, ${status}`,
-    }
-  })
-}
+// Parsing of the openstack client's lists lives in status-parse.ts (JSON and tables).
+export { parseApiServices } from './status-parse'
 
 export const ADMIN_RC = '/root/keystonerc_admin'
 

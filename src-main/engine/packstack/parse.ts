@@ -34,7 +34,22 @@ const HORIZON = /browse to (https?:\/\/\S+?)\s*\.?$/
 /** `root@192.168.122.110's password:`; matched from the start of its word only (linear). */
 const PROMPT = /(?<!\S)([^\s@]+@\S+'s password:)/
 const SHELL_PROMPT = /^\[[^\]]*\][#$]/
-const WELCOME = /^Welcome to the Packstack setup utility/
+/** The banner that opens a run: packstack since 2014, and "Installer setup utility" before it. */
+const WELCOME = /^Welcome to (?:the Packstack|Installer) setup utility/
+/**
+ * Colour codes pasted as text instead of escapes: `\u001b[0;31m` from a JSON log, `ESC[1;31m` from a
+ * bug report, `^[[0m` from `cat -v`, `\033[`, `\x1b[`, `\e[`. Only colour codes (ending in m) are taken
+ * out: those are what packstack and Puppet print.
+ */
+const TEXT_SGR = /(?:\\u001[bB]|\\x1[bB]|\\033|\\e|\^\[|ESC)\[[0-9;]*m/g
+/**
+ * Lines outside packstack's own messages that are errors by their form (a pasted manifest log, a node's
+ * log): Puppet's and yum's "Error: ", systemd's "Failed to ..." and "Job for ... failed", yum's
+ * "[Errno 14]" and "failure:", dnf's "Status code: 404 for", SELinux denials. They are evidence for hints;
+ * they do not make a run failed.
+ */
+const LOOSE_ERROR =
+  /^(?:Error: |Failed to |Job for \S+ failed|failure: |type=AVC )|\[Errno \d+\]|Status code: \d{3} for |avc: +denied/
 const USAGE_ERROR = /^packstack: error: (.*)$/
 const NOTICE =
   /^KeyboardInterrupt|^Traceback \(most recent call last\)|^Killed$|^Terminated$|^Connection to \S+ closed/
@@ -63,6 +78,8 @@ export const PARSE_PATTERNS: Record<string, RegExp> = {
   PROMPT,
   SHELL_PROMPT,
   WELCOME,
+  TEXT_SGR,
+  LOOSE_ERROR,
   USAGE_ERROR,
   NOTICE,
   PERMANENTLY_ADDED,
@@ -71,6 +88,11 @@ export const PARSE_PATTERNS: Record<string, RegExp> = {
 /** Lists in the report keep their first MAX_ERROR_LINES entries: a flood of lines cannot grow them further. */
 function capped(list: string[], item: string): void {
   if (list.length < MAX_ERROR_LINES) list.push(item)
+}
+
+/** A line as a terminal shows it: real escapes, and colour codes pasted as text, taken out. */
+function cleanLine(raw: string): string {
+  return stripAnsi(raw).replace(TEXT_SGR, '').trim()
 }
 
 function hostOfManifest(manifest: string): string | null {
@@ -183,13 +205,13 @@ export class PackstackParser {
 
   /** A `\r` not followed by `\n`: what was on the line is replaced; it still tells what packstack waits for. */
   private rewrite(): void {
-    const clean = stripAnsi(this.takeLine()).trim()
+    const clean = cleanLine(this.takeLine())
     const m = TESTING.exec(clean)
     if (m) this.markRunning(m[1]!)
   }
 
   private finishLine(): void {
-    this.handle(stripAnsi(this.takeLine()).trim())
+    this.handle(cleanLine(this.takeLine()))
   }
 
   /** A manifest's step, made on first sight (found by name in a map: a line costs the same at any length). */
@@ -305,6 +327,10 @@ export class PackstackParser {
     const logAt = LOG_AT.exec(line)
     if (logAt) {
       this.logFile = logAt[1]!
+      return
+    }
+    if (LOOSE_ERROR.test(line)) {
+      capped(this.notices, line)
       return
     }
     const testing = TESTING.exec(line)

@@ -27,24 +27,52 @@ export function parseBuilderStep(line: string): string | null {
   return /^\[\s*\d+\.\d+\]\s(.*)$/.exec(line.trim())?.[1]?.trim() ?? null
 }
 
-const KNOWN_ERRORS: [RegExp, string][] = [
-  [
-    /unknown\/unavailable method for expanding the xfs\s+filesystem/,
-    'libguestfs cannot resize XFS here: install libguestfs-xfs (Debian/Ubuntu: sudo apt-get install libguestfs-xfs; Fedora/RHEL: sudo dnf install libguestfs-xfs), then retry.',
-  ],
-  [
-    /cannot find template|cannot find os-version|template .* not found|no template named/i,
-    'The template is not in the configured repositories: check the template source in Settings (virt-builder --list shows what is there).',
-  ],
-  [
-    /could not resolve|Could not resolve host|curl.*(6|7)/i,
-    'The template source cannot be reached: with no internet, point Stacklab at a local or classroom mirror of virt-builder templates.',
-  ],
+/**
+ * What virt-builder and virt-resize say when a base image cannot be built, each with its fix. Matched on the
+ * tool's stderr with every run of whitespace made one space (the tools wrap their messages at 80
+ * columns); each pattern is anchored on a literal, so the work stays linear in the text.
+ */
+export const BUILDER_ERRORS: { id: string; pattern: RegExp; hint: string }[] = [
+  {
+    id: 'xfs-expand',
+    pattern: /unknown\/unavailable method for expanding the xfs filesystem/,
+    hint: 'libguestfs cannot resize XFS here: install libguestfs-xfs (Debian/Ubuntu: sudo apt-get install libguestfs-xfs; Fedora/RHEL: sudo dnf install libguestfs-xfs), then retry.',
+  },
+  {
+    id: 'partition-not-found',
+    pattern: /(\/dev\/\w{1,32}): partition not found in the source disk image/,
+    hint: "The template names a partition to expand ($1) that its image does not have: fix expand= in the template source's index (virt-filesystems --partitions --long -a <image> lists the partitions there are), or choose another template.",
+  },
+  {
+    id: 'template-not-found',
+    pattern: /cannot find os-version|cannot find template|no template named/i,
+    hint: 'The template is not in the configured repositories: check the template source in Settings (virt-builder --list shows what is there).',
+  },
+  {
+    id: 'signature',
+    pattern:
+      /GPG failure: could not verify digital signature|gpg: BAD signature|gpg: Can't check signature|no valid OpenPGP data found/,
+    hint: "The template source's signature does not verify with its key: the gpgkey= of the source's .conf is not the key its index was signed with, the cache is stale (virt-builder --delete-cache), or the download was altered. Fix the key; only for an unsigned classroom mirror you trust, turn off the signature check for that source in Settings.",
+  },
+  {
+    id: 'source-unreachable',
+    pattern: /could not resolve|curl: \((?:6|7)\)/i,
+    hint: 'The template source cannot be reached: with no internet, point Stacklab at a local or classroom mirror of virt-builder templates.',
+  },
 ]
 
-export function explainBuilderError(stderr: string): string | null {
-  for (const [re, hint] of KNOWN_ERRORS) if (re.test(stderr)) return hint
+/** The class of a virt-builder failure and its fix ($1 filled in), or null when the error is not known. */
+export function classifyBuilderError(stderr: string): { id: string; hint: string } | null {
+  const text = stderr.replace(/\s+/g, ' ')
+  for (const { id, pattern, hint } of BUILDER_ERRORS) {
+    const m = pattern.exec(text)
+    if (m) return { id, hint: hint.replace('$1', m[1] ?? 'the partition') }
+  }
   return null
+}
+
+export function explainBuilderError(stderr: string): string | null {
+  return classifyBuilderError(stderr)?.hint ?? null
 }
 
 export async function exists(path: string): Promise<boolean> {
