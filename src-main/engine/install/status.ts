@@ -154,7 +154,17 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
           .join('; ')
         const out = (await sshExec(controller, `. ${ADMIN_RC} && { ${script}; }`)).stdout
         for (const { kind, body, rc } of splitFramed(out)) {
-          if (rc !== 0 || !body.trim().startsWith('[')) {
+          // JSON as asked, or the client's table (an older client ignoring -f): anything else is a problem
+          // of that list, never the end of the whole status.
+          let parsed: ApiService[] | null = null
+          if (rc === 0) {
+            try {
+              parsed = parseApiServices(kind, body)
+            } catch {
+              parsed = null
+            }
+          }
+          if (!parsed) {
             // A lab without Cinder has no volume endpoint: not a problem.
             if (kind !== 'volume' || !/service catalog|endpoint/i.test(body))
               problems.push(
@@ -162,7 +172,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
               )
             continue
           }
-          api.push(...parseApiServices(kind, body))
+          api.push(...parsed)
         }
       }
     }
