@@ -12,6 +12,7 @@ import type { Settings } from '../../src-shared/settings'
 import type { Risk } from '../../src-shared/trust'
 import type { ConnectionState } from './api/ws'
 import { asApiError, call, setCurrentApi } from './api/current'
+import { shownFailure, type ShownFailure } from './components/words'
 
 /** The id of a page in pages/registry.tsx. */
 export type Page = string
@@ -21,7 +22,7 @@ export interface PreflightView {
   uri: string | null
   checks: Partial<Record<CheckId, PreflightCheck>>
   report: PreflightReport | null
-  error: string | null
+  error: ShownFailure | null
 }
 
 /** What the engine's libvirt connection holds: every domain and network, kept live by `libvirt.*` events. */
@@ -35,7 +36,7 @@ export interface LibvirtView {
   loadedAt: number
   /** performance.now() when the last `libvirt.domain`/`libvirt.network` event arrived (ditto). */
   lastEventAt: number
-  error: string | null
+  error: ShownFailure | null
 }
 
 export type DomainAction = 'start' | 'shutdown' | 'forceOff' | 'reboot'
@@ -54,7 +55,7 @@ interface State {
   /** True once the first `labs.list` answered (or failed). */
   labsLoaded: boolean
   /** Why the labs could not be listed, if they could not. */
-  labsError: string | null
+  labsError: ShownFailure | null
   selection: Selection
   setPage: (page: Page) => void
   runPreflight: () => Promise<void>
@@ -124,7 +125,7 @@ export const useStore = create<State>()((set, get) => ({
     try {
       await call('preflight.run', {})
     } catch (error) {
-      set((s) => ({ preflight: { ...s.preflight, running: false, error: (error as Error).message } }))
+      set((s) => ({ preflight: { ...s.preflight, running: false, error: shownFailure(error) } }))
     }
   },
   async saveSettings(settings, confirmRisks) {
@@ -182,7 +183,7 @@ export const useStore = create<State>()((set, get) => ({
         },
       })
     } catch (error) {
-      set((s) => ({ libvirt: { ...s.libvirt, loaded: true, error: (error as Error).message } }))
+      set((s) => ({ libvirt: { ...s.libvirt, loaded: true, error: shownFailure(error) } }))
     }
   },
   async loadLabs() {
@@ -191,7 +192,7 @@ export const useStore = create<State>()((set, get) => ({
     } catch (error) {
       // On the topology labs are an extra (without them domains are simply not grouped); pages about labs
       // say why there are none.
-      set({ labsLoaded: true, labsError: (error as Error).message })
+      set({ labsLoaded: true, labsError: shownFailure(error) })
     }
   },
 }))

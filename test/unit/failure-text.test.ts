@@ -2,14 +2,15 @@
 // the catalogs do not know (and English mode) shows the engine's English, and a fix of the job's own (a
 // command line) stays as it is. The failure catalog names only codes the engine has.
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { failureText, statusProblemText } from '../../src-renderer/src/components/words'
+import { failureText, shownFailure, statusProblemText } from '../../src-renderer/src/components/words'
 import { StatusProblemCode, statusProblem } from '../../src-shared/status-says'
 import { AREAS, isMessageKey, translate, type Lang, type Translate } from '../../src-renderer/src/i18n'
 import { HostKeyMismatch } from '../../src-main/engine/ssh/client'
 import { join } from 'node:path'
 import { createRun, ExecError } from '../../src-main/engine/exec'
 import { createLogger } from '../../src-main/engine/log'
-import { rejection, tempDir } from '../helpers'
+import { rejection, tempDir, testEngine } from '../helpers'
+import { ApiError } from '../../src-shared/errors'
 import { FAILURE_REASONS, FailureCode } from '../../src-shared/failures'
 
 const tFor =
@@ -121,6 +122,27 @@ describe('failures with a reason, and a failed program', () => {
     const job = { message: error.message, code: error.code, params: error.params }
     expect(text(job, 'ko').message).toBe('sh 실패(종료 코드 4): first / broken')
     expect(text(job, 'en').message).toBe(error.message)
+  })
+})
+
+describe('errors a call rejected with, as pages keep them', () => {
+  it('keeps the failure of an engine refusal, so a page says it in Korean and again on a switch', async () => {
+    const dir = tempDir()
+    onTestFinished(() => dir.cleanup())
+    const engine = testEngine(dir.dir)
+    await engine.api.call('settings.update', { connectionUri: 'test:///default' })
+    const refusal = await rejection(
+      engine.api.call('network.create', { name: 'default', mode: 'isolated', subnet: '10.77.0.0/24' }),
+      ApiError,
+    )
+    const shown = shownFailure(refusal)
+    expect(shown.code).toBe('validation')
+    expect(text(shown, 'ko').message).toBe(
+      '입력이 올바르지 않습니다: name: a network named default already exists',
+    )
+    expect(text(shown, 'en').message).toBe(refusal.message)
+    // Anything else (a broken connection, a plain Error) keeps its words as they are.
+    expect(shownFailure(new Error('Lost the connection'))).toEqual({ message: 'Lost the connection' })
   })
 })
 

@@ -12,6 +12,7 @@ import { CUSTOM, ScopePanel } from './ScopePanel'
 import { SnapshotTree } from './SnapshotTree'
 import { TakePanel } from './TakePanel'
 import '../pages/pages.css'
+import { FailureLine } from '../components/FailureLine'
 
 export function CheckpointsPage() {
   const t = useT()
@@ -66,7 +67,7 @@ export function CheckpointsPage() {
 
       {error && (
         <p id="checkpoints-error" className="banner fail" role="alert">
-          {error}
+          <FailureLine error={error} />
         </p>
       )}
 

@@ -3,6 +3,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type { DiskInfo, NicInfo, ObjectProblem } from '../../../src-shared/libvirt'
 import { isMessageKey, type Translate as T } from '../i18n'
+import { shownFailure, type ShownFailure } from './words'
+import { FailureLine } from './FailureLine'
 
 /** A word for a libvirt kind, from the catalog where there is one, else libvirt's own word. */
 function word(t: T, key: string, fallback: string): string {
@@ -74,7 +76,7 @@ export function RawXmlDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null)
   const [xml, setXml] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<ShownFailure | null>(null)
   // Read once per dialog.
   const loadOnce = useRef(load)
   useEffect(() => {
@@ -86,7 +88,7 @@ export function RawXmlDialog({
     let live = true
     loadOnce.current().then(
       (r) => live && setXml(r.xml),
-      (e: unknown) => live && setError((e as Error).message),
+      (e: unknown) => live && setError(shownFailure(e)),
     )
     return () => {
       live = false
@@ -106,7 +108,7 @@ export function RawXmlDialog({
       <h2 id="raw-xml-title">{title}</h2>
       {error ? (
         <p id="raw-xml-error" className="banner fail" role="alert">
-          {error}
+          <FailureLine error={error} />
         </p>
       ) : xml === null ? (
         <p className="muted">{t('obj.rawXmlLoading')}</p>

@@ -2,6 +2,7 @@
 // job step titles and libvirt's reasons for a VM's state.
 import type { Job, JobStep } from '../../../src-shared/jobs'
 import type { FailureParams } from '../../../src-shared/failures'
+import { ApiError } from '../../../src-shared/errors'
 import type { Said } from '../../../src-shared/preflight-says'
 import type { StatusProblem } from '../../../src-shared/status-says'
 import { isMessageKey, translate, type Lang, type Translate, type Vars } from '../i18n'
@@ -31,13 +32,28 @@ function failureVars(params: FailureParams | undefined): Vars {
   return vars
 }
 
+/** An error as pages keep it: a job's error, or what a call was answered with (its failure, if any). */
+export type ShownFailure = NonNullable<Job['error']>
+
+/** What a page keeps of an error a call rejected with: its English message, fix, and failure to translate. */
+export function shownFailure(error: unknown): ShownFailure {
+  if (!(error instanceof ApiError)) return { message: error instanceof Error ? error.message : String(error) }
+  const shown: ShownFailure = { message: error.message }
+  if (error.fix !== undefined) shown.fix = error.fix
+  if (error.failure) {
+    shown.code = error.failure.code
+    shown.params = error.failure.params
+  }
+  return shown
+}
+
 /**
  * An engine failure (a job's error) in the reader's language: translated by its code and parameters where
  * the catalogs know the code; the engine's English message and fix otherwise, and always in English mode
  * (the engine's sentence is the English one). Any other fix (a command line) stays as it is.
  */
 export function failureText(
-  error: NonNullable<Job['error']>,
+  error: ShownFailure,
   lang: Lang,
   t: Translate,
 ): { message: string; fix: string | undefined } {

@@ -5,6 +5,8 @@ import { useCallback, useState } from 'react'
 import type { AnswerFields, AnswerProblem } from '../../../src-shared/packstack'
 import { useT } from '../i18n'
 import { useStore } from '../store'
+import { shownFailure, type ShownFailure } from '../components/words'
+import { StatusLine } from '../components/FailureLine'
 
 const SERVICES = ['cinder', 'swift', 'heat', 'ceilometer', 'aodh', 'manila'] as const
 
@@ -22,7 +24,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
   const [fields, setFields] = useState<AnswerFields>({})
   const [problems, setProblems] = useState<AnswerProblem[] | null>(null)
   const [busy, setBusy] = useState(false)
-  const [message, setMessage] = useState('')
+  const [message, setMessage] = useState<string | ShownFailure>('')
   const [raw, setRaw] = useState(false)
 
   const read = useCallback(
@@ -42,7 +44,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
       await read(r.text)
       setMessage(r.generated ? t('install.answers.generated') : t('install.answers.loaded'))
     } catch (e) {
-      setMessage((e as Error).message)
+      setMessage(shownFailure(e))
     } finally {
       setBusy(false)
     }
@@ -56,7 +58,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
       setProblems(null)
       setMessage('')
     } catch (e) {
-      setMessage((e as Error).message)
+      setMessage(shownFailure(e))
     }
   }
 
@@ -65,7 +67,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
     try {
       setProblems((await call('packstack.answers.check', { text, lab })).problems)
     } catch (e) {
-      setMessage((e as Error).message)
+      setMessage(shownFailure(e))
     }
   }
 
@@ -76,7 +78,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
       setMessage(t('install.answers.saved'))
       await check()
     } catch (e) {
-      setMessage((e as Error).message)
+      setMessage(shownFailure(e))
     }
   }
 
@@ -89,7 +91,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
           {text === null ? t('install.answers.load') : t('install.answers.reload')}
         </button>
         <span id="answers-message" role="status">
-          {message}
+          <StatusLine value={message} />
         </span>
       </div>
       {text !== null && (
@@ -190,9 +192,7 @@ export function AnswersPanel({ lab }: { lab: string }) {
               rows={18}
               value={text}
               onChange={(e) => setText(e.target.value)}
-              onBlur={(e) =>
-                void read(e.target.value).catch((err: unknown) => setMessage((err as Error).message))
-              }
+              onBlur={(e) => void read(e.target.value).catch((err: unknown) => setMessage(shownFailure(err)))}
             />
           )}
           {problems && (

@@ -3,12 +3,12 @@
 // (AnswersPanel), the run (RunPanel), the status (StatusPanel).
 import { useState } from 'react'
 import { useT } from '../i18n'
-import { FieldError } from '../components/FieldError'
 import { useStore } from '../store'
 import { AnswersPanel } from './AnswersPanel'
 import { RunPanel } from './RunPanel'
 import { StatusPanel } from './StatusPanel'
 import '../pages/pages.css'
+import { FailureLine } from '../components/FailureLine'
 
 export function InstallPage() {
   const t = useT()
@@ -35,7 +35,11 @@ export function InstallPage() {
           </select>
         </div>
       </header>
-      <FieldError text={error ?? undefined} />
+      {error && (
+        <p className="field-error" role="alert">
+          <FailureLine error={error} />
+        </p>
+      )}
       {loaded && !labs.length && !error && <p className="muted">{t('install.noLabs')}</p>}
       {lab && (
         <>

@@ -4,17 +4,18 @@
 import { useState } from 'react'
 import { stripAnsi } from '../../../src-shared/text'
 import { elapsed, useNow } from '../components/time'
-import { failureText, stepTitle } from '../components/words'
+import { failureText, shownFailure, stepTitle, type ShownFailure } from '../components/words'
 import { useLang, useT } from '../i18n'
 import { installJobOf, useJobs } from '../state/jobs'
 import { useStore } from '../store'
+import { StatusLine } from '../components/FailureLine'
 
 export function RunPanel({ lab }: { lab: string }) {
   const t = useT()
   const call = useStore((s) => s.call)
   const job = useJobs((s) => installJobOf(s.jobs, lab))
   const startError = useJobs((s) => s.actionError[`install:${lab}`])
-  const [message, setMessage] = useState('')
+  const [message, setMessage] = useState<string | ShownFailure>('')
   const [log, setLog] = useState<string | null>(null)
   const running = job?.state === 'running'
   const now = useNow(running)
@@ -32,7 +33,7 @@ export function RunPanel({ lab }: { lab: string }) {
       const r = await call('lab.installLog', { name: lab })
       setLog(stripAnsi(r.text).replace(/\r/g, '\n'))
     } catch (e) {
-      setMessage((e as Error).message)
+      setMessage(shownFailure(e))
     }
   }
 
@@ -55,7 +56,9 @@ export function RunPanel({ lab }: { lab: string }) {
         <button id="install-log-show" onClick={() => void showLog()}>
           {t('install.run.showLog')}
         </button>
-        <span role="status">{message || startError}</span>
+        <span role="status">
+          <StatusLine value={message || startError} />
+        </span>
       </div>
       {job && (
         <div id="install-job" data-state={job.state}>

@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { useLang, useT } from '../i18n'
 import { statusProblemText } from '../components/words'
 import { useLabStatus } from '../state/status'
+import { FailureLine } from '../components/FailureLine'
 
 export function StatusPanel({ lab }: { lab: string }) {
   const t = useT()
@@ -21,7 +22,7 @@ export function StatusPanel({ lab }: { lab: string }) {
         <button id="status-refresh" onClick={() => void useLabStatus.getState().refresh(lab)} disabled={busy}>
           {busy ? t('install.status.checking') : t('install.status.refresh')}
         </button>
-        <span role="status">{message}</span>
+        <span role="status">{message && <FailureLine error={message} />}</span>
       </div>
       {report && (
         <>

@@ -11,6 +11,7 @@ import { CopyButton } from '../components/CopyButton'
 import { elapsed, useNow } from '../components/time'
 import { failureText, stepTitle } from '../components/words'
 import './pages.css'
+import { FailureLine } from '../components/FailureLine'
 
 const STATE_CLASS: Record<Job['state'], string> = {
   running: 'warn',
@@ -170,7 +171,7 @@ function JobCard({
       )}
       {actionError && (
         <p id={`${id}-action-error`} className="field-error" role="alert">
-          {actionError}
+          <FailureLine error={actionError} />
         </p>
       )}
       <ol className="steps">

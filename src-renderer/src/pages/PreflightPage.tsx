@@ -4,6 +4,7 @@ import { useLang, useT } from '../i18n'
 import { useStore } from '../store'
 import { CopyButton } from '../components/CopyButton'
 import { saidText } from '../components/words'
+import { FailureLine } from '../components/FailureLine'
 
 function CheckRow({
   id,
@@ -85,7 +86,7 @@ export function PreflightPage() {
 
       {preflight.error && (
         <div id="preflight-error" className="banner fail" role="alert">
-          {preflight.error}
+          <FailureLine error={preflight.error} />
         </div>
       )}
 

@@ -8,12 +8,14 @@ import { issuesOf } from '../../../src-shared/errors'
 import { useT } from '../i18n'
 import { useStore } from '../store'
 import { ConfirmDialog } from '../components/ConfirmDialog'
+import { StatusLine } from '../components/FailureLine'
+import { shownFailure, type ShownFailure } from '../components/words'
 
 type FieldErrors = Partial<Record<keyof Settings, string>>
 
 export function SettingsPage() {
   const saved = useStore((s) => s.settings)
-  const [status, setStatus] = useState('')
+  const [status, setStatus] = useState<string | ShownFailure>('')
   const t = useT()
   if (!saved) return <p className="muted">{t('settings.loading')}</p>
   // A new form whenever the engine's settings change, so the draft starts from them.
@@ -26,8 +28,8 @@ function SettingsForm({
   setStatus,
 }: {
   saved: Settings
-  status: string
-  setStatus: (s: string) => void
+  status: string | ShownFailure
+  setStatus: (s: string | ShownFailure) => void
 }) {
   const t = useT()
   const saveSettings = useStore((s) => s.saveSettings)
@@ -58,7 +60,7 @@ function SettingsForm({
     const error = await saveSettings(draft, confirmRisks)
     if (error) {
       setErrors(Object.fromEntries((error.issues ?? []).map((i) => [i.path, i.message])))
-      setStatus(error.message)
+      setStatus(shownFailure(error))
     } else setStatus(t('settings.saved'))
   }
 
@@ -134,7 +136,7 @@ function SettingsForm({
             {t('settings.save')}
           </button>
           <span id="settings-status" role="status">
-            {status}
+            <StatusLine value={status} />
           </span>
         </div>
       </form>

@@ -4,6 +4,7 @@
 import { create } from 'zustand'
 import type { Checkpoint, SnapshotNode } from '../../../src-shared/libvirt'
 import { call } from '../api/current'
+import { shownFailure, type ShownFailure } from '../components/words'
 
 interface CheckpointsState {
   /** The VMs checkpoints are taken over (the chosen lab's, or those picked). */
@@ -16,8 +17,8 @@ interface CheckpointsState {
   snapshots: Record<string, SnapshotNode[]>
   busy: boolean
   /** Why reading failed, or why the last action failed (until the next one). */
-  loadError: string
-  actionError: string
+  loadError: ShownFailure | null
+  actionError: ShownFailure | null
   /** Look at these VMs (read again only when the list changes). */
   show: (members: string[], present: string[]) => void
   reload: () => Promise<void>
@@ -37,12 +38,12 @@ let reading = 0
 export const useCheckpoints = create<CheckpointsState>()((set, get) => {
   /** Run an action; its error stays shown until the next one, and the trees are read again after it. */
   const act = async (work: () => Promise<unknown>): Promise<boolean> => {
-    set({ busy: true, actionError: '' })
+    set({ busy: true, actionError: null })
     try {
       await work()
       return true
     } catch (error) {
-      set({ actionError: (error as Error).message })
+      set({ actionError: shownFailure(error) })
       return false
     } finally {
       set({ busy: false })
@@ -55,11 +56,11 @@ export const useCheckpoints = create<CheckpointsState>()((set, get) => {
     checkpoints: [],
     snapshots: {},
     busy: false,
-    loadError: '',
-    actionError: '',
+    loadError: null,
+    actionError: null,
     show(members, present) {
       if (same(members, get().members) && same(present, get().present)) return
-      set({ members, present, actionError: '' })
+      set({ members, present, actionError: null })
       void get().reload()
     },
     async reload() {
@@ -76,10 +77,10 @@ export const useCheckpoints = create<CheckpointsState>()((set, get) => {
         set({
           checkpoints: cps.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
           snapshots: Object.fromEntries(present.map((d, i) => [d, trees[i]!])),
-          loadError: '',
+          loadError: null,
         })
       } catch (error) {
-        if (mine === reading) set({ loadError: (error as Error).message })
+        if (mine === reading) set({ loadError: shownFailure(error) })
       }
     },
     createCheckpoint: (name, description) =>

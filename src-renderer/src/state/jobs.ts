@@ -4,6 +4,7 @@
 import { create } from 'zustand'
 import type { Job } from '../../../src-shared/jobs'
 import { call, onApi } from '../api/current'
+import { shownFailure, type ShownFailure } from '../components/words'
 import { useStore } from '../store'
 
 interface JobsState {
@@ -14,7 +15,7 @@ interface JobsState {
   /** Jobs whose cancel this engine refused: they run in another Stacklab process. */
   elsewhere: Record<string, boolean>
   /** The last action's error, per job id (or per lab for an install that did not start). */
-  actionError: Record<string, string>
+  actionError: Record<string, ShownFailure | null>
   load: () => Promise<void>
   select: (id: string | null) => void
   upsert: (job: Job) => void
@@ -28,7 +29,7 @@ interface JobsState {
 export const useJobs = create<JobsState>()((set, get) => {
   /** Run an action for a job; its error shows on that job, a new job it starts becomes the selected one. */
   const act = async (id: string, work: () => Promise<Job | null>) => {
-    set((s) => ({ actionError: { ...s.actionError, [id]: '' } }))
+    set((s) => ({ actionError: { ...s.actionError, [id]: null } }))
     try {
       const started = await work()
       if (started) {
@@ -36,7 +37,7 @@ export const useJobs = create<JobsState>()((set, get) => {
         set({ selected: started.id })
       }
     } catch (error) {
-      set((s) => ({ actionError: { ...s.actionError, [id]: (error as Error).message } }))
+      set((s) => ({ actionError: { ...s.actionError, [id]: shownFailure(error) } }))
     }
   }
   return {
@@ -53,11 +54,11 @@ export const useJobs = create<JobsState>()((set, get) => {
     upsert: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
     async install(lab, retry) {
       const key = `install:${lab}`
-      set((s) => ({ actionError: { ...s.actionError, [key]: '' } }))
+      set((s) => ({ actionError: { ...s.actionError, [key]: null } }))
       try {
         get().upsert(await call('lab.install', { name: lab, retry }))
       } catch (error) {
-        set((s) => ({ actionError: { ...s.actionError, [key]: (error as Error).message } }))
+        set((s) => ({ actionError: { ...s.actionError, [key]: shownFailure(error) } }))
       }
     },
     cancel: (id) =>

@@ -4,6 +4,7 @@
 import { create } from 'zustand'
 import type { LabStatusReport } from '../../../src-shared/install'
 import { call, onApi } from '../api/current'
+import { shownFailure, type ShownFailure } from '../components/words'
 import type { ServiceHealth } from '../components/badges'
 
 interface StatusState {
@@ -12,7 +13,7 @@ interface StatusState {
   /** Labs whose status is being checked at this window's request. */
   checking: Record<string, boolean>
   /** Why the last check this window asked for failed, per lab. */
-  errors: Record<string, string>
+  errors: Record<string, ShownFailure | null>
   /** Ask the engine to check a lab (SSH to every node, the OpenStack APIs). */
   refresh: (lab: string) => Promise<void>
 }
@@ -31,13 +32,13 @@ export const useLabStatus = create<StatusState>()((set) => ({
   checking: {},
   errors: {},
   async refresh(lab) {
-    set((s) => ({ checking: { ...s.checking, [lab]: true }, errors: { ...s.errors, [lab]: '' } }))
+    set((s) => ({ checking: { ...s.checking, [lab]: true }, errors: { ...s.errors, [lab]: null } }))
     try {
       // The event brings the same report; the answer is put too, in case this window's subscription is
       // not in place yet.
       put(await call('lab.status', { name: lab }))
     } catch (error) {
-      set((s) => ({ errors: { ...s.errors, [lab]: (error as Error).message } }))
+      set((s) => ({ errors: { ...s.errors, [lab]: shownFailure(error) } }))
     } finally {
       set((s) => ({ checking: { ...s.checking, [lab]: false } }))
     }

@@ -13,6 +13,7 @@ import { buildShape } from './graph'
 import { warmLayout } from './layout'
 import { ListView } from './ListView'
 import { useLayoutPump } from './useLayoutPump'
+import { FailureLine } from '../components/FailureLine'
 
 // The layout worker starts loading with the app, while the engine's data is still on its way.
 if (typeof window !== 'undefined') warmLayout()
@@ -78,7 +79,7 @@ export function TopologyPage() {
       {deleted && <DeletedBanner deleted={deleted} onClose={() => setDeleted(null)} />}
       {(loadError || error) && (
         <div id="topology-error" className="banner fail" role="alert">
-          {loadError ?? error}
+          {loadError ? <FailureLine error={loadError} /> : error}
         </div>
       )}
       <div className="topology-body">

@@ -4,7 +4,7 @@
 // The page holds the lab fields and the create flow; nodes, the plan and YAML are one file each.
 import { useMemo, useState } from 'react'
 import { PRESETS } from '../../../src-shared/lab'
-import type { ApiError } from '../../../src-shared/errors'
+import { ApiError } from '../../../src-shared/errors'
 import { call } from '../api/current'
 import { useT } from '../i18n'
 import { useStore } from '../store'
@@ -14,6 +14,8 @@ import { NodeEditor } from './NodeEditor'
 import { Plan } from './Plan'
 import { NETWORK_FIELDS, OtherProblems, Problems, Warnings } from './problems'
 import { YamlPanel } from './YamlPanel'
+import { StatusLine } from '../components/FailureLine'
+import { shownFailure, type ShownFailure } from '../components/words'
 import '../pages/pages.css'
 
 export function WizardPage() {
@@ -23,7 +25,7 @@ export function WizardPage() {
   const settings = useStore((s) => s.settings)
   const [serverIssues, setServerIssues] = useState<FieldIssues>({})
   const [serverWarnings, setServerWarnings] = useState<FieldIssues>({})
-  const [status, setStatus] = useState('')
+  const [status, setStatus] = useState<string | ShownFailure>('')
   const [busy, setBusy] = useState(false)
   const local = useMemo(() => check(draft), [draft])
   const localWarnings = useMemo(() => warningsOf(draft), [draft])
@@ -61,11 +63,11 @@ export function WizardPage() {
       setStatus('')
       useStore.getState().setPage('jobs')
     } catch (error) {
-      const e = error as ApiError
       const found: FieldIssues = {}
-      for (const i of e.issues ?? []) (found[fieldKey(i.path)] ??= []).push(i.message)
+      const issues = error instanceof ApiError ? error.issues : undefined
+      for (const i of issues ?? []) (found[fieldKey(i.path)] ??= []).push(i.message)
       setServerIssues(found)
-      setStatus(e.message)
+      setStatus(shownFailure(error))
     } finally {
       setBusy(false)
     }
@@ -201,7 +203,11 @@ export function WizardPage() {
               {t('wizard.create')}
             </button>
             <span id="wizard-status" className="muted" role="status">
-              {!valid ? t('wizard.fixFirst', { count: Object.keys(local).length }) : status}
+              {!valid ? (
+                t('wizard.fixFirst', { count: Object.keys(local).length })
+              ) : (
+                <StatusLine value={status} />
+              )}
             </span>
           </div>
         </aside>

@@ -11,6 +11,8 @@ import { useHealth } from '../../state/status'
 import { useStore, type DomainAction } from '../../store'
 import { labOfDomain } from '../graph'
 import { DiskTable, Field, NicTable } from './sections'
+import { shownFailure, type ShownFailure } from '../../components/words'
+import { FailureLine } from '../../components/FailureLine'
 
 const RUNNING_STATES = new Set(['running', 'blocked', 'paused', 'pmsuspended'])
 
@@ -28,7 +30,7 @@ export function DomainDetails({
   const lab = labOfDomain(labs).get(d.name)
   const health = useHealth(d.name)
   const [busy, setBusy] = useState<DomainAction | 'delete' | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<ShownFailure | null>(null)
   const [rawXml, setRawXml] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [withDisks, setWithDisks] = useState(false)
@@ -39,7 +41,7 @@ export function DomainDetails({
     setError(null)
     const e = await domainAction(d.name, action)
     setBusy(null)
-    if (e) setError(e.message)
+    if (e) setError(shownFailure(e))
   }
   const remove = async () => {
     setConfirmDelete(false)
@@ -48,7 +50,7 @@ export function DomainDetails({
     try {
       onDeleted(d.name, await call('domain.delete', { name: d.name, withDisks }))
     } catch (e) {
-      setError((e as Error).message)
+      setError(shownFailure(e))
     } finally {
       setBusy(null)
     }
@@ -94,7 +96,7 @@ export function DomainDetails({
       </div>
       {error && (
         <p id="details-error" className="banner fail" role="alert">
-          {error}
+          <FailureLine error={error} />
         </p>
       )}
       <dl className="details-fields">
