@@ -20,6 +20,7 @@ import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, contentType, resolveA
 import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FILE_CHANNEL } from './channels'
 import { desktopCsp, permissionAllowed } from './policy'
 import { closeBeforeQuit } from './quit'
+import { trackJobProgress } from './taskbar'
 
 // Before `ready`, and only once (a second call replaces the first).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
@@ -125,6 +126,8 @@ ipcMain.handle(PICK_FILE_CHANNEL, async (event) => {
 })
 
 engine.bus.onAny((name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload))
+// Long work shows on the taskbar (Windows, Linux docks that support it) or the dock icon (macOS).
+trackJobProgress(engine.bus, (fraction) => mainWindow?.setProgressBar(fraction))
 
 void app.whenReady().then(() => {
   void engine.libvirt() // live libvirt events for the window

@@ -21,9 +21,9 @@ export function desktopCsp(): string {
 }
 
 /**
- * Whether the page may use `permission`: only clipboard writes (copy, and a guest's OSC 52 copy), only from
- * the app's own origin (or the dev server's in development). Reading the clipboard, notifications, media,
- * geolocation and the rest are refused, both when asked for and when checked.
+ * Whether the page may use `permission`: clipboard writes (copy, and a guest's OSC 52 copy) and notifications
+ * (a job that ended), only from the app's own origin (or the dev server's in development). Reading the
+ * clipboard, media, geolocation and the rest are refused, both when asked for and when checked.
  */
 export function permissionAllowed(
   permission: string,
@@ -40,5 +40,5 @@ export function permissionAllowed(
     return false
   }
   const ours = from === APP_ORIGIN || (devOrigin !== undefined && from === devOrigin)
-  return ours && permission === 'clipboard-sanitized-write'
+  return ours && (permission === 'clipboard-sanitized-write' || permission === 'notifications')
 }

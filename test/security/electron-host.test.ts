@@ -121,10 +121,12 @@ describe('desktop CSP', () => {
 })
 
 describe('permissions', () => {
-  it('gives the app only clipboard writes', () => {
+  it('gives the app only clipboard writes and notifications', () => {
     expect(permissionAllowed('clipboard-sanitized-write', 'app://app/')).toBe(true)
     expect(permissionAllowed('clipboard-sanitized-write', APP_INDEX_URL)).toBe(true)
-    for (const p of ['clipboard-read', 'media', 'geolocation', 'notifications', 'openExternal', 'fullscreen'])
+    expect(permissionAllowed('notifications', 'app://app/')).toBe(true)
+    expect(permissionAllowed('notifications', 'https://evil.example/')).toBe(false)
+    for (const p of ['clipboard-read', 'media', 'geolocation', 'openExternal', 'fullscreen', 'notification'])
       expect(permissionAllowed(p, 'app://app/'), p).toBe(false)
   })
 

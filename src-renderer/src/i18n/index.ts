@@ -17,6 +17,7 @@ import { topology } from './topology'
 import { objects } from './objects'
 import { failures } from './failures'
 import { preflightSays, statusSays } from './engine-says'
+import { attention } from './attention'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -41,6 +42,7 @@ const areas = {
   failures,
   preflightSays,
   statusSays,
+  attention,
 }
 type Areas = typeof areas
 

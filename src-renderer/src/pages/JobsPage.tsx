@@ -12,6 +12,7 @@ import { elapsed, useNow } from '../components/time'
 import { failureText, stepTitle } from '../components/words'
 import './pages.css'
 import { FailureLine } from '../components/FailureLine'
+import { NotifyToggle } from '../components/NotifyToggle'
 
 const STATE_CLASS: Record<Job['state'], string> = {
   running: 'warn',
@@ -38,9 +39,12 @@ export function JobsPage() {
     <section aria-labelledby="jobs-heading" className="page">
       <header className="page-head">
         <h1 id="jobs-heading">{t('jobs.title')}</h1>
-        <button id="jobs-refresh" className="small" onClick={() => void useJobs.getState().load()}>
-          {t('jobs.refresh')}
-        </button>
+        <div className="form-actions">
+          <NotifyToggle />
+          <button id="jobs-refresh" className="small" onClick={() => void useJobs.getState().load()}>
+            {t('jobs.refresh')}
+          </button>
+        </div>
       </header>
       {!loaded ? (
         <p className="muted">{t('jobs.loading')}</p>
