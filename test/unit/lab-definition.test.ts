@@ -69,7 +69,7 @@ describe('LabDefinition', () => {
     expect(problems(lab)['nodes.0.memoryMiB']).toMatch(/too little for a controller: at least 4096 MiB/)
     expect(problems({ ...defaultLab(), preset: 'windows-11' })['preset']).toMatch(/unknown template preset/)
     expect(problems({ ...defaultLab(), release: 'zed' })['release']).toMatch(
-      /not a release packstack supports on CentOS 7.9/,
+      /not a release packstack supports on CentOS Stream 9 .*; choose one of epoxy, dalmatian, caracal/,
     )
   })
 

@@ -15,6 +15,7 @@ import { settings } from './settings'
 import { topology } from './topology'
 import { objects } from './objects'
 import { failures } from './failures'
+import { lifecycle } from './lifecycle'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -37,6 +38,7 @@ const areas = {
   install,
   objects,
   failures,
+  lifecycle,
 }
 type Areas = typeof areas
 
