@@ -365,7 +365,9 @@ describe('guest configuration', () => {
     expect(cmds).toContain('truncate /etc/machine-id')
     expect(cmds).toContain('edit /etc/selinux/config:s/^SELINUX=.*/SELINUX=permissive/')
     expect(cmds.some((c) => c.includes('vault.centos.org'))).toBe(true)
-    expect(cmds).toContain('run-command systemctl disable NetworkManager firewalld || true')
+    expect(cmds).toContain('run-command systemctl disable firewalld || true')
+    // EL7 only: the network service owns the ifcfg files (node-preparation.test.ts has EL8/EL9).
+    expect(cmds).toContain('run-command systemctl disable NetworkManager || true')
   })
 })
 
