@@ -145,6 +145,7 @@ describe('install inputs', () => {
       'dnf config-manager --set-enabled crb',
       'if rpm -q epel-release >/dev/null 2>&1; then dnf remove -y epel-release; fi; rm -f /etc/yum.repos.d/epel.repo /etc/yum.repos.d/epel-*.repo',
       'dnf module disable -y mariadb',
+      'dnf install -y glibc-langpack-en',
       'dnf install -y centos-release-openstack-caracal',
       'dnf install -y openstack-packstack',
     ])

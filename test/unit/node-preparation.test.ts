@@ -214,6 +214,8 @@ describe('repositories per OS family (over SSH, on every node)', () => {
     const cmds = nodePrepCommands('rhel9', repos)
     expect(cmds[0]).toBe('dnf config-manager --set-enabled crb')
     expect(cmds).toContain('dnf module disable -y mariadb')
+    // The locale /etc/environment names exists (EL9 splits langpacks out of glibc).
+    expect(cmds).toContain('dnf install -y glibc-langpack-en')
     expect(cmds.at(-1)).toBe('dnf install -y centos-release-openstack-epoxy')
     // The module is disabled before any RDO package can pull MariaDB in.
     expect(cmds.indexOf('dnf module disable -y mariadb')).toBeLessThan(cmds.length - 1)
@@ -229,6 +231,7 @@ describe('repositories per OS family (over SSH, on every node)', () => {
     expect(el7.filter((c) => c.includes('vault.centos.org'))).toHaveLength(2)
     expect(el7).toContain('yum install -y centos-release-openstack-train')
     expect(el7.some((c) => c.startsWith('dnf '))).toBe(false)
+    expect(el8).toContain('dnf install -y glibc-langpack-en')
   })
 
   it('packstack itself only on the controller: the node commands plus the package; nothing on Debian', () => {

@@ -61,6 +61,8 @@ export function nodePrepCommands(osFamily: string, repos: RepositorySet | null):
       `if rpm -q ${repo}-release >/dev/null 2>&1; then ${pm} remove -y ${repo}-release; fi; rm -f /etc/yum.repos.d/${repo}.repo /etc/yum.repos.d/${repo}-*.repo`,
     )
   for (const mod of repos.modulesDisabled) cmds.push(`dnf module disable -y ${mod}`)
+  // /etc/environment says en_US.utf-8; EL8 and later ship each language's locales in its own package.
+  if (pm === 'dnf') cmds.push('dnf install -y glibc-langpack-en')
   // The release package adds RDO's repositories; on an archived OS they too point at the vault.
   cmds.push(`${pm} install -y ${repos.releasePackage}`, ...vault)
   return cmds
