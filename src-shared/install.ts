@@ -5,6 +5,21 @@ import { z } from 'zod'
 import { StatusProblem } from './status-says'
 
 /** One packstack run on the controller, recorded before it starts (write-ahead). */
+/** The package repositories a node gets before packstack: one set per lab (its OS and release), recorded per run. */
+export const RepositorySet = z.object({
+  /** The RDO release package that pins the lab's release: centos-release-openstack-<release>. */
+  releasePackage: z.string(),
+  /** Repositories enabled besides the OS's defaults (crb on EL9, powertools on EL8). */
+  enabled: z.array(z.string()),
+  /** Repositories removed: EPEL conflicts with RDO (Erlang under RabbitMQ), packstack dropped it. */
+  removed: z.array(z.string()),
+  /** dnf modules disabled (mariadb on EL9: its 10.11 module is broken for RDO). */
+  modulesDisabled: z.array(z.string()),
+  /** The OS is archived: its repositories point at vault.centos.org. */
+  vault: z.boolean(),
+})
+export type RepositorySet = z.infer<typeof RepositorySet>
+
 export const InstallRun = z.object({
   id: z.string(),
   /** On the controller: packstack's console output, and its exit status once it ends. */
@@ -17,6 +32,8 @@ export const InstallRun = z.object({
   outcome: z.enum(['running', 'success', 'failed', 'incomplete', 'cancelled']),
   /** The failure in a line, when there is one. */
   error: z.string().nullable(),
+  /** The repositories the nodes were prepared with (none for an OS Stacklab does not prepare); absent in older records. */
+  repositories: RepositorySet.nullable().optional(),
 })
 export type InstallRun = z.infer<typeof InstallRun>
 

@@ -7,6 +7,7 @@ import { Cidr, Hostname, Ipv4 } from './ipv4'
 import { labNetworkIssues } from './lab-networks'
 import { DnsDomain, HostLabel } from './host-names'
 import { ResourceName } from './names'
+import type { FactId } from './lifecycle'
 
 export const Role = z.enum(['controller', 'compute', 'network', 'storage'])
 export type Role = z.infer<typeof Role>
@@ -21,36 +22,52 @@ export interface Preset {
   /** virt-builder template name. */
   template: string
   osFamily: OsFamily
-  /** OpenStack releases packstack supports on this OS, newest first. */
+  /** OpenStack releases packstack supports on this OS, the recommended one first. */
   releases: string[]
-  /** CentOS 7 is end of life: its repositories must point at the archive. */
+  /** The OS is end of life: its repositories must point at the archive (vault.centos.org). */
   eol: boolean
+  /** Kept so older courses can be followed, not recommended: the wizard and the CLI say so. */
+  archived: boolean
+  /** What choosing this OS means (src-shared/lifecycle.ts); a release's own facts are in RELEASES. */
+  facts: FactId[]
 }
 
+/**
+ * The guest OSes a lab can be built from. Only what virt-builder can build: its public templates stop at
+ * centosstream-9, so AlmaLinux 9 (RDO packages exist for it) is not offered until a lab can be built from
+ * a cloud image.
+ */
 export const PRESETS: Preset[] = [
   {
+    id: 'centos-stream-9',
+    label: 'CentOS Stream 9 (current)',
+    template: 'centosstream-9',
+    osFamily: 'rhel9',
+    // RDO's Cloud SIG on Stream 9; Epoxy is the last release RDO packages.
+    releases: ['epoxy', 'dalmatian', 'caracal'],
+    eol: false,
+    archived: false,
+    facts: ['stream9-end', 'rdo-last-release'],
+  },
+  {
     id: 'centos-7.9',
-    label: 'CentOS 7.9 (EOL, archived repositories)',
+    label: 'CentOS 7.9 (archived, end of life 2024-06-30)',
     template: 'centos-7.8',
     osFamily: 'rhel7',
     releases: ['train', 'stein', 'rocky', 'queens', 'pike'],
     eol: true,
+    archived: true,
+    facts: ['centos7-eol'],
   },
   {
     id: 'centos-stream-8',
-    label: 'CentOS Stream 8',
+    label: 'CentOS Stream 8 (archived, end of life 2024-05-31)',
     template: 'centosstream-8',
     osFamily: 'rhel8',
     releases: ['yoga', 'xena', 'wallaby', 'victoria', 'ussuri'],
     eol: true,
-  },
-  {
-    id: 'centos-stream-9',
-    label: 'CentOS Stream 9',
-    template: 'centosstream-9',
-    osFamily: 'rhel9',
-    releases: ['caracal', 'bobcat', 'antelope', 'zed', 'yoga'],
-    eol: false,
+    archived: true,
+    facts: ['stream8-eol'],
   },
   // The offline test template (test/lab/template): Debian with packstack/openstack test doubles.
   {
@@ -60,8 +77,17 @@ export const PRESETS: Preset[] = [
     osFamily: 'debian',
     releases: ['test'],
     eol: false,
+    archived: false,
+    facts: [],
   },
 ]
+
+/** The preset new labs start from: the current OS with the newest release RDO packages. */
+export const DEFAULT_PRESET = 'centos-stream-9'
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id)
+}
 
 /** Smallest memory per role that makes sense; packstack's all-in-one controller needs the most. */
 export const MIN_MEMORY_MIB: Record<Role, number> = {
@@ -212,12 +238,16 @@ export const LabDefinition = closedObject({
 export type LabDefinition = z.infer<typeof LabDefinition>
 export type LabDefinitionInput = z.input<typeof LabDefinition>
 
-/** The seeds' lab: controller .100 and compute .110 on the NAT network and on an internal network. */
-export function defaultLab(name = 'lab1'): LabDefinitionInput {
+/**
+ * The seeds' lab: controller .100 and compute .110 on the NAT network and on an internal network, on the
+ * current OS and release (DEFAULT_PRESET and its first release) unless a preset is named.
+ */
+export function defaultLab(name = 'lab1', presetId = DEFAULT_PRESET, release?: string): LabDefinitionInput {
+  const preset = presetById(presetId)
   return {
     name,
-    preset: 'centos-7.9',
-    release: 'train',
+    preset: presetId,
+    release: release ?? preset?.releases[0] ?? '',
     domain: 'example.com',
     networks: [
       { name: 'default', mode: 'nat', subnet: '192.168.122.0/24' },

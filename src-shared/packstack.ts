@@ -87,6 +87,11 @@ export const ANSWER_KEYS = {
   ovnBridgeMappings: 'CONFIG_NEUTRON_OVN_BRIDGE_MAPPINGS',
   ovnBridgeIfaces: 'CONFIG_NEUTRON_OVN_BRIDGE_IFACES',
   ovnBridgesCompute: 'CONFIG_NEUTRON_OVN_BRIDGES_COMPUTE',
+  ovsExternalPhysnet: 'CONFIG_NEUTRON_OVS_EXTERNAL_PHYSNET',
+  ovnExternalPhysnet: 'CONFIG_NEUTRON_OVN_EXTERNAL_PHYSNET',
+  ml2TypeDrivers: 'CONFIG_NEUTRON_ML2_TYPE_DRIVERS',
+  ml2TenantNetworkTypes: 'CONFIG_NEUTRON_ML2_TENANT_NETWORK_TYPES',
+  ml2MechanismDrivers: 'CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS',
   /** Default `%{::default_hypervisor}`: a puppet fact that is qemu on a virtual machine, kvm otherwise. */
   novaVirtType: 'CONFIG_NOVA_LIBVIRT_VIRT_TYPE',
   useSubnets: 'CONFIG_USE_SUBNETS',
@@ -113,6 +118,26 @@ export const INSTALL_KEYS = {
 } as const
 export type InstallService = keyof typeof INSTALL_KEYS
 
+/**
+ * The values packstack's documentation (docs/packstack.rst, "Neutron ML2 plugin config") lists for the ML2
+ * keys; anything else is refused before it reaches the answer file.
+ */
+export const ML2_CHOICES = {
+  ml2TypeDrivers: ['local', 'flat', 'vlan', 'gre', 'vxlan', 'geneve'],
+  ml2TenantNetworkTypes: ['local', 'vlan', 'gre', 'vxlan', 'geneve'],
+  ml2MechanismDrivers: [
+    'logger',
+    'test',
+    'linuxbridge',
+    'openvswitch',
+    'arista',
+    'mlnx',
+    'l2population',
+    'sriovnicswitch',
+    'ovn',
+  ],
+} as const
+
 /** packstack's own default for the Nova virt type: a puppet fact (qemu inside a VM, kvm on bare metal). */
 export const DEFAULT_HYPERVISOR = '%{::default_hypervisor}'
 /** The value `packstack --gen-answer-file` writes for a password it will generate or take from the default. */
@@ -137,6 +162,11 @@ export const AnswerFields = z
     ovnBridgeMappings: z.array(BridgeMapping),
     ovnBridgeIfaces: z.array(BridgePair),
     ovnBridgesCompute: z.array(z.string()),
+    ovsExternalPhysnet: z.string(),
+    ovnExternalPhysnet: z.string(),
+    ml2TypeDrivers: z.array(z.string()),
+    ml2TenantNetworkTypes: z.array(z.string()),
+    ml2MechanismDrivers: z.array(z.string()),
     /** kvm, qemu, or packstack's default `%{::default_hypervisor}`. */
     novaVirtType: z.string(),
     useSubnets: z.boolean(),

@@ -9,7 +9,7 @@ import { stringify as stringifyYaml } from 'yaml'
 import { Engine, VERSION } from '../engine/engine'
 import { ApiError } from '../../src-shared/errors'
 import { EngineFailure } from '../../src-shared/failures'
-import { defaultLab } from '../../src-shared/lab'
+import { DEFAULT_PRESET, PRESETS, defaultLab, presetById } from '../../src-shared/lab'
 import { startBrowserHost } from '../server/server'
 import {
   HelpRequested,
@@ -26,6 +26,7 @@ import {
   type Parsed,
 } from './args'
 import { attachConsole } from './console'
+import { presetHeader, presetList } from './presets'
 import { explainInput, foundPackstackOutput, readYaml } from './input'
 import {
   err,
@@ -206,10 +207,36 @@ const COMMANDS: readonly Command[] = [
     {
       name: 'lab default',
       positionals: ['[NAME]'],
-      help: ["Print the seeds' default lab definition as YAML, to edit."],
+      options: { preset: { type: 'string' }, release: { type: 'string' } },
+      usage: 'lab default [NAME] [--preset ID] [--release NAME]',
+      help: [
+        "Print the seeds' default lab definition as YAML, to edit: on CentOS Stream 9",
+        'with Epoxy unless --preset (see: stacklab lab presets) or --release names',
+        'another. The comment at its top says what the choice means.',
+      ],
     },
-    ({ positionals: [name] }) => {
-      out(stringifyYaml(defaultLab(name ?? 'lab1')))
+    ({ values, positionals: [name] }) => {
+      const preset = presetById(values.preset ?? DEFAULT_PRESET)
+      if (!preset)
+        throw new UsageError(
+          `--preset: unknown preset ${printable(values.preset ?? '')}; known: ${PRESETS.map((p) => p.id).join(', ')}`,
+        )
+      const release = values.release ?? preset.releases[0]!
+      if (!preset.releases.includes(release))
+        throw new UsageError(
+          `--release: ${printable(release)} is not offered on ${preset.id}; choose one of ${preset.releases.join(', ')}`,
+        )
+      out(presetHeader(preset, release) + stringifyYaml(defaultLab(name ?? 'lab1', preset.id, release)))
+      return Promise.resolve(0)
+    },
+  ),
+  command(
+    {
+      name: 'lab presets',
+      help: ['The guest OSes and OpenStack releases a lab can use, and what each choice means.'],
+    },
+    () => {
+      out(presetList())
       return Promise.resolve(0)
     },
   ),

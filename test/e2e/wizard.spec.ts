@@ -41,7 +41,8 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   await page.click('#nav-wizard')
   // The seeds' lab.
   await expect(page.locator('#wizard-name')).toHaveValue('lab1')
-  await expect(page.locator('#wizard-preset')).toHaveValue('centos-7.9')
+  await expect(page.locator('#wizard-preset')).toHaveValue('centos-stream-9')
+  await expect(page.locator('#wizard-release')).toHaveValue('epoxy')
   await expect(page.locator('#wizard-node-0-name')).toHaveValue('controller')
   await expect(page.locator('#wizard-node-0-nic-0-ip')).toHaveValue('192.168.122.100')
   await expect(page.locator('#wizard-node-0-nic-1-ip')).toHaveValue('192.168.90.100')
@@ -168,6 +169,70 @@ test('default lab, field errors as you type, the plan, and a create that fails f
   // The failed jobs no longer offer actions: a newer job took over their lab.
   await expect(page.locator(`#${rid}-delete`)).toHaveCount(0)
   await expect(page.locator(`#${rid}-resume`)).toHaveCount(0)
+})
+
+test('what each OS and release means, in English and Korean, as the learner chooses', async ({ page }) => {
+  await page.goto(url())
+  await page.click('#nav-wizard')
+  const presetFacts = page.locator('#wizard-preset-facts')
+  const releaseFacts = page.locator('#wizard-release-facts')
+  // The default: Stream 9 and Epoxy, with the end of Stream 9 and of RDO packaging.
+  await expect(page.locator('#wizard-preset option:checked')).toHaveText('CentOS Stream 9 (current)')
+  await expect(presetFacts.locator('li[data-fact="stream9-end"]')).toHaveText(
+    'CentOS Stream 9 ends on 2027-05-31; after that its repositories get no updates.',
+  )
+  await expect(presetFacts.locator('li[data-fact="rdo-last-release"]')).toContainText(
+    'Epoxy (2025.1) is the last release RDO packages',
+  )
+  await expect(releaseFacts.locator('li[data-fact="epoxy-unmaintained"]')).toContainText(
+    'unmaintained upstream on 2026-10-02',
+  )
+  await expect(page.locator('#wizard-release option')).toHaveText([
+    'epoxy (2025.1)',
+    'dalmatian (2024.2)',
+    'caracal (2024.1)',
+  ])
+  // An older release says so; the Stream 9 facts stay.
+  await page.selectOption('#wizard-release', 'caracal')
+  await expect(releaseFacts.locator('li')).toHaveText([
+    'Older than Epoxy (2025.1), the newest release RDO packages: choose it to follow a course written for it.',
+  ])
+  // An archived OS: labelled so in the list, its end of life shown, its first release chosen.
+  await page.selectOption('#wizard-preset', 'centos-7.9')
+  await expect(page.locator('#wizard-preset option:checked')).toHaveText(
+    'CentOS 7.9 (archived, end of life 2024-06-30)',
+  )
+  await expect(page.locator('#wizard-release')).toHaveValue('train')
+  await expect(presetFacts.locator('li[data-fact="centos7-eol"]')).toContainText(
+    'CentOS 7 reached end of life on 2024-06-30',
+  )
+  await expect(releaseFacts.locator('li[data-fact="linuxbridge-era"]')).toBeVisible()
+  await expect(page.locator('#wizard-preset option')).toHaveCount(4)
+  await expect(page.locator('#wizard-preset option', { hasText: /alma/i })).toHaveCount(0)
+
+  // The same facts in Korean, with the same dates.
+  await page.locator('#lang-select').selectOption('ko')
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ko')
+  await expect(page.locator('#wizard-preset option:checked')).toHaveText(
+    'CentOS 7.9 (보관용, 2024-06-30 지원 종료)',
+  )
+  await expect(presetFacts.locator('li[data-fact="centos7-eol"]')).toHaveText(
+    '보관용(archived): CentOS 7은 2024-06-30에 지원이 끝났습니다(EOL). Stacklab이 저장소를 아카이브(vault.centos.org)로 바꿔 주지만 보안 수정은 없습니다.',
+  )
+  await page.selectOption('#wizard-preset', 'centos-stream-9')
+  await expect(page.locator('#wizard-release')).toHaveValue('epoxy')
+  await expect(presetFacts.locator('li[data-fact="stream9-end"]')).toHaveText(
+    'CentOS Stream 9는 2027-05-31에 지원이 끝납니다. 그 뒤로는 저장소에 업데이트가 없습니다.',
+  )
+  await expect(presetFacts.locator('li[data-fact="rdo-last-release"]')).toContainText(
+    'RDO가 패키지를 만드는 마지막 릴리스',
+  )
+  await expect(releaseFacts.locator('li[data-fact="epoxy-unmaintained"]')).toContainText(
+    '2026-10-02에 업스트림 유지보수가 끝났습니다',
+  )
+  mkdirSync('test-results/screenshots', { recursive: true })
+  await page.screenshot({ path: 'test-results/screenshots/wizard-presets-ko.png', fullPage: true })
+  await page.locator('#lang-select').selectOption('en')
 })
 
 test('a host name that is not one, a second controller, YAML features and warnings show on their fields', async ({

@@ -28,6 +28,52 @@ describe('stacklab lab', () => {
     expect(v).toMatchObject({ code: 0, stdout: expect.stringContaining('valid') as string })
   })
 
+  it('says in comments what the default OS and release mean: Stream 9 + Epoxy, end of RDO packaging', async () => {
+    const r = await stacklab('lab', 'default')
+    expect(r.code).toBe(0)
+    const header = r.stdout.slice(0, r.stdout.indexOf('\nname:'))
+    expect(header.split('\n').every((l) => l.startsWith('#'))).toBe(true)
+    expect(header).toContain('CentOS Stream 9 ends on 2027-05-31')
+    expect(header).toContain('Epoxy (2025.1) is the last release RDO packages')
+    expect(header).toContain('Epoxy became unmaintained upstream on 2026-10-02')
+    expect(parse(r.stdout)).toMatchObject({ preset: 'centos-stream-9', release: 'epoxy' })
+  })
+
+  it('prints an archived preset on request, marked so, and it validates', async () => {
+    const r = await stacklab('lab', 'default', 'old', '--preset', 'centos-7.9', '--release', 'queens')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('# Guest OS: CentOS 7.9 (archived, end of life 2024-06-30)')
+    expect(r.stdout).toContain('CentOS 7 reached end of life on 2024-06-30')
+    expect(parse(r.stdout)).toEqual(defaultLab('old', 'centos-7.9', 'queens'))
+    const v = await stacklab('lab', 'validate', file('old.yaml', r.stdout))
+    expect(v.code).toBe(0)
+  })
+
+  it('refuses an unknown preset or a release the preset lacks, naming the option, printing no YAML', async () => {
+    const bad = await stacklab('lab', 'default', '--preset', 'almalinux-9')
+    expect(bad.code).toBe(2)
+    expect(bad.stdout).toBe('')
+    expect(bad.stderr).toContain('--preset: unknown preset almalinux-9; known: centos-stream-9, centos-7.9')
+    const rel = await stacklab('lab', 'default', '--release', 'train')
+    expect(rel.code).toBe(2)
+    expect(rel.stdout).toBe('')
+    expect(rel.stderr).toContain(
+      '--release: train is not offered on centos-stream-9; choose one of epoxy, dalmatian, caracal',
+    )
+    const ctl = await stacklab('lab', 'default', '--preset', 'x\u001b[31m')
+    expect(ctl.stderr).not.toContain('\u001b')
+  })
+
+  it('lists the presets with their releases and facts, archived ones last and marked', async () => {
+    const r = await stacklab('lab', 'presets')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^centos-stream-9 {2}CentOS Stream 9 \(current\)/)
+    expect(r.stdout).toContain('releases: epoxy (2025.1, ML2/OVN), dalmatian (2024.2, ML2/OVN), caracal')
+    expect(r.stdout).toMatch(/^centos-7\.9 {2}\[archived\]/m)
+    expect(r.stdout).toContain('train (2019.2, Open vSwitch)')
+    expect(r.stdout).not.toMatch(/almalinux/i)
+  })
+
   it('lists every problem of a bad definition, naming its field, and exits 1', async () => {
     const lab = defaultLab('bad/name')
     lab.networks.push({ name: 'dup', mode: 'isolated', subnet: '192.168.90.0/25' })

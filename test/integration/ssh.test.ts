@@ -1,12 +1,12 @@
 // SSH to a node as the engine does it, against a real OpenSSH server: the host key must match the
 // fingerprint recorded for the node, or the connection is refused with a clear message.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { utils } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toApiError } from '../../src-main/engine/calls/errors'
-import { remote } from '../../src-main/engine/install/remote'
+import { parseVirtProbe, probeKvm, remote, VIRT_PROBE } from '../../src-main/engine/install/remote'
 import { createLogger } from '../../src-main/engine/log'
 import { EngineFailure } from '../../src-shared/failures'
 import { startTestSshd, type TestSshd } from '../harness/sshd'
@@ -31,6 +31,24 @@ it('connects when the host key matches the recorded fingerprint, and runs a comm
   const r = await sshExec(client, 'echo hello; echo oops >&2; exit 3')
   client.end()
   expect(r).toEqual({ code: 3, stdout: 'hello\n', stderr: 'oops\n' })
+})
+
+it("checks a node's KVM from inside it with the fixed probe script: vmx/svm flags and /dev/kvm", async () => {
+  // The node here is this machine: its CPU shows no vmx/svm (kvm_pvm), so the answer is no, whatever
+  // /dev/kvm says; the parts must match what this machine really has.
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8').split('\n')
+  const flags = cpuinfo.filter((l) => /vmx|svm/.test(l)).length
+  const client = await sshConnect(target())
+  const r = await sshExec(client, VIRT_PROBE)
+  const probed = await probeKvm(client)
+  client.end()
+  expect(r.code).toBe(0)
+  expect(parseVirtProbe(r.stdout)).toEqual({
+    cpuFlags: flags,
+    devKvm: existsSync('/dev/kvm'),
+    kvm: flags > 0 && existsSync('/dev/kvm'),
+  })
+  expect(probed).toBe(flags > 0 && existsSync('/dev/kvm'))
 })
 
 it('refuses a host whose key differs, and says why', async () => {

@@ -122,6 +122,14 @@ describe('install inputs', () => {
       controllerHost: '192.168.122.100',
       computeHosts: ['192.168.122.110'],
       networkHosts: ['192.168.122.100'],
+      // The default lab is Epoxy: ML2/OVN (node-preparation.test.ts checks each release's networking).
+      l2Agent: 'ovn',
+      ml2MechanismDrivers: ['ovn'],
+      ml2TypeDrivers: ['geneve', 'flat'],
+      ml2TenantNetworkTypes: ['geneve'],
+      ovnBridgeMappings: [{ physnet: 'extnet', bridge: 'br-ex' }],
+      ovnExternalPhysnet: 'extnet',
+      // No check inside the compute node said it has KVM: qemu.
       novaVirtType: 'qemu',
     })
     const allInOne = { ...state, definition: { ...definition, nodes: definition.nodes.slice(0, 1) } }
@@ -134,7 +142,10 @@ describe('install inputs', () => {
     expect(c7.at(-1)).toBe('yum install -y openstack-packstack')
     expect(c7.filter((c) => c.includes('vault.centos.org'))).toHaveLength(2)
     expect(packstackSetupCommands('rhel9', 'caracal', false)).toEqual([
-      'dnf config-manager --enable crb',
+      'dnf config-manager --set-enabled crb',
+      'if rpm -q epel-release >/dev/null 2>&1; then dnf remove -y epel-release; fi; rm -f /etc/yum.repos.d/epel.repo /etc/yum.repos.d/epel-*.repo',
+      'dnf module disable -y mariadb',
+      'dnf install -y glibc-langpack-en',
       'dnf install -y centos-release-openstack-caracal',
       'dnf install -y openstack-packstack',
     ])

@@ -6,7 +6,7 @@ import { jobEnded, runningWork } from '../../src-shared/job-progress'
 import type { Job } from '../../src-shared/jobs'
 import { EventBus } from '../../src-main/engine/events'
 import { trackJobProgress } from '../../src-main/host/taskbar'
-import { endingNotice, titleFor } from '../../src-renderer/src/state/attention'
+import { endingNotice, titleFor } from '../../src-renderer/src/components/attention-words'
 
 const job = (id: string, over: Partial<Job> = {}): Job => ({
   id,

@@ -69,7 +69,7 @@ describe('LabDefinition', () => {
     expect(problems(lab)['nodes.0.memoryMiB']).toMatch(/too little for a controller: at least 4096 MiB/)
     expect(problems({ ...defaultLab(), preset: 'windows-11' })['preset']).toMatch(/unknown template preset/)
     expect(problems({ ...defaultLab(), release: 'zed' })['release']).toMatch(
-      /not a release packstack supports on CentOS 7.9/,
+      /not a release packstack supports on CentOS Stream 9 .*; choose one of epoxy, dalmatian, caracal/,
     )
   })
 
@@ -365,7 +365,9 @@ describe('guest configuration', () => {
     expect(cmds).toContain('truncate /etc/machine-id')
     expect(cmds).toContain('edit /etc/selinux/config:s/^SELINUX=.*/SELINUX=permissive/')
     expect(cmds.some((c) => c.includes('vault.centos.org'))).toBe(true)
-    expect(cmds).toContain('run-command systemctl disable NetworkManager firewalld || true')
+    expect(cmds).toContain('run-command systemctl disable firewalld || true')
+    // EL7 only: the network service owns the ifcfg files (node-preparation.test.ts has EL8/EL9).
+    expect(cmds).toContain('run-command systemctl disable NetworkManager || true')
   })
 })
 

@@ -1,7 +1,7 @@
 // Install run records in the lab's state: each packstack run is recorded before it starts (so a new engine
 // can reattach to it), again with its process id, and once more with its outcome.
 import { randomBytes } from 'node:crypto'
-import type { InstallRun, InstallState } from '../../../src-shared/install'
+import type { InstallRun, InstallState, RepositorySet } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import type { LabEnv } from '../lab/env'
 import { REMOTE_LOG_DIR } from './remote'
@@ -11,7 +11,11 @@ export function installState(state: LabState): InstallState {
 }
 
 /** A new run, recorded in the lab's state before packstack starts. */
-export async function recordNewRun(env: LabEnv, state: LabState): Promise<InstallRun> {
+export async function recordNewRun(
+  env: LabEnv,
+  state: LabState,
+  repositories: RepositorySet | null = null,
+): Promise<InstallRun> {
   const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const run: InstallRun = {
     id,
@@ -22,6 +26,7 @@ export async function recordNewRun(env: LabEnv, state: LabState): Promise<Instal
     finishedAt: null,
     outcome: 'running',
     error: null,
+    repositories,
   }
   const install = installState(state)
   state.install = { ...install, runs: [...install.runs, run] }

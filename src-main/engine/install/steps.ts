@@ -14,9 +14,18 @@ import { checkAnswers } from '../packstack/check'
 import { readAnswerText } from '../packstack/answers'
 import { maskGuest } from '../secrets'
 import { sshExec } from '../ssh/client'
-import { generateAnswers, savedAnswers } from './answers-store'
+import { computeNodes, generateAnswers, savedAnswers } from './answers-store'
 import { followRun } from './follow'
-import { packstackSetupCommands, remote, REMOTE_ANSWERS, startDetached, trustController } from './remote'
+import {
+  nodePrepCommands,
+  packstackSetupCommands,
+  probeKvm,
+  remote,
+  REMOTE_ANSWERS,
+  repositorySet,
+  startDetached,
+  trustController,
+} from './remote'
 import { elapsed, installState, recordNewRun } from './runs'
 import { labStatus } from './status'
 
@@ -37,7 +46,12 @@ export class InstallError extends EngineFailure {
 
 /** Start packstack detached; the run is recorded before it starts and again with its process id. */
 async function startRun(env: LabEnv, state: LabState, controller: Client): Promise<InstallRun> {
-  const run = await recordNewRun(env, state)
+  const preset = presetOf(state)
+  const run = await recordNewRun(
+    env,
+    state,
+    repositorySet(preset.osFamily, state.definition.release, preset.eol),
+  )
   run.pid = await startDetached(controller, run)
   await env.store.save(state)
   return run
@@ -56,6 +70,14 @@ export async function runInstall(
   const files = env.store.files(name)
   const ctrlName = controllerOf(state).name
   let controller: Client | null = null
+  // The other nodes, open from connect to the end of setup (their repositories, their KVM check).
+  let others = new Map<string, Client>()
+  const closeOthers = () => {
+    for (const c of others.values()) c.end()
+    others = new Map()
+  }
+  // Whether each compute node can run KVM guests, checked from inside it during setup.
+  const kvm: Record<string, boolean> = {}
   const step = async (id: string, work: () => Promise<string | void>) => {
     if (!job.job.steps.some((s) => s.id === id)) return
     await job.start(id)
@@ -75,22 +97,40 @@ export async function runInstall(
       )
       controller = clients[state.definition.nodes.findIndex((n) => n.name === ctrlName)]!
       if (!options.reattach) await trustController(files, state, controller, clients)
-      for (const c of clients) if (c !== controller) c.end()
+      state.definition.nodes.forEach((n, i) => {
+        if (n.name !== ctrlName) others.set(n.name, clients[i]!)
+      })
+      if (options.reattach) closeOthers()
       return `${clients.length} nodes answer SSH with their recorded host keys`
     })
     const ctrl = () => controller!
     await step('setup', async () => {
-      const found = await sshExec(ctrl(), 'command -v packstack && packstack --version')
-      if (found.code === 0) return `packstack is installed: ${found.stdout.trim().split('\n').pop()}`
       const preset = presetOf(state)
-      const commands = packstackSetupCommands(preset.osFamily, state.definition.release, preset.eol)
+      const release = state.definition.release
+      const clientOf = (name: string) => (name === ctrlName ? ctrl() : others.get(name)!)
+      for (const n of computeNodes(state)) kvm[n.name] = await probeKvm(clientOf(n.name))
+      const found = await sshExec(ctrl(), 'command -v packstack && packstack --version')
+      const repos = repositorySet(preset.osFamily, release, preset.eol)
+      // Every other node gets the lab's repositories too: packstack installs RDO packages on each host.
+      for (const [name, client] of others)
+        for (const command of nodePrepCommands(preset.osFamily, repos)) {
+          job.throwIfCancelled()
+          await job.detail('setup', `${name}: ${command}`)
+          await remote(client, command)
+        }
+      closeOthers()
+      const virt = Object.entries(kvm)
+        .map(([n, ok]) => `${n}: ${ok ? 'kvm' : 'no KVM, qemu'}`)
+        .join(', ')
+      if (found.code === 0) return `packstack is installed: ${found.stdout.trim().split('\n').pop()}; ${virt}`
+      const commands = packstackSetupCommands(preset.osFamily, release, preset.eol)
       if (!commands.length) throw new Error(`No way to install packstack on ${preset.label}`)
       for (const command of commands) {
         job.throwIfCancelled()
         await job.detail('setup', command)
         await remote(ctrl(), command)
       }
-      return `packstack for ${state.definition.release} installed`
+      return `packstack for ${release} installed (${repos?.releasePackage ?? 'no repositories'}); ${virt}`
     })
     let answers = ''
     await step('answers', async () => {
@@ -98,12 +138,16 @@ export async function runInstall(
         answers = await savedAnswers(files)
         return "the lab's saved answer file"
       } catch {
-        answers = await generateAnswers(files, state, ctrl())
+        answers = await generateAnswers(files, state, ctrl(), kvm)
         return "generated on the controller with the lab's hosts and a new admin password"
       }
     })
     await step('check', async () => {
-      const problems = checkAnswers(readAnswerText(answers).fields, { definition: state.definition, state })
+      const problems = checkAnswers(
+        readAnswerText(answers).fields,
+        { definition: state.definition, state },
+        Object.keys(kvm).length ? { kvm } : {},
+      )
       const errors = problems.filter((p) => p.severity === 'error')
       if (errors.length)
         throw new InstallError(
@@ -162,6 +206,7 @@ export async function runInstall(
   } catch (error) {
     const ctl = controller as Client | null
     ctl?.end()
+    closeOthers()
     if (error instanceof Cancelled || job.signal.aborted) {
       await deps.stopRun(env, name).catch(() => undefined)
       await job.end('cancelled')

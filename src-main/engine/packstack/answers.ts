@@ -9,6 +9,7 @@ import {
   ANSWER_KEYS,
   DEFAULT_HYPERVISOR,
   INSTALL_KEYS,
+  ML2_CHOICES,
   type AnswerFields,
   type InstallService,
 } from '../../../src-shared/packstack'
@@ -102,7 +103,16 @@ export function readFields(doc: AnswerDoc): AnswerFields {
   const raw = readRaw(doc)
   const get = (key: string) => raw.get(key)
   const f: AnswerFields = {}
-  const str = (name: 'adminPassword' | 'defaultPassword' | 'controllerHost' | 'l2Agent' | 'novaVirtType') => {
+  const str = (
+    name:
+      | 'adminPassword'
+      | 'defaultPassword'
+      | 'controllerHost'
+      | 'l2Agent'
+      | 'novaVirtType'
+      | 'ovsExternalPhysnet'
+      | 'ovnExternalPhysnet',
+  ) => {
     const v = get(ANSWER_KEYS[name])
     if (v !== undefined) f[name] = v
   }
@@ -111,12 +121,17 @@ export function readFields(doc: AnswerDoc): AnswerFields {
   str('controllerHost')
   str('l2Agent')
   str('novaVirtType')
+  str('ovsExternalPhysnet')
+  str('ovnExternalPhysnet')
   for (const name of [
     'computeHosts',
     'networkHosts',
     'ntpServers',
     'ovsBridgesCompute',
     'ovnBridgesCompute',
+    'ml2TypeDrivers',
+    'ml2TenantNetworkTypes',
+    'ml2MechanismDrivers',
   ] as const) {
     const v = get(ANSWER_KEYS[name])
     if (v !== undefined) f[name] = list(v)
@@ -219,6 +234,23 @@ export function encodeFields(patch: AnswerFields): { values: Map<string, string>
   for (const name of ['ovsBridgesCompute', 'ovnBridgesCompute'] as const) {
     const v = patch[name]
     if (v !== undefined) ifaceList(ANSWER_KEYS[name], v)
+  }
+  for (const name of ['ovsExternalPhysnet', 'ovnExternalPhysnet'] as const) {
+    const v = patch[name]
+    if (v === undefined) continue
+    if (!PHYSNET.test(v))
+      bad(ANSWER_KEYS[name], `${JSON.stringify(v)} is not a physical network name (like extnet)`)
+    else values.set(ANSWER_KEYS[name], v)
+  }
+  for (const name of ['ml2TypeDrivers', 'ml2TenantNetworkTypes', 'ml2MechanismDrivers'] as const) {
+    const v = patch[name]
+    if (v === undefined) continue
+    const allowed: readonly string[] = ML2_CHOICES[name]
+    const wrong = v.filter((d) => !allowed.includes(d))
+    if (!v.length) bad(ANSWER_KEYS[name], 'needs at least one value')
+    else if (wrong.length)
+      bad(ANSWER_KEYS[name], `${wrong.join(', ')} is not one of packstack's choices: ${allowed.join(', ')}`)
+    else values.set(ANSWER_KEYS[name], v.join(','))
   }
   if (patch.novaVirtType !== undefined) {
     const key = ANSWER_KEYS.novaVirtType

@@ -3,6 +3,7 @@
 // Nova virt type is kvm only where the compute nodes really have working KVM (packstack's default,
 // %{::default_hypervisor}, is a puppet fact that says qemu on any virtual machine).
 import type { LabDefinition, LabState, NodeDef, Role } from '../../../src-shared/lab'
+import { releaseInfo } from '../../../src-shared/lifecycle'
 import {
   ANSWER_KEYS,
   DEFAULT_HYPERVISOR,
@@ -137,6 +138,15 @@ export function checkAnswers(
       fields.ovnBridgesCompute,
     )
   }
+
+  // Neutron: linuxbridge is gone from Epoxy (2025.1) on; OVN is what current releases are tested with.
+  const l2Key = ANSWER_KEYS.l2Agent
+  const version = releaseInfo(lab.definition.release)?.version ?? ''
+  if (fields.l2Agent === 'linuxbridge' && /^\d{4}\.\d$/.test(version) && version >= '2025.1')
+    error(
+      l2Key,
+      `linuxbridge was removed from Neutron in 2025.1, and ${lab.definition.release} is ${version}: set ovn (or openvswitch)`,
+    )
 
   // Admin password.
   const pwKey = ANSWER_KEYS.adminPassword

@@ -1,6 +1,8 @@
 // What goes into a node's disk before its first boot, in the guest OS's own formats: network files for
-// both NICs, /etc/hosts with every node, and the seeds' packstack preparation. Pure functions; the commands
-// are virt-customize's own command-file syntax (one operation a line), not shell.
+// both NICs (ifcfg on EL7, NetworkManager keyfiles on EL8/EL9, interfaces on Debian), /etc/hosts with
+// every node, and packstack's preparation per OS family (FQDN, English locale, SELinux permissive,
+// firewalld off, RabbitMQ after the network). Pure functions; the commands are virt-customize's own
+// command-file syntax (one operation a line), not shell.
 import { nodeAddress, type LabDefinition, type NodeDef, type OsFamily } from '../../../src-shared/lab'
 import { formatIpv4, parseCidr } from '../../../src-shared/ipv4'
 
@@ -71,6 +73,54 @@ export function rhelIfcfg(n: NicPlan): string {
   return lines.join('\n') + '\n'
 }
 
+/**
+ * A NetworkManager keyfile (EL8/EL9: network-scripts are gone on EL9, and packstack only warns when
+ * NetworkManager runs). The connection is bound to the NIC's MAC, not to a name, so it holds whether the
+ * guest calls the NIC eth0 or enp1s0. NetworkManager ignores keyfiles others can read: upload as 0600.
+ */
+export function nmKeyfile(n: NicPlan): string {
+  const lines = [
+    '# Written by Stacklab',
+    '[connection]',
+    `id=${n.device}`,
+    'type=ethernet',
+    'autoconnect=true',
+    '',
+    '[ethernet]',
+    `mac-address=${n.mac}`,
+    '',
+    '[ipv4]',
+    'method=manual',
+  ]
+  if (n.gateway) lines.push(`address1=${n.ip}/${n.prefix},${n.gateway}`, `dns=${n.gateway};`)
+  else lines.push(`address1=${n.ip}/${n.prefix}`, 'never-default=true')
+  lines.push('', '[ipv6]', 'method=ignore')
+  return lines.join('\n') + '\n'
+}
+
+const NM_CONNECTIONS = '/etc/NetworkManager/system-connections'
+
+/** Where a NIC's keyfile goes. */
+export function nmKeyfilePath(n: NicPlan): string {
+  return `${NM_CONNECTIONS}/stacklab-${n.device}.nmconnection`
+}
+
+/**
+ * packstack's puppet runs need an English locale: with a Korean (or any non-English) system locale some
+ * commands' output is not what packstack parses. /etc/environment is read by every login and by sshd.
+ */
+export const ENVIRONMENT_FILE = 'LANG=en_US.utf-8\nLC_ALL=en_US.utf-8\n'
+
+/**
+ * RabbitMQ waits for the network: without it, after a reboot or a checkpoint restore, epmd starts before
+ * the static address is up and RabbitMQ does not listen where the services look for it.
+ */
+export const RABBITMQ_DROPIN_DIR = '/etc/systemd/system/rabbitmq-server.service.d'
+export const RABBITMQ_DROPIN = `${RABBITMQ_DROPIN_DIR}/stacklab-network.conf`
+export const RABBITMQ_DROPIN_TEXT =
+  '# Written by Stacklab: start after the static address is up (epmd binds it)\n' +
+  '[Unit]\nWants=network-online.target\nAfter=network-online.target\n'
+
 export function resolvConf(nics: NicPlan[]): string {
   const gw = nics.find((n) => n.gateway)?.gateway
   return gw ? `nameserver ${gw}\n` : ''
@@ -87,8 +137,15 @@ export function guestFiles(
   const files = new Map<string, string>()
   files.set('/etc/hosts', hostsFile(lab))
   files.set('/etc/resolv.conf', resolvConf(nics))
-  if (family === 'debian') files.set('/etc/network/interfaces', debianInterfaces(nics))
-  else for (const n of nics) files.set(`/etc/sysconfig/network-scripts/ifcfg-${n.device}`, rhelIfcfg(n))
+  if (family === 'debian') {
+    files.set('/etc/network/interfaces', debianInterfaces(nics))
+    return files
+  }
+  if (family === 'rhel7')
+    for (const n of nics) files.set(`/etc/sysconfig/network-scripts/ifcfg-${n.device}`, rhelIfcfg(n))
+  else for (const n of nics) files.set(nmKeyfilePath(n), nmKeyfile(n))
+  files.set('/etc/environment', ENVIRONMENT_FILE)
+  files.set(RABBITMQ_DROPIN, RABBITMQ_DROPIN_TEXT)
   return files
 }
 
@@ -118,7 +175,17 @@ export function customizeCommands(options: {
     `root-password file:${options.passwordFile}`,
     `ssh-inject root:file:${options.authorizedKeyFile}`,
   ]
-  for (const [guest, local] of options.uploads) cmds.push(`upload ${local}:${guest}`)
+  // Folders an upload needs that a fresh guest may lack (the drop-in's: RabbitMQ is not installed yet).
+  const folders = new Set<string>()
+  for (const guest of options.uploads.keys()) {
+    const folder = guest.slice(0, guest.lastIndexOf('/'))
+    if (folder === RABBITMQ_DROPIN_DIR || folder === NM_CONNECTIONS) folders.add(folder)
+  }
+  for (const folder of folders) cmds.push(`run-command mkdir -p ${folder}`)
+  for (const [guest, local] of options.uploads) {
+    cmds.push(`upload ${local}:${guest}`)
+    if (guest.endsWith('.nmconnection')) cmds.push(`chmod 0600:${guest}`)
+  }
   for (const key of options.hostKeyFiles) {
     cmds.push(
       `upload ${key.private}:/etc/ssh/ssh_host_${key.type}_key`,
@@ -133,13 +200,23 @@ export function customizeCommands(options: {
   cmds.push('truncate /etc/machine-id')
   if (family !== 'debian') {
     if (options.eol && family === 'rhel7') cmds.push(...CENTOS7_VAULT)
-    // The seeds' preparation for packstack: no NetworkManager or firewalld, SELinux permissive, time sync.
+    // packstack's preparation: SELinux permissive, firewalld off (packstack writes its own iptables
+    // rules), time sync.
     cmds.push(
       'edit /etc/selinux/config:s/^SELINUX=.*/SELINUX=permissive/',
-      'run-command systemctl disable NetworkManager firewalld || true',
-      'run-command systemctl enable network || true',
-      'run-command systemctl enable chronyd || true',
+      'run-command systemctl disable firewalld || true',
     )
+    if (family === 'rhel7')
+      // The seeds' EL7: the network service owns the ifcfg files, NetworkManager is off.
+      cmds.push(
+        'run-command systemctl disable NetworkManager || true',
+        'run-command systemctl enable network || true',
+      )
+    else
+      // EL8/EL9: NetworkManager stays and owns the keyfiles (EL9 has no network service at all);
+      // wait-online makes network-online.target mean the static addresses are up.
+      cmds.push('run-command systemctl enable NetworkManager NetworkManager-wait-online || true')
+    cmds.push('run-command systemctl enable chronyd || true')
     cmds.push('selinux-relabel')
   }
   return cmds

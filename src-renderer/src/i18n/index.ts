@@ -18,6 +18,7 @@ import { objects } from './objects'
 import { failures } from './failures'
 import { preflightSays, statusSays } from './engine-says'
 import { attention } from './attention'
+import { lifecycle } from './lifecycle'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -43,6 +44,7 @@ const areas = {
   preflightSays,
   statusSays,
   attention,
+  lifecycle,
 }
 type Areas = typeof areas
 

@@ -1,37 +1,10 @@
 // Long work while the learner looks elsewhere: the tab's title shows how far the running jobs are (the
 // browser host), and a desktop notification says when one ends, if the learner allowed notifications
 // (button on the Jobs page). Electron shows the same progress on the taskbar or dock icon (host/main.ts).
-import { jobEnded, runningWork } from '../../../src-shared/job-progress'
-import type { Job } from '../../../src-shared/jobs'
-import { translate, useLang, type Lang } from '../i18n'
-import { failureText } from '../components/words'
+import { jobEnded } from '../../../src-shared/job-progress'
+import { useLang } from '../i18n'
+import { endingNotice, titleFor } from '../components/attention-words'
 import { useJobs } from './jobs'
-
-const APP = 'Stacklab'
-
-function jobName(job: Job, lang: Lang): string {
-  return translate(lang, `jobs.kind.${job.kind}`, { lab: job.lab })
-}
-
-/** The window's title for these jobs: `42% · Create lab lab1 — Stacklab` while work runs. */
-export function titleFor(jobs: Iterable<Job>, lang: Lang): string {
-  const work = runningWork(jobs)
-  if (!work) return APP
-  const what =
-    work.running.length === 1
-      ? jobName(work.running[0]!, lang)
-      : translate(lang, 'attention.many', { count: work.running.length })
-  return `${Math.round(work.progress * 100)}% · ${what} — ${APP}`
-}
-
-/** What a notification says when a job ends. */
-export function endingNotice(job: Job, lang: Lang): { title: string; body: string } {
-  const title = translate(lang, `attention.ended.${job.state === 'running' ? 'interrupted' : job.state}`, {
-    job: jobName(job, lang),
-  })
-  const body = job.error ? failureText(job.error, lang, (k, v) => translate(lang, k, v)).message : ''
-  return { title, body }
-}
 
 /** Whether this window may show notifications (the browser's or Electron's own permission). */
 export function notificationsAllowed(): boolean {

@@ -4,9 +4,10 @@
 // The page holds the lab fields and the create flow; nodes, the plan and YAML are one file each.
 import { useMemo, useState } from 'react'
 import { PRESETS } from '../../../src-shared/lab'
+import { FACTS, releaseInfo, type FactId } from '../../../src-shared/lifecycle'
 import { ApiError } from '../../../src-shared/errors'
 import { call } from '../api/current'
-import { useT } from '../i18n'
+import { isMessageKey, useT } from '../i18n'
 import { useStore } from '../store'
 import { useJobs } from '../state/jobs'
 import { check, fieldKey, useWizard, warningsOf, type FieldIssues } from '../state/wizard'
@@ -106,12 +107,16 @@ export function WizardPage() {
                 aria-invalid={invalid('preset')}
                 onChange={(e) => edit(() => w.setPreset(e.target.value))}
               >
-                {PRESETS.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
+                {PRESETS.map((p) => {
+                  const key = `preset.${p.id}`
+                  return (
+                    <option key={p.id} value={p.id}>
+                      {isMessageKey(key) ? t(key) : p.label}
+                    </option>
+                  )
+                })}
               </select>
+              <Facts id="wizard-preset-facts" facts={preset?.facts ?? []} />
               {preset?.eol && <p className="hint warn-text">{t('wizard.presetEol')}</p>}
               <Problems issues={issues} at="preset" />
             </div>
@@ -123,12 +128,19 @@ export function WizardPage() {
                 aria-invalid={invalid('release')}
                 onChange={(e) => edit(() => w.setDraft({ ...draft, release: e.target.value }))}
               >
-                {(preset?.releases ?? [draft.release]).map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
+                {(preset?.releases ?? [draft.release]).map((r) => {
+                  const version = releaseInfo(r)?.version
+                  return (
+                    <option key={r} value={r}>
+                      {version ? t('wizard.release.version', { release: r, version }) : r}
+                    </option>
+                  )
+                })}
               </select>
+              <Facts
+                id="wizard-release-facts"
+                facts={(releaseInfo(draft.release)?.facts ?? []).filter((f) => !preset?.facts.includes(f))}
+              />
               <Problems issues={issues} at="release" />
             </div>
             <div className="field-row">
@@ -213,5 +225,24 @@ export function WizardPage() {
         </aside>
       </div>
     </section>
+  )
+}
+
+/** What a preset or release means (end of life, end of RDO packaging), in the user's language. */
+function Facts({ id, facts }: { id: string; facts: readonly FactId[] }) {
+  const t = useT()
+  if (!facts.length) return null
+  return (
+    <ul id={id} className="hint facts">
+      {facts.map((f) => {
+        const key = `lifecycle.${f}`
+        const fact = FACTS[f]
+        return (
+          <li key={f} data-fact={f} className={fact.when === 'past' ? 'warn-text' : undefined}>
+            {isMessageKey(key) ? t(key, { date: fact.date }) : fact.text}
+          </li>
+        )
+      })}
+    </ul>
   )
 }
