@@ -142,6 +142,7 @@ describe('install inputs', () => {
     expect(c7.at(-1)).toBe('yum install -y openstack-packstack')
     expect(c7.filter((c) => c.includes('vault.centos.org'))).toHaveLength(2)
     expect(packstackSetupCommands('rhel9', 'caracal', false)).toEqual([
+      'dnf install -y dnf-plugins-core',
       'dnf config-manager --set-enabled crb',
       'if rpm -q epel-release >/dev/null 2>&1; then dnf remove -y epel-release; fi; rm -f /etc/yum.repos.d/epel.repo /etc/yum.repos.d/epel-*.repo',
       'dnf module disable -y mariadb',

@@ -212,7 +212,11 @@ describe('repositories per OS family (over SSH, on every node)', () => {
       vault: false,
     })
     const cmds = nodePrepCommands('rhel9', repos)
-    expect(cmds[0]).toBe('dnf config-manager --set-enabled crb')
+    // config-manager is a plugin: installed first, then used.
+    expect(cmds.slice(0, 2)).toEqual([
+      'dnf install -y dnf-plugins-core',
+      'dnf config-manager --set-enabled crb',
+    ])
     expect(cmds).toContain('dnf module disable -y mariadb')
     // The locale /etc/environment names exists (EL9 splits langpacks out of glibc).
     expect(cmds).toContain('dnf install -y glibc-langpack-en')
@@ -226,6 +230,10 @@ describe('repositories per OS family (over SSH, on every node)', () => {
   it('EL8: powertools, no mariadb module change; EL7: yum, the vault before and after the release package', () => {
     const el8 = nodePrepCommands('rhel8', repositorySet('rhel8', 'yoga', true))
     expect(el8).toContain('dnf config-manager --set-enabled powertools')
+    // On an archived OS the vault comes first, so even the plugin can be installed.
+    expect(el8.indexOf('dnf install -y dnf-plugins-core')).toBeGreaterThan(
+      el8.findIndex((c) => c.includes('vault')),
+    )
     expect(el8.some((c) => c.includes('module disable'))).toBe(false)
     const el7 = nodePrepCommands('rhel7', repositorySet('rhel7', 'train', true))
     expect(el7.filter((c) => c.includes('vault.centos.org'))).toHaveLength(2)

@@ -55,6 +55,8 @@ export function nodePrepCommands(osFamily: string, repos: RepositorySet | null):
   const pm = osFamily === 'rhel7' ? 'yum' : 'dnf'
   const vault = repos.vault ? [VAULT] : []
   const cmds = [...vault]
+  // config-manager is a dnf plugin; a template of the core group only may not have it.
+  if (repos.enabled.length) cmds.push('dnf install -y dnf-plugins-core')
   for (const repo of repos.enabled) cmds.push(`dnf config-manager --set-enabled ${repo}`)
   for (const repo of repos.removed)
     cmds.push(
