@@ -5,6 +5,8 @@
 //   npm run bench:lab -- --nodes 4    (one size only)
 // Stacklab is measured twice: cold (its base image cache empty, as for the first lab on a host) and warm
 // (cache filled, as for every retry and every further lab).
+// The nodes have two disk sizes (controller 5 GiB, computes 4 GiB), like the default lab's 40 and 20 GiB:
+// the manual recipe builds each at its size; Stacklab builds one base and grows each node's root.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -292,10 +292,14 @@ export function nodeDiskFile(imagesDir: string, lab: string, node: string): stri
   return `${dir}/${lab}/${node}.qcow2`
 }
 
-/** The cached base image of a template and disk size (shared by every lab), in the images directory. */
+/**
+ * The cached base image of a template (shared by every lab), in the images directory: one per template, at
+ * the template's own size; each node's overlay has its own size and grows its root at customisation. A size
+ * is named only for templates whose root cannot grow in place (LVM): virt-builder expands those.
+ */
 export const BASE_IMAGE_DIR = 'stacklab-base'
-export function baseImageName(template: string, sizeGiB: number): string {
-  return `${template}-${sizeGiB}G.qcow2`
+export function baseImageName(template: string, sizeGiB?: number): string {
+  return sizeGiB === undefined ? `${template}.qcow2` : `${template}-${sizeGiB}G.qcow2`
 }
 
 /** What Stacklab made for a lab and may remove again: nothing else is ever deleted. */

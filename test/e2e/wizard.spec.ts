@@ -86,6 +86,9 @@ test('default lab, field errors as you type, the plan, and a create that fails f
     `${join(dir, 'images')}/e2ewiz/controller.qcow2`,
   )
   await expect(page.locator('#wizard-plan-total')).toContainText('6 vCPUs')
+  // One base image for the template, whatever the two nodes' disk sizes.
+  await expect(page.locator('#wizard-plan-base')).toHaveCount(1)
+  await expect(page.locator('#wizard-plan-base code')).toHaveText(/\/stacklab-base\/[a-z0-9.-]+[^G]\.qcow2$/)
   await page.screenshot({ path: 'test-results/screenshots/wizard.png', fullPage: true })
 
   // The definition round-trips through YAML (what `stacklab lab create FILE` reads).

@@ -26,12 +26,16 @@ export function labEnvironment() {
   }
 }
 
-/** The seeds' two-node lab on the offline template, sized for software emulation on a 2-core machine. */
+/**
+ * The seeds' two-node lab on the offline template, sized for software emulation on a 2-core machine. Like
+ * the default lab (controller 40 GiB, compute 20 GiB) its nodes have two different disk sizes, both bigger
+ * than the 3 GiB template: one base serves both, each node's root grows to its own size.
+ */
 export function smallLab(name: string): LabDefinitionInput {
   const lab = defaultLab(name)
   lab.preset = 'debian-12-stacklab'
   lab.release = 'test'
-  Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 4096, diskGiB: 4 })
+  Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 4096, diskGiB: 5 })
   Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 1024, diskGiB: 4 })
   return lab
 }

@@ -85,7 +85,12 @@ describe('a lab from one click to deleted', () => {
         ssh,
         'hostname -f; ip -4 -o addr show dev eth0; ip -4 -o addr show dev eth1; getent hosts controller.example.com compute.example.com',
       )
+      // The root file system fills the node's own disk (5 and 4 GiB), not the 3 GiB template it came from.
+      const size = Number((await sshExec(ssh, 'df -B1 --output=size / | tail -1')).stdout.trim())
       ssh.end()
+      const gib = lab.nodes.find((n) => n.name === name)!.diskGiB
+      expect(size, `${name} root file system bytes`).toBeGreaterThan((gib - 0.35) * 1024 ** 3)
+      expect(size, `${name} root file system bytes`).toBeLessThanOrEqual(gib * 1024 ** 3)
       const lines = r.stdout.trim().split('\n')
       expect(lines[0]).toBe(`${name}.example.com`)
       expect(lines[1]).toContain(`inet ${eth0}/24`)
@@ -106,6 +111,9 @@ describe('a lab from one click to deleted', () => {
       ssh.end()
     }
     expect(machineIds.size).toBe(2)
+    // Two disk sizes, one base image: built once for the template.
+    const bases = readdirSync(join(env.images, 'stacklab-base')).filter((f) => f.endsWith('.qcow2'))
+    expect(bases).toEqual(['debian-12-stacklab.qcow2'])
   })
 
   it('took the first lab checkpoint, "fresh", across both nodes', async () => {

@@ -120,6 +120,7 @@ describe('one node on the lab test bed', () => {
       'base image',
       'node disk',
       'customisation',
+      'customised', // the appliance says when this disk is done (and its root grown)
       'VM definition',
       'boot',
     ])
@@ -131,6 +132,9 @@ describe('one node on the lab test bed', () => {
       'hostname -f; ip -4 -o addr show dev eth0; ip -4 -o addr show dev eth1; cat /etc/machine-id; ip route show default',
     )
     expect(r.code).toBe(0)
+    // The 4 GiB node disk over the 3 GiB template: the root file system was grown to fill it.
+    const rootBytes = Number((await sshExec(ssh, 'df -B1 --output=size / | tail -1')).stdout.trim())
+    expect(rootBytes).toBeGreaterThan(3.65 * 1024 ** 3)
     const [fqdn, eth0, eth1, machineId, route] = r.stdout.trim().split('\n')
     expect(fqdn).toBe('controller.example.com')
     expect(eth0).toContain('inet 192.168.122.100/24')

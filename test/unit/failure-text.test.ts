@@ -97,7 +97,11 @@ describe('failures with a reason, and a failed program', () => {
     for (const [code, reasons] of Object.entries(FAILURE_REASONS)) {
       for (const reason of reasons) {
         const params = { reason, checks: 'c', issues: 'i', path: '/p', problems: 'p', keys: 'k' }
-        const filled = { ...params, step: 's', host: 'h', line: 'l', log: 'g', checkpoint: 'pre', lab: 'l1' }
+        const filled = {
+          ...params,
+          ...{ step: 's', host: 'h', line: 'l', log: 'g', checkpoint: 'pre', lab: 'l1' },
+          ...{ node: 'compute', size: 2, template: 't', needed: 3 },
+        }
         const fixKey = `failure.${code}.${reason}.fix`
         const fix = isMessageKey(fixKey) ? translate('en', fixKey, filled) : 'a command of the job’s own'
         const error = { message: 'engine English', fix, code: FailureCode.parse(code), params: filled }

@@ -14,7 +14,14 @@ import { customizeCommands, guestFiles } from '../provision/guest-config'
 import { createOverlay, customizeDisk, ensureBaseImage, type TemplateSource } from '../provision/image'
 import { generateKey, type KeyPair } from '../provision/keys'
 import { exists } from '../provision/image'
-import { baseRootPartition, customizeDisksTogether, MAX_DISKS_PER_APPLIANCE } from '../provision/guestfish'
+import {
+  baseLayout,
+  canGrow,
+  customizeDisksTogether,
+  MAX_DISKS_PER_APPLIANCE,
+  type BaseLayout,
+} from '../provision/guestfish'
+import { PipelineError } from './env'
 import { registerSecret } from '../secrets'
 import { HOST_KEY_NAME, LOGIN_KEY_NAME, type LabFiles } from './files'
 import { waitForSsh } from '../ssh/client'
@@ -76,18 +83,59 @@ export async function rootPasswordFile(files: LabFiles, password: string): Promi
   return files.rootPassword
 }
 
-/** The cached base image for this node's template and disk size. */
-export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<string> {
-  const base = await ensureBaseImage(ctx.run, {
-    template: ctx.preset.template,
-    sizeGiB: node.diskGiB,
-    cacheDir: join(ctx.imagesDir, BASE_IMAGE_DIR),
-    source: ctx.source,
-    virtType: ctx.virtType,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onStep: (s) => ctx.onStep?.(node.name, `base image: ${s}`),
-  })
-  return base.path
+const GiB = 1024 ** 3
+
+export interface NodeBase {
+  path: string
+  layout: BaseLayout
+}
+
+/**
+ * The cached base image for this node: one per template, whatever the node's disk size (its overlay has
+ * its own size and the root grows at customisation). Only a template whose root cannot grow in place (LVM,
+ * root not the last partition) gets a base of the node's size, expanded by virt-builder as before.
+ */
+export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<NodeBase> {
+  const signal = ctx.signal ? { signal: ctx.signal } : {}
+  const build = async (sizeGiB?: number): Promise<NodeBase> => {
+    const base = await ensureBaseImage(ctx.run, {
+      template: ctx.preset.template,
+      ...(sizeGiB === undefined ? {} : { sizeGiB }),
+      cacheDir: join(ctx.imagesDir, BASE_IMAGE_DIR),
+      source: ctx.source,
+      virtType: ctx.virtType,
+      ...signal,
+      onStep: (s) => ctx.onStep?.(node.name, `base image: ${s}`),
+    })
+    return {
+      path: base.path,
+      layout: await baseLayout(ctx.run, base.path, { virtType: ctx.virtType, ...signal }),
+    }
+  }
+  const shared = await build()
+  const wanted = node.diskGiB * GiB
+  if (wanted < shared.layout.bytes) {
+    const template = Math.ceil(shared.layout.bytes / GiB)
+    throw new PipelineError(
+      `${node.name}: a ${node.diskGiB} GiB disk is smaller than the template ${ctx.preset.template} (${template} GiB)`,
+      `Give ${node.name} a disk of at least ${template} GiB in the lab definition, then create it again`,
+      {
+        reason: 'disk-too-small',
+        node: node.name,
+        size: node.diskGiB,
+        template: ctx.preset.template,
+        needed: template,
+      },
+    )
+  }
+  if (wanted === shared.layout.bytes || canGrow(shared.layout)) return shared
+  return build(node.diskGiB)
+}
+
+/** The disk size a node's overlay grows its root to, when that is more than its base has. */
+function growTo(node: NodeDef, base: NodeBase): number | undefined {
+  const bytes = node.diskGiB * GiB
+  return bytes > base.layout.bytes ? bytes : undefined
 }
 
 export function nodeDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: NodeDef): string {
@@ -138,20 +186,19 @@ export async function nodePrepare(
   return { node, hostKey, loginKey, macs, commands, work }
 }
 
-/** Write the node's files and keys, and apply them to its disk with virt-customize (one appliance). */
+/** Write the node's files and keys, and apply them to its disk (growing its root) in one appliance. */
 export async function nodeCustomize(
   ctx: NodeContext,
   node: NodeDef,
   passwordFile: string,
 ): Promise<PreparedNode> {
-  const prepared = await nodePrepare(ctx, node, passwordFile)
-  await customizeDisk(ctx.run, nodeDiskPath(ctx, node), prepared.commands, {
-    workDir: prepared.work,
-    virtType: ctx.virtType,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  let done: PreparedNode | undefined
+  await nodesCustomize(ctx, [node], passwordFile, (p) => {
+    done = p
+    return Promise.resolve()
   })
-  await rm(prepared.work, { recursive: true, force: true })
-  return prepared
+  if (!done) throw new Error(`${node.name} was not customised`)
+  return done
 }
 
 /**
@@ -168,15 +215,16 @@ export async function nodesCustomize(
   await labLoginKey(ctx) // made once, before the nodes would race to create it
   const prepared: PreparedNode[] = []
   for (const node of nodes) prepared.push(await nodePrepare(ctx, node, passwordFile))
-  const byBase = new Map<string, PreparedNode[]>()
+  const byBase = new Map<string, { base: NodeBase; group: PreparedNode[] }>()
   for (const p of prepared) {
     const base = await nodeBase(ctx, p.node)
-    byBase.set(base, [...(byBase.get(base) ?? []), p])
+    const entry = byBase.get(base.path) ?? { base, group: [] }
+    entry.group.push(p)
+    byBase.set(base.path, entry)
   }
   const signal = ctx.signal ? { signal: ctx.signal } : {}
-  for (const [base, group] of byBase) {
-    const partition = await baseRootPartition(ctx.run, base, { virtType: ctx.virtType, ...signal })
-    if (partition === null) {
+  for (const { base, group } of byBase.values()) {
+    if (base.layout.root === null) {
       for (const p of group) {
         ctx.onStep?.(p.node.name, 'customisation')
         await customizeDisk(ctx.run, nodeDiskPath(ctx, p.node), p.commands, {
@@ -193,9 +241,14 @@ export async function nodesCustomize(
       const done: Promise<void>[] = []
       await customizeDisksTogether(
         ctx.run,
-        chunk.map((p) => ({ label: p.node.name, path: nodeDiskPath(ctx, p.node), commands: p.commands })),
+        chunk.map((p) => ({
+          label: p.node.name,
+          path: nodeDiskPath(ctx, p.node),
+          commands: p.commands,
+          growToBytes: growTo(p.node, base),
+        })),
         {
-          rootPartition: partition,
+          layout: base.layout,
           workDir: ctx.files.dir,
           virtType: ctx.virtType,
           ...signal,
@@ -240,7 +293,7 @@ export async function provisionNode(
   const base = await nodeBase(ctx, node)
   step('node disk')
   const disk = nodeDiskPath(ctx, node)
-  await createOverlay(ctx.run, base, disk, node.diskGiB)
+  await createOverlay(ctx.run, base.path, disk, node.diskGiB)
   step('customisation')
   const { hostKey, loginKey, macs } = await nodeCustomize(ctx, node, passwordFile)
   step('VM definition')

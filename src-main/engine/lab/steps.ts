@@ -10,7 +10,6 @@ import { domainGet, domainStart } from '../libvirt/domain'
 import { networkCreate, networkList, networkStart } from '../libvirt/network'
 import { runPreflight } from '../preflight/run'
 import { createOverlay } from '../provision/image'
-import { baseRootPartition } from '../provision/guestfish'
 import { sshExec, waitForSsh } from '../ssh/client'
 import { ForeignDiskError, present, recordsDisk } from './disks'
 import { PipelineError, presetOf, type LabEnv } from './env'
@@ -128,11 +127,9 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
     'base-image': async () => {
       for (const node of nodes) {
         job.throwIfCancelled()
-        // Inspected once per base (kept beside it), so customisation knows where each disk's root is.
-        await baseRootPartition(env.run, await nodeBase(ctx(), node), {
-          virtType: state.virtType,
-          signal: job.signal,
-        })
+        // Built and inspected once per template (kept beside it), so customisation knows where each
+        // disk's root is and how to grow it to the node's size.
+        await nodeBase(ctx(), node)
       }
     },
     disks: async () => {
@@ -146,7 +143,7 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
         // A disk left by an interrupted run is ours (announced before it was made): start it afresh.
         if (ours) await rm(disk, { force: true })
         try {
-          await createOverlay(env.run, await nodeBase(ctx(), node), disk, node.diskGiB)
+          await createOverlay(env.run, (await nodeBase(ctx(), node)).path, disk, node.diskGiB)
         } catch (error) {
           if (!(error instanceof ForeignDiskError)) throw error
           await rec.drop('disk', disk) // appeared meanwhile: not ours, so rollback must not remove it

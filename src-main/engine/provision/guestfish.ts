@@ -5,6 +5,7 @@
 // (guest-config.ts), translated one by one into guestfish commands; anything unknown is refused, so the two
 // paths cannot drift apart silently. The script goes to guestfish in a 0600 file (`-f`), never on argv.
 import { readFile, rm, writeFile } from 'node:fs/promises'
+import { z } from 'zod'
 import { join } from 'node:path'
 import type { Run } from '../exec'
 import { exists, guestfsEnv } from './image'
@@ -18,6 +19,8 @@ export interface BatchDisk {
   path: string
   /** virt-customize command lines, as customizeCommands() makes them. */
   commands: string[]
+  /** The disk's size in bytes when it is bigger than its base: the root partition and file system grow to it. */
+  growToBytes?: number | undefined
 }
 
 /** A guestfish double-quoted string: backslash escapes are interpreted inside, so escape them. */
@@ -93,49 +96,138 @@ function deviceName(index: number): string {
   return `/dev/sd${String.fromCharCode(97 + index)}`
 }
 
-/** The whole guestfish script for one appliance: attach every disk, then mount, change, unmount each. */
-export function guestfishScript(disks: BatchDisk[], rootPartition: number): string {
+/** How a base image is laid out, found once by libguestfs inspection and kept next to the image. */
+export interface BaseLayout {
+  /** The partition number of the root file system on the first disk; null when it is not a plain
+   * partition (LVM, say): identical volume groups on several overlays cannot share an appliance. */
+  root: number | null
+  /** The partition table, when there is one Stacklab knows. */
+  table: 'msdos' | 'gpt' | null
+  /** The root file system's type (ext4, xfs...). */
+  fs: string | null
+  /** Whether the root partition is the last one (only then can it grow into the space added at the end). */
+  rootIsLast: boolean
+  /** The base's virtual size. */
+  bytes: number
+}
+
+/** The sidecar as written by baseLayout (checked when read back: it is a file anyone could edit). */
+const LayoutFile = z.object({
+  root: z.number().int().positive().nullable(),
+  table: z.enum(['msdos', 'gpt']).nullable(),
+  fs: z.string().max(32).nullable(),
+  rootIsLast: z.boolean(),
+  bytes: z.number().int().nonnegative(),
+})
+
+const GROWABLE_FS = ['ext2', 'ext3', 'ext4', 'xfs']
+
+/** Whether overlays of this base can be grown in place (root partition last, a table and file system known). */
+export function canGrow(layout: BaseLayout): boolean {
+  return (
+    layout.root !== null &&
+    layout.rootIsLast &&
+    layout.table !== null &&
+    GROWABLE_FS.includes(layout.fs ?? '')
+  )
+}
+
+/**
+ * The commands that grow the root of a disk at `dev` to `bytes`: the backup GPT header moved to the new end,
+ * the root partition's end moved to the last usable sector, then the file system (ext: checked and resized
+ * before mounting; XFS: grown once mounted, in `growMounted`).
+ */
+export function growCommands(dev: string, layout: BaseLayout, bytes: number): string[] {
+  if (!canGrow(layout) || bytes <= layout.bytes) return []
+  const sectors = Math.floor(bytes / 512)
+  // GPT keeps a 33-sector backup (header and entries) at the very end; MBR needs nothing there.
+  const end = layout.table === 'gpt' ? sectors - 34 : sectors - 1
+  const part = `${dev}${layout.root}`
+  const lines = layout.table === 'gpt' ? [`part-expand-gpt ${dev}`] : []
+  lines.push(`part-resize ${dev} ${layout.root} ${end}`)
+  if (layout.fs !== 'xfs') lines.push(`e2fsck-f ${part}`, `resize2fs ${part}`)
+  return lines
+}
+
+function growMounted(layout: BaseLayout, bytes: number): string[] {
+  return canGrow(layout) && bytes > layout.bytes && layout.fs === 'xfs' ? ['xfs-growfs /'] : []
+}
+
+/** The whole guestfish script for one appliance: attach every disk, then grow, mount, change, unmount each. */
+export function guestfishScript(disks: BatchDisk[], layout: BaseLayout): string {
   if (disks.length === 0 || disks.length > MAX_DISKS_PER_APPLIANCE)
     throw new Error(`One appliance takes 1 to ${MAX_DISKS_PER_APPLIANCE} disks, not ${disks.length}`)
+  if (layout.root === null) throw new Error('One appliance needs a base whose root is a plain partition')
   const lines = disks.map((d) => `add-drive ${gfQuote(d.path)} format:qcow2`)
   lines.push('run')
   disks.forEach((disk, i) => {
-    lines.push(`mount ${deviceName(i)}${rootPartition} /`)
+    const dev = deviceName(i)
+    const bytes = disk.growToBytes ?? layout.bytes
+    lines.push(...growCommands(dev, layout, bytes))
+    lines.push(`mount ${dev}${layout.root} /`, ...growMounted(layout, bytes))
     for (const command of disk.commands) lines.push(...translateCommand(command))
     lines.push('umount-all', `echo stacklab-customised ${gfQuote(disk.label)}`)
   })
   return lines.join('\n') + '\n'
 }
 
-/**
- * The partition number holding the root filesystem of a base image, found once by libguestfs inspection
- * and kept next to the image. `null` when the root is not a plain partition of the first disk (LVM, say):
- * identical volume groups on several overlays cannot share an appliance, so those use one appliance each.
- */
-export async function baseRootPartition(
+const MARK = 'stacklab-layout-mark'
+
+/** Read guestfish's answers to the layout script (each answer after its mark line). */
+export function parseLayout(out: string, bytes: number): BaseLayout {
+  const parts = out.split(new RegExp(`^${MARK} (\\w+)$`, 'm'))
+  const answer = (name: string) => {
+    const i = parts.indexOf(name)
+    return i >= 0 ? (parts[i + 1] ?? '').trim() : ''
+  }
+  const roots = answer('roots').split('\n').filter(Boolean)
+  const m = roots.length === 1 ? /^\/dev\/sda(\d+)$/.exec(roots[0]!.trim()) : null
+  const root = m ? Number(m[1]) : null
+  const tableWord = answer('table')
+  const table = tableWord === 'msdos' || tableWord === 'gpt' ? tableWord : null
+  const numbers = [...answer('partitions').matchAll(/part_num:\s*(\d+)/g)].map((p) => Number(p[1]))
+  const rootIsLast = root !== null && numbers.length > 0 && Math.max(...numbers) === root
+  let fs: string | null = null
+  for (const line of answer('filesystems').split('\n')) {
+    const f = /^(\/dev\/[^\s:]+):\s*(\S+)$/.exec(line.trim())
+    if (f && root !== null && f[1] === `/dev/sda${root}`) fs = f[2]!
+  }
+  return { root, table, fs, rootIsLast, bytes }
+}
+
+/** The layout of a base image: inspected once (one appliance), then read from its `.layout.json`. */
+export async function baseLayout(
   run: Run,
   base: string,
   options: { virtType: 'kvm' | 'qemu'; signal?: AbortSignal },
-): Promise<number | null> {
-  const sidecar = `${base}.root`
-  if (await exists(sidecar)) {
-    const saved = (await readFile(sidecar, 'utf8')).trim()
-    return saved === 'none' ? null : Number(saved)
-  }
-  const { stdout } = await run(
-    'guestfish',
-    ['--ro', '--format=qcow2', '-a', base, 'run', ':', 'inspect-os'],
-    {
-      env: guestfsEnv(options.virtType),
-      timeoutMs: 10 * 60_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  )
-  const roots = stdout.split('\n').filter((l) => l.trim())
-  const m = roots.length === 1 ? /^\/dev\/sda(\d+)$/.exec(roots[0]!.trim()) : null
-  const partition = m ? Number(m[1]) : null
-  await writeFile(sidecar, partition === null ? 'none\n' : `${partition}\n`)
-  return partition
+): Promise<BaseLayout> {
+  const sidecar = `${base}.layout.json`
+  if (await exists(sidecar)) return LayoutFile.parse(JSON.parse(await readFile(sidecar, 'utf8')))
+  const info = await run('qemu-img', ['info', '--output=json', base])
+  const bytes = Number((JSON.parse(info.stdout) as { 'virtual-size'?: number })['virtual-size'] ?? 0)
+  // A command prefixed with "-" may fail (a disk with no partition table) without ending the script.
+  const script = [
+    `add-drive ${gfQuote(base)} format:qcow2 readonly:true`,
+    'run',
+    `echo ${MARK} roots`,
+    '-inspect-os',
+    `echo ${MARK} table`,
+    '-part-get-parttype /dev/sda',
+    `echo ${MARK} partitions`,
+    '-part-list /dev/sda',
+    `echo ${MARK} filesystems`,
+    'list-filesystems',
+    `echo ${MARK} end`,
+  ].join('\n')
+  const { stdout } = await run('guestfish', [], {
+    stdin: script + '\n',
+    env: guestfsEnv(options.virtType),
+    timeoutMs: 10 * 60_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })
+  const layout = parseLayout(stdout, bytes)
+  await writeFile(sidecar, JSON.stringify(layout) + '\n')
+  return layout
 }
 
 /** Customise every disk in one appliance; `onDone` hears each disk as guestfish finishes it. */
@@ -143,7 +235,7 @@ export async function customizeDisksTogether(
   run: Run,
   disks: BatchDisk[],
   options: {
-    rootPartition: number
+    layout: BaseLayout
     workDir: string
     virtType: 'kvm' | 'qemu'
     signal?: AbortSignal
@@ -151,7 +243,7 @@ export async function customizeDisksTogether(
   },
 ): Promise<void> {
   const file = join(options.workDir, `guestfish-${process.pid}-${Date.now()}.txt`)
-  await writeFile(file, guestfishScript(disks, options.rootPartition), { mode: 0o600 })
+  await writeFile(file, guestfishScript(disks, options.layout), { mode: 0o600 })
   try {
     await run('guestfish', ['--rw', '-f', file], {
       env: guestfsEnv(options.virtType),

@@ -1,5 +1,5 @@
-// Disks: a base image built once per template and size with virt-builder (cached), copy-on-write overlays
-// for nodes with qemu-img, and per-node customisation with virt-customize. Progress is read from the tools'
+// Disks: a base image built once per template with virt-builder (cached), copy-on-write overlays of each
+// node's size with qemu-img, and per-node customisation with virt-customize (or guestfish, guestfish.ts). Progress is read from the tools'
 // own output.
 import { alive } from '../proc'
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
@@ -92,7 +92,8 @@ export async function ensureBaseImage(
   run: Run,
   options: {
     template: string
-    sizeGiB: number
+    /** Only for a template whose root cannot grow in place: virt-builder builds the base at this size. */
+    sizeGiB?: number
     cacheDir: string
     source: TemplateSource
     virtType: 'kvm' | 'qemu'
@@ -123,8 +124,8 @@ export async function ensureBaseImage(
     partial,
     '--format',
     'qcow2',
-    '--size',
-    `${options.sizeGiB}G`, // The base carries no password: each node gets its own in customisation.
+    ...(options.sizeGiB === undefined ? [] : ['--size', `${options.sizeGiB}G`]),
+    // The base carries no password: each node gets its own in customisation.
     '--root-password',
     'disabled',
     '--no-network',

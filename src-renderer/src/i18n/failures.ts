@@ -44,6 +44,10 @@ export const failures = catalog({
     'failure.pipeline.step.foreign-disk.fix':
       'Move that file elsewhere (or delete it if it is not needed), or give the lab another name, then create it again',
     'failure.pipeline.step.nothing-removed': 'Nothing was removed: {problems}',
+    'failure.pipeline.step.disk-too-small':
+      '{node}: a {size} GiB disk is smaller than the template {template} ({needed} GiB)',
+    'failure.pipeline.step.disk-too-small.fix':
+      'Give {node} a disk of at least {needed} GiB in the lab definition, then create it again',
     'failure.install.answers-misfit': 'The answer file does not fit the lab: {keys}',
     'failure.install.answers-misfit.fix':
       'Fix these keys in the answer file (Install page or the saved file), then install again',
@@ -96,6 +100,10 @@ export const failures = catalog({
     'failure.pipeline.step.foreign-disk.fix':
       '그 파일을 다른 곳으로 옮기거나(필요 없으면 지우거나), 랩 이름을 바꾼 뒤 다시 만드세요',
     'failure.pipeline.step.nothing-removed': '아무것도 지우지 않았습니다: {problems}',
+    'failure.pipeline.step.disk-too-small':
+      '{node}: {size} GiB 디스크는 템플릿 {template}({needed} GiB)보다 작습니다',
+    'failure.pipeline.step.disk-too-small.fix':
+      '랩 정의에서 {node}에 {needed} GiB 이상의 디스크를 주고 다시 만드세요',
     'failure.install.answers-misfit': '응답 파일이 랩과 맞지 않습니다: {keys}',
     'failure.install.answers-misfit.fix':
       '응답 파일(설치 화면 또는 저장된 파일)에서 이 키들을 고친 뒤 다시 설치하세요',

@@ -18,7 +18,6 @@ export function Plan({
 }) {
   const preset = PRESETS.find((p) => p.id === draft.preset)
   const dir = imagesDir || t('wizard.plan.imagesDefault')
-  const bases = [...new Set(draft.nodes.map((n) => n.diskGiB))]
   const total = draft.nodes.reduce(
     (s, n) => ({ vcpus: s.vcpus + n.vcpus, mem: s.mem + n.memoryMiB, disk: s.disk + n.diskGiB }),
     { vcpus: 0, mem: 0, disk: 0 },
@@ -64,13 +63,13 @@ export function Plan({
           </ul>
           <h3>{t('wizard.plan.shared')}</h3>
           <ul>
-            {preset &&
-              bases.map((size) => (
-                <li key={size}>
-                  {t('wizard.plan.base', { template: preset.template })}{' '}
-                  <code>{`${dir}/${BASE_IMAGE_DIR}/${baseImageName(preset.template, size)}`}</code>
-                </li>
-              ))}
+            {/* One base per template, whatever the nodes' disk sizes: each overlay grows its root. */}
+            {preset && (
+              <li id="wizard-plan-base">
+                {t('wizard.plan.base', { template: preset.template })}{' '}
+                <code>{`${dir}/${BASE_IMAGE_DIR}/${baseImageName(preset.template)}`}</code>
+              </li>
+            )}
             <li>{t('wizard.plan.checkpoint')}</li>
           </ul>
           <p id="wizard-plan-total" className="muted">
