@@ -28,7 +28,7 @@ export class ExecError extends EngineFailure {
     message: string,
   ) {
     // The parameters name the program only (its arguments may be long) and the last lines it said.
-    const said = (init.stderr ?? '').trim().split('\n').slice(-3).join(' / ').slice(-500)
+    const said = lastLines(init.stderr ?? '').slice(-500)
     super(`exec.${kind}`, message, {
       params: { program: init.argv[0] ?? '', exitCode: init.exitCode ?? null, stderr: said || '—' },
       details: init.stderr ?? '',
@@ -95,6 +95,11 @@ function lineFeed(each: ((line: string) => void) | undefined): { push(chunk: str
       if (last !== null) each(last)
     },
   }
+}
+
+/** The last lines a program wrote, on one line: what a failure's message (and its translation) quotes. */
+function lastLines(stderr: string): string {
+  return stderr.trim().split('\n').slice(-3).join(' / ')
 }
 
 function describe(argv: string[]): string {
@@ -264,7 +269,7 @@ export function createRun(logger: Logger, baseEnv: NodeJS.ProcessEnv = process.e
           logger.log('debug', 'exec ok', { argv, exitCode: code, durationMs })
           resolve({ argv, exitCode: code, stdout, stderr, durationMs })
         } else {
-          const last = cleanErr.trim().split('\n').slice(-3).join(' / ')
+          const last = lastLines(cleanErr)
           logger.log('warn', 'exec failed', {
             argv,
             exitCode: code,

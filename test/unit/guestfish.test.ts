@@ -1,9 +1,14 @@
 // The one-appliance customisation path: every virt-customize command line the lab uses has a guestfish
 // translation, quoting survives odd paths, the password only ever travels in a file, and the script
 // attaches every disk once and works on each root in turn.
-import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import type { Run } from '../../src-main/engine/exec'
+import { tempDir } from '../helpers'
 import { customizeCommands } from '../../src-main/engine/provision/guest-config'
 import {
+  baseLayout,
   canGrow,
   gfQuote,
   growCommands,
@@ -194,5 +199,23 @@ describe('one base per template: each disk grows its root to its own size', () =
     expect(parseLayout(swapLast, 3 * GiB)).toMatchObject({ root: 1, fs: 'ext4', rootIsLast: false })
     // LVM: inspection names a logical volume, not a partition.
     expect(parseLayout(answered.replace('\n/dev/sda1\n', '\n/dev/mapper/vg-root\n'), 3 * GiB).root).toBeNull()
+  })
+})
+
+describe('the layout kept beside a base image', () => {
+  it('is read back only when it is what baseLayout writes: an edited file is refused, never run', async () => {
+    const dir = tempDir()
+    onTestFinished(() => dir.cleanup())
+    const base = join(dir.dir, 'debian-12-stacklab.qcow2')
+    const never: Run = () => Promise.reject(new Error('no tool may run while a sidecar exists'))
+    writeFileSync(`${base}.layout.json`, JSON.stringify(ext4))
+    expect(await baseLayout(never, base, { virtType: 'qemu' })).toEqual(ext4)
+    // A root that would put shell text into the guestfish script, and a device name instead of a number.
+    for (const root of ['1; !rm -rf /', '/dev/sda1', -1, 1.5]) {
+      writeFileSync(`${base}.layout.json`, JSON.stringify({ ...ext4, root }))
+      await expect(baseLayout(never, base, { virtType: 'qemu' }), String(root)).rejects.toThrow()
+    }
+    writeFileSync(`${base}.layout.json`, '{"root": 1, "table": "gpt"')
+    await expect(baseLayout(never, base, { virtType: 'qemu' })).rejects.toThrow()
   })
 })
