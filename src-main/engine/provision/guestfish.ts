@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { join } from 'node:path'
 import type { Run } from '../exec'
 import { exists, guestfsEnv } from './image'
+import { readLayout } from './layout-read'
 
 /** At most this many disks share one appliance (device names stay /dev/sda../dev/sdp). */
 export const MAX_DISKS_PER_APPLIANCE = 16
@@ -195,7 +196,10 @@ export function parseLayout(out: string, bytes: number): BaseLayout {
   return { root, table, fs, rootIsLast, bytes }
 }
 
-/** The layout of a base image: inspected once (one appliance), then read from its `.layout.json`. */
+/**
+ * The layout of a base image: read from its bytes where the case is plain (layout-read.ts), inspected by
+ * libguestfs otherwise (one appliance), once, then read from its `.layout.json`.
+ */
 export async function baseLayout(
   run: Run,
   base: string,
@@ -205,6 +209,12 @@ export async function baseLayout(
   if (await exists(sidecar)) return LayoutFile.parse(JSON.parse(await readFile(sidecar, 'utf8')))
   const info = await run('qemu-img', ['info', '--output=json', base])
   const bytes = Number((JSON.parse(info.stdout) as { 'virtual-size'?: number })['virtual-size'] ?? 0)
+  // Where qemu-io is missing or the bytes say something odd, libguestfs decides, as it always did.
+  const read = await readLayout(run, base, bytes).catch(() => null)
+  if (read) {
+    await writeFile(sidecar, JSON.stringify(read) + '\n')
+    return read
+  }
   // A command prefixed with "-" may fail (a disk with no partition table) without ending the script.
   const script = [
     `add-drive ${gfQuote(base)} format:qcow2 readonly:true`,
