@@ -30,7 +30,7 @@ export function presetList(): string {
   const out: string[] = []
   const ordered = [...PRESETS.filter((p) => !p.archived), ...PRESETS.filter((p) => p.archived)]
   for (const p of ordered) {
-    out.push(`${p.id}${p.archived ? '  [archived]' : ''}  ${p.label}  (template ${p.template})`)
+    out.push(`${p.id}${p.archived ? '  [archived]' : ''}  ${p.label}  (${p.template ? `template ${p.template}` : 'cloud image only'})`)
     for (const f of factLines(p.facts)) out.push(`    ${f}`)
     out.push(`    releases: ${p.releases.map(releaseLine).join(', ')}`)
     const seen = new Set<string>(p.facts)

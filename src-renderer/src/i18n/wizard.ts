@@ -46,6 +46,8 @@ export const wizard = catalog({
     'wizard.plan.disk': 'disk {size} GiB (copy-on-write over the base image):',
     'wizard.plan.shared': 'Also',
     'wizard.plan.base': 'base image of {template}, built once and shared by labs:',
+    'wizard.plan.cloudBase':
+      'base image from the cloud image {name}, downloaded once, checked against its SHA-256 and shared by labs:',
     'wizard.plan.checkpoint': 'a first checkpoint "fresh" of all VMs once they answer SSH',
     'wizard.plan.total': 'In all: {vcpus} vCPUs, {memory} MiB of memory, {disk} GiB of disk at most.',
     'wizard.plan.imagesDefault': '<libvirt images directory>',
@@ -104,6 +106,8 @@ export const wizard = catalog({
     'wizard.plan.disk': '디스크 {size} GiB (베이스 이미지 위 copy-on-write):',
     'wizard.plan.shared': '그 밖에',
     'wizard.plan.base': '{template} 베이스 이미지 (한 번 만들어 여러 랩이 공유):',
+    'wizard.plan.cloudBase':
+      '클라우드 이미지 {name}에서 만든 베이스 이미지 (한 번 내려받아 SHA-256을 확인하고 여러 랩이 공유):',
     'wizard.plan.checkpoint': '모든 VM이 SSH에 응답하면 전체 VM의 첫 체크포인트 "fresh"',
     'wizard.plan.total': '합계: vCPU {vcpus}개, 메모리 {memory} MiB, 디스크 최대 {disk} GiB.',
     'wizard.plan.imagesDefault': '<libvirt 이미지 디렉터리>',
