@@ -100,6 +100,14 @@ beforeAll(async () => {
       res.writeHead(301, { location: '/img/good.qcow2' }).end()
       return
     }
+    if (path === '/chunked/good.qcow2') {
+      // No Content-Length: only the bytes as they arrive can tell the size.
+      const data = files.get('/img/good.qcow2')!
+      res.writeHead(200, { 'transfer-encoding': 'chunked' })
+      for (let at = 0; at < data.length; at += 256 * 1024) res.write(data.subarray(at, at + 256 * 1024))
+      res.end()
+      return
+    }
     const data = files.get(path)
     if (!data) {
       res.writeHead(404).end()
@@ -107,7 +115,9 @@ beforeAll(async () => {
     }
     const etag = `"${sha(data).slice(0, 16)}"`
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')
-    const honour = range && mode !== 'ignore-range-cut-once' && Number(range[1]) < data.length
+    // If-Range as RFC 9110 says: the range only when the validator is the file's current one.
+    const current = !req.headers['if-range'] || req.headers['if-range'] === etag
+    const honour = range && current && mode !== 'ignore-range-cut-once' && Number(range[1]) < data.length
     if (honour) {
       const from = Number(range[1])
       res.writeHead(206, {
@@ -123,6 +133,8 @@ beforeAll(async () => {
       cuts++
       // Half the file, then the connection is cut.
       res.write(data.subarray(0, data.length >> 1), () => res.socket?.destroy())
+      // A "latest" file replaced by a new build between two tries.
+      if (path === '/img/moving.qcow2') files.set(path, files.get('/img/good.qcow2')!)
       return
     }
     if (path.startsWith('/img/') && mode === 'stall') {
@@ -192,6 +204,16 @@ describe('a cloud image from an HTTP server', () => {
     const got = await ensureCloudBase(run, { image: img, cacheDir: cache, retryMs: 0 })
     expect(seen).toHaveLength(2)
     expect(seen[1]!.range).toMatch(/^bytes=\d+-$/) // asked to resume, got the whole file: written afresh
+    expect(readFileSync(got.path).equals(files.get('/img/good.qcow2')!)).toBe(true)
+  })
+
+  it('starts again from zero when the file changed between tries (If-Range with the old validator)', async () => {
+    mode = 'cut-once'
+    files.set('/img/moving.qcow2', files.get('/img/other.qcow2')!)
+    const img = image({ url: url('/img/moving.qcow2'), sha256: goodSha() })
+    const got = await ensureCloudBase(run, { image: img, cacheDir: cache, retryMs: 0 })
+    expect(seen).toHaveLength(2)
+    expect(seen[1]!.ifRange).toBe(`"${sha(files.get('/img/other.qcow2')!).slice(0, 16)}"`)
     expect(readFileSync(got.path).equals(files.get('/img/good.qcow2')!)).toBe(true)
   })
 
@@ -335,7 +357,20 @@ describe('a cloud image from an HTTP server', () => {
       }),
       DownloadError,
     )
-    expect(error.message).toMatch(/more than the 1048576 bytes a base image may have/)
+    expect(error.message).toMatch(/is \d+ bytes, more than the 1048576 bytes a base image may have/)
+    expect(readdirSync(cache)).toEqual([])
+  })
+
+  it('stops an image that sends more than the size cap without saying its size, and keeps nothing', async () => {
+    const error = await rejection(
+      ensureCloudBase(run, {
+        image: image({ url: url('/chunked/good.qcow2'), sha256: goodSha() }),
+        cacheDir: cache,
+        maxBytes: 1024 * 1024,
+      }),
+      DownloadError,
+    )
+    expect(error.message).toMatch(/sends more than the 1048576 bytes a base image may have/)
     expect(readdirSync(cache)).toEqual([])
   })
 })
