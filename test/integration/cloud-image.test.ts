@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -336,6 +337,41 @@ describe('a cloud image from an HTTP server', () => {
     )
     expect(error.message).toMatch(/redirects to file: is refused/)
     expect(readdirSync(other)).toEqual([])
+  })
+
+  it('refuses a redirect from https down to plain http', async () => {
+    // A TLS server on loopback with a certificate made here, trusted by this process only.
+    const key = join(tmp.dir, 'tls.key')
+    const cert = join(tmp.dir, 'tls.crt')
+    execFileSync('openssl', [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+    ])
+    const tls = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      seen.push({ path: `tls:${req.url}`, range: undefined, ifRange: undefined })
+      res.writeHead(302, { location: url('/img/good.qcow2') }).end()
+    })
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
+    const ca = https.globalAgent.options.ca
+    https.globalAgent.options.ca = readFileSync(cert)
+    try {
+      const port = (tls.address() as AddressInfo).port
+      const error = await rejection(
+        ensureCloudBase(run, {
+          image: image({ url: `https://127.0.0.1:${port}/a.qcow2`, sha256: goodSha() }),
+          cacheDir: cache,
+        }),
+        DownloadError,
+      )
+      expect(error.message).toMatch(/redirects from https down to plain http .*: refused/)
+      expect(seen.map((s) => s.path)).toEqual(['tls:/a.qcow2']) // the http address was never asked
+      expect(readdirSync(cache)).toEqual([])
+    } finally {
+      https.globalAgent.options.ca = ca
+      https.globalAgent.destroy()
+      await new Promise((resolve) => tls.close(resolve))
+    }
   })
 
   it('stops following a redirect loop after a few hops', async () => {

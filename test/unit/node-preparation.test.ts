@@ -135,7 +135,17 @@ describe('presets', () => {
     expect(header).toContain('2027-05-31')
     expect(header).toContain('unmaintained upstream on 2026-10-02')
     expect(header).toContain('last release RDO packages')
+    // The published cloud image, ready to uncomment (CentOS), or already the lab's base (AlmaLinux).
+    expect(header).toContain(
+      '# Or a cloud image, CentOS Stream 9 GenericCloud (latest, published by CentOS): add\n# image:\n#   url: https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2\n',
+    )
+    expect(presetHeader(presetById('almalinux-9')!, 'epoxy')).toMatch(
+      /^# Base image: a cloud image \(image: below; virt-builder has no template for this OS\)/m,
+    )
     const list = presetList()
+    expect(list).toMatch(
+      /^almalinux-9 {2}AlmaLinux 9 .*\(cloud image only\)\n.*\n.*\n {4}cloud image: https:\/\/repo\.almalinux\.org/m,
+    )
     expect(list).toMatch(/^centos-7\.9 {2}\[archived\]/m)
     expect(list).toMatch(/^centos-stream-8 {2}\[archived\]/m)
     expect(list.indexOf('centos-stream-9')).toBeLessThan(list.indexOf('centos-7.9'))
