@@ -7,7 +7,9 @@ import { imageInfoProblem, progressText } from '../../src-main/engine/provision/
 import { CLOUD_INIT_OFF, customizeCommands } from '../../src-main/engine/provision/guest-config'
 import { translateCommand } from '../../src-main/engine/provision/guestfish'
 import { CloudImage, fileNameOf, imageSourceProblem } from '../../src-shared/cloud-image'
-import { LabDefinition, LabState, defaultLab } from '../../src-shared/lab'
+import { LabDefinition, LabState, defaultLab, presetById } from '../../src-shared/lab'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
+import { presetHeader } from '../../src-main/cli/presets'
 
 const HEX = 'ab'.repeat(32)
 
@@ -97,6 +99,15 @@ describe('the image field of a lab', () => {
     })
     expect(state.definition.image).toEqual({ url: 'https://e.org/a.qcow2', checksumUrl: 'https://e.org/S' })
     expect(state.baseImage).toEqual({ sha256: HEX })
+  })
+
+  it('the commented image block `stacklab lab default` prints is a valid image once uncommented', () => {
+    const lines = presetHeader(presetById('centos-stream-9')!, 'epoxy').split('\n')
+    const at = lines.indexOf('# image:')
+    const block = lines.slice(at, at + 3).map((l) => l.replace(/^# /, ''))
+    const lab = LabDefinition.parse(parseYaml(`${block.join('\n')}\n${stringifyYaml(defaultLab('lab1'))}`))
+    const published = presetById('centos-stream-9')!.cloudImage!
+    expect(lab.image).toEqual({ url: published.url, checksumUrl: published.checksumUrl })
   })
 
   it('names the file a checksum file lists it by', () => {
