@@ -34,7 +34,14 @@ export type FailureCode = z.infer<typeof FailureCode>
 
 /** The stories of the codes that have several: said as `params.reason`, translated by code and reason. */
 export const FAILURE_REASONS = {
-  'pipeline.step': ['host-not-ready', 'network-clash', 'foreign-disk', 'nothing-removed', 'disk-too-small'],
+  'pipeline.step': [
+    'host-not-ready',
+    'network-clash',
+    'foreign-disk',
+    'nothing-removed',
+    'disk-too-small',
+    'cloud-image',
+  ],
   install: ['answers-misfit', 'packstack-failed', 'packstack-unfinished'],
 } as const satisfies Partial<Record<FailureCode, readonly string[]>>
 export type PipelineReason = (typeof FAILURE_REASONS)['pipeline.step'][number]

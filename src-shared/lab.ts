@@ -8,6 +8,7 @@ import { labNetworkIssues } from './lab-networks'
 import { DnsDomain, HostLabel } from './host-names'
 import { ResourceName } from './names'
 import type { FactId } from './lifecycle'
+import { CloudImage, type PublishedImage } from './cloud-image'
 
 export const Role = z.enum(['controller', 'compute', 'network', 'storage'])
 export type Role = z.infer<typeof Role>
@@ -19,8 +20,10 @@ export type OsFamily = z.infer<typeof OsFamily>
 export interface Preset {
   id: string
   label: string
-  /** virt-builder template name. */
-  template: string
+  /** virt-builder template name; null when virt-builder has none and a lab needs a cloud image (`image`). */
+  template: string | null
+  /** The cloud image its distribution publishes, offered as the lab's base instead of the template. */
+  cloudImage?: PublishedImage
   osFamily: OsFamily
   /** OpenStack releases packstack supports on this OS, the recommended one first. */
   releases: string[]
@@ -33,9 +36,10 @@ export interface Preset {
 }
 
 /**
- * The guest OSes a lab can be built from. Only what virt-builder can build: its public templates stop at
- * centosstream-9, so AlmaLinux 9 (RDO packages exist for it) is not offered until a lab can be built from
- * a cloud image.
+ * The guest OSes a lab can be built from: a virt-builder template, or a cloud image (a lab's `image`).
+ * virt-builder's public templates stop at centosstream-9 (March 2022, core group only), so AlmaLinux 9 is
+ * offered only from its GenericCloud image, and CentOS Stream 9 can use its current GenericCloud image too.
+ * (These URLs are data: the machines Stacklab is tested on have no internet.)
  */
 export const PRESETS: Preset[] = [
   {
@@ -48,6 +52,28 @@ export const PRESETS: Preset[] = [
     eol: false,
     archived: false,
     facts: ['stream9-end', 'rdo-last-release'],
+    cloudImage: {
+      url: 'https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2',
+      checksumUrl:
+        'https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2.SHA256SUM',
+      label: 'CentOS Stream 9 GenericCloud (latest, published by CentOS)',
+    },
+  },
+  {
+    id: 'almalinux-9',
+    label: 'AlmaLinux 9 (current, from its cloud image)',
+    template: null,
+    osFamily: 'rhel9',
+    // AlmaLinux 9 Extras carries centos-release-openstack-{yoga … epoxy}; Epoxy is the last RDO packages.
+    releases: ['epoxy', 'dalmatian', 'caracal'],
+    eol: false,
+    archived: false,
+    facts: ['alma9-cloud', 'rdo-last-release'],
+    cloudImage: {
+      url: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2',
+      checksumUrl: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM',
+      label: 'AlmaLinux 9 GenericCloud (latest, published by AlmaLinux)',
+    },
   },
   {
     id: 'centos-7.9',
@@ -178,6 +204,8 @@ export const LabDefinition = closedObject({
   preset: z.string(),
   release: z.string(),
   domain: DnsDomain,
+  /** A cloud image as the base instead of the preset's template (the preset still says the OS family). */
+  image: CloudImage.optional(),
   networks: z.array(NetworkDef).min(1).max(8),
   nodes: z.array(NodeDef).min(1).max(16),
   packstack: closedObject({
@@ -195,6 +223,11 @@ export const LabDefinition = closedObject({
     issue(
       ['release'],
       `${lab.release} is not a release packstack supports on ${preset.label}; choose one of ${preset.releases.join(', ')}`,
+    )
+  if (preset && preset.template === null && !lab.image)
+    issue(
+      ['image'],
+      `${preset.label} has no virt-builder template: give a cloud image (image.url with image.sha256 or image.checksumUrl)${preset.cloudImage ? `, e.g. url ${preset.cloudImage.url} and checksumUrl ${preset.cloudImage.checksumUrl}` : ''}`,
     )
 
   for (const found of labNetworkIssues(lab)) issue(found.path, found.message)
@@ -244,11 +277,16 @@ export type LabDefinitionInput = z.input<typeof LabDefinition>
  */
 export function defaultLab(name = 'lab1', presetId = DEFAULT_PRESET, release?: string): LabDefinitionInput {
   const preset = presetById(presetId)
+  const image =
+    preset?.template === null && preset.cloudImage
+      ? { image: { url: preset.cloudImage.url, checksumUrl: preset.cloudImage.checksumUrl } }
+      : {}
   return {
     name,
     preset: presetId,
     release: release ?? preset?.releases[0] ?? '',
     domain: 'example.com',
+    ...image,
     networks: [
       { name: 'default', mode: 'nat', subnet: '192.168.122.0/24' },
       { name: `${name}-int`, mode: 'isolated', subnet: '192.168.90.0/24' },
@@ -333,6 +371,9 @@ const StoredLabDefinition = z.object({
   preset: z.string(),
   release: z.string(),
   domain: Hostname,
+  image: z
+    .object({ url: z.string(), sha256: z.string().optional(), checksumUrl: z.string().optional() })
+    .optional(),
   networks: z.array(
     z.object({
       name: ResourceName,
@@ -375,6 +416,11 @@ export const LabState = z.object({
   ownerPid: z.number().int().nullable().default(null),
   /** OpenStack installs on this lab (packstack runs, newest last). */
   install: InstallState.optional(),
+  /**
+   * The cloud image's SHA-256 as found when the lab was made (a checksum file's "latest" entry moves on):
+   * every node of the lab, also one added later, is built on this same image.
+   */
+  baseImage: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 })
 export type LabState = z.infer<typeof LabState>
 

@@ -14,6 +14,8 @@ export type FactId =
   | 'stream8-eol'
   | 'older-release'
   | 'linuxbridge-era'
+  | 'alma9-cloud'
+  | 'cloud-image'
 
 export interface LifecycleFact {
   id: FactId
@@ -75,6 +77,20 @@ export const FACTS: Record<FactId, LifecycleFact> = {
     when: 'none',
     text: 'An old release: Stacklab sets Open vSwitch networking (VXLAN), as the seeds did; ML2/OVN is the default of current releases, and linuxbridge was removed in 2025.1.',
     source: 'https://docs.openstack.org/neutron/latest/',
+  },
+  'alma9-cloud': {
+    id: 'alma9-cloud',
+    date: '2032-05-31',
+    when: 'future',
+    text: 'AlmaLinux 9 is built from its GenericCloud image (virt-builder has no template for it); it gets security updates until 2032-05-31, and its Extras repository carries the RDO releases (centos-release-openstack-*).',
+    source: 'https://wiki.almalinux.org/release-notes/',
+  },
+  'cloud-image': {
+    id: 'cloud-image',
+    date: '2022-03',
+    when: 'none',
+    text: 'A cloud image is the distribution’s own current build (virt-builder’s centosstream-9 template dates from 2022-03): Stacklab downloads it once (an interrupted download resumes), checks its SHA-256, keeps it as a base, and turns off cloud-init on every node.',
+    source: 'https://cloud.centos.org/centos/9-stream/x86_64/images/',
   },
 }
 

@@ -12,10 +12,39 @@ function releaseLine(release: string): string {
 }
 
 /** `# ...` lines that say what a lab on this preset and release means, then a blank comment line. */
+/**
+ * Where the lab's base image comes from, and how to choose a cloud image instead (the `image:` field): a
+ * template preset shows the field commented out, filled with the distribution's published image.
+ */
+function baseLines(preset: Preset): string[] {
+  const image = preset.cloudImage
+  const how = [
+    '  (or sha256: <64 hex digits> instead of checksumUrl; url may also be the absolute path of a qcow2',
+    '  file on this machine. It is downloaded once, resumably, checked, kept as a base, cloud-init off.)',
+  ]
+  if (preset.template === null)
+    return [
+      `Base image: a cloud image (image: below; virt-builder has no template for this OS)${image ? `: ${image.label}` : ''}`,
+      ...how,
+    ]
+  const lines = [`Base image: the virt-builder template ${preset.template}.`]
+  if (image)
+    lines.push(
+      `Or a cloud image, ${image.label}: add`,
+      'image:',
+      `  url: ${image.url}`,
+      `  checksumUrl: ${image.checksumUrl}`,
+      ...how,
+      ...factLines(['cloud-image']).map((f) => `  ${f}`),
+    )
+  return lines
+}
+
 export function presetHeader(preset: Preset, release: string): string {
   const lines = [
     `Guest OS: ${preset.label} [preset ${preset.id}]`,
     ...factLines(preset.facts).map((f) => `  ${f}`),
+    ...baseLines(preset),
     `OpenStack release: ${releaseLine(release)}`,
     ...factLines((releaseInfo(release)?.facts ?? []).filter((f) => !preset.facts.includes(f))).map(
       (f) => `  ${f}`,
@@ -30,8 +59,15 @@ export function presetList(): string {
   const out: string[] = []
   const ordered = [...PRESETS.filter((p) => !p.archived), ...PRESETS.filter((p) => p.archived)]
   for (const p of ordered) {
-    out.push(`${p.id}${p.archived ? '  [archived]' : ''}  ${p.label}  (template ${p.template})`)
+    out.push(
+      `${p.id}${p.archived ? '  [archived]' : ''}  ${p.label}  (${p.template ? `template ${p.template}` : 'cloud image only'})`,
+    )
     for (const f of factLines(p.facts)) out.push(`    ${f}`)
+    if (p.cloudImage)
+      out.push(
+        `    cloud image${p.template ? ' (optional)' : ''}: ${p.cloudImage.url}`,
+        `      checksum file: ${p.cloudImage.checksumUrl}`,
+      )
     out.push(`    releases: ${p.releases.map(releaseLine).join(', ')}`)
     const seen = new Set<string>(p.facts)
     for (const r of p.releases)

@@ -50,10 +50,12 @@ describe('stacklab lab', () => {
   })
 
   it('refuses an unknown preset or a release the preset lacks, naming the option, printing no YAML', async () => {
-    const bad = await stacklab('lab', 'default', '--preset', 'almalinux-9')
+    const bad = await stacklab('lab', 'default', '--preset', 'rocky-9')
     expect(bad.code).toBe(2)
     expect(bad.stdout).toBe('')
-    expect(bad.stderr).toContain('--preset: unknown preset almalinux-9; known: centos-stream-9, centos-7.9')
+    expect(bad.stderr).toContain(
+      '--preset: unknown preset rocky-9; known: centos-stream-9, almalinux-9, centos-7.9',
+    )
     const rel = await stacklab('lab', 'default', '--release', 'train')
     expect(rel.code).toBe(2)
     expect(rel.stdout).toBe('')
@@ -71,7 +73,29 @@ describe('stacklab lab', () => {
     expect(r.stdout).toContain('releases: epoxy (2025.1, ML2/OVN), dalmatian (2024.2, ML2/OVN), caracal')
     expect(r.stdout).toMatch(/^centos-7\.9 {2}\[archived\]/m)
     expect(r.stdout).toContain('train (2019.2, Open vSwitch)')
-    expect(r.stdout).not.toMatch(/almalinux/i)
+    // AlmaLinux 9 only from its cloud image (virt-builder has no template); no Rocky Linux or EL10 at all.
+    expect(r.stdout).toMatch(
+      /^almalinux-9 {2}AlmaLinux 9 \(current, from its cloud image\) {2}\(cloud image only\)$/m,
+    )
+    expect(r.stdout).not.toMatch(/rocky-\d|rocky linux|el10/i)
+  })
+
+  it('prints an AlmaLinux 9 lab on its published cloud image, and it validates', async () => {
+    const r = await stacklab('lab', 'default', 'alma', '--preset', 'almalinux-9')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      '# Base image: a cloud image (image: below; virt-builder has no template for this OS)',
+    )
+    expect(parse(r.stdout)).toMatchObject({
+      preset: 'almalinux-9',
+      release: 'epoxy',
+      image: {
+        url: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2',
+        checksumUrl: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM',
+      },
+    })
+    const v = await stacklab('lab', 'validate', file('alma.yaml', r.stdout))
+    expect(v.code).toBe(0)
   })
 
   it('lists every problem of a bad definition, naming its field, and exits 1', async () => {

@@ -100,7 +100,7 @@ describe('failures with a reason, and a failed program', () => {
         const filled = {
           ...params,
           ...{ step: 's', host: 'h', line: 'l', log: 'g', checkpoint: 'pre', lab: 'l1' },
-          ...{ node: 'compute', size: 2, template: 't', needed: 3 },
+          ...{ node: 'compute', size: 2, template: 't', needed: 3, problem: 'pr' },
         }
         const fixKey = `failure.${code}.${reason}.fix`
         const fix = isMessageKey(fixKey) ? translate('en', fixKey, filled) : 'a command of the job’s own'

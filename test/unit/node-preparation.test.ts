@@ -82,13 +82,29 @@ describe('presets', () => {
     expect(releaseInfo('epoxy')!.facts).toEqual(['rdo-last-release', 'epoxy-unmaintained'])
   })
 
-  it('offers no preset virt-builder cannot build (no AlmaLinux, Rocky or EL10 template exists)', () => {
-    expect(PRESETS.map((p) => p.template)).toEqual([
-      'centosstream-9',
-      'centos-7.8',
-      'centosstream-8',
-      'debian-12-stacklab',
+  it('offers AlmaLinux 9 only from its cloud image (virt-builder has no template for it)', () => {
+    expect(PRESETS.map((p) => [p.id, p.template])).toEqual([
+      ['centos-stream-9', 'centosstream-9'],
+      ['almalinux-9', null],
+      ['centos-7.9', 'centos-7.8'],
+      ['centos-stream-8', 'centosstream-8'],
+      ['debian-12-stacklab', 'debian-12-stacklab'],
     ])
+    const alma = presetById('almalinux-9')!
+    expect(alma).toMatchObject({
+      osFamily: 'rhel9',
+      archived: false,
+      releases: ['epoxy', 'dalmatian', 'caracal'],
+    })
+    expect(alma.cloudImage).toMatchObject({
+      url: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2',
+      checksumUrl: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM',
+    })
+    expect(presetById('centos-stream-9')!.cloudImage).toMatchObject({
+      url: 'https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2',
+      checksumUrl:
+        'https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2.SHA256SUM',
+    })
   })
 
   it('knows every release a preset offers, and every fact has its text in both languages', () => {
@@ -119,7 +135,17 @@ describe('presets', () => {
     expect(header).toContain('2027-05-31')
     expect(header).toContain('unmaintained upstream on 2026-10-02')
     expect(header).toContain('last release RDO packages')
+    // The published cloud image, ready to uncomment (CentOS), or already the lab's base (AlmaLinux).
+    expect(header).toContain(
+      '# Or a cloud image, CentOS Stream 9 GenericCloud (latest, published by CentOS): add\n# image:\n#   url: https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2\n',
+    )
+    expect(presetHeader(presetById('almalinux-9')!, 'epoxy')).toMatch(
+      /^# Base image: a cloud image \(image: below; virt-builder has no template for this OS\)/m,
+    )
     const list = presetList()
+    expect(list).toMatch(
+      /^almalinux-9 {2}AlmaLinux 9 .*\(cloud image only\)\n.*\n.*\n {4}cloud image: https:\/\/repo\.almalinux\.org/m,
+    )
     expect(list).toMatch(/^centos-7\.9 {2}\[archived\]/m)
     expect(list).toMatch(/^centos-stream-8 {2}\[archived\]/m)
     expect(list.indexOf('centos-stream-9')).toBeLessThan(list.indexOf('centos-7.9'))

@@ -40,7 +40,12 @@ export async function runPipeline(
   const stepKey = (id: StepId) => (options.only ? `${id}:${options.only.join(',')}` : id)
   let currentStep: StepId = 'preflight'
   const ctx = () =>
-    nodeCtx(env, state, job.signal, (node, s) => void job.detail(currentStep, `${node}: ${s}`))
+    nodeCtx(
+      env,
+      state,
+      job.signal,
+      (node, s, tick) => void job.detail(currentStep, `${node}: ${s}`, tick ? { log: false } : {}),
+    )
   const passwordFile = await passwordFileOf(env, state, options.rootPassword)
   const impl = pipelineSteps({
     env,

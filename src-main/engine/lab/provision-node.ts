@@ -12,6 +12,9 @@ import { domainXml } from '../libvirt/domain-xml'
 import type { Virsh } from '../libvirt/virsh'
 import { customizeCommands, guestFiles } from '../provision/guest-config'
 import { createOverlay, customizeDisk, ensureBaseImage, type TemplateSource } from '../provision/image'
+import { ensureCloudBase } from '../provision/cloud-image'
+import { DownloadError } from '../provision/download'
+import { fileNameOf, type CloudImage } from '../../../src-shared/cloud-image'
 import { generateKey, type KeyPair } from '../provision/keys'
 import { exists } from '../provision/image'
 import {
@@ -38,8 +41,11 @@ export interface NodeContext {
   /** The lab's private files: keys, password file (0700). */
   files: LabFiles
   source: TemplateSource
+  /** The lab's cloud image SHA-256 as resolved when the lab was made (state.baseImage), if it has one. */
+  imageSha256?: string | undefined
   signal?: AbortSignal
-  onStep?: (node: string, step: string) => void
+  /** `tick`: frequent progress (download byte counts) that need not go to the job's log. */
+  onStep?: (node: string, step: string, tick?: boolean) => void
 }
 
 export interface ProvisionedNode {
@@ -96,10 +102,18 @@ export interface NodeBase {
  * root not the last partition) gets a base of the node's size, expanded by virt-builder as before.
  */
 export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<NodeBase> {
+  if (ctx.lab.image) return cloudBase(ctx, node, ctx.lab.image)
   const signal = ctx.signal ? { signal: ctx.signal } : {}
+  const template = ctx.preset.template
+  if (template === null)
+    throw new PipelineError(
+      `${ctx.preset.label} has no virt-builder template: the lab needs a cloud image`,
+      'Give the lab an image (url with sha256 or checksumUrl)',
+      { reason: 'cloud-image', problem: 'no template' },
+    )
   const build = async (sizeGiB?: number): Promise<NodeBase> => {
     const base = await ensureBaseImage(ctx.run, {
-      template: ctx.preset.template,
+      template,
       ...(sizeGiB === undefined ? {} : { sizeGiB }),
       cacheDir: join(ctx.imagesDir, BASE_IMAGE_DIR),
       source: ctx.source,
@@ -113,23 +127,53 @@ export async function nodeBase(ctx: NodeContext, node: NodeDef): Promise<NodeBas
     }
   }
   const shared = await build()
-  const wanted = node.diskGiB * GiB
-  if (wanted < shared.layout.bytes) {
-    const template = Math.ceil(shared.layout.bytes / GiB)
-    throw new PipelineError(
-      `${node.name}: a ${node.diskGiB} GiB disk is smaller than the template ${ctx.preset.template} (${template} GiB)`,
-      `Give ${node.name} a disk of at least ${template} GiB in the lab definition, then create it again`,
-      {
-        reason: 'disk-too-small',
-        node: node.name,
-        size: node.diskGiB,
-        template: ctx.preset.template,
-        needed: template,
-      },
-    )
-  }
-  if (wanted === shared.layout.bytes || canGrow(shared.layout)) return shared
+  checkFits(node, shared, template)
+  if (node.diskGiB * GiB === shared.layout.bytes || canGrow(shared.layout)) return shared
   return build(node.diskGiB)
+}
+
+function checkFits(node: NodeDef, base: NodeBase, what: string): void {
+  if (node.diskGiB * GiB >= base.layout.bytes) return
+  const needed = Math.ceil(base.layout.bytes / GiB)
+  throw new PipelineError(
+    `${node.name}: a ${node.diskGiB} GiB disk is smaller than the template ${what} (${needed} GiB)`,
+    `Give ${node.name} a disk of at least ${needed} GiB in the lab definition, then create it again`,
+    { reason: 'disk-too-small', node: node.name, size: node.diskGiB, template: what, needed },
+  )
+}
+
+/**
+ * The base made from the lab's cloud image (one per image, whatever the node sizes). Its root grows per
+ * node like a template's; an image whose root cannot grow in place (LVM, root not last) is used at its own
+ * root size, and the step says so.
+ */
+async function cloudBase(ctx: NodeContext, node: NodeDef, image: CloudImage): Promise<NodeBase> {
+  const signal = ctx.signal ? { signal: ctx.signal } : {}
+  let path: string
+  try {
+    ;({ path } = await ensureCloudBase(ctx.run, {
+      image,
+      sha256: ctx.imageSha256,
+      cacheDir: join(ctx.imagesDir, BASE_IMAGE_DIR),
+      ...signal,
+      onStep: (s, tick) => ctx.onStep?.(node.name, `base image: ${s}`, tick),
+    }))
+  } catch (error) {
+    if (error instanceof DownloadError)
+      throw new PipelineError(error.message, error.fix || undefined, {
+        reason: 'cloud-image',
+        problem: error.message,
+      })
+    throw error
+  }
+  const base = { path, layout: await baseLayout(ctx.run, path, { virtType: ctx.virtType, ...signal }) }
+  checkFits(node, base, fileNameOf(image.url))
+  if (node.diskGiB * GiB > base.layout.bytes && !canGrow(base.layout))
+    ctx.onStep?.(
+      node.name,
+      `base image: its root cannot grow in place (not a plain last partition with ext4 or XFS): the disk is ${node.diskGiB} GiB, the root file system keeps the image's size`,
+    )
+  return base
 }
 
 /** The disk size a node's overlay grows its root to, when that is more than its base has. */
@@ -182,6 +226,7 @@ export async function nodePrepare(
     authorizedKeyFile: loginKey.public,
     hostKeyFiles: [hostKey],
     passwordFile,
+    cloudImage: ctx.lab.image !== undefined,
   })
   return { node, hostKey, loginKey, macs, commands, work }
 }

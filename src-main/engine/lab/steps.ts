@@ -10,6 +10,8 @@ import { domainGet, domainStart } from '../libvirt/domain'
 import { networkCreate, networkList, networkStart } from '../libvirt/network'
 import { runPreflight } from '../preflight/run'
 import { createOverlay } from '../provision/image'
+import { resolveSha256 } from '../provision/cloud-image'
+import { DownloadError } from '../provision/download'
 import { sshExec, waitForSsh } from '../ssh/client'
 import { ForeignDiskError, present, recordsDisk } from './disks'
 import { PipelineError, presetOf, type LabEnv } from './env'
@@ -30,7 +32,7 @@ export function nodeCtx(
   env: LabEnv,
   state: LabState,
   signal: AbortSignal,
-  onStep?: (node: string, s: string) => void,
+  onStep?: (node: string, s: string, tick?: boolean) => void,
 ): NodeContext {
   return {
     run: env.run,
@@ -41,6 +43,7 @@ export function nodeCtx(
     imagesDir: env.imagesDir,
     files: env.store.files(state.definition.name),
     source: env.source,
+    imageSha256: state.baseImage?.sha256,
     signal,
     ...(onStep ? { onStep } : {}),
   }
@@ -125,6 +128,20 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
       }
     },
     'base-image': async () => {
+      // A cloud image's checksum is read once and kept: every node of the lab, also one added later, is
+      // built on the same image even after its checksum file's "latest" entry has moved on.
+      if (lab.image && !state.baseImage) {
+        const sha256 = await resolveSha256(lab.image, { signal: job.signal }).catch((error: unknown) => {
+          if (error instanceof DownloadError)
+            throw new PipelineError(error.message, error.fix || undefined, {
+              reason: 'cloud-image',
+              problem: error.message,
+            })
+          throw error
+        })
+        state.baseImage = { sha256 }
+        await rec.save()
+      }
       for (const node of nodes) {
         job.throwIfCancelled()
         // Built and inspected once per template (kept beside it), so customisation knows where each

@@ -149,6 +149,14 @@ export function guestFiles(
   return files
 }
 
+/**
+ * Turn cloud-init off in a cloud image (its generator skips every unit when this file exists): with no
+ * datasource in a lab it would wait minutes at boot for one, then rewrite the host name and network
+ * Stacklab set. Only where cloud-init is installed; nothing else is touched.
+ */
+export const CLOUD_INIT_DISABLED = '/etc/cloud/cloud-init.disabled'
+export const CLOUD_INIT_OFF = `run-command if [ -e /usr/bin/cloud-init ] || [ -d /etc/cloud ]; then mkdir -p /etc/cloud && touch ${CLOUD_INIT_DISABLED}; fi`
+
 const CENTOS7_VAULT = [
   // CentOS 7 is end of life: mirrorlist.centos.org is gone, the packages live on at the vault.
   'edit /etc/yum.repos.d/CentOS-Base.repo:s/^mirrorlist=/#mirrorlist=/',
@@ -168,6 +176,8 @@ export function customizeCommands(options: {
   authorizedKeyFile: string
   hostKeyFiles: { private: string; public: string; type: string }[]
   passwordFile: string
+  /** The disk is a cloud image's: cloud-init, when there, is turned off (see CLOUD_INIT_OFF). */
+  cloudImage?: boolean
 }): string[] {
   const { lab, node, family } = options
   const cmds = [
@@ -198,6 +208,7 @@ export function customizeCommands(options: {
   }
   // A fresh machine-id on first boot: every node must differ (systemd, DHCP client ids, OVS).
   cmds.push('truncate /etc/machine-id')
+  if (options.cloudImage) cmds.push(CLOUD_INIT_OFF)
   if (family !== 'debian') {
     if (options.eol && family === 'rhel7') cmds.push(...CENTOS7_VAULT)
     // packstack's preparation: SELinux permissive, firewalld off (packstack writes its own iptables

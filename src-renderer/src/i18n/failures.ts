@@ -48,6 +48,7 @@ export const failures = catalog({
       '{node}: a {size} GiB disk is smaller than the template {template} ({needed} GiB)',
     'failure.pipeline.step.disk-too-small.fix':
       'Give {node} a disk of at least {needed} GiB in the lab definition, then create it again',
+    'failure.pipeline.step.cloud-image': 'The cloud image cannot be used: {problem}',
     'failure.install.answers-misfit': 'The answer file does not fit the lab: {keys}',
     'failure.install.answers-misfit.fix':
       'Fix these keys in the answer file (Install page or the saved file), then install again',
@@ -104,6 +105,7 @@ export const failures = catalog({
       '{node}: {size} GiB 디스크는 템플릿 {template}({needed} GiB)보다 작습니다',
     'failure.pipeline.step.disk-too-small.fix':
       '랩 정의에서 {node}에 {needed} GiB 이상의 디스크를 주고 다시 만드세요',
+    'failure.pipeline.step.cloud-image': '클라우드 이미지를 쓸 수 없습니다: {problem}',
     'failure.install.answers-misfit': '응답 파일이 랩과 맞지 않습니다: {keys}',
     'failure.install.answers-misfit.fix':
       '응답 파일(설치 화면 또는 저장된 파일)에서 이 키들을 고친 뒤 다시 설치하세요',

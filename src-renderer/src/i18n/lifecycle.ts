@@ -18,7 +18,12 @@ export const lifecycle = catalog({
       'Older than Epoxy ({date}), the newest release RDO packages: choose it to follow a course written for it.',
     'lifecycle.linuxbridge-era':
       'An old release: Stacklab sets Open vSwitch networking (VXLAN), as the seeds did; ML2/OVN is the default of current releases, and linuxbridge was removed in {date}.',
+    'lifecycle.alma9-cloud':
+      'AlmaLinux 9 is built from its GenericCloud image (virt-builder has no template for it); it gets security updates until {date}, and its Extras repository carries the RDO releases (centos-release-openstack-*).',
+    'lifecycle.cloud-image':
+      'A cloud image is the distribution’s own current build (virt-builder’s centosstream-9 template dates from {date}): Stacklab downloads it once (an interrupted download resumes), checks its SHA-256, keeps it as a base, and turns off cloud-init on every node.',
     'preset.centos-stream-9': 'CentOS Stream 9 (current)',
+    'preset.almalinux-9': 'AlmaLinux 9 (current, from its cloud image)',
     'preset.centos-7.9': 'CentOS 7.9 (archived, end of life 2024-06-30)',
     'preset.centos-stream-8': 'CentOS Stream 8 (archived, end of life 2024-05-31)',
     'preset.debian-12-stacklab': 'Debian 12 test template (offline, packstack test double)',
@@ -39,7 +44,12 @@ export const lifecycle = catalog({
       'RDO가 패키지를 만드는 가장 새로운 릴리스인 Epoxy({date})보다 오래된 릴리스입니다. 이 릴리스로 쓰인 교재를 따라 할 때 고르세요.',
     'lifecycle.linuxbridge-era':
       '오래된 릴리스입니다. Stacklab은 시드 문서처럼 Open vSwitch(VXLAN) 네트워킹을 설정합니다. 현재 릴리스의 기본값은 ML2/OVN이며, linuxbridge는 {date}에 제거되었습니다.',
+    'lifecycle.alma9-cloud':
+      'AlmaLinux 9는 GenericCloud 이미지로 만듭니다(virt-builder에는 템플릿이 없습니다). 보안 업데이트는 {date}까지 나오며, Extras 저장소에 RDO 릴리스(centos-release-openstack-*)가 있습니다.',
+    'lifecycle.cloud-image':
+      '클라우드 이미지는 배포판이 직접 내는 최신 빌드입니다(virt-builder의 centosstream-9 템플릿은 {date}에 만들어졌습니다). Stacklab은 한 번 내려받고(중단되면 이어받기), SHA-256을 확인해 베이스로 보관하며, 모든 노드에서 cloud-init을 끕니다.',
     'preset.centos-stream-9': 'CentOS Stream 9 (현재 버전)',
+    'preset.almalinux-9': 'AlmaLinux 9 (현재 버전, 클라우드 이미지로 만듦)',
     'preset.centos-7.9': 'CentOS 7.9 (보관용, 2024-06-30 지원 종료)',
     'preset.centos-stream-8': 'CentOS Stream 8 (보관용, 2024-05-31 지원 종료)',
     'preset.debian-12-stacklab': 'Debian 12 테스트 템플릿 (오프라인, packstack 테스트 더블)',

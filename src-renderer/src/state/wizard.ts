@@ -84,6 +84,10 @@ interface WizardState {
   reset: () => void
   setName: (name: string) => void
   setPreset: (preset: string) => void
+  /** The lab's base: the preset's template (undefined) or a cloud image; '' fields are dropped. */
+  setImage: (
+    image: { url: string; sha256?: string | undefined; checksumUrl?: string | undefined } | undefined,
+  ) => void
   setNode: (index: number, patch: Partial<NodeInput>) => void
   setNic: (node: number, nic: number, patch: Partial<NodeInput['nics'][number]>) => void
   addCompute: () => void
@@ -103,7 +107,27 @@ export const useWizard = create<WizardState>()((set, get) => ({
     set((s) => {
       const p = PRESETS.find((x) => x.id === preset)
       const release = p && !p.releases.includes(s.draft.release) ? p.releases[0]! : s.draft.release
-      return { draft: { ...s.draft, preset, release } }
+      const draft: Draft = { ...s.draft, preset, release }
+      // A preset with no template starts from its published cloud image; an image published for another
+      // preset's OS is not carried over.
+      const published = PRESETS.flatMap((x) => (x.cloudImage ? [x.cloudImage.url] : []))
+      if (draft.image && published.includes(draft.image.url) && draft.image.url !== p?.cloudImage?.url)
+        delete draft.image
+      if (p?.template === null && !draft.image && p.cloudImage)
+        draft.image = { url: p.cloudImage.url, checksumUrl: p.cloudImage.checksumUrl }
+      return { draft }
+    }),
+  setImage: (image) =>
+    set((s) => {
+      const draft: Draft = { ...s.draft }
+      if (!image) delete draft.image
+      else {
+        const clean: NonNullable<Draft['image']> = { url: image.url }
+        if (image.sha256) clean.sha256 = image.sha256
+        if (image.checksumUrl) clean.checksumUrl = image.checksumUrl
+        draft.image = clean
+      }
+      return { draft }
     }),
   setNode: (index, patch) =>
     set((s) => ({

@@ -1,6 +1,7 @@
 // What the engine will make for the wizard's definition (networks, VMs, disks, base images), named the way
 // the engine names it.
 import { BASE_IMAGE_DIR, PRESETS, baseImageName, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
+import { cloudBaseName, fileNameOf } from '../../../src-shared/cloud-image'
 import type { Translate } from '../i18n'
 import type { Draft } from '../state/wizard'
 
@@ -64,11 +65,18 @@ export function Plan({
           <h3>{t('wizard.plan.shared')}</h3>
           <ul>
             {/* One base per template, whatever the nodes' disk sizes: each overlay grows its root. */}
-            {preset && (
+            {draft.image ? (
               <li id="wizard-plan-base">
-                {t('wizard.plan.base', { template: preset.template })}{' '}
-                <code>{`${dir}/${BASE_IMAGE_DIR}/${baseImageName(preset.template)}`}</code>
+                {t('wizard.plan.cloudBase', { name: fileNameOf(draft.image.url) })}{' '}
+                <code>{`${dir}/${BASE_IMAGE_DIR}/${cloudBaseName('<sha256>')}`}</code>
               </li>
+            ) : (
+              preset?.template && (
+                <li id="wizard-plan-base">
+                  {t('wizard.plan.base', { template: preset.template })}{' '}
+                  <code>{`${dir}/${BASE_IMAGE_DIR}/${baseImageName(preset.template)}`}</code>
+                </li>
+              )
             )}
             <li>{t('wizard.plan.checkpoint')}</li>
           </ul>

@@ -15,6 +15,7 @@ import { NodeEditor } from './NodeEditor'
 import { Plan } from './Plan'
 import { NETWORK_FIELDS, OtherProblems, Problems, Warnings } from './problems'
 import { YamlPanel } from './YamlPanel'
+import { BaseImage } from './BaseImage'
 import { StatusLine } from '../components/FailureLine'
 import { shownFailure, type ShownFailure } from '../components/words'
 import '../pages/pages.css'
@@ -120,6 +121,7 @@ export function WizardPage() {
               {preset?.eol && <p className="hint warn-text">{t('wizard.presetEol')}</p>}
               <Problems issues={issues} at="preset" />
             </div>
+            <BaseImage issues={issues} edit={edit} />
             <div className="field-row">
               <label htmlFor="wizard-release">{t('wizard.release')}</label>
               <select
