@@ -192,6 +192,8 @@ async function manual(
   }
   await waitSsh(lab.nodes.map(nodeAddress), readFileSync(key))
   const seconds = (performance.now() - t0) / 1000
+  // Printed as it comes, like Stacklab's runs: a run cut short still leaves its figures.
+  console.log(`[${name}] ${seconds.toFixed(0)} s to SSH (one virt-builder per VM, then define and boot)`)
   for (const node of lab.nodes) {
     virsh('destroy', `${name}-${node.name}`)
     virsh('undefine', `${name}-${node.name}`)
