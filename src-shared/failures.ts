@@ -35,7 +35,14 @@ export type FailureCode = z.infer<typeof FailureCode>
 /** The stories of the codes that have several: said as `params.reason`, translated by code and reason. */
 export const FAILURE_REASONS = {
   'pipeline.step': ['host-not-ready', 'network-clash', 'foreign-disk', 'nothing-removed', 'disk-too-small'],
-  install: ['answers-misfit', 'packstack-failed', 'packstack-unfinished'],
+  install: [
+    'answers-misfit',
+    'packstack-failed',
+    'packstack-unfinished',
+    'discover-failed', // nova-manage cell_v2 discover_hosts failed after a compute node joined
+    'compute-missing', // the joined node's nova-compute is not in `openstack compute service list`
+    'compute-down', // it is listed, but not up
+  ],
 } as const satisfies Partial<Record<FailureCode, readonly string[]>>
 export type PipelineReason = (typeof FAILURE_REASONS)['pipeline.step'][number]
 export type InstallReason = (typeof FAILURE_REASONS)['install'][number]
