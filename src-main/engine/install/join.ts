@@ -51,6 +51,32 @@ export function computeServiceOf(
   }
 }
 
+/**
+ * The failures of the join's own steps, with a fix that ends in the retry (their words in the renderer's
+ * catalog, failure.install.<reason>, say the same).
+ */
+export function joinError(
+  reason: 'discover-failed' | 'compute-missing' | 'compute-down',
+  p: { node: string; controller: string; detail: string; lab: string },
+): InstallError {
+  const checkpoint = preJoinCheckpoint(p.node)
+  const retry = `restore the "${checkpoint}" checkpoint and join again: stacklab install ${p.lab} --retry`
+  const params = { reason, ...p, checkpoint }
+  if (reason === 'discover-failed')
+    return new InstallError(
+      `nova-manage cell_v2 discover_hosts failed on ${p.controller} after ${p.node} joined: ${p.detail}`,
+      `On ${p.controller}, run ${DISCOVER_HOSTS} and read its error; then ${retry}`,
+      params,
+    )
+  return new InstallError(
+    reason === 'compute-down'
+      ? `nova-compute on ${p.node} is not up in openstack compute service list: ${p.detail}`
+      : `openstack compute service list shows no nova-compute on ${p.node}: ${p.detail}`,
+    `On ${p.node}: systemctl status openstack-nova-compute and /var/log/nova/nova-compute.log; then ${retry}`,
+    params,
+  )
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(done, ms)
@@ -186,11 +212,7 @@ export async function runJoin(
       } catch (error) {
         const said = error instanceof GuestCommandError ? (error.details ?? '') : ''
         const line = maskGuest(said.trim().split('\n').pop() || (error as Error).message)
-        throw new InstallError(
-          `nova-manage cell_v2 discover_hosts failed on ${ctrlName}: ${line}`,
-          `On ${ctrlName}, run ${DISCOVER_HOSTS} and read its error; then ${retryFix}`,
-          { reason: 'discover-failed', node: nodeName, controller: ctrlName, line, lab: name, checkpoint },
-        )
+        throw joinError('discover-failed', { node: nodeName, controller: ctrlName, detail: line, lab: name })
       }
       const lines = maskGuest(out)
         .split('\n')
@@ -220,13 +242,7 @@ export async function runJoin(
               ? `it is ${seen.state}`
               : `the hosts listed are ${seen.hosts.join(', ') || 'none'}`
           const reason = seen?.found ? 'compute-down' : 'compute-missing'
-          throw new InstallError(
-            seen?.found
-              ? `nova-compute on ${nodeName} is not up in openstack compute service list: ${why}`
-              : `openstack compute service list shows no nova-compute on ${nodeName}: ${why}`,
-            `On ${nodeName}: systemctl status openstack-nova-compute and /var/log/nova/nova-compute.log; then ${retryFix}`,
-            { reason, node: nodeName, detail: why, lab: name, checkpoint },
-          )
+          throw joinError(reason, { node: nodeName, controller: ctrlName, detail: why, lab: name })
         }
         await sleep(VERIFY_EVERY_MS, job.signal)
       }
