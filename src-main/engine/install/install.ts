@@ -150,7 +150,7 @@ export class InstallService {
     const join = joinSteps(node)
     const steps = retry
       ? [
-          { id: 'restore', title: `Restore checkpoint "${checkpoint}"` },
+          { id: 'join-restore', title: `Restore checkpoint "${checkpoint}"` },
           ...join.filter((s) => s.id !== 'join-checkpoint'),
         ]
       : reattach

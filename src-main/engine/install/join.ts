@@ -89,7 +89,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
   })
 
 /**
- * Run the join steps the job lists (a retry lists restore and no checkpoint; a reattach only run, discover
+ * Run the join steps the job lists (a retry lists join-restore and no checkpoint; a reattach only run, discover
  * and verify); the job ends succeeded, cancelled (packstack stopped) or failed with a typed reason and a fix.
  */
 export async function runJoin(
@@ -123,7 +123,7 @@ export async function runJoin(
     (controller ??= await connectNode(files, state, ctrlName, { signal: job.signal, waitMs: 5 * 60_000 }))
   try {
     if (!node) throw new Error(`lab ${name} has no node named ${nodeName}`)
-    await step('restore', async () => {
+    await step('join-restore', async () => {
       await checkpointRestore(env.virsh, domains, checkpoint)
       return `every node is back at "${checkpoint}"`
     })
