@@ -3,6 +3,7 @@
 // starts lab.addNode and follows its job. On a lab with OpenStack installed the job also joins the node to
 // it (packstack with the installed servers excluded, discover_hosts, nova-compute up); it says so first.
 import { useState } from 'react'
+import { ApiError } from '../../../src-shared/errors'
 import { installed } from '../../../src-shared/install'
 import type { LabState, NodeDef } from '../../../src-shared/lab'
 import { computeModel, proposeComputeNode } from '../../../src-shared/lab-grow'
@@ -40,6 +41,8 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
   const [state, setState] = useState<LabState | null>(null)
   const [draft, setDraft] = useState<Draft | null>(null)
   const [error, setError] = useState<ShownFailure | null>(null)
+  // The refusal's field issues (paths as the engine names them: node.name, node.nics.0.ip...).
+  const [issues, setIssues] = useState<{ path: string; message: string }[]>([])
   const [jobId, setJobId] = useState<string | null>(null)
   const job = useJobs((s) => (jobId ? s.jobs[jobId] : undefined))
   const id = (part: string) => `${idPrefix}-${part}`
@@ -58,6 +61,7 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
   const submit = async () => {
     if (!state || !draft) return
     setError(null)
+    setIssues([])
     const node = {
       name: draft.name.trim(),
       role: 'compute',
@@ -76,14 +80,12 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
       setDraft(null)
     } catch (e) {
       setError(shownFailure(e))
+      setIssues(e instanceof ApiError ? (e.issues ?? []) : [])
     }
   }
 
-  const issues = error?.params?.['issues']
   const issueAt = (path: string) =>
-    Array.isArray(issues)
-      ? issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message
-      : undefined
+    issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message
   const joins = state ? installed(state.install) : false
   const failure = job?.error && failureText(job.error, lang, t)
   const networks = state && computeModel(state.definition).nics
