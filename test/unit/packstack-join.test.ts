@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src-shared/errors'
 import { readRaw, parseAnswerFile } from '../../src-main/engine/packstack/answers'
 import { joinComputeAnswers } from '../../src-main/engine/packstack/join'
+import { addNodeNote } from '../../src-main/cli/output'
+import { joinSteps } from '../../src-shared/install'
 
 const dir = join(__dirname, '../fixtures/packstack')
 // A real Icehouse answer file (EXCLUDE_SERVERS= present, empty), all-in-one on 172.16.0.1.
@@ -108,6 +110,34 @@ describe('joinComputeAnswers', () => {
     const none = icehouse.replace(/^CONFIG_COMPUTE_HOSTS=.*\n/m, '')
     expect(refusal(() => joinComputeAnswers(none, '172.16.0.2', ['172.16.0.1', '172.16.0.2'])).message).toBe(
       'the answer file has no CONFIG_COMPUTE_HOSTS',
+    )
+  })
+})
+
+describe('stacklab lab add-node says whether the node joins', () => {
+  const steps = (ids: string[]) => ({
+    steps: ids.map((id) => ({
+      id,
+      title: id,
+      state: 'pending' as const,
+      detail: '',
+      startedAt: null,
+      finishedAt: null,
+    })),
+  })
+  it('names the join and its retry when the job joins the node', () => {
+    const note = addNodeNote(
+      'l1',
+      'compute2',
+      steps(['ssh', 'checkpoint', ...joinSteps('compute2').map((s) => s.id)]),
+    )
+    expect(note).toContain('OpenStack is installed on l1: compute2 joins it as a compute node')
+    expect(note).toContain('"pre-join-compute2"')
+    expect(note).toContain('stacklab install l1 --retry')
+  })
+  it('says only the VM is added on a lab without an install', () => {
+    expect(addNodeNote('l1', 'compute2', steps(['ssh', 'checkpoint']))).toBe(
+      'OpenStack is not installed on l1: only the VM of compute2 is added; the next install includes it.\n',
     )
   })
 })
