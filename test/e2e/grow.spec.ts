@@ -11,6 +11,7 @@ import { LabStore } from '../../src-main/engine/lab/store'
 import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
 import { engineCall } from './engine'
+import { defineDomain, removeDomain } from './libvirt'
 
 const LAB = 'webgrow'
 let store: LabStore
@@ -79,6 +80,28 @@ async function openForm(page: Page) {
   await page.locator('#add-compute-open').click()
   await expect(page.locator('#add-compute-form')).toBeVisible()
 }
+
+test('a lab VM’s details on the topology offer Add compute node with the same proposal', async ({ page }) => {
+  const vm = `${LAB}-controller`
+  defineDomain(process.env['STACKLAB_TEST_URI']!, {
+    name: vm,
+    nics: [{ network: 'default', mac: '52:54:00:e2:e0:31' }],
+  })
+  try {
+    await page.goto(process.env['STACKLAB_URL']!)
+    await expect(page.locator('#topology-graph')).toHaveAttribute('data-layout', 'done')
+    await page.locator(`#node-${vm}`).click()
+    await expect(page.locator('#details-panel')).toHaveAttribute('data-name', vm)
+    await page.locator('#topo-add-compute-open').click()
+    await expect(page.locator('#topo-add-compute-name')).toHaveValue('compute2')
+    await expect(page.locator('#topo-add-compute-ip-0')).toHaveValue('192.168.122.111')
+    await expect(page.locator('#topo-add-compute-joins')).toHaveAttribute('data-joins', 'true')
+    await page.locator('#topo-add-compute-cancel').click()
+    await expect(page.locator('#topo-add-compute-form')).toHaveCount(0)
+  } finally {
+    removeDomain(process.env['STACKLAB_TEST_URI']!, vm)
+  }
+})
 
 test('proposes a free compute node, refuses bad entries by field, and starts the join job', async ({
   page,
