@@ -223,7 +223,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       ])
       expect(
         status.services.find((s) => s.binary === 'nova-compute' && s.host === 'compute2.example.com'),
-      ).toMatchObject({ kind: 'compute', ok: true, state: 'up' })
+      ).toMatchObject({ kind: 'compute', ok: true, state: expect.stringMatching(/^up\b/) as unknown })
 
       // The topology's sources: the lab lists compute2 with its VM, and libvirt runs it.
       const lab = (await engine.api.call('labs.list', {})).find((l) => l.name === LAB)!
