@@ -11,7 +11,7 @@ import { FieldError } from '../components/FieldError'
 import { StatusLine } from '../components/FailureLine'
 import { failureText, shownFailure, stepTitle, type ShownFailure } from '../components/words'
 import { useLang, useT } from '../i18n'
-import { useJobs } from '../state/jobs'
+import { sortedJobs, useJobs } from '../state/jobs'
 import { useStore } from '../store'
 
 interface Draft {
@@ -44,7 +44,10 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
   // The refusal's field issues (paths as the engine names them: node.name, node.nics.0.ip...).
   const [issues, setIssues] = useState<{ path: string; message: string }[]>([])
   const [jobId, setJobId] = useState<string | null>(null)
-  const job = useJobs((s) => (jobId ? s.jobs[jobId] : undefined))
+  // The job this form started, else the lab's newest add (one started elsewhere, or before a reload).
+  const job = useJobs((s) =>
+    jobId ? s.jobs[jobId] : sortedJobs(s.jobs).find((j) => j.lab === lab && j.kind === 'lab.addNode'),
+  )
   const id = (part: string) => `${idPrefix}-${part}`
 
   const open = async () => {
