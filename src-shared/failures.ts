@@ -42,7 +42,14 @@ export const FAILURE_REASONS = {
     'disk-too-small',
     'cloud-image',
   ],
-  install: ['answers-misfit', 'packstack-failed', 'packstack-unfinished'],
+  install: [
+    'answers-misfit',
+    'packstack-failed',
+    'packstack-unfinished',
+    'discover-failed', // nova-manage cell_v2 discover_hosts failed after a compute node joined
+    'compute-missing', // the joined node's nova-compute is not in `openstack compute service list`
+    'compute-down', // it is listed, but not up
+  ],
 } as const satisfies Partial<Record<FailureCode, readonly string[]>>
 export type PipelineReason = (typeof FAILURE_REASONS)['pipeline.step'][number]
 export type InstallReason = (typeof FAILURE_REASONS)['install'][number]

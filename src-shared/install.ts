@@ -34,6 +34,8 @@ export const InstallRun = z.object({
   error: z.string().nullable(),
   /** The repositories the nodes were prepared with (none for an OS Stacklab does not prepare); absent in older records. */
   repositories: RepositorySet.nullable().optional(),
+  /** A run that joins a compute node added after the install (its name); absent for an install. */
+  join: z.string().optional(),
 })
 export type InstallRun = z.infer<typeof InstallRun>
 
@@ -100,3 +102,26 @@ export const INSTALL_STEPS = [
 
 /** The lab checkpoint taken before packstack runs, restored by "retry". */
 export const PRE_INSTALL_CHECKPOINT = 'pre-install'
+
+/** The lab checkpoint taken before a compute node added later joins OpenStack, restored by "retry". */
+export const preJoinCheckpoint = (node: string) => `pre-join-${node}`
+
+/**
+ * The steps that join a compute node added to an installed lab (after the steps that add its VM): the
+ * checkpoint, the node's preparation, the answer file, packstack (its run step as the install's), Nova's
+ * host discovery and the check that the new nova-compute is up.
+ */
+export function joinSteps(node: string): { id: string; title: string }[] {
+  return [
+    { id: 'join-checkpoint', title: `Checkpoint "${preJoinCheckpoint(node)}"` },
+    { id: 'join-prepare', title: `Prepare ${node} for OpenStack` },
+    { id: 'join-answers', title: `Answer file: ${node} added, installed servers excluded` },
+    { id: 'run', title: 'Run packstack' },
+    { id: 'discover', title: 'Map the new compute host into its cell (discover_hosts)' },
+    { id: 'verify', title: `nova-compute on ${node} up` },
+  ]
+}
+
+/** Whether OpenStack is installed on the lab: an install run (not a join) succeeded. */
+export const installed = (install: InstallState | null | undefined) =>
+  !!install?.runs.some((r) => r.outcome === 'success' && !r.join)

@@ -29,6 +29,7 @@ import { attachConsole } from './console'
 import { presetHeader, presetList } from './presets'
 import { explainInput, foundPackstackOutput, readYaml } from './input'
 import {
+  addNodeNote,
   err,
   follow,
   formatCheck,
@@ -173,12 +174,20 @@ const COMMANDS: readonly Command[] = [
     {
       name: 'lab add-node',
       positionals: ['NAME', 'FILE'],
-      help: ["Add a node (YAML, one node as in a definition's nodes list)."],
+      help: [
+        "Add a node (YAML, one node as in a definition's nodes list).",
+        'On a lab with OpenStack installed, a compute node joins it in the same job (packstack with the',
+        'installed servers excluded, then discover_hosts); other roles are refused there.',
+      ],
     },
     ({ positionals: [name, file] }) =>
-      withEngine(async (engine) =>
-        follow(engine, await engine.call('lab.addNode', { name, node: await readYaml(file!) })),
-      ),
+      withEngine(async (engine) => {
+        const node = await readYaml(file!)
+        const job = await engine.call('lab.addNode', { name, node })
+        // The engine accepted the node, so its name is a host label: safe to print.
+        out(addNodeNote(name!, String((node as { name?: unknown }).name), job))
+        return follow(engine, job)
+      }),
   ),
   command({ name: 'lab list', options: JSON_FLAG, help: ['Labs and their state.'] }, ({ values }) =>
     withEngine(async (engine) => {

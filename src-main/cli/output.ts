@@ -85,6 +85,18 @@ export function formatPackstackReport(r: PackstackReport): string {
   return out.join('\n') + '\n'
 }
 
+/**
+ * What `stacklab lab add-node` says before following its job: whether the node joins OpenStack (the job
+ * lists the join's steps, on a lab with an install) or only its VM is added, and how to retry a join.
+ */
+export function addNodeNote(lab: string, node: string, job: Pick<Job, 'steps'>): string {
+  return job.steps.some((s) => s.id === 'discover')
+    ? `OpenStack is installed on ${lab}: ${node} joins it as a compute node in this job (checkpoint ` +
+        `"pre-join-${node}", packstack with the installed servers in EXCLUDE_SERVERS, discover_hosts, ` +
+        `nova-compute up). If the join fails: stacklab install ${lab} --retry\n`
+    : `OpenStack is not installed on ${lab}: only the VM of ${node} is added; the next install includes it.\n`
+}
+
 /** Follow a job on the terminal until it ends; Ctrl-C cancels it (and waits for the rollback). */
 export async function follow(engine: Engine, first: Job): Promise<number> {
   const shown = new Map<string, string>()

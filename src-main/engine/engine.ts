@@ -88,6 +88,7 @@ export class Engine {
       busy: (name, state) => this.labs.busy(name, state),
       get: (name) => this.labs.get(name),
     })
+    this.labs.joiner = (env, name, job, node) => this.install.join(env, name, job, node)
     this.consoles = new ConsoleManager({
       run: this.run,
       store: new LabStore(this.paths.data),

@@ -3,7 +3,8 @@
 // the SSH connection the engine follows it on is cut mid-run (packstack goes on, the engine reattaches,
 // and its copy of the log is byte for byte the controller's); the job shows the failing step and the fix;
 // "retry" restores the "pre-install" checkpoint and succeeds; the status shows every service, the Horizon
-// login, and flags a node whose service goes down. The CLI reads the same status.
+// login, and flags a node whose service goes down. A compute node added to the installed lab joins it
+// (packstack with EXCLUDE_SERVERS, discover_hosts, nova-compute up). The CLI reads the same status.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -150,6 +151,92 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       expect(status.services.some((s) => s.kind === 'network')).toBe(true)
     },
     15 * 60_000,
+  )
+
+  it(
+    'adds compute2 to the installed lab: its VM and its join to OpenStack in one job (seeds 000, 003)',
+    async () => {
+      const compute2 = {
+        name: 'compute2',
+        role: 'compute' as const,
+        vcpus: 1,
+        memoryMiB: 1024,
+        diskGiB: 4,
+        nics: [
+          { network: 'default', ip: '192.168.122.111' },
+          { network: `${LAB}-int`, ip: '192.168.90.111' },
+        ],
+      }
+      // packstack adds compute hosts only: another role is refused before anything is made.
+      await expect(
+        engine.api.call('lab.addNode', { name: LAB, node: { ...compute2, name: 'net2', role: 'network' } }),
+      ).rejects.toThrow(/OpenStack is installed on lab ti: .* network is not compute/)
+
+      const job = await engine.api.call('lab.addNode', { name: LAB, node: compute2 })
+      const joinIds = ['join-checkpoint', 'join-prepare', 'join-answers', 'run', 'discover', 'verify']
+      expect(job.steps.map((s) => s.id).slice(-joinIds.length)).toEqual(joinIds)
+      const end = await finished(job.id)
+      expect(end.error).toBeNull()
+      expect(end.state).toBe('succeeded')
+      const step = (id: string) => end.steps.find((s) => s.id === id)!
+      for (const id of joinIds) expect(step(id).state).toBe('done')
+      expect(step('join-answers').detail).toContain(
+        'CONFIG_COMPUTE_HOSTS=192.168.122.110,192.168.122.111; EXCLUDE_SERVERS=192.168.122.100,192.168.122.110',
+      )
+      // discover_hosts' own output, in the step: it mapped the new host (packstack's run did not).
+      expect(step('discover').detail).toMatch(/^Found 1 unmapped computes in cell: [0-9a-f-]{36}$/m)
+      expect(step('discover').detail).toMatch(
+        /^Creating host mapping for compute host 'compute2\.example\.com': [0-9a-f-]{36}$/m,
+      )
+      expect(step('verify').detail).toMatch(/nova-compute on compute2 is up/)
+
+      // The double's record: the install mapped compute (as root, from puppet), the join's discover_hosts
+      // ran as the nova user and mapped compute2 only.
+      const runs = (await onNode('controller', 'cat /var/lib/stacklab-test/nova/discover-runs'))
+        .trim()
+        .split('\n')
+      expect(runs.at(-1)).toMatch(/ user=nova mapped=compute2\.example\.com$/)
+      expect(runs.slice(0, -1).join('\n')).toMatch(/ user=root mapped=compute\.example\.com$/m)
+
+      // packstack's second run configured compute2 only; the lab's answer file is the joined one.
+      const log = await engine.api.call('lab.installLog', { name: LAB })
+      expect(log.run).toMatchObject({ join: 'compute2', outcome: 'success' })
+      expect(log.text).toContain('Applying 192.168.122.111_compute.pp')
+      expect(log.text).not.toMatch(/Applying 192\.168\.122\.(100|110)_/)
+      const saved = readFileSync(files.answers, 'utf8')
+      expect(saved).toMatch(/^CONFIG_COMPUTE_HOSTS=192\.168\.122\.110,192\.168\.122\.111$/m)
+      expect(saved).toMatch(/^EXCLUDE_SERVERS=192\.168\.122\.100,192\.168\.122\.110$/m)
+
+      // The checkpoint to go back to, across the three nodes.
+      const cps = await engine.api.call('checkpoints.list', {
+        domains: [`${LAB}-controller`, `${LAB}-compute`, `${LAB}-compute2`],
+      })
+      expect(cps.find((c) => c.name === 'pre-join-compute2')?.complete).toBe(true)
+
+      // Status: compute2 healthy, its nova-compute up in the API.
+      const status = await engine.api.call('lab.status', { name: LAB })
+      expect(status.problems).toEqual([])
+      expect(status.nodes.map((n) => [n.name, n.health])).toEqual([
+        ['controller', 'ok'],
+        ['compute', 'ok'],
+        ['compute2', 'ok'],
+      ])
+      expect(
+        status.services.find((s) => s.binary === 'nova-compute' && s.host === 'compute2.example.com'),
+      ).toMatchObject({ kind: 'compute', ok: true, state: expect.stringMatching(/^up\b/) as unknown })
+
+      // The topology's sources: the lab lists compute2 with its VM, and libvirt runs it.
+      const lab = (await engine.api.call('labs.list', {})).find((l) => l.name === LAB)!
+      expect(lab.status).toBe('ready')
+      expect(lab.nodes.find((n) => n.name === 'compute2')).toMatchObject({
+        role: 'compute',
+        address: '192.168.122.111',
+        domain: `${LAB}-compute2`,
+      })
+      const domains = await engine.api.call('domains.list', {})
+      expect(domains.find((d) => d.name === `${LAB}-compute2`)?.state).toBe('running')
+    },
+    25 * 60_000,
   )
 
   it(

@@ -260,6 +260,48 @@ describe('the API (Engine.call) refuses the same definitions', () => {
     rmSync(join(paths.data, 'labs'), { recursive: true, force: true })
   })
 
+  it('lab.addNode refuses a node that is not compute on an installed lab, before anything changes', async () => {
+    const paths = tempPaths(dir.dir)
+    const at = new Date().toISOString()
+    await new LabStore(paths.data).save({
+      ...newLabState(LabDefinition.parse(defaultLab('apilab')), 'qemu'),
+      status: 'ready',
+      install: {
+        answersSaved: true,
+        runs: [
+          {
+            id: 'r1',
+            log: '/l',
+            rcFile: '/r',
+            pid: null,
+            startedAt: at,
+            finishedAt: at,
+            outcome: 'success',
+            error: null,
+          },
+        ],
+      },
+    })
+    const node = {
+      name: 'net2',
+      role: 'network',
+      vcpus: 1,
+      memoryMiB: 1024,
+      diskGiB: 10,
+      nics: [{ network: 'default', ip: '192.168.122.120' }],
+    }
+    const refused = await rejection(engine.call('lab.addNode', { name: 'apilab', node }), ApiError)
+    expect(refused.code).toBe('bad-request')
+    expect(refused.message).toContain('OpenStack is installed on lab apilab')
+    expect(refused.issues).toEqual([
+      { path: 'node.role', message: 'only compute nodes can join an installed lab' },
+    ])
+    const after = await new LabStore(paths.data).get('apilab')
+    expect(after?.definition.nodes.map((n) => n.name)).toEqual(['controller', 'compute'])
+    expect(after?.status).toBe('ready')
+    rmSync(join(paths.data, 'labs'), { recursive: true, force: true })
+  })
+
   it('answers with warnings in a compatible shape: the default lab is ok', async () => {
     const verdict = await engine.api.call('lab.validate', { definition: defaultLab() })
     expect(verdict.ok).toBe(true)

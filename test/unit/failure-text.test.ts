@@ -12,6 +12,7 @@ import { createLogger } from '../../src-main/engine/log'
 import { rejection, tempDir, testEngine } from '../helpers'
 import { ApiError } from '../../src-shared/errors'
 import { FAILURE_REASONS, FailureCode } from '../../src-shared/failures'
+import { joinError } from '../../src-main/engine/install/join'
 
 const tFor =
   (lang: Lang): Translate =>
@@ -100,7 +101,15 @@ describe('failures with a reason, and a failed program', () => {
         const filled = {
           ...params,
           ...{ step: 's', host: 'h', line: 'l', log: 'g', checkpoint: 'pre', lab: 'l1' },
-          ...{ node: 'compute', size: 2, template: 't', needed: 3, problem: 'pr' },
+          ...{
+            node: 'compute',
+            size: 2,
+            template: 't',
+            needed: 3,
+            problem: 'pr',
+            controller: 'ctl',
+            detail: 'd',
+          },
         }
         const fixKey = `failure.${code}.${reason}.fix`
         const fix = isMessageKey(fixKey) ? translate('en', fixKey, filled) : 'a command of the job’s own'
@@ -112,6 +121,26 @@ describe('failures with a reason, and a failed program', () => {
         else expect(ko.fix).toBe(fix)
       }
     }
+  })
+
+  it('says the failures of joining a compute node as the engine does, and in Korean', () => {
+    const p = { node: 'compute2', controller: 'controller', detail: 'it is down', lab: 'l1' }
+    for (const reason of ['discover-failed', 'compute-missing', 'compute-down'] as const) {
+      const e = joinError(reason, p)
+      const job = { message: e.message, fix: e.fix, code: e.code, params: e.params }
+      expect(text(job, 'en'), reason).toEqual({ message: e.message, fix: e.fix })
+      const vars = e.params as Record<string, string>
+      expect(translate('en', `failure.install.${reason}`, vars)).toBe(e.message)
+      expect(translate('en', `failure.install.${reason}.fix`, vars)).toBe(e.fix)
+      const ko = text(job, 'ko')
+      expect(ko.message).toMatch(/[가-힣]/)
+      expect(ko.message).toContain('compute2')
+      expect(ko.fix).toContain('stacklab install l1 --retry')
+      expect(ko.fix).toContain('pre-join-compute2')
+    }
+    expect(joinError('compute-down', p).message).toBe(
+      'nova-compute on compute2 is not up in openstack compute service list: it is down',
+    )
   })
 
   it('says a program that failed in Korean, with the last lines it wrote', async () => {

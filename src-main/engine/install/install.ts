@@ -9,11 +9,17 @@
 // (remote.ts), the log follower (follow.ts), the answer file on the host (answers-store.ts) and the run
 // records in the lab's state (runs.ts).
 import { ApiError } from '../../../src-shared/errors'
-import { INSTALL_STEPS, PRE_INSTALL_CHECKPOINT, type InstallRun } from '../../../src-shared/install'
+import {
+  INSTALL_STEPS,
+  PRE_INSTALL_CHECKPOINT,
+  joinSteps,
+  preJoinCheckpoint,
+  type InstallRun,
+} from '../../../src-shared/install'
 import type { Job } from '../../../src-shared/jobs'
 import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
-import type { JobRunner } from '../jobs'
+import type { JobHandle, JobRunner } from '../jobs'
 import type { LabEnv } from '../lab/env'
 import { connectNode, controllerOf } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
@@ -23,6 +29,7 @@ import { sshExec } from '../ssh/client'
 import { generateAnswers, savedAnswers, writeAnswers } from './answers-store'
 import { readRunLog } from './follow'
 import { installState, recordRun } from './runs'
+import { runJoin } from './join'
 import { runInstall, type StepsDeps } from './steps'
 
 export interface InstallDeps {
@@ -80,6 +87,9 @@ export class InstallService {
       })
     const last = installState(state).runs.at(-1)
     const domains = state.definition.nodes.map((n) => domainName(state.definition, n))
+    // The last run joined a compute node added later: retry, reattach or finish that join, not an install.
+    if (last?.join && (options.retry || last.outcome !== 'success'))
+      return this.joinAgain(env, state, last, domains, !!options.retry)
     if (options.retry) {
       const present = await checkpointList(env.virsh, domains)
       if (!present.some((c) => c.name === PRE_INSTALL_CHECKPOINT))
@@ -106,6 +116,53 @@ export class InstallService {
     this.deps.claim(name, state, () =>
       runInstall(this.steps, env, state, job, domains, { retry: !!options.retry, reattach }),
     )
+    return structuredClone(job.job)
+  }
+
+  /** Join a compute node just added to the installed lab, in the job that added its VM (see join.ts). */
+  async join(env: LabEnv, name: string, job: JobHandle, node: string): Promise<void> {
+    await runJoin(this.steps, env, name, job, node)
+  }
+
+  /**
+   * After a join run: retry (restore "pre-join-<node>", join again), reattach to a join still running, or
+   * finish a join that failed, from the node's preparation on.
+   */
+  private async joinAgain(
+    env: LabEnv,
+    state: LabState,
+    last: InstallRun,
+    domains: string[],
+    retry: boolean,
+  ): Promise<Job> {
+    const name = state.definition.name
+    const node = last.join!
+    const checkpoint = preJoinCheckpoint(node)
+    if (retry) {
+      const present = await checkpointList(env.virsh, domains)
+      if (!present.some((c) => c.name === checkpoint))
+        throw new ApiError({
+          code: 'invalid-state',
+          message: `lab ${name} has no "${checkpoint}" checkpoint to go back to`,
+        })
+    }
+    const reattach = !retry && last.outcome === 'running'
+    const join = joinSteps(node)
+    const steps = retry
+      ? [
+          { id: 'join-restore', title: `Restore checkpoint "${checkpoint}"` },
+          ...join.filter((s) => s.id !== 'join-checkpoint'),
+        ]
+      : reattach
+        ? join.filter((s) => s.id === 'run' || s.id === 'discover' || s.id === 'verify')
+        : join.filter((s) => s.id !== 'join-checkpoint')
+    const title = retry
+      ? `Retry joining ${node} to OpenStack on ${name}`
+      : reattach
+        ? `Reattach to packstack joining ${node} on ${name}`
+        : `Join ${node} to OpenStack on ${name}`
+    const job = this.deps.jobs.create(retry ? 'lab.retry' : 'lab.install', name, title, steps)
+    this.deps.claim(name, state, () => runJoin(this.steps, env, name, job, node, { reattach }))
     return structuredClone(job.job)
   }
 

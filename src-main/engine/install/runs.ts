@@ -15,6 +15,7 @@ export async function recordNewRun(
   env: LabEnv,
   state: LabState,
   repositories: RepositorySet | null = null,
+  join?: string,
 ): Promise<InstallRun> {
   const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const run: InstallRun = {
@@ -27,6 +28,7 @@ export async function recordNewRun(
     outcome: 'running',
     error: null,
     repositories,
+    ...(join ? { join } : {}),
   }
   const install = installState(state)
   state.install = { ...install, runs: [...install.runs, run] }

@@ -45,12 +45,18 @@ export class InstallError extends EngineFailure {
 }
 
 /** Start packstack detached; the run is recorded before it starts and again with its process id. */
-async function startRun(env: LabEnv, state: LabState, controller: Client): Promise<InstallRun> {
+export async function startRun(
+  env: LabEnv,
+  state: LabState,
+  controller: Client,
+  join?: string,
+): Promise<InstallRun> {
   const preset = presetOf(state)
   const run = await recordNewRun(
     env,
     state,
     repositorySet(preset.osFamily, state.definition.release, preset.eol),
+    join,
   )
   run.pid = await startDetached(controller, run)
   await env.store.save(state)

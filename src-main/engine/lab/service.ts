@@ -10,6 +10,7 @@ import {
   type LabSummary,
 } from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
+import { installed, joinSteps } from '../../../src-shared/install'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
 import { EngineFailure, type FailureCode, type FailureParams } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
@@ -53,8 +54,13 @@ async function foreignDisks(
   return issues
 }
 
+/** Joins a compute node just added to an installed lab to OpenStack, in the add's job (InstallService.join). */
+export type Joiner = (env: LabEnv, name: string, job: JobHandle, node: string) => Promise<void>
+
 export class LabService {
   private readonly active = new Map<string, Promise<void>>()
+  /** Set by the engine; without it (or on a lab without an install) adding a node adds its VM only. */
+  joiner: Joiner | null = null
 
   constructor(
     private readonly env: () => Promise<LabEnv>,
@@ -186,6 +192,16 @@ export class LabService {
         issues,
       })
     }
+    // On an installed lab the node joins OpenStack too, as a compute host: packstack adds compute hosts
+    // only (EXCLUDE_SERVERS keeps the rest as they are), so another role is refused, not half-made.
+    const joins = !!this.joiner && installed(state.install)
+    const role = next.data.nodes.at(-1)!.role
+    if (joins && role !== 'compute')
+      throw new ApiError({
+        code: 'bad-request',
+        message: `OpenStack is installed on lab ${name}: a node added now joins it as a compute node, and ${role} is not compute`,
+        issues: [{ path: 'node.role', message: 'only compute nodes can join an installed lab' }],
+      })
     const foreign = await foreignDisks(env, name, [node], state, () => 'node.name')
     if (foreign.length)
       throw new ApiError({
@@ -196,8 +212,13 @@ export class LabService {
     state.definition = next.data
     state.status = 'creating'
     await env.store.save(state)
-    const job = this.jobs.create('lab.addNode', name, `Add ${node.name} to lab ${name}`, [...PIPELINE_STEPS])
-    this.execute(env, job, state, { only: [node.name] })
+    const job = this.jobs.create(
+      'lab.addNode',
+      name,
+      joins ? `Add ${node.name} to lab ${name} and join it to OpenStack` : `Add ${node.name} to lab ${name}`,
+      [...PIPELINE_STEPS, ...(joins ? joinSteps(node.name) : [])],
+    )
+    this.execute(env, job, state, { only: [node.name], ...(joins ? { join: node.name } : {}) })
     return structuredClone(job.job)
   }
 
@@ -272,7 +293,7 @@ export class LabService {
     env: LabEnv,
     job: JobHandle,
     state: LabState,
-    options: { only?: string[]; rootPassword?: string },
+    options: { only?: string[]; rootPassword?: string; join?: string },
   ): void {
     const rec = new Recorder(env, state)
     const name = state.definition.name
@@ -284,6 +305,15 @@ export class LabService {
         state.status = 'ready'
         state.lastError = null
         await env.store.save(state)
+        if (options.join && this.joiner) {
+          // The join ends the job itself (succeeded, failed with its reason, cancelled); the VM stays.
+          await this.joiner(env, name, job, options.join).catch((error: unknown) =>
+            job.end('failed', { message: messageOf(error), ...failureOf(error) }),
+          )
+          // It saved its run records on fresh copies of the state: carry on from those.
+          Object.assign(state, (await env.store.get(name)) ?? {})
+          return
+        }
         await job.end('succeeded')
       } catch (error) {
         if (error instanceof Cancelled || job.signal.aborted) {

@@ -59,6 +59,18 @@ export const failures = catalog({
       'packstack did not finish at "{step}" on {host}: {line} (log: {log})',
     'failure.install.packstack-unfinished.fix':
       'Restore the "{checkpoint}" checkpoint and retry: stacklab install {lab} --retry',
+    'failure.install.discover-failed':
+      'nova-manage cell_v2 discover_hosts failed on {controller} after {node} joined: {detail}',
+    'failure.install.discover-failed.fix':
+      'On {controller}, run su -s /bin/sh -c \'nova-manage cell_v2 discover_hosts --verbose\' nova and read its error; then restore the "{checkpoint}" checkpoint and join again: stacklab install {lab} --retry',
+    'failure.install.compute-missing':
+      'openstack compute service list shows no nova-compute on {node}: {detail}',
+    'failure.install.compute-missing.fix':
+      'On {node}: systemctl status openstack-nova-compute and /var/log/nova/nova-compute.log; then restore the "{checkpoint}" checkpoint and join again: stacklab install {lab} --retry',
+    'failure.install.compute-down':
+      'nova-compute on {node} is not up in openstack compute service list: {detail}',
+    'failure.install.compute-down.fix':
+      'On {node}: systemctl status openstack-nova-compute and /var/log/nova/nova-compute.log; then restore the "{checkpoint}" checkpoint and join again: stacklab install {lab} --retry',
   },
   ko: {
     'failure.validation': '입력이 올바르지 않습니다: {issues}',
@@ -116,5 +128,17 @@ export const failures = catalog({
       'packstack이 끝나지 않았습니다(단계 "{step}", 호스트 {host}): {line} (로그: {log})',
     'failure.install.packstack-unfinished.fix':
       '"{checkpoint}" 체크포인트로 되돌린 뒤 다시 시도하세요: stacklab install {lab} --retry',
+    'failure.install.discover-failed':
+      '{node} 합류 후 {controller}에서 nova-manage cell_v2 discover_hosts가 실패했습니다: {detail}',
+    'failure.install.discover-failed.fix':
+      '{controller}에서 su -s /bin/sh -c \'nova-manage cell_v2 discover_hosts --verbose\' nova 를 실행해 오류를 확인한 뒤, "{checkpoint}" 체크포인트로 되돌리고 다시 합류시키세요: stacklab install {lab} --retry',
+    'failure.install.compute-missing':
+      'openstack compute service list에 {node}의 nova-compute가 없습니다: {detail}',
+    'failure.install.compute-missing.fix':
+      '{node}에서 systemctl status openstack-nova-compute와 /var/log/nova/nova-compute.log를 확인한 뒤, "{checkpoint}" 체크포인트로 되돌리고 다시 합류시키세요: stacklab install {lab} --retry',
+    'failure.install.compute-down':
+      'openstack compute service list에서 {node}의 nova-compute가 up이 아닙니다: {detail}',
+    'failure.install.compute-down.fix':
+      '{node}에서 systemctl status openstack-nova-compute와 /var/log/nova/nova-compute.log를 확인한 뒤, "{checkpoint}" 체크포인트로 되돌리고 다시 합류시키세요: stacklab install {lab} --retry',
   },
 })

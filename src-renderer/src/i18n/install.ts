@@ -73,6 +73,23 @@ export const install = catalog({
     'install.health.degraded': 'running, services down',
     'install.health.down': 'down',
     'install.health.unknown': 'unknown',
+    'grow.title': 'Add a compute node',
+    'grow.help':
+      'A new VM for the lab, proposed with a free name and free addresses on the lab’s networks, the size of its compute node.',
+    'grow.open': 'Add compute node…',
+    'grow.notReady': 'The lab must be ready.',
+    'grow.joins':
+      'OpenStack is installed on this lab: the node joins it in the same job (checkpoint "pre-join", packstack with the installed servers excluded, discover_hosts, nova-compute up).',
+    'grow.vmOnly':
+      'OpenStack is not installed on this lab: only the VM is added; the next install includes it.',
+    'grow.name': 'Name',
+    'grow.address': 'Address on {network}',
+    'grow.vcpus': 'vCPUs',
+    'grow.memoryMiB': 'Memory (MiB)',
+    'grow.diskGiB': 'Disk (GiB)',
+    'grow.submit': 'Add the VM',
+    'grow.submitJoin': 'Add and join OpenStack',
+    'grow.cancel': 'Cancel',
   },
   ko: {
     'nav.install': '설치',
@@ -145,5 +162,21 @@ export const install = catalog({
     'install.health.degraded': '실행 중, 서비스 중지',
     'install.health.down': '중지',
     'install.health.unknown': '알 수 없음',
+    'grow.title': '컴퓨트 노드 추가',
+    'grow.help':
+      '랩에 새 VM을 추가합니다. 비어 있는 이름, 랩 네트워크마다 비어 있는 주소, 기존 컴퓨트 노드와 같은 크기를 제안합니다.',
+    'grow.open': '컴퓨트 노드 추가…',
+    'grow.notReady': '랩이 준비된 상태여야 합니다.',
+    'grow.joins':
+      '이 랩에는 OpenStack이 설치되어 있습니다. 같은 작업에서 노드를 합류시킵니다("pre-join" 체크포인트, 설치된 서버를 제외한 packstack, discover_hosts, nova-compute up 확인).',
+    'grow.vmOnly': '이 랩에는 OpenStack이 설치되어 있지 않습니다. VM만 추가하며, 다음 설치에 포함됩니다.',
+    'grow.name': '이름',
+    'grow.address': '{network}의 주소',
+    'grow.vcpus': 'vCPU',
+    'grow.memoryMiB': '메모리(MiB)',
+    'grow.diskGiB': '디스크(GiB)',
+    'grow.submit': 'VM 추가',
+    'grow.submitJoin': '추가하고 OpenStack에 합류',
+    'grow.cancel': '취소',
   },
 })

@@ -1,9 +1,10 @@
 // Install and status: the packstack flow from answer file to success, then per-node OpenStack service
 // status and the Horizon link, for the lab chosen at the top. One panel per step: the answer file
-// (AnswersPanel), the run (RunPanel), the status (StatusPanel).
+// (AnswersPanel), the run (RunPanel), the status (StatusPanel); then growing the cloud (AddComputePanel).
 import { useState } from 'react'
 import { useT } from '../i18n'
 import { useStore } from '../store'
+import { AddComputePanel } from './AddComputePanel'
 import { AnswersPanel } from './AnswersPanel'
 import { RunPanel } from './RunPanel'
 import { StatusPanel } from './StatusPanel'
@@ -46,6 +47,7 @@ export function InstallPage() {
           <AnswersPanel key={`a-${lab}`} lab={lab} />
           <RunPanel key={`r-${lab}`} lab={lab} />
           <StatusPanel key={`s-${lab}`} lab={lab} />
+          <AddComputePanel key={`g-${lab}`} lab={lab} />
         </>
       )}
     </section>

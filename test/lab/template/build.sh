@@ -126,7 +126,7 @@ notes=Stacklab's offline test template (recipe $HASH), built by test/lab/templat
  GRUB on the serial console (console=ttyS0,115200n8 net.ifnames=0),
  ifupdown with eth0 on DHCP by default, root SSH with keys only,
  an empty machine-id and no SSH host keys (generated at first boot if absent).
- It carries TEST DOUBLES of packstack, openstack and openstack-service,
+ It carries TEST DOUBLES of packstack, openstack, openstack-service and nova-manage,
  not OpenStack: use it for Stacklab's offline tests only.
 EOF
 cat >"$STAGE/virt-builder/repos.d/stacklab-test.conf" <<EOF

@@ -109,6 +109,48 @@ check "openstack-service honours services-down" bash -c "'$D/openstack-service' 
 rm -f "$T/etc/stacklab-test/services-down"
 check "openstack-service list" bash -c "'$D/openstack-service' list nova | grep -qx openstack-nova-api"
 
+# --- nova-manage: the install's controller_post mapped the compute hosts it installed
+check "install ran discover_hosts (as root)" grep -qE 'user=root mapped=192\.168\.122\.110,192\.168\.122\.111$' "$T/var/lib/stacklab-test/nova/discover-runs"
+"$D/nova-manage" cell_v2 discover_hosts --verbose >"$T/dh0.txt" 2>&1
+check "discover_hosts with nothing new" grep -qE "^Found 0 unmapped computes in cell: [0-9a-f-]{36}$" "$T/dh0.txt"
+check "nothing created" bash -c "! grep -q 'Creating host mapping' '$T/dh0.txt'"
+"$D/nova-manage" cell_v2 discover_hosts --bogus >/dev/null 2>"$T/dherr.txt"
+check "nova-manage refuses unknown arguments (exit 2)" test $? = 2
+
+# --- adding a compute host: EXCLUDE_SERVERS keeps the configured servers out of the second run
+cp "$HOME/answers.txt" "$HOME/join.txt"
+sed -i -e 's/^CONFIG_COMPUTE_HOSTS=.*/CONFIG_COMPUTE_HOSTS=192.168.122.110,192.168.122.111,192.168.122.112/' \
+  -e 's/^EXCLUDE_SERVERS=.*/EXCLUDE_SERVERS=192.168.122.100,192.168.122.110,192.168.122.111/' "$HOME/join.txt"
+"$D/packstack" --answer-file="$HOME/join.txt" >"$T/join.log" 2>&1
+check "join run exits 0" test $? = 0
+strip "$T/join.log" >"$T/join.txt"
+check "join applies the new compute only" grep -qx 'Applying 192.168.122.112_compute.pp' "$T/join.txt"
+check "join applies exactly one manifest" test "$(grep -c '^Applying .*\.pp$' "$T/join.txt")" = 1
+check "excluded controller not applied" bash -c "! grep -q 'Applying 192.168.122.100_controller' '$T/join.txt'"
+check "excluded hosts logged as not prepared" grep -q '\[192.168.122.110\] excluded (EXCLUDE_SERVERS): not prepared' "$(sed -n 's/^The installation log file is available at: //p' "$T/join.txt" | head -n 1)"
+check "state keeps the union of compute hosts" grep -qx 'COMPUTE_HOSTS=192.168.122.110,192.168.122.111,192.168.122.112' "$T/var/lib/stacklab-test/openstack-state"
+check "state records the excluded servers" grep -qx 'EXCLUDED=192.168.122.100,192.168.122.110,192.168.122.111' "$T/var/lib/stacklab-test/openstack-state"
+(
+  . "$HOME/keystonerc_admin"
+  "$D/openstack" compute service list -f value -c Binary -c Host -c State >"$T/cs-join.txt"
+)
+for h in 110 111 112; do
+  check "nova-compute up on 192.168.122.$h after the join" grep -qx "nova-compute 192.168.122.$h up" "$T/cs-join.txt"
+done
+check "the join did not map the new host (no controller_post)" bash -c "! grep -qx 192.168.122.112 '$T/var/lib/stacklab-test/nova/host-mappings'"
+"$D/nova-manage" cell_v2 discover_hosts --verbose >"$T/dh1.txt" 2>&1
+check "discover_hosts exits 0" test $? = 0
+check "Found 2 cell mappings." grep -qx 'Found 2 cell mappings.' "$T/dh1.txt"
+check "cell0 skipped" grep -qx 'Skipping cell0 since it does not contain hosts.' "$T/dh1.txt"
+check "computes from cell default" grep -qE "^Getting computes from cell 'default': [0-9a-f-]{36}$" "$T/dh1.txt"
+check "one unmapped compute" grep -qE '^Found 1 unmapped computes in cell: [0-9a-f-]{36}$' "$T/dh1.txt"
+check "checks the new host" grep -qE "^Checking host mapping for compute host '192.168.122.112': [0-9a-f-]{36}$" "$T/dh1.txt"
+check "maps the new host" grep -qE "^Creating host mapping for compute host '192.168.122.112': [0-9a-f-]{36}$" "$T/dh1.txt"
+check "discover run recorded with the host it mapped" grep -qE 'mapped=192\.168\.122\.112$' "$T/var/lib/stacklab-test/nova/discover-runs"
+"$D/nova-manage" cell_v2 discover_hosts >"$T/dh2.txt" 2>&1
+check "without --verbose it prints nothing" test ! -s "$T/dh2.txt"
+check "a second discover maps nothing" grep -qE 'mapped=$' "$T/var/lib/stacklab-test/nova/discover-runs"
+
 # --- failure injection
 echo 192.168.122.110_compute.pp >"$T/etc/stacklab-test/packstack-fail-at"
 "$D/packstack" --answer-file="$HOME/answers.txt" >"$T/fail.log" 2>&1

@@ -3,7 +3,7 @@
 # 'bash ...', so the guest root is / and the template disk is /dev/sda in the libguestfs appliance). It turns the
 # mmdebstrap tree into a bootable lab node: fstab, GRUB on the serial console with eth0/eth1 names,
 # a serial getty, key-only root SSH, no identity baked in (machine-id, SSH host keys), a DHCP default
-# for eth0, and the test doubles (packstack, openstack, openstack-service) in /usr/bin.
+# for eth0, and the test doubles (packstack, openstack, openstack-service, nova-manage) in /usr/bin.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
@@ -96,12 +96,18 @@ SRC=/usr/lib/stacklab-test/doubles
 install -m 0755 "$SRC/packstack" /usr/bin/packstack
 install -m 0755 "$SRC/openstack" /usr/bin/openstack
 install -m 0755 "$SRC/openstack-service" /usr/bin/openstack-service
+install -m 0755 "$SRC/nova-manage" /usr/bin/nova-manage
 install -m 0644 "$SRC/doubles-lib.sh" /usr/lib/stacklab-test/doubles-lib.sh
 install -m 0644 "$SRC/packstack-params.txt" /usr/lib/stacklab-test/packstack-params.txt
 rm -rf "$SRC"
 mkdir -p /etc/stacklab-test /var/lib/stacklab-test
+# The nova user (openstack-nova-common makes it on EL) runs `nova-manage cell_v2 discover_hosts`; the
+# nova-manage double keeps its host mappings in a folder that user owns.
+useradd --system --home-dir /var/lib/nova --no-create-home --shell /sbin/nologin nova
+install -d -o nova -g nova -m 0755 /var/lib/stacklab-test/nova
 cat >/etc/stacklab-test/README <<'EOF'
-This node carries TEST DOUBLES of packstack, openstack and openstack-service (Stacklab offline tests).
+This node carries TEST DOUBLES of packstack, openstack, openstack-service and nova-manage (Stacklab
+offline tests).
 Switches read from this directory:
   packstack-fail-at       step title or manifest file name at which packstack fails (line 2: error text)
   packstack-step-seconds  seconds per packstack step (default 0.3)

@@ -9,6 +9,7 @@ import { reasonText } from '../../components/words'
 import { useT } from '../../i18n'
 import { useHealth } from '../../state/status'
 import { useStore, type DomainAction } from '../../store'
+import { AddComputePanel } from '../../install/AddComputePanel'
 import { labOfDomain } from '../graph'
 import { DiskTable, Field, NicTable } from './sections'
 import { shownFailure, type ShownFailure } from '../../components/words'
@@ -123,6 +124,7 @@ export function DomainDetails({
       </dl>
       <NicTable nics={d.nics} />
       <DiskTable disks={d.disks} />
+      {lab && <AddComputePanel key={lab.lab} lab={lab.lab} idPrefix="topo-add-compute" />}
       {rawXml && (
         <RawXmlDialog
           t={t}
