@@ -9,7 +9,7 @@ import type { Client } from 'ssh2'
 import { installState } from './runs'
 import { preJoinCheckpoint } from '../../../src-shared/install'
 import { nodeAddress, type NodeDef } from '../../../src-shared/lab'
-import { EngineFailure, GuestCommandError } from '../../../src-shared/failures'
+import { GuestCommandError } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
 import { connectNode, controllerOf } from '../lab/node-ssh'
@@ -25,7 +25,7 @@ import { followRun } from './follow'
 import { nodePrepCommands, probeKvm, remote, REMOTE_ANSWERS, repositorySet, trustController } from './remote'
 import { ADMIN_RC } from './status'
 import { parseApiServices } from './status-parse'
-import { InstallError, startRun, type StepsDeps } from './steps'
+import { endFailed, InstallError, listedStep, startRun, type StepsDeps } from './steps'
 
 /** Nova's host discovery as packstack's docs and seed 000 run it: as the nova user, on the controller. */
 export const DISCOVER_HOSTS = `su -s /bin/sh -c 'nova-manage cell_v2 discover_hosts --verbose' nova`
@@ -112,13 +112,8 @@ export async function runJoin(
   let controller: Client | null = null
   let added: Client | null = null
   let kvm = false
-  const step = async (id: string, work: () => Promise<string | void>) => {
-    if (!job.job.steps.some((s) => s.id === id)) return
-    job.throwIfCancelled()
-    await job.start(id)
-    const detail = await work()
-    await job.finish(id, 'done', detail ?? undefined)
-  }
+  const step = (id: string, work: () => Promise<string | void>) =>
+    listedStep(job, id, work, { cancelFirst: true })
   const ctrl = async () =>
     (controller ??= await connectNode(files, state, ctrlName, { signal: job.signal, waitMs: 5 * 60_000 }))
   try {
@@ -251,15 +246,6 @@ export async function runJoin(
   } catch (error) {
     ;(controller as Client | null)?.end()
     ;(added as Client | null)?.end()
-    if (error instanceof Cancelled || job.signal.aborted) {
-      await deps.stopRun(env, name).catch(() => undefined)
-      await job.end('cancelled')
-      return
-    }
-    const message = maskGuest((error as Error).message)
-    const fix =
-      error instanceof InstallError ? maskGuest(error.fix) : `Check the nodes answer SSH, then ${retryFix}`
-    const failure = error instanceof EngineFailure ? { code: error.code, params: error.params } : {}
-    await job.end('failed', { message, fix, ...failure })
+    await endFailed(deps, env, name, job, error, ` ${retryFix}`)
   }
 }

@@ -84,12 +84,7 @@ export async function runInstall(
   }
   // Whether each compute node can run KVM guests, checked from inside it during setup.
   const kvm: Record<string, boolean> = {}
-  const step = async (id: string, work: () => Promise<string | void>) => {
-    if (!job.job.steps.some((s) => s.id === id)) return
-    await job.start(id)
-    const detail = await work()
-    await job.finish(id, 'done', detail ?? undefined)
-  }
+  const step = (id: string, work: () => Promise<string | void>) => listedStep(job, id, work)
   try {
     await step('restore', async () => {
       await checkpointRestore(env.virsh, domains, PRE_INSTALL_CHECKPOINT)
@@ -213,18 +208,55 @@ export async function runInstall(
     const ctl = controller as Client | null
     ctl?.end()
     closeOthers()
-    if (error instanceof Cancelled || job.signal.aborted) {
-      await deps.stopRun(env, name).catch(() => undefined)
-      await job.end('cancelled')
-      return
-    }
-    // The message may quote the nodes' output (packstack's error lines): guests' passwords are masked.
-    const message = maskGuest((error as Error).message)
-    const fix =
-      error instanceof InstallError
-        ? maskGuest(error.fix)
-        : `Check the nodes answer SSH, then: stacklab install ${name}${options.retry ? ' --retry' : ''}`
-    const failure = error instanceof EngineFailure ? { code: error.code, params: error.params } : {}
-    await job.end('failed', { message, fix, ...failure })
+    await endFailed(
+      deps,
+      env,
+      name,
+      job,
+      error,
+      `: stacklab install ${name}${options.retry ? ' --retry' : ''}`,
+    )
   }
+}
+
+/**
+ * Run a step the job lists (a step it does not list is passed over), its detail from `work`; with
+ * `cancelFirst`, a cancelled job stops before the step starts.
+ */
+export async function listedStep(
+  job: JobHandle,
+  id: string,
+  work: () => Promise<string | void>,
+  options: { cancelFirst?: boolean } = {},
+): Promise<void> {
+  if (!job.job.steps.some((s) => s.id === id)) return
+  if (options.cancelFirst) job.throwIfCancelled()
+  await job.start(id)
+  const detail = await work()
+  await job.finish(id, 'done', detail ?? undefined)
+}
+
+/**
+ * End an install or join job that stopped on `error`: cancelled (packstack stopped) or failed, with its
+ * message and fix. `retry` ends the fix for failures that carry none ("Check the nodes answer SSH, then…").
+ */
+export async function endFailed(
+  deps: StepsDeps,
+  env: LabEnv,
+  name: string,
+  job: JobHandle,
+  error: unknown,
+  retry: string,
+): Promise<void> {
+  if (error instanceof Cancelled || job.signal.aborted) {
+    await deps.stopRun(env, name).catch(() => undefined)
+    await job.end('cancelled')
+    return
+  }
+  // The message may quote the nodes' output (packstack's error lines): guests' passwords are masked.
+  const message = maskGuest((error as Error).message)
+  const fix =
+    error instanceof InstallError ? maskGuest(error.fix) : `Check the nodes answer SSH, then${retry}`
+  const failure = error instanceof EngineFailure ? { code: error.code, params: error.params } : {}
+  await job.end('failed', { message, fix, ...failure })
 }
