@@ -12,13 +12,15 @@ mkdir -p "${LIST%/*}"
 : >"$LIST"
 
 # Packages whose units stay off until Stacklab's installer configures them: the explicit OpenStack and
-# infrastructure packages plus the daemons they pull in (Open vSwitch, libvirt, iSCSI).
-PKGS=(mariadb-server-core mariadb-server rabbitmq-server memcached etcd-server keystone glance-api glance-common
-  placement-api nova-api nova-conductor nova-scheduler nova-consoleproxy nova-compute neutron-server
-  neutron-ovn-metadata-agent neutron-linuxbridge-agent neutron-dhcp-agent neutron-l3-agent
-  neutron-metadata-agent ovn-central ovn-host ovn-common openvswitch-switch openvswitch-common
-  cinder-api cinder-scheduler cinder-volume tgt apache2 libvirt-daemon-system libvirt-daemon
-  open-iscsi)
+# infrastructure packages plus the daemons they pull in (Open vSwitch, libvirt, iSCSI; neutron-server is
+# neutron-api + neutron-rpc-server; the l3 agent brings haproxy, keepalived and radvd; RabbitMQ brings
+# epmd from erlang-base; cinder-volume brings rtslib-fb-targetctl).
+PKGS=(mariadb-server-core mariadb-server rabbitmq-server erlang-base memcached etcd-server keystone glance-api
+  glance-common placement-api nova-api nova-conductor nova-scheduler nova-consoleproxy nova-compute
+  neutron-server neutron-api neutron-rpc-server neutron-ovn-metadata-agent neutron-linuxbridge-agent
+  neutron-dhcp-agent neutron-l3-agent neutron-metadata-agent haproxy keepalived radvd ovn-central ovn-host
+  ovn-common openvswitch-switch openvswitch-common cinder-api cinder-scheduler cinder-volume
+  python3-rtslib-fb tgt apache2 libvirt-daemon-system libvirt-daemon open-iscsi)
 
 for pkg in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q ' installed$' || continue
@@ -26,7 +28,11 @@ for pkg in "${PKGS[@]}"; do
     unit=${path##*/}
     case $unit in *@.service | *@.socket) continue ;; esac
     state=$(systemctl is-enabled "$unit" 2>/dev/null || true)
-    if [ "$state" = enabled ]; then
+    # Several packages (cinder-*, neutron-*, placement-api) only run update-rc.d: their native unit is not
+    # enabled but /etc/rc?.d start links remain; `systemctl disable` removes those too.
+    sysv=no
+    compgen -G "/etc/rc[2-5].d/S??${unit%.service}" >/dev/null && sysv=yes
+    if [ "$state" = enabled ] || [ "$sysv" = yes ]; then
       systemctl disable "$unit" >/dev/null 2>&1 || { echo "could not disable $unit" >&2; exit 1; }
       printf '%s %s\n' "$pkg" "$unit" >>"$LIST"
     fi
