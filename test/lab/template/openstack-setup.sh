@@ -39,6 +39,20 @@ for pkg in "${PKGS[@]}"; do
   done < <(dpkg -L "$pkg" | grep -E '^/(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer)$' || true)
 done
 
+# nova-common's and cinder-common's postinst write `my_ip = <address of the machine that built the
+# template>` into nova.conf and cinder.conf (debconf nova/my-ip, cinder/my-ip are guessed from the
+# build host). That address means nothing in a lab node: drop it, so both files are the packages'
+# pristine defaults again (the commented line of the shipped template comes back) and the installer
+# sets the node's own address.
+for pair in /etc/nova/nova.conf:/usr/share/nova-common/nova.conf \
+  /etc/cinder/cinder.conf:/usr/share/cinder-common/cinder.conf; do
+  conf=${pair%%:*} shipped=${pair#*:}
+  [ -f "$conf" ] && [ -f "$shipped" ] || continue
+  original=$(grep -m1 '^#my_ip = ' "$shipped" || true)
+  sed -i "s|^my_ip = .*|${original:-#my_ip =}|" "$conf"
+done
+printf 'nova-common nova/my-ip string\ncinder-common cinder/my-ip string\n' | debconf-set-selections
+
 echo "[openstack-setup] disabled $(wc -l <"$LIST") units:" >&2
 cat "$LIST" >&2
 echo "[openstack-setup] still enabled:" >&2
