@@ -33,6 +33,27 @@ export interface Preset {
   archived: boolean
   /** What choosing this OS means (src-shared/lifecycle.ts); a release's own facts are in RELEASES. */
   facts: FactId[]
+  /**
+   * How OpenStack goes on: packstack (RDO, the default) or the distribution's own packages, configured by
+   * Stacklab stage by stage as seed 004 does by hand (install/debian).
+   */
+  installer?: Installer
+  /**
+   * Not offered in the wizard yet, with the reason (lab files and the CLI can name it): its installer does
+   * not yet make a whole cloud.
+   */
+  preview?: string
+}
+
+/** Why the distribution-packages presets are not offered in the wizard yet (issue #14, in progress). */
+const PACKAGES_PREVIEW =
+  'preview: the distribution-packages installer sets up MariaDB, RabbitMQ, Memcached, etcd, Keystone, Glance and Placement; Nova, Neutron, Horizon and Cinder come next'
+
+/** The two install methods: RDO's packstack, or the distribution's own OpenStack packages. */
+export type Installer = 'packstack' | 'packages'
+
+export function installerOf(preset: Pick<Preset, 'installer'>): Installer {
+  return preset.installer ?? 'packstack'
 }
 
 /**
@@ -95,7 +116,34 @@ export const PRESETS: Preset[] = [
     archived: true,
     facts: ['stream8-eol'],
   },
-  // The offline test template (test/lab/template): Debian with packstack/openstack test doubles.
+  // Debian's own OpenStack: bookworm ships Zed (2022.2) and Debian keeps it patched for the release's life.
+  // virt-builder's public debian-12 template; installed from Debian's mirrors (or the lab's own mirror).
+  {
+    id: 'debian-12',
+    label: "Debian 12 (bookworm), OpenStack from Debian's packages",
+    template: 'debian-12',
+    osFamily: 'debian',
+    releases: ['zed'],
+    eol: false,
+    archived: false,
+    facts: [],
+    installer: 'packages',
+    preview: PACKAGES_PREVIEW,
+  },
+  // The offline test templates (test/lab/template): Debian with packstack/openstack test doubles, and
+  // Debian with the real OpenStack packages installed but not configured.
+  {
+    id: 'debian-12-openstack',
+    label: 'Debian 12 test template with OpenStack Zed packages (offline)',
+    template: 'debian-12-openstack',
+    osFamily: 'debian',
+    releases: ['zed'],
+    eol: false,
+    archived: false,
+    facts: [],
+    installer: 'packages',
+    preview: PACKAGES_PREVIEW,
+  },
   {
     id: 'debian-12-stacklab',
     label: 'Debian 12 test template (offline, packstack test double)',
@@ -199,6 +247,31 @@ const packstackDefault = { provisionDemo: false, ntpServers: [], install: {} }
 const NtpServers = z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address')).default([])
 const InstallChoice = { cinder: z.boolean(), swift: z.boolean(), heat: z.boolean(), horizon: z.boolean() }
 
+/**
+ * A URL apt may be given (a package proxy or mirror): http or https, a host name or address, an optional port
+ * and path. No user name or password, no spaces, quotes or semicolons: it goes into apt's configuration.
+ */
+const AptUrl = z
+  .string()
+  .max(200)
+  .regex(
+    /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:\/[A-Za-z0-9._~/-]*)?$/,
+    'must be an http:// or https:// URL: a host, an optional port and path (no user name, password, spaces or quotes)',
+  )
+
+/**
+ * Where the distribution-packages installer gets its packages: the distribution's mirrors over the NAT
+ * network by default; a package cache (apt-cacher-ng on the host) or a classroom's mirror instead, so a retry
+ * or a second lab does not download everything again.
+ */
+export const PackageSource = closedObject({
+  /** An HTTP proxy that caches packages, e.g. apt-cacher-ng on the host: http://192.168.122.1:3142. */
+  proxy: AptUrl.optional(),
+  /** A Debian mirror used instead of deb.debian.org, e.g. http://mirror.example.edu/debian. */
+  mirror: AptUrl.optional(),
+})
+export type PackageSource = z.infer<typeof PackageSource>
+
 export const LabDefinition = closedObject({
   name: ResourceName,
   preset: z.string(),
@@ -213,6 +286,8 @@ export const LabDefinition = closedObject({
     ntpServers: NtpServers,
     install: closedObject(InstallChoice).partial().default({}),
   }).default(packstackDefault),
+  /** The distribution-packages installer's package source (a packstack lab refuses it). */
+  packages: PackageSource.optional(),
 }).superRefine((lab, ctx) => {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path, message })
@@ -222,12 +297,18 @@ export const LabDefinition = closedObject({
   else if (!preset.releases.includes(lab.release))
     issue(
       ['release'],
-      `${lab.release} is not a release packstack supports on ${preset.label}; choose one of ${preset.releases.join(', ')}`,
+      `${lab.release} is not a release ${installerOf(preset) === 'packstack' ? 'packstack supports' : 'the distribution packages'} on ${preset.label}; choose one of ${preset.releases.join(', ')}`,
     )
   if (preset && preset.template === null && !lab.image)
     issue(
       ['image'],
       `${preset.label} has no virt-builder template: give a cloud image (image.url with image.sha256 or image.checksumUrl)${preset.cloudImage ? `, e.g. url ${preset.cloudImage.url} and checksumUrl ${preset.cloudImage.checksumUrl}` : ''}`,
+    )
+
+  if (preset && lab.packages && installerOf(preset) !== 'packages')
+    issue(
+      ['packages'],
+      `${preset.label} installs OpenStack with packstack: a package proxy or mirror is for the distribution-packages installer (a Debian preset)`,
     )
 
   for (const found of labNetworkIssues(lab)) issue(found.path, found.message)

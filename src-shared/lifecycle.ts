@@ -16,6 +16,7 @@ export type FactId =
   | 'linuxbridge-era'
   | 'alma9-cloud'
   | 'cloud-image'
+  | 'debian-zed'
 
 export interface LifecycleFact {
   id: FactId
@@ -92,6 +93,13 @@ export const FACTS: Record<FactId, LifecycleFact> = {
     text: 'A cloud image is the distribution’s own current build (virt-builder’s centosstream-9 template dates from 2022-03): Stacklab downloads it once (an interrupted download resumes), checks its SHA-256, keeps it as a base, and turns off cloud-init on every node.',
     source: 'https://cloud.centos.org/centos/9-stream/x86_64/images/',
   },
+  'debian-zed': {
+    id: 'debian-zed',
+    date: '2028-06-30',
+    when: 'future',
+    text: 'Debian 12 ships OpenStack Zed (2022.2) in its own archive, no RDO needed. Upstream no longer maintains Zed; Debian patches its packages for Debian 12’s life (long-term support until 2028-06-30).',
+    source: 'https://wiki.debian.org/LTS',
+  },
 }
 
 /** How Neutron is set up for a release: ML2/OVN (geneve) for current releases, Open vSwitch for old ones. */
@@ -131,6 +139,8 @@ export const RELEASES: Record<string, ReleaseInfo> = Object.fromEntries(
     release('rocky', '2018.2', 'openvswitch', ['older-release', 'linuxbridge-era']),
     release('queens', '2018.1', 'openvswitch', ['older-release', 'linuxbridge-era']),
     release('pike', '2017.2', 'openvswitch', ['older-release', 'linuxbridge-era']),
+    // Debian 12's own packages (the distribution-packages installer).
+    release('zed', '2022.2', 'ovn', ['debian-zed']),
     // The offline test template's packstack double: it speaks OVN, as current packstack does.
     release('test', 'test double', 'ovn', []),
   ].map((r) => [r.id, r]),

@@ -60,8 +60,9 @@ export function presetList(): string {
   const ordered = [...PRESETS.filter((p) => !p.archived), ...PRESETS.filter((p) => p.archived)]
   for (const p of ordered) {
     out.push(
-      `${p.id}${p.archived ? '  [archived]' : ''}  ${p.label}  (${p.template ? `template ${p.template}` : 'cloud image only'})`,
+      `${p.id}${p.archived ? '  [archived]' : ''}${p.preview ? '  [preview]' : ''}  ${p.label}  (${p.template ? `template ${p.template}` : 'cloud image only'})`,
     )
+    if (p.preview) out.push(`    ${p.preview}`)
     for (const f of factLines(p.facts)) out.push(`    ${f}`)
     if (p.cloudImage)
       out.push(

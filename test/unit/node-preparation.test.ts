@@ -88,6 +88,8 @@ describe('presets', () => {
       ['almalinux-9', null],
       ['centos-7.9', 'centos-7.8'],
       ['centos-stream-8', 'centosstream-8'],
+      ['debian-12', 'debian-12'],
+      ['debian-12-openstack', 'debian-12-openstack'],
       ['debian-12-stacklab', 'debian-12-stacklab'],
     ])
     const alma = presetById('almalinux-9')!

@@ -27,6 +27,10 @@ export const lifecycle = catalog({
     'preset.centos-7.9': 'CentOS 7.9 (archived, end of life 2024-06-30)',
     'preset.centos-stream-8': 'CentOS Stream 8 (archived, end of life 2024-05-31)',
     'preset.debian-12-stacklab': 'Debian 12 test template (offline, packstack test double)',
+    'preset.debian-12': "Debian 12 (bookworm), OpenStack from Debian's packages",
+    'preset.debian-12-openstack': 'Debian 12 test template with OpenStack Zed packages (offline)',
+    'lifecycle.debian-zed':
+      'Debian 12 ships OpenStack Zed (2022.2) in its own archive, no RDO needed. Upstream no longer maintains Zed; Debian patches its packages for Debian 12’s life (long-term support until {date}).',
     'wizard.release.version': '{release} ({version})',
   },
   ko: {
@@ -53,6 +57,10 @@ export const lifecycle = catalog({
     'preset.centos-7.9': 'CentOS 7.9 (보관용, 2024-06-30 지원 종료)',
     'preset.centos-stream-8': 'CentOS Stream 8 (보관용, 2024-05-31 지원 종료)',
     'preset.debian-12-stacklab': 'Debian 12 테스트 템플릿 (오프라인, packstack 테스트 더블)',
+    'preset.debian-12': 'Debian 12 (bookworm), Debian 자체 패키지로 설치하는 OpenStack',
+    'preset.debian-12-openstack': 'OpenStack Zed 패키지가 든 Debian 12 테스트 템플릿 (오프라인)',
+    'lifecycle.debian-zed':
+      'Debian 12는 자체 저장소에 OpenStack Zed(2022.2)를 담고 있어 RDO가 필요 없습니다. 업스트림은 Zed 유지보수를 끝냈지만, Debian이 Debian 12 수명 동안 패키지를 고칩니다(장기 지원 {date}까지).',
     'wizard.release.version': '{release} ({version})',
   },
 })

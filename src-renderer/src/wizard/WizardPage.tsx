@@ -108,7 +108,7 @@ export function WizardPage() {
                 aria-invalid={invalid('preset')}
                 onChange={(e) => edit(() => w.setPreset(e.target.value))}
               >
-                {PRESETS.map((p) => {
+                {PRESETS.filter((p) => !p.preview || p.id === draft.preset).map((p) => {
                   const key = `preset.${p.id}`
                   return (
                     <option key={p.id} value={p.id}>
