@@ -8,7 +8,7 @@ import { ConfirmRisks } from './trust'
 import { Job } from './jobs'
 import { LabDefinition, LabState, LabSummary, NodeDef } from './lab'
 import { ResourceName } from './names'
-import { InstallRun, LabStatusReport } from './install'
+import { InstallRun, LabStatusReport, StagesState } from './install'
 import { AnswerFields, AnswerProblem, PackstackReport } from './packstack'
 import type { ApiErrorShape } from './errors'
 import {
@@ -158,6 +158,22 @@ export const calls = {
   'lab.install': {
     input: z.object({ name: ResourceName, retry: z.boolean().default(false) }).strict(),
     output: Job,
+  },
+  /** The config files a distribution-packages install writes, per stage, and where the install stands. */
+  'lab.installFiles': {
+    input: z.object({ name: ResourceName }).strict(),
+    output: z.object({
+      stages: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          files: z.array(
+            z.object({ node: z.string(), path: z.string(), purpose: z.string(), content: z.string() }),
+          ),
+        }),
+      ),
+      progress: StagesState,
+    }),
   },
   'lab.installLog': {
     input: z.object({ name: ResourceName }).strict(),

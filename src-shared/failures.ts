@@ -49,6 +49,8 @@ export const FAILURE_REASONS = {
     'discover-failed', // nova-manage cell_v2 discover_hosts failed after a compute node joined
     'compute-missing', // the joined node's nova-compute is not in `openstack compute service list`
     'compute-down', // it is listed, but not up
+    'stage-failed', // distribution-packages install: a stage's script exited non-zero
+    'stage-check-failed', // its script ran, but a real call afterwards says the service does not work
   ],
 } as const satisfies Partial<Record<FailureCode, readonly string[]>>
 export type PipelineReason = (typeof FAILURE_REASONS)['pipeline.step'][number]

@@ -43,6 +43,8 @@ export const InstallState = z.object({
   /** The answer file used (kept on the host in the lab's private folder; it holds passwords). */
   answersSaved: z.boolean(),
   runs: z.array(InstallRun),
+  /** The distribution-packages install's progress (absent for packstack labs). */
+  stages: z.lazy(() => StagesState).optional(),
 })
 export type InstallState = z.infer<typeof InstallState>
 
@@ -125,3 +127,40 @@ export function joinSteps(node: string): { id: string; title: string }[] {
 /** Whether OpenStack is installed on the lab: an install run (not a join) succeeded. */
 export const installed = (install: InstallState | null | undefined) =>
   !!install?.runs.some((r) => r.outcome === 'success' && !r.join)
+
+/**
+ * The distribution-packages install, one stage per service as seed 004 installs them by hand. Each stage is
+ * verified by real calls before the next starts, and a lab checkpoint `pre-<stage>` is taken before it, so a
+ * retry goes back to the failed stage's checkpoint instead of starting over.
+ */
+export const DEBIAN_STAGES = [
+  { id: 'prepare', title: 'Prepare the nodes: package source, admin credentials' },
+  { id: 'infra', title: 'MariaDB, RabbitMQ, Memcached, etcd' },
+  { id: 'keystone', title: 'Keystone (Identity)' },
+  { id: 'glance', title: 'Glance (Image)' },
+  { id: 'placement', title: 'Placement' },
+] as const
+export type DebianStageId = (typeof DEBIAN_STAGES)[number]['id']
+
+export const stageCheckpoint = (stage: string) => `pre-${stage}`
+
+/** Where a distribution-packages install stands: stages done, and the one running or failed. */
+export const StagesState = z.object({
+  done: z.array(z.string()),
+  /** The stage running now (its script detached on a node), or the one that failed. */
+  current: z
+    .object({
+      stage: z.string(),
+      node: z.string(),
+      script: z.number().int(),
+      log: z.string(),
+      rcFile: z.string(),
+      pid: z.number().int().nullable(),
+      startedAt: z.string(),
+    })
+    .nullable(),
+  failed: z.string().nullable(),
+  /** Seconds each finished stage took (its checkpoint, scripts and checks). */
+  seconds: z.record(z.string(), z.number()),
+})
+export type StagesState = z.infer<typeof StagesState>

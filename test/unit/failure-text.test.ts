@@ -109,6 +109,9 @@ describe('failures with a reason, and a failed program', () => {
             problem: 'pr',
             controller: 'ctl',
             detail: 'd',
+            stage: 'Glance (Image)',
+            check: 'image list',
+            hint: 'Read the log.',
           },
         }
         const fixKey = `failure.${code}.${reason}.fix`

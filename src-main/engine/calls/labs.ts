@@ -19,6 +19,7 @@ export function labHandlers(ctx: CallContext): LabCalls {
     'labs.list': () => ctx.labs.list(),
     'lab.get': ({ name }) => ctx.labs.get(name),
     'lab.answers': ({ name }) => ctx.install.answers(name),
+    'lab.installFiles': ({ name }) => ctx.install.installFiles(name),
     'lab.answers.save': async ({ name, text }) => {
       await ctx.install.saveAnswers(name, text)
       return {}

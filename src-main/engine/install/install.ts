@@ -21,6 +21,7 @@ import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
 import type { JobHandle, JobRunner } from '../jobs'
 import type { LabEnv } from '../lab/env'
+import { presetOf } from '../lab/env'
 import { connectNode, controllerOf } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
 import { checkpointList } from '../libvirt/checkpoint'
@@ -31,6 +32,11 @@ import { readRunLog } from './follow'
 import { installState, recordRun } from './runs'
 import { runJoin } from './join'
 import { runInstall, type StepsDeps } from './steps'
+import { debianPlan } from './debian/plan'
+import { debianJobSteps, labSecrets, newestStageLog, runDebianInstall } from './debian/run'
+import { stagesState } from './runs'
+import { DEBIAN_STAGES, stageCheckpoint, type StagesState } from '../../../src-shared/install'
+import { installerOf } from '../../../src-shared/lab'
 
 export interface InstallDeps {
   env: () => Promise<LabEnv>
@@ -52,6 +58,7 @@ export class InstallService {
   async answers(name: string): Promise<{ text: string; generated: boolean }> {
     const env = await this.deps.env()
     const state = await this.deps.get(name)
+    this.packstackOnly(state)
     const files = env.store.files(name)
     try {
       return { text: await savedAnswers(files), generated: false }
@@ -69,6 +76,7 @@ export class InstallService {
   async saveAnswers(name: string, text: string): Promise<void> {
     const env = await this.deps.env()
     const state = await this.deps.get(name)
+    this.packstackOnly(state)
     readAnswerText(text) // refuses a file that is not an answer file, before anything is written
     await writeAnswers(env.store.files(name), text)
     state.install = { ...installState(state), answersSaved: true }
@@ -87,6 +95,8 @@ export class InstallService {
       })
     const last = installState(state).runs.at(-1)
     const domains = state.definition.nodes.map((n) => domainName(state.definition, n))
+    if (installerOf(presetOf(state)) === 'packages')
+      return this.installPackages(env, state, domains, !!options.retry)
     // The last run joined a compute node added later: retry, reattach or finish that join, not an install.
     if (last?.join && (options.retry || last.outcome !== 'success'))
       return this.joinAgain(env, state, last, domains, !!options.retry)
@@ -117,6 +127,80 @@ export class InstallService {
       runInstall(this.steps, env, state, job, domains, { retry: !!options.retry, reattach }),
     )
     return structuredClone(job.job)
+  }
+
+  /**
+   * The distribution-packages install (install/debian): every stage with its checkpoint; `retry` restores
+   * the failed stage's checkpoint and runs from there; a stage still running on a node is reattached to.
+   */
+  private async installPackages(
+    env: LabEnv,
+    state: LabState,
+    domains: string[],
+    retry: boolean,
+  ): Promise<Job> {
+    const name = state.definition.name
+    const st = stagesState(state)
+    if (retry) {
+      if (!st.failed)
+        throw new ApiError({
+          code: 'invalid-state',
+          message: `lab ${name} has no failed install stage to retry${st.done.length ? '' : '; run an install first'}`,
+        })
+      const present = await checkpointList(env.virsh, domains)
+      if (!present.some((c) => c.name === stageCheckpoint(st.failed!)))
+        throw new ApiError({
+          code: 'invalid-state',
+          message: `lab ${name} has no "${stageCheckpoint(st.failed)}" checkpoint to go back to`,
+        })
+    }
+    const reattach = !retry && st.current !== null && st.failed === null
+    const steps = debianJobSteps(state, { retry, reattach }, [...DEBIAN_STAGES])
+    const title = retry
+      ? `Retry the OpenStack install on ${name} from ${st.failed}`
+      : reattach
+        ? `Reattach to the OpenStack install on ${name} (${st.current!.stage})`
+        : `Install OpenStack from the distribution's packages on ${name}`
+    const job = this.deps.jobs.create(retry ? 'lab.retry' : 'lab.install', name, title, steps)
+    this.deps.claim(name, state, () =>
+      runDebianInstall(this.steps, env, state, job, domains, { retry, reattach }),
+    )
+    return structuredClone(job.job)
+  }
+
+  /** The config files the distribution-packages install writes, stage by stage, exactly as written. */
+  async installFiles(name: string): Promise<{
+    stages: {
+      id: string
+      title: string
+      files: { node: string; path: string; purpose: string; content: string }[]
+    }[]
+    progress: StagesState
+  }> {
+    const env = await this.deps.env()
+    const state = await this.deps.get(name)
+    if (installerOf(presetOf(state)) !== 'packages')
+      throw new ApiError({
+        code: 'invalid-state',
+        message: `lab ${name} installs with packstack: its configuration is the answer file (stacklab answers ${name})`,
+      })
+    const plan = debianPlan(state.definition, await labSecrets(env, name))
+    return {
+      stages: plan.map((s) => ({
+        id: s.id,
+        title: s.title,
+        files: s.files.map((f) => ({ node: f.node, path: f.path, purpose: f.purpose, content: f.content })),
+      })),
+      progress: stagesState(state),
+    }
+  }
+
+  private packstackOnly(state: LabState): void {
+    if (installerOf(presetOf(state)) !== 'packstack')
+      throw new ApiError({
+        code: 'invalid-state',
+        message: `lab ${state.definition.name} installs from the distribution's packages: it has no packstack answer file (see its install files)`,
+      })
   }
 
   /** Join a compute node just added to the installed lab, in the job that added its VM (see join.ts). */
@@ -187,6 +271,8 @@ export class InstallService {
   async log(name: string): Promise<{ run: InstallRun | null; text: string; report: PackstackReport | null }> {
     const env = await this.deps.env()
     const state = await this.deps.get(name)
+    if (installerOf(presetOf(state)) === 'packages')
+      return { run: null, text: await newestStageLog(env, name), report: null }
     const run = installState(state).runs.at(-1) ?? null
     if (!run) return { run: null, text: '', report: null }
     return { run, ...(await readRunLog(env.store.files(name).runLog(run.id))) }

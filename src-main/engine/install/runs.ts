@@ -1,13 +1,18 @@
 // Install run records in the lab's state: each packstack run is recorded before it starts (so a new engine
 // can reattach to it), again with its process id, and once more with its outcome.
 import { randomBytes } from 'node:crypto'
-import type { InstallRun, InstallState, RepositorySet } from '../../../src-shared/install'
+import type { InstallRun, InstallState, RepositorySet, StagesState } from '../../../src-shared/install'
 import type { LabState } from '../../../src-shared/lab'
 import type { LabEnv } from '../lab/env'
 import { REMOTE_LOG_DIR } from './remote'
 
 export function installState(state: LabState): InstallState {
   return state.install ?? { answersSaved: false, runs: [] }
+}
+
+/** Where a distribution-packages install stands (nothing done yet for a lab that never ran one). */
+export function stagesState(state: LabState): StagesState {
+  return installState(state).stages ?? { done: [], current: null, failed: null, seconds: {} }
 }
 
 /** A new run, recorded in the lab's state before packstack starts. */
