@@ -317,6 +317,10 @@ const COMMANDS: readonly Command[] = [
             out(
               `Horizon: ${report.horizon.url} (user ${report.horizon.username}; password in keystonerc_admin on the controller)\n`,
             )
+          else if (report.installed)
+            out(
+              'OpenStack is installed; this install method has no Horizon yet (admin credentials: /root/admin-openrc on the controller)\n',
+            )
           else out('OpenStack is not installed yet: stacklab install ' + name + '\n')
           for (const p of report.problems) err(`problem: ${p.message}\n`)
         }

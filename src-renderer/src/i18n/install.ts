@@ -31,6 +31,16 @@ export const install = catalog({
     'install.field.ovsBridgeIfaces': 'Bridge:interface pairs (CONFIG_NEUTRON_OVS_BRIDGE_IFACES)',
     'install.field.novaVirtType': 'Nova virtualisation type (CONFIG_NOVA_LIBVIRT_VIRT_TYPE)',
     'install.field.services': 'Optional services to install',
+    'install.stages.title': 'Stages',
+    'install.stages.help':
+      'OpenStack from the distribution’s own packages, one service per stage as seed 004 installs them by hand. Each stage starts from a lab checkpoint (pre-<stage>) and is checked with real calls before the next; a retry goes back to the failed stage’s checkpoint. Every file Stacklab writes is below.',
+    'install.stages.state.done': 'done',
+    'install.stages.state.failed': 'failed',
+    'install.stages.state.running': 'running',
+    'install.stages.state.pending': 'next',
+    'install.stages.seconds': '{seconds} s',
+    'install.stages.files': 'Files written ({count})',
+    'install.run.titlePackages': 'Run the install',
     'install.run.title': 'Run packstack',
     'install.run.help':
       'packstack runs on the controller by itself: closing Stacklab does not stop it, and Stacklab picks its log up again. A checkpoint "pre-install" is taken first.',
@@ -120,6 +130,16 @@ export const install = catalog({
     'install.field.ovsBridgeIfaces': '브리지:인터페이스 쌍 (CONFIG_NEUTRON_OVS_BRIDGE_IFACES)',
     'install.field.novaVirtType': 'Nova 가상화 종류 (CONFIG_NOVA_LIBVIRT_VIRT_TYPE)',
     'install.field.services': '추가로 설치할 서비스',
+    'install.stages.title': '단계',
+    'install.stages.help':
+      '배포판 자체 패키지로 설치하는 OpenStack입니다. 시드 004에서 손으로 설치하듯 서비스 하나가 한 단계입니다. 각 단계는 랩 체크포인트(pre-<단계>)에서 시작하고, 다음 단계 전에 실제 호출로 확인합니다. 다시 시도하면 실패한 단계의 체크포인트로 돌아갑니다. Stacklab이 쓰는 파일은 모두 아래에 있습니다.',
+    'install.stages.state.done': '완료',
+    'install.stages.state.failed': '실패',
+    'install.stages.state.running': '진행 중',
+    'install.stages.state.pending': '대기',
+    'install.stages.seconds': '{seconds}초',
+    'install.stages.files': '쓴 파일 ({count}개)',
+    'install.run.titlePackages': '설치 실행',
     'install.run.title': 'packstack 실행',
     'install.run.help':
       'packstack은 컨트롤러에서 따로 실행됩니다. Stacklab을 닫아도 멈추지 않고, Stacklab이 로그를 다시 이어서 읽습니다. 먼저 "pre-install" 체크포인트를 만듭니다.',

@@ -1,4 +1,5 @@
-// Install and status: the packstack flow from answer file to success, then per-node OpenStack service
+// Install and status: the packstack flow from answer file to success (or, for a lab on a Debian preset, the
+// distribution-packages stages and the files they write), then per-node OpenStack service
 // status and the Horizon link, for the lab chosen at the top. One panel per step: the answer file
 // (AnswersPanel), the run (RunPanel), the status (StatusPanel); then growing the cloud (AddComputePanel).
 import { useState } from 'react'
@@ -6,6 +7,8 @@ import { useT } from '../i18n'
 import { useStore } from '../store'
 import { AddComputePanel } from './AddComputePanel'
 import { AnswersPanel } from './AnswersPanel'
+import { StagesPanel } from './StagesPanel'
+import { PRESETS, installerOf } from '../../../src-shared/lab'
 import { RunPanel } from './RunPanel'
 import { StatusPanel } from './StatusPanel'
 import '../pages/pages.css'
@@ -20,6 +23,8 @@ export function InstallPage() {
   // Until one is picked (or when the picked one is gone): the first ready lab, else the first.
   const fallback = labs.find((l) => l.status === 'ready')?.name ?? labs[0]?.name ?? ''
   if (!labs.some((l) => l.name === lab) && lab !== fallback) setLab(fallback)
+  const preset = PRESETS.find((p) => p.id === labs.find((l) => l.name === lab)?.preset)
+  const packages = !!preset && installerOf(preset) === 'packages'
 
   return (
     <section aria-labelledby="install-heading" className="install-page">
@@ -44,10 +49,15 @@ export function InstallPage() {
       {loaded && !labs.length && !error && <p className="muted">{t('install.noLabs')}</p>}
       {lab && (
         <>
-          <AnswersPanel key={`a-${lab}`} lab={lab} />
-          <RunPanel key={`r-${lab}`} lab={lab} />
+          {packages ? (
+            <StagesPanel key={`p-${lab}`} lab={lab} />
+          ) : (
+            <AnswersPanel key={`a-${lab}`} lab={lab} />
+          )}
+          <RunPanel key={`r-${lab}`} lab={lab} packages={packages} />
           <StatusPanel key={`s-${lab}`} lab={lab} />
-          <AddComputePanel key={`g-${lab}`} lab={lab} />
+          {/* Growing the cloud joins with packstack; the packages installer has no Nova stage yet. */}
+          {!packages && <AddComputePanel key={`g-${lab}`} lab={lab} />}
         </>
       )}
     </section>

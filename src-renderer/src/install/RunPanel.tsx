@@ -10,7 +10,7 @@ import { installJobOf, useJobs } from '../state/jobs'
 import { useStore } from '../store'
 import { StatusLine } from '../components/FailureLine'
 
-export function RunPanel({ lab }: { lab: string }) {
+export function RunPanel({ lab, packages = false }: { lab: string; packages?: boolean }) {
   const t = useT()
   const call = useStore((s) => s.call)
   const job = useJobs((s) => installJobOf(s.jobs, lab))
@@ -39,7 +39,7 @@ export function RunPanel({ lab }: { lab: string }) {
 
   return (
     <section className="card" aria-labelledby="run-heading">
-      <h2 id="run-heading">{t('install.run.title')}</h2>
+      <h2 id="run-heading">{t(packages ? 'install.run.titlePackages' : 'install.run.title')}</h2>
       <p className="muted">{t('install.run.help')}</p>
       <div className="form-actions">
         <button id="install-start" className="primary" disabled={running} onClick={() => void start(false)}>

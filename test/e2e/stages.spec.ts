@@ -1,0 +1,101 @@
+// The Install page of a lab that installs OpenStack from Debian's own packages, in a real browser on the
+// served engine: a genuine lab state on the debian-12-openstack preset whose install got through Keystone and
+// failed in Glance (recorded progress, as the engine saves it). The page lists the stages with where each
+// stands and how long it took, shows every config file the installer writes (read from the engine, with the
+// lab's addresses and passwords), offers no packstack answer file and no packstack join, and reads in Korean.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import { LabStore } from '../../src-main/engine/lab/store'
+import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
+import { xdgEnv } from '../helpers'
+
+const LAB = 'webstages'
+let store: LabStore
+
+function packagesLab(): LabState {
+  const definition = LabDefinition.parse(defaultLab(LAB, 'debian-12-openstack'))
+  const node = (name: string, address: string) => ({
+    domain: `${LAB}-${name}`,
+    disk: `/nonexistent/${LAB}/${name}.qcow2`,
+    macs: ['52:54:00:12:34:57'],
+    address,
+    hostKeyFingerprint: 'SHA256:none',
+  })
+  return {
+    version: 1,
+    definition,
+    status: 'ready',
+    createdAt: new Date().toISOString(),
+    stepsDone: [],
+    resources: { networks: [], domains: [], disks: [], intents: [] },
+    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
+    virtType: 'qemu',
+    loginKeyFingerprint: null,
+    lastError: null,
+    ownerPid: null,
+    install: {
+      answersSaved: false,
+      runs: [],
+      stages: {
+        done: ['prepare', 'infra', 'keystone'],
+        current: null,
+        failed: 'glance',
+        seconds: { prepare: 78, infra: 190, keystone: 260 },
+      },
+    },
+  }
+}
+
+test.beforeAll(async () => {
+  const data = join(xdgEnv(process.env['STACKLAB_TEST_XDG']!).XDG_DATA_HOME, 'stacklab')
+  mkdirSync(data, { recursive: true })
+  store = new LabStore(data)
+  await store.save(packagesLab())
+})
+test.afterAll(async () => {
+  await store?.remove(LAB)
+})
+
+test('lists the stages where they stand and shows every file the installer writes', async ({ page }) => {
+  await page.goto(process.env['STACKLAB_URL']!)
+  await page.locator('#nav-install').click()
+  await page.locator('#install-lab').selectOption(LAB)
+  const stages = page.locator('#install-stages > li')
+  await expect(stages).toHaveCount(5)
+  const state = (id: string) => page.locator(`#install-stages > li[data-stage="${id}"]`)
+  await expect(state('prepare')).toHaveAttribute('data-state', 'done')
+  await expect(state('keystone')).toHaveAttribute('data-state', 'done')
+  await expect(state('keystone')).toContainText('260 s')
+  await expect(state('glance')).toHaveAttribute('data-state', 'failed')
+  await expect(state('placement')).toHaveAttribute('data-state', 'pending')
+  await expect(page.locator('#run-heading')).toHaveText('Run the install')
+  // No packstack here: no answer file, no packstack join.
+  await expect(page.locator('#answers-heading')).toHaveCount(0)
+  await expect(page.locator('#add-compute-open')).toHaveCount(0)
+
+  // The files Keystone's stage writes, as written: the database on the controller's address, fernet tokens.
+  await state('keystone').locator('summary').click()
+  const conf = state('keystone').getByLabel('controller:/etc/keystone/keystone.conf')
+  await expect(conf).toBeVisible()
+  await expect(conf).toContainText(/connection = mysql\+pymysql:\/\/keystone:[A-Za-z0-9]{20}@192\.168\.122\.100\/keystone/)
+  await expect(conf).toContainText('provider = fernet')
+  // The same passwords every time the page asks (kept with the lab, 0600).
+  const first = await conf.textContent()
+  await page.reload()
+  await page.locator('#nav-install').click()
+  await page.locator('#install-lab').selectOption(LAB)
+  await state('keystone').locator('summary').click()
+  await expect(state('keystone').getByLabel('controller:/etc/keystone/keystone.conf')).toHaveText(first!)
+})
+
+test('reads in Korean', async ({ page }) => {
+  await page.goto(process.env['STACKLAB_URL']!)
+  await page.evaluate(() => localStorage.setItem('stacklab.lang', 'ko'))
+  await page.reload()
+  await page.locator('#nav-install').click()
+  await page.locator('#install-lab').selectOption(LAB)
+  await expect(page.locator('#stages-heading')).toHaveText('단계')
+  await expect(page.locator('#install-stages > li[data-stage="glance"]')).toContainText('실패')
+  await expect(page.locator('#install-stages > li[data-stage="keystone"]')).toContainText('260초')
+})
