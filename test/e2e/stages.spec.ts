@@ -78,7 +78,9 @@ test('lists the stages where they stand and shows every file the installer write
   await state('keystone').locator('summary').click()
   const conf = state('keystone').getByLabel('controller:/etc/keystone/keystone.conf')
   await expect(conf).toBeVisible()
-  await expect(conf).toContainText(/connection = mysql\+pymysql:\/\/keystone:[A-Za-z0-9]{20}@192\.168\.122\.100\/keystone/)
+  await expect(conf).toContainText(
+    /connection = mysql\+pymysql:\/\/keystone:[A-Za-z0-9]{20}@192\.168\.122\.100\/keystone/,
+  )
   await expect(conf).toContainText('provider = fernet')
   // The same passwords every time the page asks (kept with the lab, 0600).
   const first = await conf.textContent()
