@@ -54,6 +54,18 @@ export default defineConfig({
           hookTimeout: 20 * 60_000,
         },
       },
+      {
+        // Real OpenStack from Debian's packages on real guests (issue #14): `npm run test:openstack`, the same
+        // test bed with the debian-12-openstack template. Long: its own command, not part of test:lab.
+        test: {
+          name: 'openstack',
+          include: ['test/openstack/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 90 * 60_000,
+          hookTimeout: 30 * 60_000,
+        },
+      },
     ],
   },
 })

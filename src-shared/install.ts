@@ -160,6 +160,8 @@ export const StagesState = z.object({
     })
     .nullable(),
   failed: z.string().nullable(),
+  /** When the stage running now started (its checkpoint), so a reattached stage is timed whole. */
+  stageStartedAt: z.string().nullable().optional(),
   /** Seconds each finished stage took (its checkpoint, scripts and checks). */
   seconds: z.record(z.string(), z.number()),
 })

@@ -19,9 +19,12 @@ export interface LabBed {
   stop: () => Promise<void>
 }
 
-/** Build or reuse the template; prints its progress on stderr. Returns the repository folder. */
-export function templateRepo(): string {
-  const out = execFileSync('bash', ['test/lab/template/build.sh'], {
+/**
+ * Build or reuse a template (build.sh: the test-double template; build-openstack.sh: Debian with the real
+ * OpenStack packages); prints its progress on stderr. Returns the repository folder.
+ */
+export function templateRepo(script: 'build.sh' | 'build-openstack.sh' = 'build.sh'): string {
+  const out = execFileSync('bash', [`test/lab/template/${script}`], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -17,10 +17,15 @@ async function phase<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 }
 
 async function main(): Promise<number> {
+  // --openstack: `npm run test:openstack`, the real-OpenStack tests (test/openstack) on the second template.
+  const openstack = process.argv[2] === '--openstack'
+  if (openstack) process.argv.splice(2, 1)
   await phase('build (the CLI under test)', () => {
     execFileSync('npx', ['electron-vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
   })
-  const repo = await phase('guest template (build or reuse)', () => templateRepo())
+  const repo = await phase('guest template (build or reuse)', () =>
+    templateRepo(openstack ? 'build-openstack.sh' : 'build.sh'),
+  )
   const bed = await phase('libvirtd in a network namespace, default NAT network', () =>
     startLabBed('lab', repo),
   )
@@ -45,10 +50,10 @@ async function main(): Promise<number> {
     }
     code = 0
     if (!browserOnly)
-      code = await phase('lab tests (inside the namespace)', () =>
-        inside(['npx', 'vitest', 'run', '--project', 'lab', ...filter]),
+      code = await phase(`${openstack ? 'OpenStack' : 'lab'} tests (inside the namespace)`, () =>
+        inside(['npx', 'vitest', 'run', '--project', openstack ? 'openstack' : 'lab', ...filter]),
       )
-    if (filter.length === 0 || browserOnly) {
+    if (!openstack && (filter.length === 0 || browserOnly)) {
       const browser = await phase('the app in a browser on the lab (inside the namespace)', () =>
         inside(['npx', 'playwright', 'test', '-c', 'playwright.lab.config.ts']),
       )

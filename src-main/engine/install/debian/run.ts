@@ -281,7 +281,11 @@ export async function runDebianInstall(
       if (!job.job.steps.some((s) => s.id === stage.id)) continue
       const resume = options.reattach && st.current?.stage === stage.id ? st.current : null
       await listedStep(job, stage.id, async () => {
-        const t0 = Date.now()
+        const t0 = resume && st.stageStartedAt ? Date.parse(st.stageStartedAt) : Date.now()
+        if (!resume) {
+          st = { ...st, stageStartedAt: new Date(t0).toISOString() }
+          await saveStages(env, await deps.get(name), st)
+        }
         let fromScript = 0
         if (resume) {
           const followed = await followScript(env, state, resume, job, client(resume.node))
@@ -321,6 +325,7 @@ export async function runDebianInstall(
           done: [...st.done, stage.id],
           current: null,
           failed: null,
+          stageStartedAt: null,
           seconds: { ...st.seconds, [stage.id]: seconds },
         }
         await saveStages(env, await deps.get(name), st)
