@@ -119,13 +119,14 @@ describe("OpenStack from Debian's packages, for real", () => {
       // As soon as Glance's stage has taken its checkpoint and installs its packages, the database goes away
       // (MariaDB stopped and masked): the stage's SQL or its db_sync fails, the stage fails. The checkpoint
       // "pre-glance" was taken before: there MariaDB runs.
-      let broken: Promise<string> | null = null
+      const broken: { done: Promise<string> | null } = { done: null }
       const failed = await finished(job.id, (j) => {
         const g = j.steps.find((s) => s.id === 'glance')!
-        if (!broken && g.state === 'running' && /packages/.test(g.detail))
-          broken = onNode('controller', 'systemctl mask --now mariadb && echo masked')
+        if (!broken.done && g.state === 'running' && /packages/.test(g.detail))
+          broken.done = onNode('controller', 'systemctl mask --now mariadb && echo masked')
       })
-      expect(await broken).toMatch(/masked/)
+      expect(broken.done).not.toBeNull()
+      expect(await broken.done).toMatch(/masked/)
       expect(failed.state).toBe('failed')
       expect(failed.steps.find((s) => s.id === 'keystone')!.state).toBe('done')
       expect(failed.steps.find((s) => s.id === 'glance')!.state).toBe('failed')

@@ -69,12 +69,10 @@ export const failures = catalog({
       'On {node}: systemctl status openstack-nova-compute and /var/log/nova/nova-compute.log; then restore the "{checkpoint}" checkpoint and join again: stacklab install {lab} --retry',
     'failure.install.compute-down':
       'nova-compute on {node} is not up in openstack compute service list: {detail}',
-    'failure.install.stage-failed':
-      'Stage "{stage}" failed on {node}: {line} (log on the node: {log})',
+    'failure.install.stage-failed': 'Stage "{stage}" failed on {node}: {line} (log on the node: {log})',
     'failure.install.stage-failed.fix':
       '{hint} Then retry from this stage (its checkpoint "{checkpoint}" is restored first): stacklab install {lab} --retry',
-    'failure.install.stage-check-failed':
-      'Stage "{stage}" ran, but "{check}" on {node} failed: {line}',
+    'failure.install.stage-check-failed': 'Stage "{stage}" ran, but "{check}" on {node} failed: {line}',
     'failure.install.stage-check-failed.fix':
       '{hint} Then retry from this stage (its checkpoint "{checkpoint}" is restored first): stacklab install {lab} --retry',
     'failure.install.compute-down.fix':
@@ -146,8 +144,7 @@ export const failures = catalog({
       '{node}에서 systemctl status openstack-nova-compute와 /var/log/nova/nova-compute.log를 확인한 뒤, "{checkpoint}" 체크포인트로 되돌리고 다시 합류시키세요: stacklab install {lab} --retry',
     'failure.install.compute-down':
       'openstack compute service list에서 {node}의 nova-compute가 up이 아닙니다: {detail}',
-    'failure.install.stage-failed':
-      '{node}에서 단계 "{stage}"가 실패했습니다: {line} (노드의 로그: {log})',
+    'failure.install.stage-failed': '{node}에서 단계 "{stage}"가 실패했습니다: {line} (노드의 로그: {log})',
     'failure.install.stage-failed.fix':
       '{hint} 그런 다음 이 단계부터 다시 시도하세요(체크포인트 "{checkpoint}"를 먼저 복원합니다): stacklab install {lab} --retry',
     'failure.install.stage-check-failed':
