@@ -64,8 +64,6 @@ export interface Stage {
   files: StageFile[]
   scripts: StageScript[]
   checks: StageCheck[]
-  /** What to look at when it fails (a log on the node). */
-  logs: { node: string; path: string }[]
   hint: string
 }
 
@@ -393,7 +391,6 @@ export function debianPlan(def: LabDefinition, secrets: CloudSecrets): Stage[] {
         waitSeconds: 0,
       },
     ],
-    logs: [],
     hint: "Check that the nodes reach their package source (Debian's mirrors over the NAT network, or the lab's proxy or mirror).",
   })
 
@@ -506,10 +503,6 @@ export function debianPlan(def: LabDefinition, secrets: CloudSecrets): Stage[] {
         waitSeconds: 60,
       },
     ],
-    logs: [
-      { node: c, path: '/var/log/mysql/error.log' },
-      { node: c, path: '/var/log/rabbitmq' },
-    ],
     hint: 'journalctl -u mariadb -u rabbitmq-server -u etcd on the controller says why a service did not start.',
   })
 
@@ -585,7 +578,6 @@ export function debianPlan(def: LabDefinition, secrets: CloudSecrets): Stage[] {
         waitSeconds: 60,
       },
     ],
-    logs: [{ node: c, path: '/var/log/keystone/keystone.log' }],
     hint: 'Keystone logs to /var/log/keystone/keystone.log; `systemctl status keystone` on the controller shows whether uwsgi runs.',
   })
 
@@ -661,7 +653,6 @@ export function debianPlan(def: LabDefinition, secrets: CloudSecrets): Stage[] {
         waitSeconds: 240,
       },
     ],
-    logs: [{ node: c, path: '/var/log/glance/glance-api.log' }],
     hint: 'Glance logs to /var/log/glance/glance-api.log; a 401 there means its keystone_authtoken password does not match Keystone.',
   })
 
@@ -735,7 +726,6 @@ export function debianPlan(def: LabDefinition, secrets: CloudSecrets): Stage[] {
         waitSeconds: 240,
       },
     ],
-    logs: [{ node: c, path: '/var/log/placement/placement-api.log' }],
     hint: 'Placement logs to /var/log/placement/placement-api.log.',
   })
 

@@ -24,6 +24,7 @@ import {
 } from '../../libvirt/checkpoint'
 import { maskGuest, registerGuestSecret } from '../../secrets'
 import { sshExec } from '../../ssh/client'
+import { shellQuote } from '../../preflight/fix'
 import { InstallError, endFailed, listedStep, type StepsDeps } from '../steps'
 import { remote, REMOTE_LOG_DIR } from '../remote'
 import { installState, stagesState } from '../runs'
@@ -92,11 +93,10 @@ async function saveStages(env: LabEnv, fresh: LabState, stages: StagesState): Pr
 
 /** Write one file whole (via a temporary file, then rename), its owner and mode set before it appears. */
 export async function writeNodeFile(client: Client, file: StageFile): Promise<void> {
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
   await remote(
     client,
-    `set -e; f=${q(file.path)}; mkdir -p "$(dirname "$f")"; t=$(mktemp "$f.stacklab.XXXXXX"); cat > "$t"; ` +
-      `chown ${q(file.owner)} "$t"; chmod ${q(file.mode)} "$t"; mv -f "$t" "$f"`,
+    `set -e; f=${shellQuote(file.path)}; mkdir -p "$(dirname "$f")"; t=$(mktemp "$f.stacklab.XXXXXX"); cat > "$t"; ` +
+      `chown ${shellQuote(file.owner)} "$t"; chmod ${shellQuote(file.mode)} "$t"; mv -f "$t" "$f"`,
     file.content,
   )
 }
