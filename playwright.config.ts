@@ -1,6 +1,7 @@
 // Browser tests: the real renderer in Debian's Chromium against the browser host and the real engine
 // (libvirt's test driver through a libvirtd the run starts). The Electron project runs where an Electron
 // binary exists and skips with a message where it does not.
+import { CHROMIUM_LAUNCH } from './test/chromium'
 import { defineConfig } from '@playwright/test'
 
 export default defineConfig({
@@ -15,18 +16,7 @@ export default defineConfig({
     : [['list']],
   globalSetup: './test/e2e/global-setup.ts',
   use: {
-    launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
     viewport: { width: 1280, height: 860 },
   },
   projects: [

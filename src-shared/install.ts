@@ -139,6 +139,9 @@ export const DEBIAN_STAGES = [
   { id: 'keystone', title: 'Keystone (Identity)' },
   { id: 'glance', title: 'Glance (Image)' },
   { id: 'placement', title: 'Placement' },
+  { id: 'nova', title: 'Nova (Compute)' },
+  { id: 'neutron', title: 'Neutron (Networking, ML2/OVN)' },
+  { id: 'horizon', title: 'Horizon (Dashboard)' },
 ] as const
 export type DebianStageId = (typeof DEBIAN_STAGES)[number]['id']
 

@@ -62,13 +62,14 @@ test('lists the stages where they stand and shows every file the installer write
   await page.locator('#nav-install').click()
   await page.locator('#install-lab').selectOption(LAB)
   const stages = page.locator('#install-stages > li')
-  await expect(stages).toHaveCount(5)
+  await expect(stages).toHaveCount(8)
   const state = (id: string) => page.locator(`#install-stages > li[data-stage="${id}"]`)
   await expect(state('prepare')).toHaveAttribute('data-state', 'done')
   await expect(state('keystone')).toHaveAttribute('data-state', 'done')
   await expect(state('keystone')).toContainText('260 s')
   await expect(state('glance')).toHaveAttribute('data-state', 'failed')
   await expect(state('placement')).toHaveAttribute('data-state', 'pending')
+  await expect(state('horizon')).toHaveAttribute('data-state', 'pending')
   await expect(page.locator('#run-heading')).toHaveText('Run the install')
   // No packstack here: no answer file, no packstack join.
   await expect(page.locator('#answers-heading')).toHaveCount(0)
@@ -82,6 +83,11 @@ test('lists the stages where they stand and shows every file the installer write
     /connection = mysql\+pymysql:\/\/keystone:[A-Za-z0-9]{20}@192\.168\.122\.100\/keystone/,
   )
   await expect(conf).toContainText('provider = fernet')
+  // Stages that reach the compute node show its files too: nova-compute runs guests under QEMU there.
+  await state('nova').locator('summary').click()
+  const computeConf = state('nova').getByLabel('compute:/etc/nova/nova-compute.conf')
+  await expect(computeConf).toContainText('virt_type = qemu')
+  await expect(state('nova').getByLabel('compute:/etc/nova/nova.conf')).not.toContainText('connection =')
   // The same passwords every time the page asks (kept with the lab, 0600).
   const first = await conf.textContent()
   await page.reload()

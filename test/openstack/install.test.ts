@@ -1,12 +1,17 @@
 // REAL OpenStack from Debian 12's own packages (Zed) on real QEMU guests: no test double anywhere in this
 // file. The lab is built from the debian-12-openstack template (packages installed, nothing configured), and
 // the engine's distribution-packages installer configures it stage by stage: MariaDB, RabbitMQ, Memcached,
-// etcd, Keystone, Glance, Placement. As a user lives it: the app is closed while a stage runs (the stage goes
-// on in the guest; a new engine reattaches to it), the database goes away during the Glance stage (the stage
-// fails with the script's output and its log), "retry" restores the pre-glance checkpoint and runs from
-// Glance on, not from scratch. Then the cloud answers for real: a token, an image uploaded and listed.
+// etcd, Keystone, Glance, Placement, Nova, Neutron (ML2/OVN), Horizon. As a user lives it: the app is closed
+// while a stage runs (the stage goes on in the guest; a new engine reattaches to it), the database goes away
+// during the Neutron stage (the stage fails with the script's output and its log), "retry" restores the
+// pre-neutron checkpoint and runs from Neutron on, not from scratch. Then the cloud answers for real: a token,
+// an image uploaded and listed, an instance ACTIVE on the compute node under nova-compute's QEMU, the status
+// from the APIs, and Chromium logs into Horizon.
 // Run with `npm run test:openstack` (it sets up the test bed); figures are printed at the end.
 import { spawn } from 'node:child_process'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { chromium } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from 'ssh2'
 import type { Engine } from '../../src-main/engine/engine'
@@ -16,8 +21,12 @@ import type { AppPaths } from '../../src-main/engine/paths'
 import { sshExec } from '../../src-main/engine/ssh/client'
 import { defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
 import type { Job } from '../../src-shared/jobs'
+import { DEBIAN_STAGES } from '../../src-shared/install'
 import { jobFinished, waitFor } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
+import { TINY_BOOTED, TINY_IMAGE_SCRIPT } from './tiny-instance'
+import { serveWithSettings } from '../harness/serve'
+import { CHROMIUM_LAUNCH } from '../chromium'
 
 const env = labEnvironment()
 const LAB = 'os'
@@ -29,7 +38,7 @@ const figures: string[] = []
 function openstackLab(name: string): LabDefinitionInput {
   const lab = defaultLab(name, 'debian-12-openstack')
   Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 6144, diskGiB: 8 })
-  Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 2048, diskGiB: 6 })
+  Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 2560, diskGiB: 6 })
   return lab
 }
 
@@ -69,7 +78,16 @@ afterAll(async () => {
 describe("OpenStack from Debian's packages, for real", () => {
   it('shows every config file it will write, and has no answer file', async () => {
     const { stages, progress } = await engine.api.call('lab.installFiles', { name: LAB })
-    expect(stages.map((s) => s.id)).toEqual(['prepare', 'infra', 'keystone', 'glance', 'placement'])
+    expect(stages.map((s) => s.id)).toEqual([
+      'prepare',
+      'infra',
+      'keystone',
+      'glance',
+      'placement',
+      'nova',
+      'neutron',
+      'horizon',
+    ])
     const keystone = stages
       .find((s) => s.id === 'keystone')!
       .files.find((f) => f.path === '/etc/keystone/keystone.conf')!
@@ -85,7 +103,7 @@ describe("OpenStack from Debian's packages, for real", () => {
   })
 
   it(
-    'survives the app closing mid-stage, fails when the database goes away during Glance, retries from Glance',
+    'survives the app closing mid-stage, fails when the database goes away during Neutron, retries from there',
     async () => {
       const t0 = Date.now()
       // The install runs in the real CLI, killed (SIGKILL: nothing cleaned up, as a crash) while Keystone's
@@ -112,49 +130,57 @@ describe("OpenStack from Debian's packages, for real", () => {
       // The script goes on in the guest without the app.
       await onNode('controller', `test -e ${running!.log}`)
 
-      // A new engine reattaches to the running stage, then goes on to Glance and Placement.
+      // A new engine reattaches to the running stage, then goes on with the stages after it.
       const job = await engine.api.call('lab.install', { name: LAB })
       expect(job.title).toMatch(/Reattach/)
-      expect(job.steps.map((s) => s.id)).toEqual(['connect', 'keystone', 'glance', 'placement'])
-      // As soon as Glance's stage has taken its checkpoint and installs its packages, the database goes away
-      // (MariaDB stopped and masked): the stage's SQL or its db_sync fails, the stage fails. The checkpoint
-      // "pre-glance" was taken before: there MariaDB runs.
+      expect(job.steps.map((s) => s.id)).toEqual([
+        'connect',
+        'keystone',
+        'glance',
+        'placement',
+        'nova',
+        'neutron',
+        'horizon',
+      ])
+      // As soon as Neutron's stage has taken its checkpoint and installs its packages, the database goes away
+      // (MariaDB stopped and masked): the stage's SQL fails, the stage fails. The checkpoint "pre-neutron"
+      // was taken before: there MariaDB runs.
       const broken: { done: Promise<string> | null } = { done: null }
       const failed = await finished(job.id, (j) => {
-        const g = j.steps.find((s) => s.id === 'glance')!
+        const g = j.steps.find((s) => s.id === 'neutron')!
         if (!broken.done && g.state === 'running' && /packages/.test(g.detail))
           broken.done = onNode('controller', 'systemctl mask --now mariadb && echo masked')
       })
       expect(broken.done).not.toBeNull()
       expect(await broken.done).toMatch(/masked/)
       expect(failed.state).toBe('failed')
-      expect(failed.steps.find((s) => s.id === 'keystone')!.state).toBe('done')
-      expect(failed.steps.find((s) => s.id === 'glance')!.state).toBe('failed')
+      expect(failed.steps.find((s) => s.id === 'nova')!.state).toBe('done')
+      expect(failed.steps.find((s) => s.id === 'neutron')!.state).toBe('failed')
       // Measured: ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock'.
       expect(failed.error!.message).toMatch(
-        /^Stage "Glance \(Image\)" failed on controller: .*(mysqld\.sock|OperationalError|Can't connect)/,
+        /^Stage "Neutron \(Networking, ML2\/OVN\)" failed on controller: .*(mysqld\.sock|OperationalError|Can't connect)/,
       )
-      expect(failed.error!.message).toMatch(/log on the node: \/var\/log\/stacklab\/stage-glance-0-/)
-      expect(failed.error!.fix).toMatch(/pre-glance/)
+      expect(failed.error!.message).toMatch(/log on the node: \/var\/log\/stacklab\/stage-neutron-0-/)
+      expect(failed.error!.fix).toMatch(/pre-neutron/)
       const scratchSeconds = (Date.now() - t0) / 1000
       const st = (await engine.api.call('lab.get', { name: LAB })).install!.stages!
-      expect(st.failed).toBe('glance')
-      expect(st.done).toEqual(['prepare', 'infra', 'keystone'])
+      expect(st.failed).toBe('neutron')
+      expect(st.done).toEqual(['prepare', 'infra', 'keystone', 'glance', 'placement', 'nova'])
 
-      // Retry: restores pre-glance (MariaDB runs again there) and runs Glance and Placement only.
+      // Retry: restores pre-neutron (MariaDB runs again there) and runs Neutron and Horizon only.
       const t1 = Date.now()
       const retry = await engine.api.call('lab.install', { name: LAB, retry: true })
-      expect(retry.steps.map((s) => s.id)).toEqual(['restore', 'connect', 'glance', 'placement'])
+      expect(retry.steps.map((s) => s.id)).toEqual(['restore', 'connect', 'neutron', 'horizon'])
       const end = await finished(retry.id)
       expect(end.error).toBeNull()
       expect(end.state).toBe('succeeded')
       const retrySeconds = (Date.now() - t1) / 1000
       const after = (await engine.api.call('lab.get', { name: LAB })).install!.stages!
-      expect(after.done).toEqual(['prepare', 'infra', 'keystone', 'glance', 'placement'])
+      expect(after.done).toEqual(DEBIAN_STAGES.map((s) => s.id))
       for (const [id, s] of Object.entries(after.seconds)) figures.push(`stage ${id}: ${s} s`)
       const whole = Object.values(after.seconds).reduce((a, b) => a + b, 0)
       figures.push(`install until the failure (app closed once): ${Math.round(scratchSeconds)} s`)
-      figures.push(`retry from glance: ${Math.round(retrySeconds)} s; all stages once: ${whole} s`)
+      figures.push(`retry from neutron: ${Math.round(retrySeconds)} s; all stages once: ${whole} s`)
       figures.push(`retry from the failed stage / install from scratch: ${(retrySeconds / whole).toFixed(2)}`)
     },
     90 * 60_000,
@@ -193,10 +219,46 @@ describe("OpenStack from Debian's packages, for real", () => {
     expect(status.installed).toBe(true)
     const units = status.nodes.find((n) => n.name === 'controller')!.services
     expect(units.map((u) => [u.name, u.state])).toEqual(
-      ['mariadb', 'rabbitmq-server', 'memcached', 'etcd', 'keystone', 'glance-api', 'placement-api'].map(
-        (u) => [u, 'active'],
-      ),
+      [
+        'mariadb',
+        'rabbitmq-server',
+        'memcached',
+        'etcd',
+        'keystone',
+        'glance-api',
+        'placement-api',
+        'nova-api',
+        'nova-scheduler',
+        'nova-conductor',
+        'nova-novncproxy',
+        'ovn-ovsdb-server-nb',
+        'ovn-ovsdb-server-sb',
+        'ovn-northd',
+        'neutron-api',
+        'neutron-rpc-server',
+        'apache2',
+      ].map((u) => [u, 'active']),
     )
+    const computeUnits = status.nodes.find((n) => n.name === 'compute')!.services
+    expect(computeUnits.map((u) => [u.name, u.state])).toEqual(
+      ['libvirtd', 'nova-compute', 'ovsdb-server', 'ovs-vswitchd', 'ovn-controller'].map((u) => [
+        u,
+        'active',
+      ]),
+    )
+    // ...and the APIs' own view: Nova's services and Neutron's OVN agents, each on its host and up.
+    const api = status.services.map((s) => `${s.kind} ${s.binary}@${s.host} ${s.ok ? 'up' : s.state}`)
+    expect(api).toEqual(
+      expect.arrayContaining([
+        'compute nova-scheduler@controller.example.com up',
+        'compute nova-conductor@controller.example.com up',
+        'compute nova-compute@compute.example.com up',
+        'network ovn-controller@compute.example.com up',
+      ]),
+    )
+    expect(status.horizon?.url).toBe('http://192.168.122.100/')
+    expect(status.horizon?.username).toBe('admin')
+    expect(status.horizon?.password).toMatch(/^[A-Za-z0-9]{20}$/)
     expect(status.problems).toEqual([])
     // A unit that stops is seen at once: the node is flagged, the problem names the unit.
     await onNode('controller', 'systemctl stop glance-api')
@@ -207,4 +269,123 @@ describe("OpenStack from Debian's packages, for real", () => {
     const mem = await onNode('controller', "free -m | awk '/^Mem:/ { print $3 }'")
     figures.push(`controller memory used after the install: ${mem.trim()} MiB`)
   })
+
+  it(
+    "runs an instance: ACTIVE on the compute node under nova-compute's QEMU, and it boots",
+    async () => {
+      await onNode('controller', TINY_IMAGE_SCRIPT)
+      await onNode(
+        'controller',
+        '. /root/admin-openrc && ' +
+          '{ openstack network show net1 >/dev/null 2>&1 || openstack network create net1 -f value -c id; } && ' +
+          '{ openstack subnet show sub1 >/dev/null 2>&1 || ' +
+          'openstack subnet create --network net1 --subnet-range 10.10.0.0/24 sub1 -f value -c id; }',
+      )
+      const t0 = Date.now()
+      await onNode(
+        'controller',
+        '. /root/admin-openrc && openstack server create --flavor tiny --image tiny-boot --network net1 vm1 -f value -c id',
+      )
+      type Server = { status: string; 'OS-EXT-SRV-ATTR:host'?: string; fault?: { message?: string } }
+      const server = await waitFor(
+        async () => {
+          const s = JSON.parse(
+            await onNode('controller', '. /root/admin-openrc && openstack server show vm1 -f json'),
+          ) as Server
+          if (s.status === 'ERROR') throw new Error(`vm1 went to ERROR: ${JSON.stringify(s.fault)}`)
+          return s.status === 'ACTIVE' ? s : null
+        },
+        { timeoutMs: 20 * 60_000, intervalMs: 10_000 },
+      )
+      figures.push(`instance ACTIVE after ${Math.round((Date.now() - t0) / 1000)} s`)
+      expect(server!['OS-EXT-SRV-ATTR:host']).toBe('compute.example.com')
+      // It is a real QEMU process on the compute node, with the lab's port plugged into OVN's br-int.
+      expect(await onNode('compute', 'virsh -c qemu:///system list --name')).toMatch(/instance-/)
+      expect(await onNode('compute', 'ovs-vsctl list-ports br-int')).toMatch(/^tap/m)
+      // ...and the kernel boots our initramfs: its /init writes to the serial console nova records.
+      const booted = await waitFor(
+        async () => {
+          const log = await onNode('controller', '. /root/admin-openrc && openstack console log show vm1')
+          return log.includes(TINY_BOOTED) ? log : null
+        },
+        { timeoutMs: 20 * 60_000, intervalMs: 15_000 },
+      )
+      expect(booted).toMatch(/stacklab-tiny: booted, kernel \d/)
+      figures.push(
+        `instance booted (its /init on the console) after ${Math.round((Date.now() - t0) / 1000)} s`,
+      )
+      const mem = await onNode('compute', "free -m | awk '/^Mem:/ { print $3 }'")
+      figures.push(`compute memory used with the instance running: ${mem.trim()} MiB`)
+    },
+    45 * 60_000,
+  )
+
+  it(
+    "logs into Horizon in Chromium with the lab's admin password",
+    async () => {
+      const status = await engine.api.call('lab.status', { name: LAB })
+      const horizon = status.horizon!
+      const browser = await chromium.launch(CHROMIUM_LAUNCH)
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+        page.setDefaultTimeout(5 * 60_000)
+        await page.goto(`${horizon.url}auth/login/`)
+        await page.fill('#id_username', horizon.username)
+        await page.fill('#id_password', horizon.password)
+        await Promise.all([page.waitForURL(/\/(project|admin)\//), page.click('#loginBtn')])
+        const text = await page.locator('#content_body, main, body').first().innerText()
+        expect(text).toMatch(/Overview|Limit Summary|Instances/)
+        await mkdir('test-results', { recursive: true })
+        await page.screenshot({ path: 'test-results/horizon-overview.png', fullPage: false })
+        // A wrong password is refused by Keystone through Horizon: no way in.
+        const other = await browser.newPage()
+        await other.goto(`${horizon.url}auth/login/`)
+        await other.fill('#id_username', 'admin')
+        await other.fill('#id_password', 'not-the-password')
+        await other.click('#loginBtn')
+        await other.waitForSelector('.alert-danger, .error, .help-block')
+        expect(other.url()).toMatch(/auth\/login/)
+      } finally {
+        await browser.close()
+      }
+    },
+    20 * 60_000,
+  )
+
+  it(
+    'shows the stages and the status on the Install page, in a browser on the served app',
+    async () => {
+      // `stacklab serve` on the same lab, as a user would open it after a headless install.
+      const settings = JSON.parse(
+        await readFile(join(env.xdg.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), 'utf8'),
+      ) as Record<string, unknown>
+      const served = await serveWithSettings(env.home, settings)
+      const browser = await chromium.launch(CHROMIUM_LAUNCH)
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+        page.setDefaultTimeout(5 * 60_000)
+        await page.goto(served.url)
+        await page.locator('#nav-install').click()
+        await page.locator('#install-lab').selectOption(LAB)
+        const stages = page.locator('#install-stages > li')
+        await stages.first().waitFor()
+        expect(await stages.count()).toBe(DEBIAN_STAGES.length)
+        for (const { id } of DEBIAN_STAGES)
+          expect(
+            await page.locator(`#install-stages > li[data-stage="${id}"]`).getAttribute('data-state'),
+          ).toBe('done')
+        await page.locator('#status-refresh').click()
+        await page.locator('#status-api').waitFor()
+        expect(await page.locator('#status-node-controller-health').getAttribute('data-health')).toBe('ok')
+        expect(await page.locator('#status-node-compute-health').getAttribute('data-health')).toBe('ok')
+        expect(await page.locator('#status-api').innerText()).toMatch(/nova-compute\s+compute\.example\.com/)
+        expect(await page.locator('#status-horizon').innerText()).toContain('http://192.168.122.100/')
+        await page.screenshot({ path: 'test-results/openstack-install-page.png', fullPage: true })
+      } finally {
+        await browser.close()
+        await served.stop()
+      }
+    },
+    15 * 60_000,
+  )
 })

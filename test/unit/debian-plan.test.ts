@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import { DEBIAN_STAGES } from '../../src-shared/install'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
-import { debianPlan, type CloudSecrets } from '../../src-main/engine/install/debian/plan'
+import { readFileSync } from 'node:fs'
+import { debianPlan } from '../../src-main/engine/install/debian/plan'
+import { DEBCONF_SELECTIONS } from '../../src-main/engine/install/debian/common'
+import { failureCause } from '../../src-main/engine/install/debian/causes'
+import { computeServicesWrong, ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
+import type { CloudSecrets } from '../../src-main/engine/install/debian/common'
 import { newSecrets } from '../../src-main/engine/install/debian/run'
 
 function lab(extra: Record<string, unknown> = {}) {
@@ -38,7 +43,16 @@ describe('distribution-packages plan', () => {
 
   it('has the stages of the shared list, in seed 004 order', () => {
     expect(plan.map((s) => s.id)).toEqual(DEBIAN_STAGES.map((s) => s.id))
-    expect(plan.map((s) => s.id)).toEqual(['prepare', 'infra', 'keystone', 'glance', 'placement'])
+    expect(plan.map((s) => s.id)).toEqual([
+      'prepare',
+      'infra',
+      'keystone',
+      'glance',
+      'placement',
+      'nova',
+      'neutron',
+      'horizon',
+    ])
   })
 
   it('makes distinct, long, shell- and URL-safe passwords', () => {
@@ -141,5 +155,146 @@ describe('distribution-packages plan', () => {
     expect(check('infra', /etcd/).expect('http://192.168.122.100:2379 is unhealthy: failed')).toMatch(
       /unhealthy/,
     )
+  })
+
+  it('keeps the secrets of the database off the compute nodes, and runs their guests under QEMU', () => {
+    const files = plan.flatMap((s) => s.files)
+    const on = (node: string, path: string) =>
+      files.find((f) => f.node === node && f.path === path) ?? expect.fail(`no ${path} on ${node}`)
+    const ctrlNova = on('controller', '/etc/nova/nova.conf').content
+    expect(ctrlNova).toContain(
+      `connection = mysql+pymysql://nova:${secrets.db.nova}@192.168.122.100/nova_api`,
+    )
+    expect(ctrlNova).toContain(`transport_url = rabbit://openstack:${secrets.rabbit}@192.168.122.100:5672/`)
+    const computeNova = on('compute', '/etc/nova/nova.conf')
+    expect(computeNova.content).not.toContain(secrets.db.nova)
+    expect(computeNova.content).not.toMatch(/^connection =/m)
+    expect(computeNova.content).toMatch(/^my_ip = 192\.168\.122\.110$/m)
+    expect(computeNova.content).toContain('novncproxy_base_url = http://192.168.122.100:6080/vnc_auto.html')
+    expect(computeNova.owner).toBe('root:nova')
+    expect(computeNova.mode).toBe('0640')
+    expect(on('compute', '/etc/nova/nova-compute.conf').content).toMatch(/^virt_type = qemu$/m)
+    expect(on('controller', '/etc/default/nova-consoleproxy').content).toContain(
+      'NOVA_CONSOLE_PROXY_TYPE=novnc',
+    )
+    // Nova's databases: one user, three databases, the password only in the SQL on stdin.
+    const novaSql = plan.find((s) => s.id === 'nova')!.scripts[0]!.script
+    for (const db of ['nova', 'nova_api', 'nova_cell0'])
+      expect(novaSql).toContain(`GRANT ALL PRIVILEGES ON ${db}.* TO 'nova'@'%';`)
+    // discover_hosts waits for the compute node by the name nova-compute registers (its FQDN).
+    expect(plan.find((s) => s.id === 'nova')!.scripts.at(-1)!.script).toContain(
+      'for host in compute.example.com;',
+    )
+  })
+
+  it('wires ML2/OVN: OVN databases on the controller, a Geneve tunnel on the internal network', () => {
+    const neutron = plan.find((s) => s.id === 'neutron')!
+    const ml2 = neutron.files.find((f) => f.path === '/etc/neutron/plugins/ml2/ml2_conf.ini')!.content
+    expect(ml2).toMatch(/^mechanism_drivers = ovn$/m)
+    expect(ml2).toMatch(/^ovn_sb_connection = tcp:192\.168\.122\.100:6642$/m)
+    const chassis = neutron.scripts.find((s) => s.node === 'compute')!.script
+    expect(chassis).toContain('external-ids:ovn-remote=tcp:192.168.122.100:6642')
+    expect(chassis).toContain('external-ids:ovn-encap-ip=192.168.90.110')
+    expect(chassis).toContain('external-ids:hostname=compute.example.com')
+  })
+
+  it("points Horizon at the lab's Keystone and runs it in one WSGI daemon process", () => {
+    const horizon = plan.find((s) => s.id === 'horizon')!
+    const settings = horizon.files.find((f) => f.path.endsWith('_50_stacklab.py'))!.content
+    expect(settings).toContain('OPENSTACK_HOST = "192.168.122.100"')
+    expect(settings).toContain("'LOCATION': '192.168.122.100:11211'")
+    const site = horizon.files.find(
+      (f) => f.path === '/etc/apache2/sites-available/openstack-dashboard.conf',
+    )!
+    expect(site.content).toMatch(/WSGIDaemonProcess horizon .*processes=1/)
+    expect(site.content).toContain('WSGIProcessGroup horizon')
+    const page = horizon.checks[0]!
+    expect(page.expect('200\n<html>... <button id="loginBtn" type="submit">Sign In</button>')).toBeNull()
+    expect(page.expect('500\nInternal Server Error')).toBe('HTTP 500')
+    expect(page.expect('200\n<html>It works!</html>')).toMatch(/no "id="loginBtn""/)
+  })
+
+  it("answers the same debconf questions as the test template's preseed", () => {
+    const preseed = readFileSync('test/lab/template/openstack-preseed.txt', 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+    expect([...DEBCONF_SELECTIONS].sort()).toEqual(preseed.sort())
+  })
+})
+
+describe("reading Nova's and Neutron's lists", () => {
+  const up = (binary: string, host: string, state = 'up', status = 'enabled') => ({
+    ID: '1b2c',
+    Binary: binary,
+    Host: host,
+    Zone: 'internal',
+    Status: status,
+    State: state,
+    'Updated At': '2026-11-30T16:00:00.000000',
+  })
+  const want = [{ binary: 'nova-conductor' }, { binary: 'nova-compute', host: 'compute.example.com' }]
+
+  it('finds every compute service up, or names the one that is not', () => {
+    const fine = [up('nova-conductor', 'controller.example.com'), up('nova-compute', 'compute.example.com')]
+    expect(computeServicesWrong(JSON.stringify(fine), want)).toBeNull()
+    expect(computeServicesWrong(JSON.stringify(fine.slice(0, 1)), want)).toBe(
+      'nova-compute on compute.example.com is not registered',
+    )
+    const down = [fine[0], up('nova-compute', 'compute.example.com', 'down')]
+    expect(computeServicesWrong(JSON.stringify(down), want)).toBe(
+      'nova-compute on compute.example.com is enabled and down',
+    )
+    expect(
+      computeServicesWrong('Unable to establish connection to http://192.168.122.100:8774', want),
+    ).toMatch(/not a JSON list/)
+  })
+
+  it('wants an alive OVN Controller agent per compute node', () => {
+    const agent = (host: string, alive: unknown) => ({
+      ID: host,
+      'Agent Type': 'OVN Controller agent',
+      Host: host,
+      'Availability Zone': '',
+      Alive: alive,
+      State: true,
+      Binary: 'ovn-controller',
+    })
+    expect(
+      ovnAgentsWrong(JSON.stringify([agent('compute.example.com', true)]), ['compute.example.com']),
+    ).toBeNull()
+    expect(
+      ovnAgentsWrong(JSON.stringify([agent('compute.example.com', false)]), ['compute.example.com']),
+    ).toMatch(/not alive/)
+    expect(ovnAgentsWrong('[]', ['compute.example.com'])).toBe(
+      'no OVN Controller agent on compute.example.com',
+    )
+  })
+})
+
+describe('what a failed stage says about its cause', () => {
+  it("names the cause from the real tools' messages, and nothing for output it does not know", () => {
+    // Measured on the lab (2026-11-30): MariaDB masked during a stage; nova-conductor under emulation.
+    expect(
+      failureCause(
+        "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)",
+      ),
+    ).toMatch(/^MariaDB is not answering/)
+    expect(failureCause('Job for nova-conductor.service failed because a timeout was exceeded.')).toMatch(
+      /longer to start than systemd allows/,
+    )
+    expect(
+      failureCause(
+        `(pymysql.err.OperationalError) (1045, "Access denied for user 'nova'@'controller.example.com' (using password: YES)")`,
+      ),
+    ).toMatch(/refused a service's password/)
+    expect(
+      failureCause(
+        'ERROR oslo.messaging._drivers.impl_rabbit [-] AMQP server on 192.168.122.100:5672 is unreachable: [Errno 111] ECONNREFUSED.',
+      ),
+    ).toMatch(/RabbitMQ/)
+    expect(
+      failureCause('E: Failed to fetch http://deb.debian.org/debian/pool/main/n/nova/nova-api.deb'),
+    ).toMatch(/package source/)
+    expect(failureCause('Traceback (most recent call last):\nKeyError: foo')).toBeNull()
   })
 })

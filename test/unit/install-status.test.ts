@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { labAnswerFields } from '../../src-main/engine/install/answers-store'
 import { packstackSetupCommands } from '../../src-main/engine/install/remote'
 import {
+  installedUnits,
   parseApiServices,
   parseKeystonerc,
   parseServiceStatus,
@@ -151,5 +152,33 @@ describe('install inputs', () => {
       'dnf install -y openstack-packstack',
     ])
     expect(packstackSetupCommands('debian', 'test', false)).toEqual([])
+  })
+})
+
+describe("a distribution-packages lab's units", () => {
+  const state = (done: string[]) =>
+    ({
+      definition: LabDefinition.parse(defaultLab('lab1', 'debian-12')),
+      install: { answersSaved: false, runs: [], stages: { done, current: null, failed: null, seconds: {} } },
+    }) as unknown as LabState
+
+  it('asks each node for the units of the stages done, by its role', () => {
+    const s = state(['prepare', 'infra', 'keystone', 'glance', 'placement', 'nova'])
+    expect(installedUnits(s, 'controller')).toEqual([
+      'mariadb',
+      'rabbitmq-server',
+      'memcached',
+      'etcd',
+      'keystone',
+      'glance-api',
+      'placement-api',
+      'nova-api',
+      'nova-scheduler',
+      'nova-conductor',
+      'nova-novncproxy',
+    ])
+    expect(installedUnits(s, 'compute')).toEqual(['libvirtd', 'nova-compute'])
+    expect(installedUnits(state(['prepare', 'infra']), 'compute')).toEqual([])
+    expect(installedUnits(s, 'no-such-node')).toEqual([])
   })
 })

@@ -17,8 +17,9 @@ import { connectNode, controllerOf } from '../lab/node-ssh'
 import { presetOf } from '../lab/env'
 import { installerOf } from '../../../src-shared/lab'
 import { DEBIAN_STAGES } from '../../../src-shared/install'
-import { ADMIN_OPENRC, STAGE_UNITS } from './debian/plan'
+import { ADMIN_OPENRC, STAGE_UNITS } from './debian/common'
 import { stagesState } from './runs'
+import { horizonUrl } from './debian/stages-dashboard'
 
 /**
  * `systemctl show --property=Id,ActiveState` blocks (blank-line separated) → one service each. Debian has
@@ -35,10 +36,11 @@ export function parseSystemctlShow(text: string): { name: string; state: string;
 
 /** The units a distribution-packages lab runs on a node by now: those of the stages done. */
 export function installedUnits(state: LabState, node: string): string[] {
-  const ctrl = controllerOf(state).name
-  if (node !== ctrl) return []
+  const def = state.definition.nodes.find((n) => n.name === node)
+  const role = def?.role === 'controller' ? 'controller' : def?.role === 'compute' ? 'compute' : null
+  if (!role) return []
   const done = new Set(stagesState(state).done)
-  return DEBIAN_STAGES.filter((s) => done.has(s.id)).flatMap((s) => STAGE_UNITS[s.id])
+  return DEBIAN_STAGES.filter((s) => done.has(s.id)).flatMap((s) => STAGE_UNITS[s.id][role])
 }
 
 /** `export OS_PASSWORD='secret'` lines of keystonerc_admin → variables (quotes as the shell reads them). */
@@ -168,32 +170,35 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
     const controller = clients.get(ctrl.name)
     const stages = stagesState(state)
     const allStages = DEBIAN_STAGES.every((s) => stages.done.includes(s.id))
-    if (controller && packages) {
-      // The API lists below ask Nova, Neutron and Cinder: their stages are not part of this installer yet.
-      const vars = await readAdminRc(controller, ADMIN_OPENRC)
-      installed = allStages && !!vars['OS_PASSWORD']
-    } else if (controller) {
-      const vars = await readAdminRc(controller)
-      if (vars['OS_PASSWORD']) {
-        installed = true
+    if (controller) {
+      const rc = packages ? ADMIN_OPENRC : ADMIN_RC
+      const vars = await readAdminRc(controller, rc)
+      const done = new Set(stages.done)
+      // packstack installs everything at once; a packages lab answers for the stages it has done.
+      const has = (stage: string) => !packages || done.has(stage)
+      installed = !!vars['OS_PASSWORD'] && (!packages || allStages)
+      if (vars['OS_PASSWORD'] && has('horizon'))
         horizon = {
-          url: `http://${nodeAddress(ctrl)}/dashboard`,
+          url: packages ? horizonUrl(nodeAddress(ctrl)) : `http://${nodeAddress(ctrl)}/dashboard`,
           username: vars['OS_USERNAME'] ?? 'admin',
           password: vars['OS_PASSWORD'],
         }
-        const lists: [ApiService['kind'], string][] = [
-          ['compute', 'compute service list'],
-          ['network', 'network agent list'],
-          ['volume', 'volume service list'],
-        ]
-        // One SSH command for the three lists, each framed by markers with its exit status.
+      const lists = (
+        [
+          ['compute', 'compute service list', 'nova'],
+          ['network', 'network agent list', 'neutron'],
+          ['volume', 'volume service list', 'cinder'],
+        ] as const
+      ).filter(([, , stage]) => has(stage))
+      if (vars['OS_PASSWORD'] && lists.length) {
+        // One SSH command for the lists, each framed by markers with its exit status.
         const script = lists
           .map(
             ([kind, cmd]) =>
               `echo '${MARK}begin ${kind}'; openstack ${cmd} -f json 2>&1; echo "${MARK}end $?"`,
           )
           .join('; ')
-        const out = (await sshExec(controller, `. ${ADMIN_RC} && { ${script}; }`)).stdout
+        const out = (await sshExec(controller, `. ${rc} && { ${script}; }`)).stdout
         for (const { kind, body, rc } of splitFramed(out)) {
           // JSON as asked, or the client's table (an older client ignoring -f): anything else is a problem
           // of that list, never the end of the whole status.

@@ -27,19 +27,13 @@ import { sshExec } from '../../ssh/client'
 import { shellQuote } from '../../preflight/fix'
 import { InstallError, endFailed, listedStep, type StepsDeps } from '../steps'
 import { remote, REMOTE_LOG_DIR } from '../remote'
+import { followDetached } from '../detached'
+import { failureCause } from './causes'
 import { installState, stagesState } from '../runs'
-import {
-  debianPlan,
-  packagesScript,
-  SECRET_NAMES,
-  type CloudSecrets,
-  type Stage,
-  type StageFile,
-} from './plan'
+import { packagesScript, SECRET_NAMES, type CloudSecrets, type Stage, type StageFile } from './common'
+import { debianPlan } from './plan'
 
 const REMOTE_STAGE_DIR = '/var/lib/stacklab/stages'
-/** How often the follower asks for new output of a running script. */
-const POLL_MS = 2000
 
 function newPassword(): string {
   // URL- and shell-safe: letters and digits only (they go into connection URLs and config files).
@@ -145,58 +139,57 @@ async function startScript(
 }
 
 /**
- * Follow a detached script until it ends, by byte offset, reconnecting when the connection drops. The log is
- * copied to the host as it arrives. Resolves with its exit status and the last lines of its output.
+ * Follow a detached script until it ends (install/detached.ts), copying its log to the host as it arrives.
+ * Resolves with its exit status and the last lines of its output.
  */
 async function followScript(
   env: LabEnv,
   state: LabState,
   run: Detached,
   job: JobHandle,
-  client: Client,
-): Promise<{ code: number; tail: string; client: Client }> {
+): Promise<{ code: number; tail: string; reconnects: number }> {
   const files = env.store.files(state.definition.name)
   const local = join(files.packstackDir, `${run.log.split('/').pop()}`)
   await mkdir(files.packstackDir, { recursive: true, mode: 0o700 })
   await writeFile(local, '', { mode: 0o600 })
-  let offset = 0
+  if (run.pid === null) throw new Error(`the script of stage ${run.stage} on ${run.node} has no process id`)
   let text = ''
+  let pending = ''
   let reconnects = 0
-  let c = client
-  const read = async (): Promise<string | null> => {
-    const r = await sshExec(c, `tail -c +${offset + 1} ${run.log} 2>/dev/null; true`)
-    if (r.stdout) {
-      offset += Buffer.byteLength(r.stdout)
-      text = (text + r.stdout).slice(-64 * 1024)
-      await appendFile(local, maskGuest(r.stdout))
-      const last = r.stdout.trimEnd().split('\n').pop() ?? ''
+  let lastDetail = 0
+  const { rc } = await followDetached(
+    env,
+    state,
+    { node: run.node, log: run.log, rcFile: run.rcFile, pid: run.pid },
+    job,
+    async (chunk) => {
+      // Masked whole lines at a time, so no secret is cut in two between chunks.
+      pending += chunk.toString()
+      const cut = pending.lastIndexOf('\n') + 1
+      if (!cut) return
+      const s = maskGuest(pending.slice(0, cut))
+      pending = pending.slice(cut)
+      text = (text + s).slice(-64 * 1024)
+      await appendFile(local, s)
+      if (Date.now() - lastDetail < 500) return
+      lastDetail = Date.now()
+      const last = text.trimEnd().split('\n').pop() ?? ''
       await job.detail(
         run.stage,
-        `${run.node}: ${maskGuest(last).slice(0, 200)}` + (reconnects ? ` · reattached ${reconnects}×` : ''),
+        `${run.node}: ${last.slice(0, 200)}` + (reconnects ? ` · reattached ${reconnects}×` : ''),
       )
-    }
-    const rc = await sshExec(c, `cat ${run.rcFile} 2>/dev/null || true`)
-    return rc.stdout.trim() || null
+    },
+    async (n, why) => {
+      reconnects = n
+      await job.detail(run.stage, `${why}; reattaching (${n})`)
+    },
+  )
+  if (pending) {
+    text = (text + maskGuest(pending)).slice(-64 * 1024)
+    await appendFile(local, maskGuest(pending))
   }
-  for (;;) {
-    job.throwIfCancelled()
-    let rc: string | null
-    try {
-      rc = await read()
-    } catch {
-      // The connection dropped (or the node is busy): the script goes on; come back where we left off.
-      c.end()
-      c = await connectNode(files, state, run.node, { signal: job.signal, waitMs: 5 * 60_000 })
-      reconnects++
-      continue
-    }
-    if (rc !== null) {
-      await read() // whatever it wrote between the last read and its end
-      const tail = maskGuest(text.trimEnd().split('\n').slice(-12).join('\n'))
-      return { code: Number(rc), tail, client: c }
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS))
-  }
+  const tail = text.trimEnd().split('\n').slice(-12).join('\n')
+  return { code: rc === '' ? -1 : Number(rc), tail, reconnects }
 }
 
 async function runCheck(
@@ -253,6 +246,11 @@ export async function runDebianInstall(
   const files = env.store.files(name)
   const clients = new Map<string, Client>()
   const client = (node: string) => clients.get(node)!
+  // After the follower lost its connection, this one may be gone too: a fresh one for what comes next.
+  const reconnect = async (node: string) => {
+    clients.get(node)?.end()
+    clients.set(node, await connectNode(files, state, node, { signal: job.signal, waitMs: 5 * 60_000 }))
+  }
   let st = stagesState(state)
   try {
     const secrets = await labSecrets(env, name)
@@ -288,8 +286,8 @@ export async function runDebianInstall(
         }
         let fromScript = 0
         if (resume) {
-          const followed = await followScript(env, state, resume, job, client(resume.node))
-          clients.set(resume.node, followed.client)
+          const followed = await followScript(env, state, resume, job)
+          if (followed.reconnects) await reconnect(resume.node)
           if (followed.code !== 0) throw stageFailure(name, stage, resume.node, followed.tail, resume.log)
           fromScript = resume.script + 1
         } else {
@@ -336,8 +334,8 @@ export async function runDebianInstall(
           const run = await startScript(client(node), stage.id, node, index, script)
           st = { ...st, current: run }
           await saveStages(env, await deps.get(name), st)
-          const followed = await followScript(env, state, run, job, client(node))
-          clients.set(node, followed.client)
+          const followed = await followScript(env, state, run, job)
+          if (followed.reconnects) await reconnect(node)
           if (followed.code !== 0) throw stageFailure(name, stage, node, followed.tail, run.log)
         }
       })
@@ -384,18 +382,22 @@ export async function newestStageLog(env: LabEnv, lab: string): Promise<string> 
   return `${newest.n}\n${text.slice(-256 * 1024)}`
 }
 
+/** The stage's hint, after the cause its output names (when it names one). */
+const hintFor = (stage: Stage, output: string) => [failureCause(output), stage.hint].filter(Boolean).join(' ')
+
 function stageFailure(lab: string, stage: Stage, node: string, tail: string, log: string): InstallError {
   const line = tail.split('\n').filter(Boolean).pop() ?? 'the script stopped'
+  const hint = hintFor(stage, tail)
   return new InstallError(
     `Stage "${stage.title}" failed on ${node}: ${line} (log on the node: ${log})\n${tail}`,
-    `${stage.hint} Then retry from this stage (its checkpoint "${stageCheckpoint(stage.id)}" is restored first): stacklab install ${lab} --retry`,
+    `${hint} Then retry from this stage (its checkpoint "${stageCheckpoint(stage.id)}" is restored first): stacklab install ${lab} --retry`,
     {
       reason: 'stage-failed',
       stage: stage.title,
       node,
       line,
       log,
-      hint: stage.hint,
+      hint,
       checkpoint: stageCheckpoint(stage.id),
       lab,
     },
@@ -403,16 +405,17 @@ function stageFailure(lab: string, stage: Stage, node: string, tail: string, log
 }
 
 function checkFailure(lab: string, stage: Stage, node: string, check: string, line: string): InstallError {
+  const hint = hintFor(stage, line)
   return new InstallError(
     `Stage "${stage.title}" ran, but "${check}" on ${node} failed: ${line}`,
-    `${stage.hint} Then retry from this stage (its checkpoint "${stageCheckpoint(stage.id)}" is restored first): stacklab install ${lab} --retry`,
+    `${hint} Then retry from this stage (its checkpoint "${stageCheckpoint(stage.id)}" is restored first): stacklab install ${lab} --retry`,
     {
       reason: 'stage-check-failed',
       stage: stage.title,
       node,
       check,
       line,
-      hint: stage.hint,
+      hint,
       checkpoint: stageCheckpoint(stage.id),
       lab,
     },

@@ -1,0 +1,410 @@
+// The compute half of the distribution-packages install, as seed 004 and the install guide do it by hand:
+// Nova (API, scheduler, conductor and the noVNC proxy on the controller, nova-compute with libvirt on every
+// compute node, then discover_hosts) and Neutron with ML2/OVN (OVN's databases and northd with the Neutron
+// server on the controller, Open vSwitch and ovn-controller on every compute node).
+//
+// Decided: ML2/OVN, not linuxbridge. OVN is upstream's default and what packstack installs (the lab teaches
+// the same thing either way); its per-node parts are C daemons, where linuxbridge needs four more Python
+// agents (linuxbridge, DHCP, L3, metadata), each ~100 MiB and slow to start under software emulation.
+// The compute's libvirt runs guests with virt_type=qemu (software emulation: the lab has no nested KVM).
+import { nodeAddress, type NodeDef } from '../../../../src-shared/lab'
+import { fqdn as labFqdn } from '../../provision/guest-config'
+import {
+  OS,
+  REGION,
+  STAGE_PACKAGES,
+  STAGE_UNITS,
+  databaseSql,
+  enableUnits,
+  ini,
+  jsonList,
+  keystoneService,
+  uwsgiIni,
+  type PlanContext,
+  type Stage,
+  type StageCheck,
+  type StageFile,
+} from './common'
+
+/** The address of a node on the lab's internal network (the tunnel network), else its management address. */
+function tunnelAddress(node: NodeDef): string {
+  return node.nics[1]?.ip ?? nodeAddress(node)
+}
+
+/** Services in `openstack compute service list -f json` that are not enabled and up, or missing. */
+export function computeServicesWrong(
+  stdout: string,
+  want: { binary: string; host?: string }[],
+): string | null {
+  const rows = jsonList(stdout) as
+    { Binary?: string; Host?: string; Status?: string; State?: string }[] | null
+  if (!rows) return 'compute service list is not a JSON list'
+  for (const w of want) {
+    const row = rows.find((r) => r.Binary === w.binary && (!w.host || r.Host === w.host))
+    if (!row) return `${w.binary}${w.host ? ` on ${w.host}` : ''} is not registered`
+    if (row.State !== 'up' || row.Status !== 'enabled')
+      return `${w.binary} on ${row.Host ?? '?'} is ${row.Status ?? '?'} and ${row.State ?? '?'}`
+  }
+  return null
+}
+
+/** `openstack network agent list -f json`: an alive OVN Controller agent for each of these hosts. */
+export function ovnAgentsWrong(stdout: string, hosts: string[]): string | null {
+  const rows = jsonList(stdout) as { 'Agent Type'?: string; Host?: string; Alive?: unknown }[] | null
+  if (!rows) return 'network agent list is not a JSON list'
+  for (const host of hosts) {
+    const row = rows.find((r) => /OVN Controller/i.test(r['Agent Type'] ?? '') && r.Host === host)
+    if (!row) return `no OVN Controller agent on ${host}`
+    if (row.Alive !== true && row.Alive !== ':-)') return `the OVN Controller agent on ${host} is not alive`
+  }
+  return null
+}
+
+export function computeStages(x: PlanContext): Stage[] {
+  const { secrets, c, ip, keystoneUrl, authtoken, dbUrl, title, computes } = x
+  const rabbit = `rabbit://openstack:${secrets.rabbit}@${ip}:5672/`
+  const fqdn = (n: NodeDef) => labFqdn(x.def, n)
+  const serviceAuth = (user: string, password: string) => ({
+    auth_url: `${keystoneUrl}/v3`,
+    auth_type: 'password',
+    project_domain_name: 'Default',
+    user_domain_name: 'Default',
+    region_name: REGION,
+    project_name: 'service',
+    username: user,
+    password,
+  })
+  const novaConf = (myIp: string, role: 'controller' | 'compute') =>
+    ini(
+      {
+        DEFAULT: {
+          my_ip: myIp,
+          transport_url: rabbit,
+          state_path: '/var/lib/nova',
+          log_dir: '/var/log/nova',
+          ...(role === 'compute' ? { reserved_host_memory_mb: 256 } : {}),
+        },
+        api: { auth_strategy: 'keystone' },
+        ...(role === 'controller'
+          ? {
+              api_database: { connection: dbUrl('nova', 'nova_api') },
+              database: { connection: dbUrl('nova') },
+              // computes added later are found on their own within 5 minutes
+              scheduler: { discover_hosts_in_cells_interval: 300 },
+            }
+          : {}),
+        keystone_authtoken: authtoken('nova', secrets.service.nova),
+        service_user: {
+          send_service_user_token: true,
+          ...serviceAuth('nova', secrets.service.nova),
+        },
+        vnc: {
+          enabled: true,
+          server_listen: role === 'controller' ? '$my_ip' : '0.0.0.0',
+          server_proxyclient_address: '$my_ip',
+          ...(role === 'compute' ? { novncproxy_base_url: `http://${ip}:6080/vnc_auto.html` } : {}),
+        },
+        glance: { api_servers: `http://${ip}:9292` },
+        oslo_concurrency: { lock_path: '/var/lib/nova/tmp' },
+        placement: serviceAuth('placement', secrets.service.placement),
+        neutron: serviceAuth('neutron', secrets.service.neutron),
+      },
+      role === 'controller'
+        ? 'Nova, the Compute service: controller (API, scheduler, conductor, noVNC proxy)'
+        : 'Nova, the Compute service: this compute node',
+    )
+  const nodeFile = (node: string, path: string, content: string, purpose: string, owner = 'root:nova') => ({
+    node,
+    path,
+    owner,
+    mode: owner === 'root:root' ? '0644' : '0640',
+    content,
+    purpose,
+  })
+
+  const computeFiles: StageFile[] = computes.flatMap((n) => [
+    nodeFile(
+      n.name,
+      '/etc/nova/nova.conf',
+      novaConf(nodeAddress(n), 'compute'),
+      'nova-compute: RabbitMQ, Keystone, Glance, Placement, Neutron, the console',
+    ),
+    nodeFile(
+      n.name,
+      '/etc/nova/nova-compute.conf',
+      ini(
+        {
+          DEFAULT: { compute_driver: 'libvirt.LibvirtDriver' },
+          // qemu: software emulation (the lab's nodes have no nested KVM); cpu_mode none: QEMU's own model,
+          // since host-model would describe an emulated CPU.
+          libvirt: { virt_type: 'qemu', cpu_mode: 'none' },
+          // os-vif plugs instances into br-int through OVS's database: its local socket (the default is
+          // tcp:127.0.0.1:6640, where Debian's Open vSwitch does not listen).
+          os_vif_ovs: { ovsdb_connection: 'unix:/var/run/openvswitch/db.sock' },
+        },
+        'nova-compute: the libvirt driver',
+      ),
+      'instances run under QEMU software emulation',
+    ),
+  ])
+
+  const nova: Stage = {
+    id: 'nova',
+    title: title('nova'),
+    packages: [
+      { node: c, names: STAGE_PACKAGES.nova.controller },
+      ...computes.map((n) => ({ node: n.name, names: STAGE_PACKAGES.nova.compute })),
+    ],
+    files: [
+      nodeFile(
+        c,
+        '/etc/nova/nova.conf',
+        novaConf(ip, 'controller'),
+        'Nova: databases, RabbitMQ, Keystone, Placement, Neutron',
+      ),
+      nodeFile(
+        c,
+        '/etc/nova/nova-api-uwsgi.ini',
+        uwsgiIni('nova-api', '/usr/bin/nova-api-wsgi', '/var/log/nova/nova-api.log', 'nova', '', 1),
+        'the Compute API on port 8774 (uwsgi), sized for a lab',
+        'root:root',
+      ),
+      nodeFile(
+        c,
+        '/etc/default/nova-consoleproxy',
+        [
+          '# Stacklab: which console proxy Debian starts (the package default is spicehtml5)',
+          'NOVA_CONSOLE_PROXY_TYPE=novnc',
+          'NOVA_SERIAL_PROXY_START=false',
+          '',
+        ].join('\n'),
+        "instances' consoles through noVNC on port 6080",
+        'root:root',
+      ),
+      ...computeFiles,
+    ],
+    scripts: [
+      {
+        node: c,
+        script: [
+          "mysql <<'SQL'",
+          databaseSql('nova', secrets.db.nova, ['nova_api', 'nova_cell0']),
+          'SQL',
+          keystoneService(
+            'nova',
+            secrets.service.nova,
+            'compute',
+            'OpenStack Compute',
+            `http://${ip}:8774/v2.1`,
+          ),
+          'su -s /bin/sh -c "nova-manage api_db sync" nova',
+          'su -s /bin/sh -c "nova-manage cell_v2 map_cell0" nova',
+          'if ! su -s /bin/sh -c "nova-manage cell_v2 list_cells" nova | grep " cell1 " >/dev/null; then',
+          '  su -s /bin/sh -c "nova-manage cell_v2 create_cell --name=cell1 --verbose" nova',
+          'fi',
+          'su -s /bin/sh -c "nova-manage db sync" nova',
+          'su -s /bin/sh -c "nova-manage cell_v2 list_cells" nova',
+          enableUnits(STAGE_UNITS.nova.controller),
+        ].join('\n'),
+      },
+      ...computes.map((n) => ({ node: n.name, script: enableUnits(STAGE_UNITS.nova.compute) })),
+      {
+        node: c,
+        script: [
+          '# wait for every compute node to register its nova-compute, then map it into cell1',
+          `for host in ${computes.map(fqdn).join(' ')}; do`,
+          '  i=0',
+          `  until ${OS} compute service list --service nova-compute -f value -c Host | grep -x "$host" >/dev/null; do`,
+          '    i=$((i+1)); [ $i -gt 90 ] && { echo "nova-compute on $host did not register in 15 minutes"; exit 1; }',
+          '    sleep 10',
+          '  done',
+          '  echo "nova-compute on $host registered"',
+          'done',
+          'su -s /bin/sh -c "nova-manage cell_v2 discover_hosts --verbose" nova',
+        ].join('\n'),
+      },
+    ],
+    checks: [
+      {
+        node: c,
+        title: 'compute services are up (openstack compute service list)',
+        command: `${OS} compute service list -f json`,
+        expect: (out) =>
+          computeServicesWrong(out, [
+            { binary: 'nova-scheduler' },
+            { binary: 'nova-conductor' },
+            ...computes.map((n) => ({ binary: 'nova-compute', host: fqdn(n) })),
+          ]),
+        waitSeconds: 300,
+      },
+      {
+        node: c,
+        title: 'every compute node is a hypervisor (openstack hypervisor list)',
+        command: `${OS} hypervisor list -f json`,
+        expect: (out) => {
+          const rows = jsonList(out) as { 'Hypervisor Hostname'?: string; State?: string }[] | null
+          if (!rows) return 'hypervisor list is not a JSON list'
+          const missing = computes.map(fqdn).filter((h) => !rows.some((r) => r['Hypervisor Hostname'] === h))
+          return missing.length ? `not a hypervisor yet: ${missing.join(', ')}` : null
+        },
+        waitSeconds: 300,
+      },
+      {
+        node: c,
+        title: 'nova-status upgrade check',
+        command: 'nova-status upgrade check',
+        expect: (out) => (/Result: Failure/.test(out) ? 'nova-status reports a failure' : null),
+        waitSeconds: 60,
+      },
+    ],
+    hint: 'Nova logs to /var/log/nova/ on each node (nova-compute.log on the compute node says why it did not register; nova-conductor.log on the controller shows RabbitMQ or database trouble).',
+  }
+
+  const ovnNb = `tcp:${ip}:6641`
+  const ovnSb = `tcp:${ip}:6642`
+  const neutron: Stage = {
+    id: 'neutron',
+    title: title('neutron'),
+    packages: [
+      { node: c, names: STAGE_PACKAGES.neutron.controller },
+      ...computes.map((n) => ({ node: n.name, names: STAGE_PACKAGES.neutron.compute })),
+    ],
+    files: [
+      nodeFile(
+        c,
+        '/etc/neutron/neutron.conf',
+        ini(
+          {
+            DEFAULT: {
+              core_plugin: 'ml2',
+              service_plugins: 'ovn-router',
+              transport_url: rabbit,
+              auth_strategy: 'keystone',
+              notify_nova_on_port_status_changes: true,
+              notify_nova_on_port_data_changes: true,
+              state_path: '/var/lib/neutron',
+            },
+            database: { connection: dbUrl('neutron') },
+            keystone_authtoken: authtoken('neutron', secrets.service.neutron),
+            nova: serviceAuth('nova', secrets.service.nova),
+            oslo_concurrency: { lock_path: '/var/lib/neutron/tmp' },
+          },
+          'Neutron, the Networking service (server)',
+        ),
+        'Neutron: database, RabbitMQ, Keystone, Nova notifications',
+        'root:neutron',
+      ),
+      nodeFile(
+        c,
+        '/etc/neutron/plugins/ml2/ml2_conf.ini',
+        ini(
+          {
+            ml2: {
+              type_drivers: 'local,flat,vlan,geneve',
+              tenant_network_types: 'geneve',
+              mechanism_drivers: 'ovn',
+              extension_drivers: 'port_security',
+              overlay_ip_version: 4,
+            },
+            ml2_type_flat: { flat_networks: '*' },
+            ml2_type_geneve: { vni_ranges: '1:65536', max_header_size: 38 },
+            securitygroup: { enable_security_group: true },
+            ovn: {
+              ovn_nb_connection: ovnNb,
+              ovn_sb_connection: ovnSb,
+              ovn_l3_scheduler: 'leastloaded',
+              ovn_metadata_enabled: false,
+            },
+          },
+          'ML2 with the OVN mechanism driver: self-service networks are Geneve tunnels',
+        ),
+        'ML2/OVN: Geneve self-service networks, flat provider networks, OVN databases on the controller',
+        'root:neutron',
+      ),
+      nodeFile(
+        c,
+        '/etc/neutron/neutron-api-uwsgi.ini',
+        uwsgiIni(
+          'neutron-api',
+          '/usr/bin/neutron-api',
+          '/var/log/neutron/neutron-api.log',
+          'neutron',
+          ['add-header = Connection: close', 'paste = config:/etc/neutron/api-paste.ini'].join('\n'),
+        ),
+        'the Networking API on port 9696 (uwsgi), sized for a lab',
+        'root:root',
+      ),
+    ],
+    scripts: [
+      {
+        node: c,
+        script: [
+          "mysql <<'SQL'",
+          databaseSql('neutron', secrets.db.neutron),
+          'SQL',
+          keystoneService(
+            'neutron',
+            secrets.service.neutron,
+            'network',
+            'OpenStack Networking',
+            `http://${ip}:9696`,
+          ),
+          enableUnits(['ovn-central']),
+          "# the compute nodes reach OVN's databases over TCP on the management address",
+          'i=0; until ovn-nbctl --timeout=10 show >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 60 ] && exit 1; sleep 5; done',
+          `ovn-nbctl set-connection ptcp:6641:${ip}`,
+          `ovn-sbctl set-connection ptcp:6642:${ip}`,
+          'su -s /bin/sh -c "neutron-db-manage --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head" neutron',
+          enableUnits(['neutron-api', 'neutron-rpc-server']),
+        ].join('\n'),
+      },
+      ...computes.map((n) => ({
+        node: n.name,
+        script: [
+          enableUnits(['openvswitch-switch']),
+          "# this chassis: where OVN's southbound database is, and the tunnel address on the internal network",
+          `ovs-vsctl set open . external-ids:ovn-remote=${ovnSb} external-ids:ovn-encap-type=geneve \\`,
+          `  external-ids:ovn-encap-ip=${tunnelAddress(n)} external-ids:hostname=${fqdn(n)}`,
+          enableUnits(['ovn-host']),
+        ].join('\n'),
+      })),
+    ],
+    checks: [
+      {
+        node: c,
+        title: 'OVN sees every compute node as a chassis (ovn-sbctl)',
+        command: 'ovn-sbctl --timeout=20 --columns=hostname list Chassis',
+        expect: (out) => {
+          const missing = computes.map(fqdn).filter((h) => !out.includes(h))
+          return missing.length ? `no OVN chassis for ${missing.join(', ')}` : null
+        },
+        waitSeconds: 240,
+      },
+      {
+        node: c,
+        title: 'network agents are alive (openstack network agent list)',
+        command: `${OS} network agent list -f json`,
+        expect: (out) => ovnAgentsWrong(out, computes.map(fqdn)),
+        waitSeconds: 300,
+      },
+    ],
+    hint: 'Neutron logs to /var/log/neutron/ on the controller; OVN to /var/log/ovn/ (ovn-controller.log on a compute node says whether it reached the southbound database).',
+  }
+  return [nova, neutron]
+}
+
+/** The check a stage's check list uses for a web page: status 200 and a marker in the body. */
+export function pageCheck(node: string, title: string, url: string, marker: string): StageCheck {
+  return {
+    node,
+    title,
+    command: `python3 -c 'import urllib.request; r = urllib.request.urlopen("${url}", timeout=60); print(r.status); print(r.read().decode(errors="replace"))'`,
+    expect: (out) =>
+      !out.startsWith('200')
+        ? `HTTP ${out.split('\n')[0]}`
+        : out.includes(marker)
+          ? null
+          : `no "${marker}" on the page`,
+    waitSeconds: 300,
+  }
+}
