@@ -196,6 +196,9 @@ describe('distribution-packages plan', () => {
     expect(chassis).toContain('external-ids:ovn-remote=tcp:192.168.122.100:6642')
     expect(chassis).toContain('external-ids:ovn-encap-ip=192.168.90.110')
     expect(chassis).toContain('external-ids:hostname=compute.example.com')
+    // Neutron runs on eventlet: one uwsgi thread per process (two broke its OVN events on the lab).
+    const api = neutron.files.find((f) => f.path === '/etc/neutron/neutron-api-uwsgi.ini')!.content
+    expect(api).toMatch(/^threads = 1$/m)
   })
 
   it("points Horizon at the lab's Keystone and runs it in one WSGI daemon process", () => {
@@ -235,6 +238,9 @@ describe("reading Nova's and Neutron's lists", () => {
   const want = [{ binary: 'nova-conductor' }, { binary: 'nova-compute', host: 'compute.example.com' }]
 
   it('finds every compute service up, or names the one that is not', () => {
+    // As the real client printed it on the lab after the Nova stage.
+    const real = readFileSync('test/fixtures/openstack/compute-service-list-zed.json', 'utf8')
+    expect(computeServicesWrong(real, [...want, { binary: 'nova-scheduler' }])).toBeNull()
     const fine = [up('nova-conductor', 'controller.example.com'), up('nova-compute', 'compute.example.com')]
     expect(computeServicesWrong(JSON.stringify(fine), want)).toBeNull()
     expect(computeServicesWrong(JSON.stringify(fine.slice(0, 1)), want)).toBe(
