@@ -234,8 +234,7 @@ describe("OpenStack from Debian's packages, for real", () => {
         'ovn-ovsdb-server-nb',
         'ovn-ovsdb-server-sb',
         'ovn-northd',
-        'neutron-api',
-        'neutron-rpc-server',
+        'neutron-server',
         'apache2',
       ].map((u) => [u, 'active']),
     )

@@ -196,9 +196,11 @@ describe('distribution-packages plan', () => {
     expect(chassis).toContain('external-ids:ovn-remote=tcp:192.168.122.100:6642')
     expect(chassis).toContain('external-ids:ovn-encap-ip=192.168.90.110')
     expect(chassis).toContain('external-ids:hostname=compute.example.com')
-    // Neutron runs on eventlet: one uwsgi thread per process (two broke its OVN events on the lab).
-    const api = neutron.files.find((f) => f.path === '/etc/neutron/neutron-api-uwsgi.ini')!.content
-    expect(api).toMatch(/^threads = 1$/m)
+    // neutron-server as one eventlet service (Debian's uwsgi API never reached OVN's databases on the lab).
+    const unit = neutron.files.find((f) => f.path === '/etc/systemd/system/neutron-server.service')!
+    expect(unit.content).toMatch(/^ExecStart=\/usr\/bin\/neutron-server .*ml2_conf\.ini/m)
+    expect(unit.content).toMatch(/^User=neutron$/m)
+    expect(neutron.scripts[0]!.script).toContain('systemctl disable --now neutron-api neutron-rpc-server')
   })
 
   it("points Horizon at the lab's Keystone and runs it in one WSGI daemon process", () => {

@@ -94,13 +94,7 @@ export const STAGE_UNITS: Record<DebianStageId, PerRole> = {
   // ovn-central, ovn-host and openvswitch-switch are Debian's oneshot wrappers: the stage enables those, the
   // status asks for the daemons they start.
   neutron: {
-    controller: [
-      'ovn-ovsdb-server-nb',
-      'ovn-ovsdb-server-sb',
-      'ovn-northd',
-      'neutron-api',
-      'neutron-rpc-server',
-    ],
+    controller: ['ovn-ovsdb-server-nb', 'ovn-ovsdb-server-sb', 'ovn-northd', 'neutron-server'],
     compute: ['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'],
   },
   horizon: onController(['apache2']),

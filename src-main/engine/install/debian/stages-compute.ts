@@ -26,6 +26,8 @@ import {
   type StageFile,
 } from './common'
 
+const NEUTRON_SERVER_UNIT = '/etc/systemd/system/neutron-server.service'
+
 /** The address of a node on the lab's internal network (the tunnel network), else its management address. */
 function tunnelAddress(node: NodeDef): string {
   return node.nics[1]?.ip ?? nodeAddress(node)
@@ -284,6 +286,9 @@ export function computeStages(x: PlanContext): Stage[] {
               notify_nova_on_port_status_changes: true,
               notify_nova_on_port_data_changes: true,
               state_path: '/var/lib/neutron',
+              // one API and one RPC worker: each is a Python process of ~100 MiB in a lab VM
+              api_workers: 1,
+              rpc_workers: 1,
             },
             database: { connection: dbUrl('neutron') },
             keystone_authtoken: authtoken('neutron', secrets.service.neutron),
@@ -324,18 +329,29 @@ export function computeStages(x: PlanContext): Stage[] {
       ),
       nodeFile(
         c,
-        '/etc/neutron/neutron-api-uwsgi.ini',
-        uwsgiIni(
-          'neutron-api',
-          '/usr/bin/neutron-api',
-          '/var/log/neutron/neutron-api.log',
-          'neutron',
-          ['add-header = Connection: close', 'paste = config:/etc/neutron/api-paste.ini'].join('\n'),
-          // One thread per process: Neutron runs on eventlet, and a second uwsgi thread made its OVN
-          // database events fail on the lab ("greenlet.error: cannot switch to a different thread").
-          1,
-        ),
-        'the Networking API on port 9696 (uwsgi), sized for a lab',
+        NEUTRON_SERVER_UNIT,
+        [
+          '# Stacklab: the Neutron server as one eventlet process (API and RPC), as the install guide runs it.',
+          "# Debian's uwsgi neutron-api never connected its workers to OVN's databases on the lab (no agents,",
+          '# "HashRing is empty" in the RPC server); neutron-server itself does.',
+          '[Unit]',
+          'Description=OpenStack Neutron server (Stacklab)',
+          'After=network-online.target mariadb.service rabbitmq-server.service keystone.service ovn-central.service',
+          'Wants=network-online.target',
+          '',
+          '[Service]',
+          'User=neutron',
+          'Group=neutron',
+          'Type=simple',
+          'RuntimeDirectory=neutron',
+          'ExecStart=/usr/bin/neutron-server --config-file=/etc/neutron/neutron.conf --config-file=/etc/neutron/plugins/ml2/ml2_conf.ini --log-file=/var/log/neutron/neutron-server.log',
+          'Restart=on-failure',
+          '',
+          '[Install]',
+          'WantedBy=multi-user.target',
+          '',
+        ].join('\n'),
+        'the Neutron server (API on port 9696 and RPC) as one service',
         'root:root',
       ),
     ],
@@ -359,7 +375,10 @@ export function computeStages(x: PlanContext): Stage[] {
           `ovn-nbctl set-connection ptcp:6641:${ip}`,
           `ovn-sbctl set-connection ptcp:6642:${ip}`,
           'su -s /bin/sh -c "neutron-db-manage --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head" neutron',
-          enableUnits(['neutron-api', 'neutron-rpc-server']),
+          "# Debian's uwsgi API and RPC server stay off: neutron-server (written above) is both",
+          'systemctl disable --now neutron-api neutron-rpc-server 2>/dev/null || true',
+          'systemctl daemon-reload',
+          enableUnits(['neutron-server']),
         ].join('\n'),
       },
       ...computes.map((n) => ({
