@@ -390,3 +390,25 @@ export function planContext(def: LabDefinition, secrets: CloudSecrets): PlanCont
     title: (id) => DEBIAN_STAGES.find((s) => s.id === id)!.title,
   }
 }
+
+/**
+ * How long a check waits for a service that just started: measured on the lab, Neutron's API took 6 to 11
+ * minutes to load under software emulation on a busy 2-core host. A check passes as soon as it can.
+ */
+export const SLOW_START_SECONDS = 900
+
+/** The check a stage's check list uses for a web page: status 200 and a marker in the body. */
+export function pageCheck(node: string, title: string, url: string, marker: string): StageCheck {
+  return {
+    node,
+    title,
+    command: `python3 -c 'import urllib.request; r = urllib.request.urlopen("${url}", timeout=60); print(r.status); print(r.read().decode(errors="replace"))'`,
+    expect: (out) =>
+      !out.startsWith('200')
+        ? `HTTP ${out.split('\n')[0]}`
+        : out.includes(marker)
+          ? null
+          : `no "${marker}" on the page`,
+    waitSeconds: SLOW_START_SECONDS,
+  }
+}

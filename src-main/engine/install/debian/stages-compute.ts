@@ -13,6 +13,7 @@ import {
   OS,
   REGION,
   STAGE_PACKAGES,
+  SLOW_START_SECONDS,
   STAGE_UNITS,
   databaseSql,
   enableUnits,
@@ -22,15 +23,8 @@ import {
   uwsgiIni,
   type PlanContext,
   type Stage,
-  type StageCheck,
   type StageFile,
 } from './common'
-
-/**
- * How long a check waits for a service that just started: measured on the lab, Neutron's API took 6 to 11
- * minutes to load under software emulation on a busy 2-core host. A check passes as soon as it can.
- */
-const SLOW_START_SECONDS = 900
 
 const NEUTRON_SERVER_UNIT = '/etc/systemd/system/neutron-server.service'
 
@@ -420,20 +414,4 @@ export function computeStages(x: PlanContext): Stage[] {
     hint: 'Neutron logs to /var/log/neutron/ on the controller; OVN to /var/log/ovn/ (ovn-controller.log on a compute node says whether it reached the southbound database).',
   }
   return [nova, neutron]
-}
-
-/** The check a stage's check list uses for a web page: status 200 and a marker in the body. */
-export function pageCheck(node: string, title: string, url: string, marker: string): StageCheck {
-  return {
-    node,
-    title,
-    command: `python3 -c 'import urllib.request; r = urllib.request.urlopen("${url}", timeout=60); print(r.status); print(r.read().decode(errors="replace"))'`,
-    expect: (out) =>
-      !out.startsWith('200')
-        ? `HTTP ${out.split('\n')[0]}`
-        : out.includes(marker)
-          ? null
-          : `no "${marker}" on the page`,
-    waitSeconds: SLOW_START_SECONDS,
-  }
 }

@@ -2,8 +2,7 @@
 // keeps Debian's local_settings.py and adds its own settings in local_settings.d (Horizon reads that folder
 // after local_settings.py), and writes the Apache site whole: one WSGI daemon process instead of running
 // Django inside every Apache worker, which under software emulation costs minutes and memory.
-import { STAGE_PACKAGES, STAGE_UNITS, enableUnits, type PlanContext, type Stage } from './common'
-import { pageCheck } from './stages-compute'
+import { STAGE_PACKAGES, STAGE_UNITS, enableUnits, pageCheck, type PlanContext, type Stage } from './common'
 
 /** Where Horizon answers (Debian serves it at the site's root) and its login page. */
 export const horizonUrl = (ip: string) => `http://${ip}/`
