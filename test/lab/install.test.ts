@@ -133,6 +133,15 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
       expect(end.state).toBe('succeeded')
       // The checkpoint took the failure switch away: the run that succeeded never saw it.
       await expect(onNode('controller', 'test -e /etc/stacklab-test/packstack-fail-at')).rejects.toThrow()
+      // The restore put each guest's clock back to the checkpoint's moment, minutes ago; the install set
+      // them to the host's before anything ran (Keystone's tokens and Nova's heartbeats read them).
+      expect(end.steps.find((s) => s.id === 'connect')!.detail).toMatch(
+        /clocks set to the host's \(were controller -\d+ s, compute -\d+ s\)/,
+      )
+      for (const node of ['controller', 'compute']) {
+        const guest = Number(await onNode(node, 'date -u +%s'))
+        expect(Math.abs(guest - Date.now() / 1000)).toBeLessThan(10)
+      }
 
       const status = await engine.api.call('lab.status', { name: LAB })
       expect(status.installed).toBe(true)

@@ -12,7 +12,7 @@ import { nodeAddress, type NodeDef } from '../../../src-shared/lab'
 import { GuestCommandError } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
-import { connectNode, controllerOf } from '../lab/node-ssh'
+import { connectNode, controllerOf, syncClocks } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
 import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
 import { parseAnswerFile, readAnswerText, readRaw } from '../packstack/answers'
@@ -135,6 +135,20 @@ export async function runJoin(
       added = await connectNode(files, state, nodeName, { signal: job.signal, waitMs: 5 * 60_000 })
       // packstack on the controller logs into the new node as root, with the host key Stacklab pinned.
       await trustController(files, state, c, [c, added])
+      // The checkpoint paused (or the restore rewound) every node: each clock to the host's. Nodes other
+      // than these two answer a short connection of their own.
+      const rest = new Map<string, Client>()
+      try {
+        for (const n of state.definition.nodes)
+          if (n.name !== ctrlName && n.name !== nodeName)
+            rest.set(n.name, await connectNode(files, state, n.name, { signal: job.signal, waitMs: 60_000 }))
+        await job.detail(
+          'join-prepare',
+          await syncClocks(new Map([[ctrlName, c], [nodeName, added], ...rest])),
+        )
+      } finally {
+        for (const r of rest.values()) r.end()
+      }
       kvm = await probeKvm(added)
       const preset = presetOf(state)
       const repos = repositorySet(preset.osFamily, lab.release, preset.eol)

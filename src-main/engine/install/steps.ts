@@ -8,7 +8,7 @@ import type { PackstackReport } from '../../../src-shared/packstack'
 import { EngineFailure, type FailureParams, type InstallReason } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
-import { connectNode, controllerOf } from '../lab/node-ssh'
+import { connectNode, controllerOf, syncClocks } from '../lab/node-ssh'
 import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText } from '../packstack/answers'
@@ -101,8 +101,9 @@ export async function runInstall(
       state.definition.nodes.forEach((n, i) => {
         if (n.name !== ctrlName) others.set(n.name, clients[i]!)
       })
+      const clocks = await syncClocks(new Map(state.definition.nodes.map((n, i) => [n.name, clients[i]!])))
       if (options.reattach) closeOthers()
-      return `${clients.length} nodes answer SSH with their recorded host keys`
+      return `${clients.length} nodes answer SSH with their recorded host keys; ${clocks}`
     })
     const ctrl = () => controller!
     await step('setup', async () => {
@@ -119,7 +120,6 @@ export async function runInstall(
           await job.detail('setup', `${name}: ${command}`)
           await remote(client, command)
         }
-      closeOthers()
       const virt = Object.entries(kvm)
         .map(([n, ok]) => `${n}: ${ok ? 'kvm' : 'no KVM, qemu'}`)
         .join(', ')
@@ -167,8 +167,10 @@ export async function runInstall(
       if (present.some((c) => c.name === PRE_INSTALL_CHECKPOINT))
         return `kept the existing "${PRE_INSTALL_CHECKPOINT}" (it is the clean state to go back to)`
       await checkpointCreate(env.virsh, domains, PRE_INSTALL_CHECKPOINT, 'Stacklab: before packstack')
-      return 'taken'
+      // Paused for the checkpoint: every clock stood still meanwhile.
+      return `taken; ${await syncClocks(new Map([[ctrlName, ctrl()], ...others]))}`
     })
+    closeOthers()
     let report: PackstackReport | null = null
     await step('run', async () => {
       const run = options.reattach ? installState(state).runs.at(-1)! : await startRun(env, state, ctrl())

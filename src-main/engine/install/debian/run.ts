@@ -15,7 +15,7 @@ import { stageCheckpoint, type StagesState } from '../../../../src-shared/instal
 import type { LabState } from '../../../../src-shared/lab'
 import { Cancelled, type JobHandle } from '../../jobs'
 import type { LabEnv } from '../../lab/env'
-import { connectNode } from '../../lab/node-ssh'
+import { connectNode, syncClocks } from '../../lab/node-ssh'
 import {
   checkpointCreate,
   checkpointDelete,
@@ -269,7 +269,7 @@ export async function runDebianInstall(
           n.name,
           await connectNode(files, state, n.name, { signal: job.signal, waitMs: 5 * 60_000 }),
         )
-      return `${clients.size} nodes answer SSH with their recorded host keys`
+      return `${clients.size} nodes answer SSH with their recorded host keys; ${await syncClocks(clients)}`
     })
     if (!options.reattach && !options.retry) {
       st = { done: [], current: null, failed: null, seconds: {} }
@@ -296,6 +296,8 @@ export async function runDebianInstall(
           if (present.some((c) => c.name === cp)) await checkpointDelete(env.virsh, domains, cp)
           await job.detail(stage.id, `checkpoint "${cp}"`, { log: true })
           await checkpointCreate(env.virsh, domains, cp, `Stacklab: before ${stage.title}`)
+          // Paused for the checkpoint: every clock stood still meanwhile.
+          await job.detail(stage.id, await syncClocks(clients), { log: true })
           for (const p of stage.packages) {
             if (!p.names.length) continue
             await job.detail(stage.id, `${p.node}: packages ${p.names.join(' ')}`, { log: true })
