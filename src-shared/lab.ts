@@ -47,7 +47,7 @@ export interface Preset {
 
 /** Why the distribution-packages presets are not offered in the wizard yet (issue #14, in progress). */
 const PACKAGES_PREVIEW =
-  'preview: the distribution-packages installer sets up MariaDB, RabbitMQ, Memcached, etcd, Keystone, Glance and Placement; Nova, Neutron, Horizon and Cinder come next'
+  'preview: the distribution-packages installer has every stage of seed 004 (MariaDB to Horizon, and Cinder on a data disk); the whole run on real guests, Cinder included, is still being proven'
 
 /** The two install methods: RDO's packstack, or the distribution's own OpenStack packages. */
 export type Installer = 'packstack' | 'packages'
@@ -187,6 +187,11 @@ const nodeFields = {
     .min(512)
     .max(512 * 1024),
   diskGiB: z.number().int().min(4).max(4096),
+  /**
+   * A second, empty disk (vdb), thin like the first: the distribution-packages installer puts Cinder's LVM
+   * volume group on the controller's (seed 004's /dev/sdb). None when absent.
+   */
+  dataDiskGiB: z.number().int().min(1).max(4096).optional(),
 }
 const networkMode = z.enum(['nat', 'isolated'])
 
@@ -379,6 +384,8 @@ export function defaultLab(name = 'lab1', presetId = DEFAULT_PRESET, release?: s
         vcpus: 4,
         memoryMiB: 8192,
         diskGiB: 40,
+        // Cinder's LVM volume group, where the installer makes one (packstack uses a loop file instead).
+        ...(preset && installerOf(preset) === 'packages' ? { dataDiskGiB: 20 } : {}),
         nics: [
           { network: 'default', ip: '192.168.122.100' },
           { network: `${name}-int`, ip: '192.168.90.100' },
@@ -409,6 +416,11 @@ export function nodeDiskFile(imagesDir: string, lab: string, node: string): stri
   let dir = imagesDir
   while (dir.endsWith('/')) dir = dir.slice(0, -1)
   return `${dir}/${lab}/${node}.qcow2`
+}
+
+/** A lab node's data disk beside it (a node name has no dot, so no node's own disk is named so). */
+export function nodeDataDiskFile(imagesDir: string, lab: string, node: string): string {
+  return nodeDiskFile(imagesDir, lab, node).replace(/\.qcow2$/, '.data.qcow2')
 }
 
 /**

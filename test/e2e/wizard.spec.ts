@@ -86,6 +86,20 @@ test('default lab, field errors as you type, the plan, and a create that fails f
     `${join(dir, 'images')}/e2ewiz/controller.qcow2`,
   )
   await expect(page.locator('#wizard-plan-total')).toContainText('6 vCPUs')
+  // A data disk (Cinder's, for a distribution-packages install): a bad size is refused at its field, a good
+  // one is planned beside the node's disk, and clearing the field plans none.
+  await expect(page.locator('#wizard-plan-data-disk-controller')).toHaveCount(0)
+  await page.fill('#wizard-node-0-data-disk', '0')
+  await expect(page.locator('#wizard-error-nodes-0-dataDiskGiB')).toBeVisible()
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await page.fill('#wizard-node-0-data-disk', '10')
+  await expect(page.locator('#wizard-error-nodes-0-dataDiskGiB')).toHaveCount(0)
+  await expect(page.locator('#wizard-plan-data-disk-controller')).toContainText(
+    `${join(dir, 'images')}/e2ewiz/controller.data.qcow2`,
+  )
+  await page.fill('#wizard-node-0-data-disk', '')
+  await expect(page.locator('#wizard-plan-data-disk-controller')).toHaveCount(0)
+  await expect(page.locator('#wizard-create')).toBeEnabled()
   // One base image for the template, whatever the two nodes' disk sizes.
   await expect(page.locator('#wizard-plan-base')).toHaveCount(1)
   await expect(page.locator('#wizard-plan-base code')).toHaveText(/\/stacklab-base\/[a-z0-9.-]+[^G]\.qcow2$/)

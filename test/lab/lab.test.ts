@@ -41,6 +41,8 @@ afterAll(async () => {
 
 describe('a lab from one click to deleted', () => {
   const lab: LabDefinitionInput = smallLab('tl')
+  // The controller's empty second disk (Cinder's volume group in a distribution-packages install).
+  lab.nodes.find((n) => n.role === 'controller')!.dataDiskGiB = 2
   let state: LabState
 
   it('creates the lab in one job with every step reported', async () => {
@@ -66,6 +68,11 @@ describe('a lab from one click to deleted', () => {
     expect(state.resources.intents).toEqual([])
     expect(state.resources.domains.sort()).toEqual(['tl-compute', 'tl-controller'])
     expect(state.resources.networks).toEqual(['tl-int'])
+    expect(state.resources.disks.map((d) => d.slice(env.images.length)).sort()).toEqual([
+      '/tl/compute.qcow2',
+      '/tl/controller.data.qcow2',
+      '/tl/controller.qcow2',
+    ])
   })
 
   it('boots both nodes with their names and fixed addresses, reachable with the pinned host keys', async () => {
@@ -87,7 +94,14 @@ describe('a lab from one click to deleted', () => {
       )
       // The root file system fills the node's own disk (5 and 4 GiB), not the 3 GiB template it came from.
       const size = Number((await sshExec(ssh, 'df -B1 --output=size / | tail -1')).stdout.trim())
+      // The controller's data disk is there by its serial, empty and whole; the compute has none.
+      const vdb = await sshExec(
+        ssh,
+        'lsblk -bdn -o SIZE,FSTYPE "$(readlink -e /dev/disk/by-id/virtio-stacklab-data)"',
+      )
       ssh.end()
+      if (name === 'controller') expect(vdb.stdout.trim()).toBe(String(2 * 1024 ** 3))
+      else expect(vdb.code).not.toBe(0)
       const gib = lab.nodes.find((n) => n.name === name)!.diskGiB
       expect(size, `${name} root file system bytes`).toBeGreaterThan((gib - 0.35) * 1024 ** 3)
       expect(size, `${name} root file system bytes`).toBeLessThanOrEqual(gib * 1024 ** 3)

@@ -6,6 +6,8 @@ import {
   LabState,
   defaultLab,
   nodeAddress,
+  nodeDataDiskFile,
+  nodeDiskFile,
   type LabDefinitionInput,
 } from '../../src-shared/lab'
 import { nearestKey } from '../../src-shared/closed-object'
@@ -153,6 +155,25 @@ describe('LabDefinition: what cannot work is refused, by field', () => {
     ])
       expect(problems({ ...defaultLab(), domain })['domain'], domain).toMatch(/must be a DNS domain/)
     expect(problems({ ...defaultLab(), domain: 'lab.example-1.org' })).toEqual({})
+  })
+
+  it("gives a distribution-packages lab's controller a data disk for Cinder, and checks its size", () => {
+    expect(defaultLab('a').nodes.map((n) => n.dataDiskGiB)).toEqual([undefined, undefined])
+    const debian = defaultLab('b', 'debian-12')
+    expect(debian.nodes.map((n) => [n.name, n.dataDiskGiB])).toEqual([
+      ['controller', 20],
+      ['compute', undefined],
+    ])
+    expect(problems(debian)).toEqual({})
+    for (const bad of [0, -1, 1.5, 5000, '20'] as unknown as number[]) {
+      const lab = defaultLab('c', 'debian-12')
+      lab.nodes[1]!.dataDiskGiB = bad
+      expect(problems(lab)['nodes.1.dataDiskGiB'], String(bad)).toBeTruthy()
+    }
+    expect(nodeDataDiskFile('/var/lib/images/', 'b', 'controller')).toBe(
+      '/var/lib/images/b/controller.data.qcow2',
+    )
+    expect(nodeDataDiskFile('/i', 'b', 'controller')).not.toBe(nodeDiskFile('/i', 'b', 'controller-data'))
   })
 
   it('serves the layouts the installer serves: one controller, compute and network nodes, no storage', () => {

@@ -138,6 +138,15 @@ describe('XML', () => {
       bus: 'virtio',
       source: '/var/lib/libvirt/images/lab/controller.qcow2',
     })
+    // A data disk is the second virtio disk, vdb.
+    const data = { path: '/var/lib/libvirt/images/lab/controller.data.qcow2', format: 'qcow2' as const }
+    const two = parseDomainXml(
+      domainXml({ ...spec, type: 'qemu', disks: [...spec.disks, { ...data, target: 'vdb' }] }),
+    )
+    expect(two.disks.map((d) => [d.source, d.target])).toEqual([
+      ['/var/lib/libvirt/images/lab/controller.qcow2', 'vda'],
+      [data.path, 'vdb'],
+    ])
   })
 
   it('escapes values in generated XML', () => {

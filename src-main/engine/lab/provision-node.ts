@@ -5,13 +5,25 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LabDefinition, NodeDef, Preset } from '../../../src-shared/lab'
-import { BASE_IMAGE_DIR, nodeAddress, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
+import {
+  BASE_IMAGE_DIR,
+  nodeAddress,
+  nodeDataDiskFile,
+  nodeDiskFile,
+  nodeDomainName,
+} from '../../../src-shared/lab'
 import type { Run } from '../exec'
 import { domainDefine, domainStart } from '../libvirt/domain'
 import { domainXml } from '../libvirt/domain-xml'
 import type { Virsh } from '../libvirt/virsh'
 import { customizeCommands, guestFiles } from '../provision/guest-config'
-import { createOverlay, customizeDisk, ensureBaseImage, type TemplateSource } from '../provision/image'
+import {
+  createBlankDisk,
+  createOverlay,
+  customizeDisk,
+  ensureBaseImage,
+  type TemplateSource,
+} from '../provision/image'
 import { ensureCloudBase } from '../provision/cloud-image'
 import { DownloadError } from '../provision/download'
 import { fileNameOf, type CloudImage } from '../../../src-shared/cloud-image'
@@ -186,6 +198,14 @@ export function nodeDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: 
   return nodeDiskFile(ctx.imagesDir, ctx.lab.name, node.name)
 }
 
+/** The serial of a node's data disk, which the guest names it by. */
+export const DATA_DISK_SERIAL = 'stacklab-data'
+
+/** The node's data disk (vdb), or null when its definition asks for none. */
+export function nodeDataDiskPath(ctx: Pick<NodeContext, 'imagesDir' | 'lab'>, node: NodeDef): string | null {
+  return node.dataDiskGiB ? nodeDataDiskFile(ctx.imagesDir, ctx.lab.name, node.name) : null
+}
+
 export interface PreparedNode {
   node: NodeDef
   hostKey: KeyPair
@@ -312,6 +332,7 @@ export async function nodesCustomize(
 
 export async function nodeDefine(ctx: NodeContext, node: NodeDef, macs: string[]): Promise<string> {
   const domain = domainName(ctx.lab, node)
+  const data = nodeDataDiskPath(ctx, node)
   await domainDefine(
     ctx.virsh,
     domainXml({
@@ -319,7 +340,11 @@ export async function nodeDefine(ctx: NodeContext, node: NodeDef, macs: string[]
       type: ctx.virtType,
       vcpus: node.vcpus,
       memoryMiB: node.memoryMiB,
-      disks: [{ path: nodeDiskPath(ctx, node), format: 'qcow2', target: 'vda' }],
+      disks: [
+        { path: nodeDiskPath(ctx, node), format: 'qcow2', target: 'vda' },
+        // The guest finds it as /dev/disk/by-id/virtio-stacklab-data (install/debian/stages-storage.ts).
+        ...(data ? [{ path: data, format: 'qcow2' as const, target: 'vdb', serial: DATA_DISK_SERIAL }] : []),
+      ],
       nics: node.nics.map((n, j) => ({ network: n.network, mac: macs[j]! })),
       description: `Stacklab lab ${ctx.lab.name}, node ${node.name} (${node.role})`,
     }),
@@ -339,6 +364,8 @@ export async function provisionNode(
   step('node disk')
   const disk = nodeDiskPath(ctx, node)
   await createOverlay(ctx.run, base.path, disk, node.diskGiB)
+  const data = nodeDataDiskPath(ctx, node)
+  if (data) await createBlankDisk(ctx.run, data, node.dataDiskGiB!)
   step('customisation')
   const { hostKey, loginKey, macs } = await nodeCustomize(ctx, node, passwordFile)
   step('VM definition')

@@ -5,6 +5,7 @@ import type { NodeDef } from '../../../src-shared/lab'
 import {
   LabDefinition,
   nodeAddress,
+  nodeDataDiskFile,
   nodeDiskFile,
   type LabState,
   type LabSummary,
@@ -37,19 +38,22 @@ import { present, recordsDisk } from './disks'
 async function foreignDisks(
   env: LabEnv,
   lab: string,
-  nodes: readonly { name: string }[],
+  nodes: readonly { name: string; dataDiskGiB?: number | undefined }[],
   state: LabState | null,
   at: (i: number) => string,
 ): Promise<{ path: string; message: string }[]> {
   const issues: { path: string; message: string }[] = []
   for (const [i, node] of nodes.entries()) {
-    const disk = nodeDiskFile(env.imagesDir, lab, node.name)
-    if (state && recordsDisk(state, disk)) continue
-    if (await present(disk))
-      issues.push({
-        path: at(i),
-        message: `${disk} already exists and Stacklab did not make it; it never overwrites a file it did not make: move it away or choose another name`,
-      })
+    const disks = [nodeDiskFile(env.imagesDir, lab, node.name)]
+    if (node.dataDiskGiB) disks.push(nodeDataDiskFile(env.imagesDir, lab, node.name))
+    for (const disk of disks) {
+      if (state && recordsDisk(state, disk)) continue
+      if (await present(disk))
+        issues.push({
+          path: at(i),
+          message: `${disk} already exists and Stacklab did not make it; it never overwrites a file it did not make: move it away or choose another name`,
+        })
+    }
   }
   return issues
 }

@@ -9,7 +9,7 @@ import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
 import { domainGet, domainStart } from '../libvirt/domain'
 import { networkCreate, networkList, networkStart } from '../libvirt/network'
 import { runPreflight } from '../preflight/run'
-import { createOverlay } from '../provision/image'
+import { createBlankDisk, createOverlay } from '../provision/image'
 import { resolveSha256 } from '../provision/cloud-image'
 import { DownloadError } from '../provision/download'
 import { sshExec, waitForSsh } from '../ssh/client'
@@ -22,6 +22,7 @@ import {
   nodesCustomize,
   nodeDefine,
   nodeDiskPath,
+  nodeDataDiskPath,
   domainName,
   labLoginKey,
   type NodeContext,
@@ -150,9 +151,7 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
       }
     },
     disks: async () => {
-      for (const node of nodes) {
-        job.throwIfCancelled()
-        const disk = nodeDiskPath(ctx(), node)
+      const make = async (disk: string, create: () => Promise<void>) => {
         // A file at the path that the lab's records do not list is someone else's: never overwritten.
         const ours = recordsDisk(state, disk)
         if (!ours && (await present(disk))) throw foreignDisk(disk)
@@ -160,13 +159,21 @@ export function pipelineSteps(input: StepsInput): Record<StepId, () => Promise<v
         // A disk left by an interrupted run is ours (announced before it was made): start it afresh.
         if (ours) await rm(disk, { force: true })
         try {
-          await createOverlay(env.run, (await nodeBase(ctx(), node)).path, disk, node.diskGiB)
+          await create()
         } catch (error) {
           if (!(error instanceof ForeignDiskError)) throw error
           await rec.drop('disk', disk) // appeared meanwhile: not ours, so rollback must not remove it
           throw foreignDisk(disk)
         }
         await rec.confirm('disk', disk)
+      }
+      for (const node of nodes) {
+        job.throwIfCancelled()
+        const disk = nodeDiskPath(ctx(), node)
+        const base = (await nodeBase(ctx(), node)).path
+        await make(disk, () => createOverlay(env.run, base, disk, node.diskGiB))
+        const data = nodeDataDiskPath(ctx(), node)
+        if (data) await make(data, () => createBlankDisk(env.run, data, node.dataDiskGiB!))
       }
     },
     customise: async () => {

@@ -199,7 +199,8 @@ export interface DomainSpec {
   type: 'kvm' | 'qemu' | 'test'
   vcpus: number
   memoryMiB: number
-  disks: { path: string; format: 'qcow2' | 'raw'; target: string }[]
+  /** `serial`: what the guest names the disk by in /dev/disk/by-id (virtio-<serial>), at most 20 characters. */
+  disks: { path: string; format: 'qcow2' | 'raw'; target: string; serial?: string }[]
   nics: { network: string; mac: string }[]
   description?: string
 }
@@ -231,7 +232,7 @@ export function domainXml(spec: DomainSpec): string {
     `  <devices>`,
     ...spec.disks.map(
       (d) =>
-        `    <disk type="file" device="disk"><driver name="qemu" type="${d.format}"/><source${attrs({ file: d.path })}/><target dev="${d.target}" bus="virtio"/></disk>`,
+        `    <disk type="file" device="disk"><driver name="qemu" type="${d.format}"/><source${attrs({ file: d.path })}/><target dev="${d.target}" bus="virtio"/>${d.serial ? `<serial>${esc(d.serial)}</serial>` : ''}</disk>`,
     ),
     ...spec.nics.map(
       (n) =>

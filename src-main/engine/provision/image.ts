@@ -156,10 +156,19 @@ export async function ensureBaseImage(
  * otherwise), 0600 in a 0711 folder whatever the umask.
  */
 export async function createOverlay(run: Run, base: string, path: string, sizeGiB: number): Promise<void> {
+  await createDisk(run, path, ['-b', base, '-F', 'qcow2'], sizeGiB)
+}
+
+/** A node's data disk: an empty thin qcow2 (a few hundred KiB until the guest writes), made as an overlay is. */
+export async function createBlankDisk(run: Run, path: string, sizeGiB: number): Promise<void> {
+  await createDisk(run, path, [], sizeGiB)
+}
+
+async function createDisk(run: Run, path: string, backing: string[], sizeGiB: number): Promise<void> {
   await diskFolder(dirname(path))
   await reserveDisk(path)
   try {
-    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', path, `${sizeGiB}G`])
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', ...backing, path, `${sizeGiB}G`])
   } catch (error) {
     await rm(path, { force: true }) // the empty file reserved above: ours
     throw error

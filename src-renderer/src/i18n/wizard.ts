@@ -34,6 +34,8 @@ export const wizard = catalog({
     'wizard.node.vcpus': 'vCPUs',
     'wizard.node.memory': 'Memory (MiB, at least {min})',
     'wizard.node.disk': 'Disk (GiB)',
+    'wizard.node.dataDisk': 'Data disk (GiB)',
+    'wizard.node.dataDiskNone': 'none',
     'wizard.node.address': 'Address on {network}',
     'wizard.role.controller': 'controller',
     'wizard.role.compute': 'compute',
@@ -52,6 +54,7 @@ export const wizard = catalog({
     'wizard.plan.vms': 'VMs',
     'wizard.plan.vm': '{role}, {vcpus} vCPUs, {memory} MiB; addresses {addresses}',
     'wizard.plan.disk': 'disk {size} GiB (copy-on-write over the base image):',
+    'wizard.plan.dataDisk': 'data disk {size} GiB (empty, for Cinder volumes):',
     'wizard.plan.shared': 'Also',
     'wizard.plan.base': 'base image of {template}, built once and shared by labs:',
     'wizard.plan.cloudBase':
@@ -102,6 +105,8 @@ export const wizard = catalog({
     'wizard.node.vcpus': 'vCPU',
     'wizard.node.memory': '메모리 (MiB, 최소 {min})',
     'wizard.node.disk': '디스크 (GiB)',
+    'wizard.node.dataDisk': '데이터 디스크 (GiB)',
+    'wizard.node.dataDiskNone': '없음',
     'wizard.node.address': '{network} 주소',
     'wizard.role.controller': '컨트롤러',
     'wizard.role.compute': '컴퓨트',
@@ -120,6 +125,7 @@ export const wizard = catalog({
     'wizard.plan.vms': 'VM',
     'wizard.plan.vm': '{role}, vCPU {vcpus}개, {memory} MiB, 주소 {addresses}',
     'wizard.plan.disk': '디스크 {size} GiB (베이스 이미지 위 copy-on-write):',
+    'wizard.plan.dataDisk': '데이터 디스크 {size} GiB (빈 디스크, Cinder 볼륨용):',
     'wizard.plan.shared': '그 밖에',
     'wizard.plan.base': '{template} 베이스 이미지 (한 번 만들어 여러 랩이 공유):',
     'wizard.plan.cloudBase':

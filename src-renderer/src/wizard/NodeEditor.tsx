@@ -6,6 +6,8 @@ import { useWizard, type Draft, type FieldIssues } from '../state/wizard'
 import { Problems } from './problems'
 
 const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
+// An empty data disk field means no data disk (the key leaves the definition), not a bad number.
+const dataDisk = (value: string) => (value.trim() === '' ? undefined : Number(value))
 
 export function NodeEditor({
   index: i,
@@ -86,6 +88,18 @@ export function NodeEditor({
         {numberField('vcpus', t('wizard.node.vcpus'))}
         {numberField('memoryMiB', t('wizard.node.memory', { min: MIN_MEMORY_MIB[node.role] ?? 512 }), 512)}
         {numberField('diskGiB', t('wizard.node.disk'))}
+        <div className="field-row small">
+          <label htmlFor={`wizard-node-${i}-data-disk`}>{t('wizard.node.dataDisk')}</label>
+          <input
+            id={`wizard-node-${i}-data-disk`}
+            type="number"
+            placeholder={t('wizard.node.dataDiskNone')}
+            value={node.dataDiskGiB === undefined || Number.isNaN(node.dataDiskGiB) ? '' : node.dataDiskGiB}
+            aria-invalid={invalid(at('dataDiskGiB'))}
+            onChange={(e) => edit(() => w.setNode(i, { dataDiskGiB: dataDisk(e.target.value) }))}
+          />
+          <Problems issues={issues} at={at('dataDiskGiB')} />
+        </div>
       </div>
       <div className="node-nics">
         {(node.nics ?? []).map((nic, j) => (

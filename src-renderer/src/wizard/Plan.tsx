@@ -1,6 +1,13 @@
 // What the engine will make for the wizard's definition (networks, VMs, disks, base images), named the way
 // the engine names it.
-import { BASE_IMAGE_DIR, PRESETS, baseImageName, nodeDiskFile, nodeDomainName } from '../../../src-shared/lab'
+import {
+  BASE_IMAGE_DIR,
+  PRESETS,
+  baseImageName,
+  nodeDataDiskFile,
+  nodeDiskFile,
+  nodeDomainName,
+} from '../../../src-shared/lab'
 import { cloudBaseName, fileNameOf } from '../../../src-shared/cloud-image'
 import type { Translate } from '../i18n'
 import type { Draft } from '../state/wizard'
@@ -20,7 +27,11 @@ export function Plan({
   const preset = PRESETS.find((p) => p.id === draft.preset)
   const dir = imagesDir || t('wizard.plan.imagesDefault')
   const total = draft.nodes.reduce(
-    (s, n) => ({ vcpus: s.vcpus + n.vcpus, mem: s.mem + n.memoryMiB, disk: s.disk + n.diskGiB }),
+    (s, n) => ({
+      vcpus: s.vcpus + n.vcpus,
+      mem: s.mem + n.memoryMiB,
+      disk: s.disk + n.diskGiB + (n.dataDiskGiB ?? 0),
+    }),
     { vcpus: 0, mem: 0, disk: 0 },
   )
   return (
@@ -58,6 +69,12 @@ export function Plan({
                     {t('wizard.plan.disk', { size: n.diskGiB })}{' '}
                     <code>{nodeDiskFile(dir, draft.name, n.name)}</code>
                   </div>
+                  {n.dataDiskGiB ? (
+                    <div className="muted" id={`wizard-plan-data-disk-${n.name}`}>
+                      {t('wizard.plan.dataDisk', { size: n.dataDiskGiB })}{' '}
+                      <code>{nodeDataDiskFile(dir, draft.name, n.name)}</code>
+                    </div>
+                  ) : null}
                 </li>
               )
             })}

@@ -36,7 +36,7 @@ export const NETWORK_FIELDS = ['name', 'mode', 'gateway', 'dhcp', 'dhcp-start', 
 
 /** Fields the form shows a problem next to; anything else (a field only YAML sets) is listed here. */
 const SHOWN =
-  /^(name|preset|release|domain|image|image-(url|sha256|checksumUrl)|networks|nodes|lab|networks-\d+-(subnet|name|mode|gateway|dhcp|dhcp-start|dhcp-end)|nodes-\d+-(name|role|vcpus|memoryMiB|diskGiB|nics)|nodes-\d+-nics-\d+-(ip|network))$/
+  /^(name|preset|release|domain|image|image-(url|sha256|checksumUrl)|networks|nodes|lab|networks-\d+-(subnet|name|mode|gateway|dhcp|dhcp-start|dhcp-end)|nodes-\d+-(name|role|vcpus|memoryMiB|diskGiB|dataDiskGiB|nics)|nodes-\d+-nics-\d+-(ip|network))$/
 
 export function OtherProblems({ issues }: { issues: FieldIssues }) {
   const other = Object.entries(issues).filter(([key]) => !SHOWN.test(key))
