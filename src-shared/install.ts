@@ -142,8 +142,20 @@ export const DEBIAN_STAGES = [
   { id: 'nova', title: 'Nova (Compute)' },
   { id: 'neutron', title: 'Neutron (Networking, ML2/OVN)' },
   { id: 'horizon', title: 'Horizon (Dashboard)' },
+  { id: 'cinder', title: 'Cinder (Block Storage, LVM)' },
 ] as const
 export type DebianStageId = (typeof DEBIAN_STAGES)[number]['id']
+
+/**
+ * The stages a lab's install runs: all of them, but Cinder only where the controller has a data disk for
+ * its LVM volume group (seed 004's second disk); without one there is nowhere to put volumes.
+ */
+export function debianStagesOf(def: {
+  nodes: readonly { role: string; dataDiskGiB?: number | undefined }[]
+}) {
+  const storage = def.nodes.some((n) => n.role === 'controller' && !!n.dataDiskGiB)
+  return DEBIAN_STAGES.filter((s) => s.id !== 'cinder' || storage)
+}
 
 export const stageCheckpoint = (stage: string) => `pre-${stage}`
 

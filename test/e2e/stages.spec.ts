@@ -62,7 +62,8 @@ test('lists the stages where they stand and shows every file the installer write
   await page.locator('#nav-install').click()
   await page.locator('#install-lab').selectOption(LAB)
   const stages = page.locator('#install-stages > li')
-  await expect(stages).toHaveCount(8)
+  // Nine: the default Debian lab's controller has a data disk, so Cinder is a stage too (after Horizon).
+  await expect(stages).toHaveCount(9)
   const state = (id: string) => page.locator(`#install-stages > li[data-stage="${id}"]`)
   await expect(state('prepare')).toHaveAttribute('data-state', 'done')
   await expect(state('keystone')).toHaveAttribute('data-state', 'done')
@@ -70,6 +71,8 @@ test('lists the stages where they stand and shows every file the installer write
   await expect(state('glance')).toHaveAttribute('data-state', 'failed')
   await expect(state('placement')).toHaveAttribute('data-state', 'pending')
   await expect(state('horizon')).toHaveAttribute('data-state', 'pending')
+  await expect(state('cinder')).toHaveAttribute('data-state', 'pending')
+  await expect(stages.last()).toHaveAttribute('data-stage', 'cinder')
   await expect(page.locator('#run-heading')).toHaveText('Run the install')
   // No packstack here: no answer file, no packstack join.
   await expect(page.locator('#answers-heading')).toHaveCount(0)
@@ -88,6 +91,11 @@ test('lists the stages where they stand and shows every file the installer write
   const computeConf = state('nova').getByLabel('compute:/etc/nova/nova-compute.conf')
   await expect(computeConf).toContainText('virt_type = qemu')
   await expect(state('nova').getByLabel('compute:/etc/nova/nova.conf')).not.toContainText('connection =')
+  // Cinder's volumes go into an LVM volume group on that data disk.
+  await state('cinder').locator('summary').click()
+  await expect(state('cinder').getByLabel('controller:/etc/cinder/cinder.conf')).toContainText(
+    'volume_group = cinder-volumes',
+  )
   // The same passwords every time the page asks (kept with the lab, 0600).
   const first = await conf.textContent()
   await page.reload()

@@ -1,12 +1,13 @@
 // REAL OpenStack from Debian 12's own packages (Zed) on real QEMU guests: no test double anywhere in this
 // file. The lab is built from the debian-12-openstack template (packages installed, nothing configured), and
 // the engine's distribution-packages installer configures it stage by stage: MariaDB, RabbitMQ, Memcached,
-// etcd, Keystone, Glance, Placement, Nova, Neutron (ML2/OVN), Horizon. As a user lives it: the app is closed
-// while a stage runs (the stage goes on in the guest; a new engine reattaches to it), the database goes away
-// during the Neutron stage (the stage fails with the script's output and its log), "retry" restores the
-// pre-neutron checkpoint and runs from Neutron on, not from scratch. Then the cloud answers for real: a token,
-// an image uploaded and listed, an instance ACTIVE on the compute node under nova-compute's QEMU, the status
-// from the APIs, and Chromium logs into Horizon.
+// etcd, Keystone, Glance, Placement, Nova, Neutron (ML2/OVN), Horizon, Cinder (LVM on the controller's data
+// disk). As a user lives it: the app is closed while a stage runs (the stage goes on in the guest; a new
+// engine reattaches to it), the database goes away during the Neutron stage (the stage fails with the
+// script's output and its log), "retry" restores the pre-neutron checkpoint and runs from Neutron on, not
+// from scratch. Then the cloud answers for real: a token, an image uploaded and listed, a volume as an LV,
+// an instance ACTIVE on the compute node under nova-compute's QEMU, the status from the APIs, and Chromium
+// logs into Horizon.
 // Run with `npm run test:openstack` (it sets up the test bed); figures are printed at the end.
 import { spawn } from 'node:child_process'
 import { mkdir, readFile } from 'node:fs/promises'
@@ -37,7 +38,7 @@ const figures: string[] = []
 
 function openstackLab(name: string): LabDefinitionInput {
   const lab = defaultLab(name, 'debian-12-openstack')
-  Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 6144, diskGiB: 8 })
+  Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 6144, diskGiB: 8, dataDiskGiB: 4 })
   Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 2560, diskGiB: 6 })
   return lab
 }
@@ -87,6 +88,7 @@ describe("OpenStack from Debian's packages, for real", () => {
       'nova',
       'neutron',
       'horizon',
+      'cinder',
     ])
     const keystone = stages
       .find((s) => s.id === 'keystone')!
@@ -141,6 +143,7 @@ describe("OpenStack from Debian's packages, for real", () => {
         'nova',
         'neutron',
         'horizon',
+        'cinder',
       ])
       // As soon as Neutron's stage has taken its checkpoint and installs its packages, the database goes away
       // (MariaDB stopped and masked): the stage's SQL fails, the stage fails. The checkpoint "pre-neutron"
@@ -167,14 +170,18 @@ describe("OpenStack from Debian's packages, for real", () => {
       expect(st.failed).toBe('neutron')
       expect(st.done).toEqual(['prepare', 'infra', 'keystone', 'glance', 'placement', 'nova'])
 
-      // Retry: restores pre-neutron (MariaDB runs again there) and runs Neutron and Horizon only.
+      // Retry: restores pre-neutron (MariaDB runs again there) and runs Neutron, Horizon and Cinder only.
       const t1 = Date.now()
       const retry = await engine.api.call('lab.install', { name: LAB, retry: true })
-      expect(retry.steps.map((s) => s.id)).toEqual(['restore', 'connect', 'neutron', 'horizon'])
+      expect(retry.steps.map((s) => s.id)).toEqual(['restore', 'connect', 'neutron', 'horizon', 'cinder'])
       const end = await finished(retry.id)
       expect(end.error).toBeNull()
       expect(end.state).toBe('succeeded')
       const retrySeconds = (Date.now() - t1) / 1000
+      // The restore put the guests' clocks back to the checkpoint's moment; the install set them right.
+      expect(end.steps.find((s) => s.id === 'connect')!.detail).toMatch(
+        /clocks set to the host's \(were controller -\d+ s/,
+      )
       const after = (await engine.api.call('lab.get', { name: LAB })).install!.stages!
       expect(after.done).toEqual(DEBIAN_STAGES.map((s) => s.id))
       for (const [id, s] of Object.entries(after.seconds)) figures.push(`stage ${id}: ${s} s`)
@@ -214,6 +221,27 @@ describe("OpenStack from Debian's packages, for real", () => {
       'openstack --os-cloud stacklab versions show --service placement -f json',
     )
     expect(versions).toMatch(/CURRENT/)
+    // Cinder: a volume made through the API is an LV of cinder-volumes on the controller's data disk.
+    const volumeId = (
+      await onNode(
+        'controller',
+        '. /root/admin-openrc && openstack volume create --size 1 vol1 -f value -c id',
+      )
+    ).trim()
+    await waitFor(
+      async () => {
+        const st = (
+          await onNode('controller', '. /root/admin-openrc && openstack volume show vol1 -f value -c status')
+        ).trim()
+        if (st === 'error') throw new Error('vol1 went to error')
+        return st === 'available' ? st : null
+      },
+      { timeoutMs: 10 * 60_000, intervalMs: 5000 },
+    )
+    expect(await onNode('controller', 'lvs --noheadings -o lv_name cinder-volumes')).toContain(
+      `volume-${volumeId}`,
+    )
+    expect(await onNode('controller', 'pvs --noheadings -o pv_name')).toMatch(/\/dev\/vdb/)
     // The status reads the real units from systemd on the controller (Debian has no openstack-service).
     const status = await engine.api.call('lab.status', { name: LAB })
     expect(status.installed).toBe(true)
@@ -236,6 +264,10 @@ describe("OpenStack from Debian's packages, for real", () => {
         'ovn-northd',
         'neutron-server',
         'apache2',
+        'tgt',
+        'cinder-api',
+        'cinder-scheduler',
+        'cinder-volume',
       ].map((u) => [u, 'active']),
     )
     const computeUnits = status.nodes.find((n) => n.name === 'compute')!.services
@@ -253,6 +285,8 @@ describe("OpenStack from Debian's packages, for real", () => {
         'compute nova-conductor@controller.example.com up',
         'compute nova-compute@compute.example.com up',
         'network ovn-controller@compute.example.com up',
+        'volume cinder-scheduler@controller.example.com up',
+        'volume cinder-volume@controller.example.com@lvm up',
       ]),
     )
     expect(status.horizon?.url).toBe('http://192.168.122.100/')

@@ -7,9 +7,9 @@ import { DEBIAN_STAGES } from '../../src-shared/install'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import { readFileSync } from 'node:fs'
 import { debianPlan } from '../../src-main/engine/install/debian/plan'
-import { DEBCONF_SELECTIONS } from '../../src-main/engine/install/debian/common'
+import { DEBCONF_SELECTIONS, servicesWrong } from '../../src-main/engine/install/debian/common'
 import { failureCause } from '../../src-main/engine/install/debian/causes'
-import { computeServicesWrong, ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
+import { ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
 import type { CloudSecrets } from '../../src-main/engine/install/debian/common'
 import { newSecrets } from '../../src-main/engine/install/debian/run'
 
@@ -52,7 +52,39 @@ describe('distribution-packages plan', () => {
       'nova',
       'neutron',
       'horizon',
+      'cinder',
     ])
+  })
+
+  it("puts Cinder's volume group on the controller's data disk, and leaves Cinder out without one", () => {
+    const cinder = plan.find((s) => s.id === 'cinder')!
+    const conf = cinder.files.find((f) => f.path === '/etc/cinder/cinder.conf')!
+    expect(conf.node).toBe('controller')
+    expect(conf.content).toContain(
+      `connection = mysql+pymysql://cinder:${secrets.db.cinder}@192.168.122.100/cinder`,
+    )
+    expect(conf.content).toMatch(/^\[lvm\]\nvolume_driver = cinder\.volume\.drivers\.lvm\.LVMVolumeDriver$/m)
+    expect(conf.content).toMatch(/^volume_group = cinder-volumes$/m)
+    expect(conf.content).toMatch(/^volume_clear = none$/m)
+    const script = cinder.scripts[0]!.script
+    // The disk by the serial the domain XML gives it; a disk with anything on it is refused, not wiped.
+    expect(script).toContain('readlink -f /dev/disk/by-id/virtio-stacklab-data')
+    expect(script).toMatch(/wipefs --no-act "\$disk"\)" \]; then\n.*not empty.*exit 1/)
+    expect(script.indexOf('wipefs')).toBeLessThan(script.indexOf('pvcreate "$disk"'))
+    expect(cinder.checks.map((c) => c.title)).toEqual([
+      'volume services are up (openstack volume service list)',
+      'a 1 GiB volume becomes available (openstack volume create stacklab-check)',
+    ])
+    const volume = cinder.checks[1]!
+    expect(volume.expect('available\n')).toBeNull()
+    expect(volume.expect('creating\n')).toBe('the volume is creating')
+    expect(volume.expect('')).toBe('the volume is not made')
+
+    const noDisk = defaultLab('lab1', 'debian-12')
+    delete noDisk.nodes[0]!.dataDiskGiB
+    const without = debianPlan(LabDefinition.parse(noDisk), secrets).map((s) => s.id)
+    expect(without).not.toContain('cinder')
+    expect(without.at(-1)).toBe('horizon')
   })
 
   it('makes distinct, long, shell- and URL-safe passwords', () => {
@@ -242,19 +274,36 @@ describe("reading Nova's and Neutron's lists", () => {
   it('finds every compute service up, or names the one that is not', () => {
     // As the real client printed it on the lab after the Nova stage.
     const real = readFileSync('test/fixtures/openstack/compute-service-list-zed.json', 'utf8')
-    expect(computeServicesWrong(real, [...want, { binary: 'nova-scheduler' }])).toBeNull()
+    expect(servicesWrong(real, 'compute', [...want, { binary: 'nova-scheduler' }])).toBeNull()
     const fine = [up('nova-conductor', 'controller.example.com'), up('nova-compute', 'compute.example.com')]
-    expect(computeServicesWrong(JSON.stringify(fine), want)).toBeNull()
-    expect(computeServicesWrong(JSON.stringify(fine.slice(0, 1)), want)).toBe(
+    expect(servicesWrong(JSON.stringify(fine), 'compute', want)).toBeNull()
+    expect(servicesWrong(JSON.stringify(fine.slice(0, 1)), 'compute', want)).toBe(
       'nova-compute on compute.example.com is not registered',
     )
     const down = [fine[0], up('nova-compute', 'compute.example.com', 'down')]
-    expect(computeServicesWrong(JSON.stringify(down), want)).toBe(
+    expect(servicesWrong(JSON.stringify(down), 'compute', want)).toBe(
       'nova-compute on compute.example.com is enabled and down',
     )
     expect(
-      computeServicesWrong('Unable to establish connection to http://192.168.122.100:8774', want),
+      servicesWrong('Unable to establish connection to http://192.168.122.100:8774', 'compute', want),
     ).toMatch(/not a JSON list/)
+  })
+
+  it("reads Cinder's volume service list the same way (its hosts carry the backend)", () => {
+    const volumes = [up('cinder-scheduler', 'controller'), up('cinder-volume', 'controller@lvm')]
+    const want = [{ binary: 'cinder-scheduler' }, { binary: 'cinder-volume' }]
+    expect(servicesWrong(JSON.stringify(volumes), 'volume', want)).toBeNull()
+    expect(
+      servicesWrong(
+        JSON.stringify([volumes[0], up('cinder-volume', 'controller@lvm', 'down')]),
+        'volume',
+        want,
+      ),
+    ).toBe('cinder-volume on controller@lvm is enabled and down')
+    expect(servicesWrong('[]', 'volume', want)).toBe('cinder-scheduler is not registered')
+    expect(servicesWrong('The service catalog is empty.', 'volume', want)).toBe(
+      'volume service list is not a JSON list',
+    )
   })
 
   it('wants an alive OVN Controller agent per compute node', () => {

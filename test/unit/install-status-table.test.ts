@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseApiServices } from '../../src-main/engine/install/status'
-import { parseTable } from '../../src-main/engine/install/status-parse'
+import { parseTable, serviceNode } from '../../src-main/engine/install/status-parse'
 
 const table = (name: string) => readFileSync(join(__dirname, '../fixtures/openstack', name), 'utf8')
 const brief = (kind: 'compute' | 'network' | 'volume', text: string) =>
@@ -42,6 +42,12 @@ describe('openstack lists as tables', () => {
       ['cinder-scheduler', 'openstack.test.com', true, 'up, enabled'],
       ['cinder-volume', 'openstack.test.com@lvm', true, 'up, enabled'],
       ['cinder-backup', 'openstack.test.com', true, 'up, enabled'],
+    ])
+    // A volume service is on the node its host names, whatever its backend.
+    expect(parseApiServices('volume', pasted).map((s) => serviceNode(s.host))).toEqual([
+      'openstack.test.com',
+      'openstack.test.com',
+      'openstack.test.com',
     ])
   })
 

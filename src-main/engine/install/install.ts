@@ -35,7 +35,7 @@ import { runInstall, type StepsDeps } from './steps'
 import { debianPlan } from './debian/plan'
 import { debianJobSteps, labSecrets, newestStageLog, runDebianInstall } from './debian/run'
 import { stagesState } from './runs'
-import { DEBIAN_STAGES, stageCheckpoint, type StagesState } from '../../../src-shared/install'
+import { debianStagesOf, stageCheckpoint, type StagesState } from '../../../src-shared/install'
 import { installerOf } from '../../../src-shared/lab'
 
 export interface InstallDeps {
@@ -155,7 +155,7 @@ export class InstallService {
         })
     }
     const reattach = !retry && st.current !== null && st.failed === null
-    const steps = debianJobSteps(state, { retry, reattach }, [...DEBIAN_STAGES])
+    const steps = debianJobSteps(state, { retry, reattach }, debianStagesOf(state.definition))
     const title = retry
       ? `Retry the OpenStack install on ${name} from ${st.failed}`
       : reattach

@@ -37,6 +37,9 @@ export function parseTable(text: string): Row[] | null {
   return header ? rows : null
 }
 
+/** The host a listed service runs on: Cinder's volume services add their backend after an @ (host@lvm). */
+export const serviceNode = (host: string) => host.split('@')[0]!
+
 /** A network agent's "alive" and "state": JSON has booleans, the table `:-)`/`XXX` and `UP`/`DOWN`. */
 const YES = new Set([true, ':-)', 'UP', 'True', 'true'])
 

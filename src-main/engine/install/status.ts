@@ -6,7 +6,7 @@ import type { Client } from 'ssh2'
 import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
 import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
-import { parseApiServices } from './status-parse'
+import { parseApiServices, serviceNode } from './status-parse'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
 import { statusProblem, type StatusProblem } from '../../../src-shared/status-says'
@@ -16,7 +16,7 @@ import { domainName } from '../lab/provision-node'
 import { connectNode, controllerOf } from '../lab/node-ssh'
 import { presetOf } from '../lab/env'
 import { installerOf } from '../../../src-shared/lab'
-import { DEBIAN_STAGES } from '../../../src-shared/install'
+import { debianStagesOf } from '../../../src-shared/install'
 import { ADMIN_OPENRC, STAGE_UNITS } from './debian/common'
 import { stagesState } from './runs'
 import { horizonUrl } from './debian/stages-dashboard'
@@ -40,7 +40,9 @@ export function installedUnits(state: LabState, node: string): string[] {
   const role = def?.role === 'controller' ? 'controller' : def?.role === 'compute' ? 'compute' : null
   if (!role) return []
   const done = new Set(stagesState(state).done)
-  return DEBIAN_STAGES.filter((s) => done.has(s.id)).flatMap((s) => STAGE_UNITS[s.id][role])
+  return debianStagesOf(state.definition)
+    .filter((s) => done.has(s.id))
+    .flatMap((s) => STAGE_UNITS[s.id][role])
 }
 
 /** `export OS_PASSWORD='secret'` lines of keystonerc_admin → variables (quotes as the shell reads them). */
@@ -169,7 +171,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
     const api: ApiService[] = []
     const controller = clients.get(ctrl.name)
     const stages = stagesState(state)
-    const allStages = DEBIAN_STAGES.every((s) => stages.done.includes(s.id))
+    const allStages = debianStagesOf(lab).every((s) => stages.done.includes(s.id))
     if (controller) {
       const rc = packages ? ADMIN_OPENRC : ADMIN_RC
       const vars = await readAdminRc(controller, rc)
@@ -229,7 +231,9 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       const names = new Set([n.name, `${n.name}.${lab.domain}`, n.address])
       const down = [
         ...n.services.filter((s) => !s.ok).map((s) => `${s.name} is ${s.state}`),
-        ...api.filter((s) => names.has(s.host) && !s.ok).map((s) => `${s.binary} (${s.kind}) is ${s.state}`),
+        ...api
+          .filter((s) => names.has(serviceNode(s.host)) && !s.ok)
+          .map((s) => `${s.binary} (${s.kind}) is ${s.state}`),
       ]
       if (n.vmState !== 'running' || !n.reachable) n.health = 'down'
       else if (down.length) {

@@ -98,6 +98,7 @@ export const STAGE_UNITS: Record<DebianStageId, PerRole> = {
     compute: ['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'],
   },
   horizon: onController(['apache2']),
+  cinder: onController(['tgt', 'cinder-api', 'cinder-scheduler', 'cinder-volume']),
 }
 
 /** Packages each stage needs on its node (a fresh Debian gets them from apt; the test template has them). */
@@ -124,6 +125,7 @@ export const STAGE_PACKAGES: Record<DebianStageId, PerRole> = {
     compute: ['ovn-host', 'openvswitch-switch'],
   },
   horizon: onController(['openstack-dashboard', 'openstack-dashboard-apache']),
+  cinder: onController(['cinder-api', 'cinder-scheduler', 'cinder-volume', 'lvm2', 'tgt']),
 }
 
 /** The debconf answers that keep Debian's own helpers from configuring anything (Stacklab writes every file). */
@@ -348,6 +350,27 @@ export const jsonList = (stdout: string): unknown[] | null => {
   } catch {
     return null
   }
+}
+
+/**
+ * Services in `openstack compute service list -f json` (or `volume service list`: the same columns) that are
+ * not enabled and up, or missing.
+ */
+export function servicesWrong(
+  stdout: string,
+  what: 'compute' | 'volume',
+  want: { binary: string; host?: string }[],
+): string | null {
+  const rows = jsonList(stdout) as
+    { Binary?: string; Host?: string; Status?: string; State?: string }[] | null
+  if (!rows) return `${what} service list is not a JSON list`
+  for (const w of want) {
+    const row = rows.find((r) => r.Binary === w.binary && (!w.host || r.Host === w.host))
+    if (!row) return `${w.binary}${w.host ? ` on ${w.host}` : ''} is not registered`
+    if (row.State !== 'up' || row.Status !== 'enabled')
+      return `${w.binary} on ${row.Host ?? '?'} is ${row.Status ?? '?'} and ${row.State ?? '?'}`
+  }
+  return null
 }
 
 /** What every stage needs to know about the lab: its nodes, addresses and passwords. */

@@ -20,6 +20,7 @@ import {
   ini,
   jsonList,
   keystoneService,
+  servicesWrong,
   uwsgiIni,
   type PlanContext,
   type Stage,
@@ -31,23 +32,6 @@ const NEUTRON_SERVER_UNIT = '/etc/systemd/system/neutron-server.service'
 /** The address of a node on the lab's internal network (the tunnel network), else its management address. */
 function tunnelAddress(node: NodeDef): string {
   return node.nics[1]?.ip ?? nodeAddress(node)
-}
-
-/** Services in `openstack compute service list -f json` that are not enabled and up, or missing. */
-export function computeServicesWrong(
-  stdout: string,
-  want: { binary: string; host?: string }[],
-): string | null {
-  const rows = jsonList(stdout) as
-    { Binary?: string; Host?: string; Status?: string; State?: string }[] | null
-  if (!rows) return 'compute service list is not a JSON list'
-  for (const w of want) {
-    const row = rows.find((r) => r.Binary === w.binary && (!w.host || r.Host === w.host))
-    if (!row) return `${w.binary}${w.host ? ` on ${w.host}` : ''} is not registered`
-    if (row.State !== 'up' || row.Status !== 'enabled')
-      return `${w.binary} on ${row.Host ?? '?'} is ${row.Status ?? '?'} and ${row.State ?? '?'}`
-  }
-  return null
 }
 
 /** `openstack network agent list -f json`: an alive OVN Controller agent for each of these hosts. */
@@ -233,7 +217,7 @@ export function computeStages(x: PlanContext): Stage[] {
         title: 'compute services are up (openstack compute service list)',
         command: `${OS} compute service list -f json`,
         expect: (out) =>
-          computeServicesWrong(out, [
+          servicesWrong(out, 'compute', [
             { binary: 'nova-scheduler' },
             { binary: 'nova-conductor' },
             ...computes.map((n) => ({ binary: 'nova-compute', host: fqdn(n) })),
