@@ -72,22 +72,24 @@ describe('pause and resume', () => {
     // Running: resume does not apply.
     const notPaused = await refused('domain.resume', { name: 'va-pause' })
     expect(notPaused.code).toBe('invalid-state')
-    expect(notPaused.message).toMatch(
-      /va-pause.*running.*only a paused VM can be resumed.*Nothing was changed/,
+    expect(notPaused.message).toBe(
+      'Cannot resume va-pause: va-pause is running; only a paused VM can be resumed. Nothing was changed.',
     )
+    // A typed failure: the UI says it in the reader's language.
+    expect(notPaused.failure).toMatchObject({ code: 'libvirt.invalid-state' })
     expect(stateOf('va-pause')).toBe('running')
     // Paused: pause does not apply.
     await call('domain.pause', { name: 'va-pause' })
     const twice = await refused('domain.pause', { name: 'va-pause' })
     expect(twice.code).toBe('invalid-state')
-    expect(twice.message).toMatch(/it is paused/)
+    expect(twice.message).toMatch(/va-pause is paused/)
     expect(stateOf('va-pause')).toBe('paused')
     // Shut off: neither applies.
     await call('domain.forceOff', { name: 'va-pause' })
     for (const m of ['domain.pause', 'domain.resume'] as const) {
       const e = await refused(m, { name: 'va-pause' })
       expect(e.code, m).toBe('invalid-state')
-      expect(e.message, m).toMatch(/it is shutoff/)
+      expect(e.message, m).toMatch(/va-pause is shutoff/)
       expect(stateOf('va-pause')).toBe('shut off')
     }
   })

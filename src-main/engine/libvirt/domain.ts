@@ -80,11 +80,16 @@ async function inState(
 ): Promise<void> {
   const uuid = await domainUuid(virsh, name)
   const state = await domainState(virsh, uuid)
-  if (state !== wanted)
-    throw new ApiError({
-      code: 'invalid-state',
-      message: `Cannot ${verb} ${name}: it is ${state}, and only a ${wanted} VM can be ${verb === 'pause' ? 'paused' : 'resumed'}. Nothing was changed.`,
-    })
+  if (state !== wanted) {
+    // A libvirt failure of its own kind, so the UI says "not possible in this state" in the reader's language.
+    const detail = `${name} is ${state}; only a ${wanted} VM can be ${verb === 'pause' ? 'paused' : 'resumed'}`
+    throw new LibvirtError(
+      'invalid-state',
+      `Cannot ${verb} ${name}: ${detail}. Nothing was changed.`,
+      detail,
+      [],
+    )
+  }
   await action(uuid)
 }
 
