@@ -204,6 +204,13 @@ test('start all / stop all for a lab act on its VMs; lab boxes show their role a
     )
     for (const vm of vms) expect(domstate(vm)).toBe('shut off')
     expect(domstate('test')).toBe('running')
+
+    // The list view (keyboards, screen readers) offers the same.
+    await page.locator('#details-close').click()
+    await page.locator('#topology-view-list').click()
+    await page.locator(`#list-lab-${LAB}-start-all`).click()
+    await expect(page.locator(`#list-lab-${LAB}-power-result [data-outcome="started"]`)).toHaveCount(2)
+    for (const vm of vms) expect(domstate(vm)).toBe('running')
   } finally {
     for (const vm of vms) removeDomain(uri(), vm)
     await store.remove(LAB)
