@@ -52,9 +52,10 @@ function useCapacity(): HostCapacity | null {
     (s) => Object.values(s.libvirt.domains).filter((d) => d.state === 'running').length,
   )
   const [capacity, setCapacity] = useState<HostCapacity | null>(null)
-  const key = `${connection?.uri ?? ''} ${connection?.state ?? ''} ${running}`
+  const uri = connection?.state === 'connected' ? connection.uri : null
+  // `running` is a reason to read again (a VM started or stopped changes the free memory), not an input.
   useEffect(() => {
-    if (!key.includes('connected')) return
+    if (!uri) return
     let gone = false
     call('libvirt.capacity', {}).then(
       (c) => !gone && setCapacity(c),
@@ -63,7 +64,7 @@ function useCapacity(): HostCapacity | null {
     return () => {
       gone = true
     }
-  }, [call, key])
+  }, [call, uri, running])
   return capacity
 }
 
