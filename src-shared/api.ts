@@ -33,6 +33,9 @@ import {
   DomainInfo,
   DomainNameInput,
   DomainShutdownInput,
+  HostCapacity,
+  LabPowerInput,
+  LabPowerResult,
   Lease,
   NetworkCreateInput,
   NetworkDhcpInput,
@@ -89,6 +92,8 @@ export const calls = {
 
   // libvirt, on the settings' connection. Changes also arrive as `libvirt.*` events.
   'libvirt.connection': { input: NoInput, output: ConnectionState },
+  /** The host's CPUs and memory (libvirt) and the free space where lab disks go (local connections). */
+  'libvirt.capacity': { input: NoInput, output: HostCapacity },
   'domains.list': { input: NoInput, output: z.array(DomainInfo) },
   'domain.get': { input: DomainNameInput, output: DomainInfo },
   'domain.start': { input: DomainNameInput, output: DomainInfo },
@@ -98,6 +103,9 @@ export const calls = {
   },
   'domain.forceOff': { input: DomainNameInput, output: DomainInfo },
   'domain.reboot': { input: DomainNameInput, output: DomainInfo },
+  /** Pause a running VM (its vCPUs stop, its memory stays) / resume a paused one; another state is refused. */
+  'domain.pause': { input: DomainNameInput, output: DomainInfo },
+  'domain.resume': { input: DomainNameInput, output: DomainInfo },
   /** With `withDisks`: removes the files Stacklab made and pool volumes; every other disk is kept and listed. */
   'domain.delete': { input: DomainDeleteInput, output: DomainDeleteResult },
   'domain.setAutostart': { input: AutostartInput, output: DomainInfo },
@@ -143,6 +151,8 @@ export const calls = {
   'lab.resume': { input: z.object({ name: ResourceName }).strict(), output: Job },
   'lab.addNode': { input: z.object({ name: ResourceName, node: NodeDef }).strict(), output: Job },
   'lab.delete': { input: z.object({ name: ResourceName }).strict(), output: Job },
+  /** Start (or resume) / shut down every VM of a lab at once; each node's outcome. Refused while a job runs. */
+  'lab.power': { input: LabPowerInput, output: LabPowerResult },
   'labs.list': { input: NoInput, output: z.array(LabSummary) },
   'lab.get': { input: z.object({ name: ResourceName }).strict(), output: LabState },
   // OpenStack on a lab: the answer file, the packstack run (a job), its log, and the status afterwards.
@@ -212,7 +222,8 @@ export const calls = {
     output: z.object({ cancelled: z.boolean() }),
   },
 
-  // Consoles of lab nodes (SSH shell or serial). Output arrives as `console.data`, acknowledged by `console.ack`.
+  // Consoles of lab nodes (SSH shell or serial) and the serial console of any VM by its name. Output arrives
+  // as `console.data`, acknowledged by `console.ack`.
   'console.open': { input: ConsoleOpenInput, output: ConsoleInfo },
   'console.write': { input: ConsoleWriteInput, output: z.object({}) },
   'console.resize': { input: ConsoleResizeInput, output: z.object({}) },

@@ -3,7 +3,7 @@
 // `console.data` chunks of text that never split a UTF-8 character; a client acknowledges the bytes it has
 // written to its terminal with `console.ack`, and the engine pauses the source while too much is unacked.
 import { z } from 'zod'
-import { ResourceName } from './names'
+import { RefName, ResourceName } from './names'
 
 export const ConsoleKind = z.enum(['ssh', 'serial'])
 export type ConsoleKind = z.infer<typeof ConsoleKind>
@@ -28,9 +28,33 @@ const Cols = z.number().int().min(2).max(MAX_COLS)
 const Rows = z.number().int().min(1).max(MAX_ROWS)
 export const ConsoleId = z.string().uuid()
 
+/**
+ * A lab node's console (`lab` and `node`: SSH or serial), or the serial console of any VM on the host by its
+ * libvirt name (`domain`, made by anyone: Stacklab holds no login key or host key for it, so serial only).
+ */
 export const ConsoleOpenInput = z
-  .object({ lab: ResourceName, node: ResourceName, kind: ConsoleKind, cols: Cols, rows: Rows })
+  .object({
+    lab: ResourceName.optional(),
+    node: ResourceName.optional(),
+    domain: RefName.optional(),
+    kind: ConsoleKind,
+    cols: Cols,
+    rows: Rows,
+  })
   .strict()
+  .superRefine((input, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+    if (input.domain !== undefined) {
+      if (input.lab !== undefined || input.node !== undefined)
+        issue('domain', 'give either a domain or a lab and node, not both')
+      else if (input.kind !== 'serial')
+        issue('kind', 'a VM outside a lab has only its serial console (Stacklab holds no SSH key for it)')
+    } else {
+      if (input.lab === undefined) issue('lab', 'give a lab and node, or a domain')
+      if (input.node === undefined) issue('node', 'give a lab and node, or a domain')
+    }
+  })
+export type ConsoleOpenInput = z.output<typeof ConsoleOpenInput>
 export const ConsoleWriteInput = z
   .object({ id: ConsoleId, data: z.string().min(1).max(MAX_WRITE_CHARS) })
   .strict()
@@ -52,8 +76,11 @@ export const ConsoleState = z.enum(['connecting', 'open', 'exited'])
 export const ConsoleInfo = z.object({
   id: ConsoleId,
   title: z.string(),
+  /** The lab and node, or `''` for a VM outside any lab (then `domain` names it). */
   lab: z.string(),
   node: z.string(),
+  /** The libvirt domain of a serial console opened by domain name; null for lab nodes' consoles. */
+  domain: z.string().nullable().default(null),
   kind: ConsoleKind,
   state: ConsoleState,
   cols: z.number().int(),

@@ -267,3 +267,55 @@ export const ConnectionState = z.object({
   detail: z.string(),
 })
 export type ConnectionState = z.infer<typeof ConnectionState>
+
+/** Start or stop every VM of one lab: `start` starts shut-off VMs and resumes paused ones; `stop` shuts
+ * them down (ACPI, forced off after `timeoutMs` as the single VM's Shut down does). */
+export const LabPowerInput = z
+  .object({
+    name: ResourceName,
+    action: z.enum(['start', 'stop']),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(30 * 60_000)
+      .default(120_000),
+  })
+  .strict()
+export const LabPowerResult = z.object({
+  nodes: z.array(
+    z.object({
+      node: z.string(),
+      domain: z.string().nullable(),
+      outcome: z.enum([
+        'started',
+        'resumed',
+        'already-running',
+        'shut-off',
+        'forced-off',
+        'already-off',
+        'missing',
+        'failed',
+      ]),
+      /** For `failed` and `missing`: why. */
+      detail: z.string(),
+    }),
+  ),
+})
+export type LabPowerResult = z.infer<typeof LabPowerResult>
+
+/** What the host offers its VMs: CPUs and memory from libvirt, free space where lab disks go. */
+export const HostCapacity = z.object({
+  uri: z.string(),
+  /** `virsh nodeinfo`: logical CPUs, their model, total memory. */
+  cpus: z.number().int().nullable(),
+  cpuModel: z.string().nullable(),
+  memoryKiB: z.number().nullable(),
+  /** `virsh nodememstats` free (+ buffers and cache, as the kernel could give them back); null where the
+   * driver does not report it. */
+  memoryFreeKiB: z.number().nullable(),
+  /** The images directory and the free bytes of its filesystem; null on a remote connection. */
+  imagesDir: z.string().nullable(),
+  diskFreeBytes: z.number().nullable(),
+})
+export type HostCapacity = z.infer<typeof HostCapacity>

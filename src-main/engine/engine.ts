@@ -24,6 +24,7 @@ import type { HostView } from './preflight/host'
 import { SettingsStore } from './settings'
 import { LibvirtService } from './libvirt/service'
 import { createVirsh, type Virsh } from './libvirt/virsh'
+import { domainUuid } from './libvirt/lookup'
 import { JobRunner } from './jobs'
 import { LabService } from './lab/service'
 import { LabStore } from './lab/store'
@@ -94,6 +95,7 @@ export class Engine {
       store: new LabStore(this.paths.data),
       logger: this.logger,
       uri: async () => (await this.settings.get()).connectionUri,
+      domainUuid: async (name) => domainUuid(await this.virsh(), name),
       sink: {
         data: (id, data) => this.bus.emit('console.data', { id, data }),
         exit: (id, code, reason) => this.bus.emit('console.exit', { id, code, reason }),

@@ -39,7 +39,7 @@ export interface LibvirtView {
   error: ShownFailure | null
 }
 
-export type DomainAction = 'start' | 'shutdown' | 'forceOff' | 'reboot'
+export type DomainAction = 'start' | 'shutdown' | 'forceOff' | 'reboot' | 'pause' | 'resume'
 
 /** What a details panel shows: a domain, a network or a host bridge, by name. */
 export type Selection = { kind: 'domain' | 'network' | 'bridge'; name: string } | null
@@ -145,6 +145,8 @@ export const useStore = create<State>()((set, get) => ({
       if (action === 'shutdown') putDomain((await call('domain.shutdown', { name })).domain)
       else if (action === 'start') putDomain(await call('domain.start', { name }))
       else if (action === 'forceOff') putDomain(await call('domain.forceOff', { name }))
+      else if (action === 'pause') putDomain(await call('domain.pause', { name }))
+      else if (action === 'resume') putDomain(await call('domain.resume', { name }))
       else putDomain(await call('domain.reboot', { name }))
       return null
     } catch (error) {

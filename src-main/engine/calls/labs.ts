@@ -2,6 +2,7 @@
 // answer file, the packstack run, its log, the status), the jobs themselves, and packstack knowledge (pure
 // reading and editing of packstack's output and answer files; nothing runs).
 import { labStatus } from '../install/status'
+import { labPower } from '../lab/power'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText, updateAnswerText } from '../packstack/answers'
 import { explainInTurns } from '../packstack/parse'
@@ -16,6 +17,11 @@ export function labHandlers(ctx: CallContext): LabCalls {
     'lab.resume': ({ name }) => ctx.labs.resume(name),
     'lab.addNode': ({ name, node }) => ctx.labs.addNode(name, node),
     'lab.delete': ({ name }) => ctx.labs.delete(name),
+    'lab.power': async ({ name, action, timeoutMs }) => {
+      const state = await ctx.labs.get(name)
+      ctx.labs.busy(name, state)
+      return labPower(await ctx.virsh(), state, action, timeoutMs)
+    },
     'labs.list': () => ctx.labs.list(),
     'lab.get': ({ name }) => ctx.labs.get(name),
     'lab.answers': ({ name }) => ctx.install.answers(name),

@@ -2,6 +2,7 @@
 // domain's snapshots and lab checkpoints (snapshots of several domains taken together).
 import { vmDiskProblem } from '../lab/disks'
 import { LabStore } from '../lab/store'
+import { hostCapacity } from '../libvirt/capacity'
 import * as checkpoint from '../libvirt/checkpoint'
 import * as domain from '../libvirt/domain'
 import * as network from '../libvirt/network'
@@ -15,6 +16,7 @@ type LibvirtCalls = Pick<
   Handlers,
   CallsOf<
     | 'libvirt.connection'
+    | 'libvirt.capacity'
     | `domain${string}`
     | `network${string}`
     | `snapshot${string}`
@@ -36,6 +38,10 @@ export function libvirtHandlers(ctx: CallContext): LibvirtCalls {
   }
   return {
     'libvirt.connection': async () => (await ctx.libvirt()).state(),
+    'libvirt.capacity': async () => {
+      const settings = await ctx.settings.get()
+      return hostCapacity(await ctx.virsh(), settings.imagesDir || defaultImagesDir(settings.connectionUri))
+    },
     'domains.list': async () => (await readAll(await ctx.virsh())).domains,
     'domain.get': async ({ name }) => domain.domainGet(await ctx.virsh(), name),
     'domain.start': ({ name }) => onDomain(name, (v) => domain.domainStart(v, name)),
@@ -46,6 +52,8 @@ export function libvirtHandlers(ctx: CallContext): LibvirtCalls {
     },
     'domain.forceOff': ({ name }) => onDomain(name, (v) => domain.domainForceOff(v, name)),
     'domain.reboot': ({ name }) => onDomain(name, (v) => domain.domainReboot(v, name)),
+    'domain.pause': ({ name }) => onDomain(name, (v) => domain.domainPause(v, name)),
+    'domain.resume': ({ name }) => onDomain(name, (v) => domain.domainResume(v, name)),
     'domain.delete': async ({ name, withDisks }) => {
       // Never a shared base image or another lab's disk with a VM (lab/disks.ts); of the rest, only what
       // Stacklab made (libvirt/disk-removal.ts).

@@ -1,7 +1,7 @@
 // The engine's open consoles: finds a lab node's address, login key and pinned host key (SSH) or its libvirt
 // domain (serial) in the lab state, opens sessions, and routes writes, resizes and acknowledgements to them.
 // Sessions stay listed after they exit (so a client can reconnect them) until they are closed.
-import type { ConsoleInfo, ConsoleKind } from '../../../src-shared/console'
+import type { ConsoleInfo, ConsoleKind, ConsoleOpenInput } from '../../../src-shared/console'
 import { ApiError, apiErrorOf } from '../../../src-shared/errors'
 import { EngineFailure } from '../../../src-shared/failures'
 import type { Run } from '../exec'
@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   logger: Logger
   /** The libvirt connection of the settings (serial consoles go through it). */
   uri: () => Promise<string>
+  /** The UUID of the domain with exactly this name; a not-found error when there is none. */
+  domainUuid: (name: string) => Promise<string>
   sink: SessionSink
 }
 
@@ -32,7 +34,36 @@ export class ConsoleManager {
     return [...this.sessions.values()].map((s) => s.info())
   }
 
-  async open(input: {
+  async open(input: ConsoleOpenInput): Promise<ConsoleInfo> {
+    if (input.domain !== undefined) return this.openDomain(input.domain, input)
+    if (input.lab === undefined || input.node === undefined)
+      throw new ApiError({ code: 'bad-request', message: 'lab: give a lab and node, or a domain' })
+    return this.openNode({ ...input, lab: input.lab, node: input.node })
+  }
+
+  /**
+   * The serial console of any VM on the host, by its libvirt name. Looked up first (a name that is not a VM
+   * is refused before any process starts) and then addressed by UUID, so a name like `--help` stays a name.
+   */
+  private async openDomain(name: string, size: { cols: number; rows: number }): Promise<ConsoleInfo> {
+    const uuid = await this.deps.domainUuid(name)
+    const session = new ConsoleSession(
+      {
+        lab: '',
+        node: name,
+        domain: name,
+        kind: 'serial',
+        title: `${name} (serial)`,
+        cols: size.cols,
+        rows: size.rows,
+        connect: ptyTransport(this.deps.logger, async () => domainConsoleArgv(await this.deps.uri(), uuid)),
+      },
+      this.deps.sink,
+    )
+    return this.begin(session, { domain: name })
+  }
+
+  private async openNode(input: {
     lab: string
     node: string
     kind: ConsoleKind
@@ -65,6 +96,10 @@ export class ConsoleManager {
       },
       this.deps.sink,
     )
+    return this.begin(session, { lab: input.lab, node: input.node })
+  }
+
+  private async begin(session: ConsoleSession, what: Record<string, string>): Promise<ConsoleInfo> {
     this.sessions.set(session.id, session)
     try {
       await session.start()
@@ -72,7 +107,7 @@ export class ConsoleManager {
       this.sessions.delete(session.id)
       throw toApiError(error, session)
     }
-    this.deps.logger.log('info', 'console opened', { id: session.id, lab: input.lab, node: input.node })
+    this.deps.logger.log('info', 'console opened', { id: session.id, ...what })
     return session.info()
   }
 

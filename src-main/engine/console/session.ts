@@ -42,6 +42,8 @@ export type TransportFactory = (
 export interface SessionInit {
   lab: string
   node: string
+  /** The libvirt domain of a console opened by domain name (a VM outside any lab). */
+  domain?: string | null
   kind: ConsoleKind
   title: string
   cols: number
@@ -53,6 +55,7 @@ export class ConsoleSession {
   readonly id = randomUUID()
   readonly lab: string
   readonly node: string
+  readonly domain: string | null
   readonly kind: ConsoleKind
   readonly title: string
   cols: number
@@ -73,6 +76,7 @@ export class ConsoleSession {
   ) {
     this.lab = init.lab
     this.node = init.node
+    this.domain = init.domain ?? null
     this.kind = init.kind
     this.title = init.title
     this.cols = init.cols
@@ -86,6 +90,7 @@ export class ConsoleSession {
       title: this.title,
       lab: this.lab,
       node: this.node,
+      domain: this.domain,
       kind: this.kind,
       state: this.state,
       cols: this.cols,

@@ -58,6 +58,41 @@ export async function domainReboot(virsh: Virsh, name: string): Promise<void> {
   await onDomain(virsh, name, 'reboot')
 }
 
+/**
+ * Pause a running domain (`virsh suspend`: its vCPUs stop, its memory stays) or resume a paused one. The
+ * state is checked first so a VM in the wrong state gets a sentence naming it and its state, not libvirt's
+ * driver-specific words (the test driver says only "internal error"); nothing is changed then.
+ */
+export async function domainPause(virsh: Virsh, name: string): Promise<void> {
+  await inState(virsh, name, 'running', 'pause', (uuid) => virsh(['suspend', '--domain', uuid]))
+}
+
+export async function domainResume(virsh: Virsh, name: string): Promise<void> {
+  await inState(virsh, name, 'paused', 'resume', (uuid) => virsh(['resume', '--domain', uuid]))
+}
+
+async function inState(
+  virsh: Virsh,
+  name: string,
+  wanted: DomainState,
+  verb: string,
+  action: (uuid: string) => Promise<unknown>,
+): Promise<void> {
+  const uuid = await domainUuid(virsh, name)
+  const state = await domainState(virsh, uuid)
+  if (state !== wanted) {
+    // A libvirt failure of its own kind, so the UI says "not possible in this state" in the reader's language.
+    const detail = `${name} is ${state}; only a ${wanted} VM can be ${verb === 'pause' ? 'paused' : 'resumed'}`
+    throw new LibvirtError(
+      'invalid-state',
+      `Cannot ${verb} ${name}: ${detail}. Nothing was changed.`,
+      detail,
+      [],
+    )
+  }
+  await action(uuid)
+}
+
 export async function domainSetAutostart(virsh: Virsh, name: string, enabled: boolean): Promise<void> {
   await onDomain(virsh, name, 'autostart', ...(enabled ? [] : ['--disable']))
 }

@@ -39,8 +39,6 @@ export const objects = catalog({
     'obj.disk.unresolved': 'path not known',
     'obj.delete': 'Delete…',
     'obj.deleteTitle': 'Delete {name}?',
-    'obj.deleteBody':
-      'The VM is stopped and its definition removed, with its snapshot metadata. This cannot be undone.',
     'obj.deleteDisks':
       'Also delete its disks: only files Stacklab made and pool volumes (through libvirt). Any other disk is kept and listed.',
     'obj.deleteYes': 'Delete',
@@ -93,7 +91,6 @@ export const objects = catalog({
     'obj.disk.unresolved': '경로를 알 수 없음',
     'obj.delete': '삭제…',
     'obj.deleteTitle': '{name}을(를) 삭제할까요?',
-    'obj.deleteBody': 'VM을 멈추고 정의와 스냅샷 메타데이터를 지웁니다. 되돌릴 수 없습니다.',
     'obj.deleteDisks':
       '디스크도 삭제: Stacklab이 만든 파일과 (libvirt를 통한) 풀 볼륨만 지웁니다. 다른 디스크는 남기고 목록으로 보여 줍니다.',
     'obj.deleteYes': '삭제',

@@ -7,10 +7,18 @@ import { connect } from '../api/client'
 import { ConsoleTerminal, disposeTerminal, listenForConsoles, terminalRestarted } from '../console/Terminal'
 import { useT } from '../i18n'
 
-const tabKey = (s: Pick<ConsoleInfo, 'node' | 'kind'>) => `console-tab-${s.node}-${s.kind}`
+/** A lab node's console by node and kind; a VM outside any lab's by its domain (`vm-` keeps them apart). */
+const termKey = (s: Pick<ConsoleInfo, 'node' | 'kind' | 'domain'>) =>
+  s.domain ? `vm-${s.domain}-${s.kind}` : `${s.node}-${s.kind}`
+const tabKey = (s: Pick<ConsoleInfo, 'node' | 'kind' | 'domain'>) => `console-tab-${termKey(s)}`
 
 /** The tab shown last, kept while another page is shown. */
 let lastActive: string | null = null
+
+/** Show this session's tab when the page opens next (a console opened from the topology's details). */
+export function showConsoleNext(id: string): void {
+  lastActive = id
+}
 
 export function ConsolesPage() {
   const t = useT()
@@ -158,7 +166,7 @@ export function ConsolesPage() {
                   title={s.title}
                   onClick={() => setActive(s.id)}
                 >
-                  {s.lab}/{s.node} · {t(`consoles.kind.${s.kind}`)}
+                  {s.domain ?? `${s.lab}/${s.node}`} · {t(`consoles.kind.${s.kind}`)}
                 </button>
                 <button
                   type="button"
@@ -177,7 +185,7 @@ export function ConsolesPage() {
               api={api}
               info={s}
               visible={s.id === active}
-              domId={`console-term-${s.node}-${s.kind}`}
+              domId={`console-term-${termKey(s)}`}
               onReconnect={() => reconnect(s.id)}
             />
           ))}

@@ -10,7 +10,9 @@ import { NODE_TYPES } from './nodes'
 import type { Laid } from './pump'
 import { useMeasuredNodes } from './useLayoutPump'
 
-const FIT = { padding: 0.08, maxZoom: 1.1, duration: 0 }
+/** Fit the diagram, but never so small that its text drops under about 10 px (boxes use 14 px type): a host
+ * with more than fits is then shown centred at that zoom, and the rest is a pan away. */
+const FIT = { padding: 0.08, maxZoom: 1.1, minZoom: 0.75, duration: 0 }
 
 /** Fit the view after each new layout, once React Flow has measured the nodes, and mark the moment; fit
  * again when the diagram's box changes size (the details panel opening beside it, a window resize). */
@@ -122,11 +124,12 @@ export const Diagram = memo(function Diagram({ laid }: { laid: Laid }) {
           minZoom={0.05}
           maxZoom={2}
           fitView
+          fitViewOptions={FIT}
           colorMode="light"
           ariaLabelConfig={ariaLabelConfig}
         >
           <Background gap={24} color="#d5dbe3" />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} fitViewOptions={FIT} />
           <FitOnLayout layoutKey={laid.shape.key} ready={ready} size={size} onRendered={onRendered} />
         </ReactFlow>
       </ReactFlowProvider>

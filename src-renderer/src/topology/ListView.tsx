@@ -1,12 +1,14 @@
 // The topology as a plain list (networks, then each lab's VMs, then the VMs outside any lab): the same
-// objects as the diagram, as ordinary buttons for keyboards and screen readers.
+// objects as the diagram (a lab's start all / stop all too), as ordinary buttons for keyboards and screen
+// readers.
 import type { DomainInfo } from '../../../src-shared/libvirt'
 import { HealthBadge, ModePill, ProblemPill, StateBadge } from '../components/badges'
 import { useT } from '../i18n'
 import { healthOf, useLabStatus } from '../state/status'
 import { useStore } from '../store'
 import { labOfDomain } from './graph'
-import { nicSummary } from './nodes'
+import { LabPower } from './LabPower'
+import { nicSummary, sizeMiB } from './nodes'
 
 export function ListView() {
   const t = useT()
@@ -30,8 +32,10 @@ export function ListView() {
             <span className="topo-title">{d.name}</span>
             <StateBadge state={d.state} />
             <span className="mono muted">{nicSummary(d, byLab.get(d.name)?.address, t)}</span>
+            <span className="muted">{t('vm.size', { vcpus: d.vcpus, memory: sizeMiB(d.memoryMiB) })}</span>
             {d.problem && <ProblemPill />}
-            <HealthBadge health={healthOf(reports, d.name)} />
+            {/* As on the diagram's boxes: OpenStack health only where OpenStack can run, a lab's nodes. */}
+            {byLab.has(d.name) && <HealthBadge health={healthOf(reports, d.name)} />}
           </button>
         </li>
       ))}
@@ -57,6 +61,7 @@ export function ListView() {
       {labNames.map((lab) => (
         <section key={lab} aria-label={t('topology.lab', { name: lab })}>
           <h2>{t('topology.lab', { name: lab })}</h2>
+          <LabPower lab={lab} idPrefix={`list-lab-${lab}`} />
           {domainList(groups.get(lab)!)}
         </section>
       ))}

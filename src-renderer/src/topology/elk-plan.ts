@@ -2,7 +2,7 @@
 // its answer becomes positions. Pure: any ELK instance lays it out (the app's runs in a Web Worker, the unit
 // tests' in Node).
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api'
-import { SIZES, type Shape } from './graph'
+import { OTHERS_ID, SIZES, type Shape } from './graph'
 
 export interface Positioned {
   id: string
@@ -15,15 +15,17 @@ export interface Positioned {
 const ROOT_OPTIONS = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+  // Columns close enough that the fitted diagram keeps its text readable beside the details panel.
+  'elk.layered.spacing.nodeNodeBetweenLayers': '56',
   'elk.spacing.nodeNode': '22',
   'elk.spacing.componentComponent': '40',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 }
 
-/** A group's VMs in a grid (filled column by column), inside the group's frame with room for its title. */
-const GRID = { top: 44, side: 16, bottom: 16, gapX: 20, gapY: 16 }
+/** A group's VMs in a grid (filled column by column), inside the group's frame with room for its title (and,
+ * on a lab's frame, a row for its start all / stop all buttons under the title). */
+const GRID = { top: 44, labTop: 80, side: 16, bottom: 16, gapX: 20, gapY: 16 }
 
 interface Grid {
   width: number
@@ -31,7 +33,7 @@ interface Grid {
   cells: Map<string, { x: number; y: number }>
 }
 
-function grid(ids: string[]): Grid {
+function grid(ids: string[], top: number): Grid {
   const { width: w, height: h } = SIZES.domain
   const n = ids.length
   const rows = Math.max(1, Math.min(n, Math.max(8, Math.ceil(Math.sqrt(2 * n)))))
@@ -40,11 +42,11 @@ function grid(ids: string[]): Grid {
   ids.forEach((id, i) => {
     const col = Math.floor(i / rows)
     const row = i % rows
-    cells.set(id, { x: GRID.side + col * (w + GRID.gapX), y: GRID.top + row * (h + GRID.gapY) })
+    cells.set(id, { x: GRID.side + col * (w + GRID.gapX), y: top + row * (h + GRID.gapY) })
   })
   return {
     width: GRID.side * 2 + cols * w + (cols - 1) * GRID.gapX,
-    height: GRID.top + GRID.bottom + Math.min(n, rows) * h + (Math.min(n, rows) - 1) * GRID.gapY,
+    height: top + GRID.bottom + Math.min(n, rows) * h + (Math.min(n, rows) - 1) * GRID.gapY,
     cells,
   }
 }
@@ -65,7 +67,7 @@ function plan(shape: Shape): { graph: ElkNode; grids: Map<string, Grid> } {
   const grids = new Map<string, Grid>()
   for (const [group, ids] of members) {
     ids.sort((a, b) => (firstNet.get(a) ?? -1) - (firstNet.get(b) ?? -1) || a.localeCompare(b))
-    grids.set(group, grid(ids))
+    grids.set(group, grid(ids, group === OTHERS_ID ? GRID.top : GRID.labTop))
   }
   const children: ElkNode[] = []
   for (const n of shape.nodes) {

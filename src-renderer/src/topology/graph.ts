@@ -6,10 +6,10 @@ import type { LabSummary, Role } from '../../../src-shared/lab'
 import type { DomainInfo, NetworkInfo } from '../../../src-shared/libvirt'
 
 export const SIZES = {
-  host: { width: 220, height: 56 },
+  host: { width: 230, height: 120 },
   network: { width: 250, height: 64 },
   bridge: { width: 200, height: 56 },
-  domain: { width: 230, height: 84 },
+  domain: { width: 240, height: 112 },
 } as const
 
 export type ShapeNode =
@@ -53,12 +53,15 @@ export const OTHERS_ID = 'group:others'
 /** More VMs outside labs than this go into one box laid out as a grid (a long single column is unreadable). */
 export const OTHERS_GRID_FROM = 9
 
-/** Which lab (and role) each domain belongs to, from the labs' node lists. */
-export function labOfDomain(labs: LabSummary[]): Map<string, { lab: string; role: Role; address: string }> {
-  const map = new Map<string, { lab: string; role: Role; address: string }>()
+/** Which lab (its node, role and address) each domain belongs to, from the labs' node lists. */
+export function labOfDomain(
+  labs: LabSummary[],
+): Map<string, { lab: string; node: string; role: Role; address: string }> {
+  const map = new Map<string, { lab: string; node: string; role: Role; address: string }>()
   for (const lab of labs)
     for (const node of lab.nodes)
-      if (node.domain) map.set(node.domain, { lab: lab.name, role: node.role, address: node.address })
+      if (node.domain)
+        map.set(node.domain, { lab: lab.name, node: node.name, role: node.role, address: node.address })
   return map
 }
 

@@ -1,14 +1,16 @@
-// The diagram's boxes: this host, each libvirt network, each host bridge no network owns, the frame of a
-// lab's VMs, and each VM. Every box follows its own VM or network from the store (a state change redraws one
-// box, not the diagram) and is a keyboard button that opens its details.
+// The diagram's boxes: this host (with its capacity), each libvirt network, each host bridge no network owns,
+// the frame of a lab's VMs (with start all / stop all), and each VM (its addresses, vCPUs and memory, and
+// for lab nodes the role and OpenStack health). Every box follows its own VM or network from the store (a
+// state change redraws one box, not the diagram) and is a keyboard button that opens its details.
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
-import { useMemo, type KeyboardEvent } from 'react'
-import type { DomainInfo } from '../../../src-shared/libvirt'
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
+import type { DomainInfo, HostCapacity } from '../../../src-shared/libvirt'
 import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey } from '../components/badges'
 import { useT, type Translate } from '../i18n'
 import { useHealth } from '../state/status'
 import { useStore } from '../store'
 import { labOfDomain, networkColor } from './graph'
+import { LabPower } from './LabPower'
 
 /** Props that make a box a button: click, Enter or Space. */
 export function activate(handler: () => void) {
@@ -25,24 +27,91 @@ export function activate(handler: () => void) {
   }
 }
 
-/** A VM's addresses in a line: those libvirt reports, else the lab's, else its MACs. */
+/** A VM's addresses in a line: those libvirt reports, else the lab's, else that none is known (a MAC says
+ * nothing a person looks for; the details list them). */
 export function nicSummary(d: DomainInfo, labAddress: string | undefined, t: Translate): string {
   if (d.problem) return t('obj.problem')
-  const addresses = d.nics.flatMap((n) => n.addresses)
+  const addresses = [...new Set(d.nics.flatMap((n) => n.addresses))]
   if (addresses.length) return addresses.join(', ')
   if (labAddress) return labAddress
-  return d.nics.map((n) => n.mac).join(', ')
+  return d.nics.length ? t('vm.noAddress') : t('vm.noNic')
+}
+
+/** MiB as a person reads it: `768 MiB`, `8 GiB`, `1.5 GiB`. */
+export function sizeMiB(mib: number): string {
+  if (mib < 1024) return `${Math.round(mib)} MiB`
+  const gib = mib / 1024
+  return `${Number.isInteger(gib) ? gib : gib.toFixed(1)} GiB`
+}
+
+/** The host's capacity, read again when the connection or the number of running VMs changes. */
+function useCapacity(): HostCapacity | null {
+  const call = useStore((s) => s.call)
+  const connection = useStore((s) => s.libvirt.connection)
+  const running = useStore(
+    (s) => Object.values(s.libvirt.domains).filter((d) => d.state === 'running').length,
+  )
+  const [capacity, setCapacity] = useState<HostCapacity | null>(null)
+  const uri = connection?.state === 'connected' ? connection.uri : null
+  // `running` is a reason to read again (a VM started or stopped changes the free memory), not an input.
+  useEffect(() => {
+    if (!uri) return
+    let gone = false
+    call('libvirt.capacity', {}).then(
+      (c) => !gone && setCapacity(c),
+      () => !gone && setCapacity(null),
+    )
+    return () => {
+      gone = true
+    }
+  }, [call, uri, running])
+  return capacity
 }
 
 function HostNode() {
   const t = useT()
   const connection = useStore((s) => s.libvirt.connection)
+  const c = useCapacity()
+  const unknown = t('vm.unknown')
   return (
     <div id="topo-host" className="topo-node host">
       <div className="topo-title">{t('topology.host')}</div>
       <div className="topo-sub" title={connection?.uri}>
         {connection ? t(`topology.connection.${connection.state}`) : '…'}
       </div>
+      {c && (
+        <>
+          <div
+            id="topo-host-cpu"
+            className="topo-sub"
+            data-cpus={c.cpus ?? ''}
+            title={c.cpuModel ?? undefined}
+          >
+            {t('vm.hostCpus', { n: c.cpus ?? unknown })}
+          </div>
+          <div
+            id="topo-host-memory"
+            className="topo-sub"
+            data-total-kib={c.memoryKiB ?? ''}
+            data-free-kib={c.memoryFreeKiB ?? ''}
+          >
+            {t('vm.hostMemory', {
+              total: c.memoryKiB === null ? unknown : sizeMiB(c.memoryKiB / 1024),
+              free: c.memoryFreeKiB === null ? unknown : sizeMiB(c.memoryFreeKiB / 1024),
+            })}
+          </div>
+          <div
+            id="topo-host-disk"
+            className="topo-sub"
+            data-free-bytes={c.diskFreeBytes ?? ''}
+            title={c.imagesDir ?? undefined}
+          >
+            {t('vm.hostDisk', {
+              free: c.diskFreeBytes === null ? unknown : sizeMiB(c.diskFreeBytes / 1024 / 1024),
+            })}
+          </div>
+        </>
+      )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   )
@@ -117,6 +186,7 @@ function LabNode({ data }: NodeProps<Node<{ name: string | null }>>) {
       <span className="topo-lab-label">
         {data.name ? t('topology.lab', { name: data.name }) : t('topology.otherVms')}
       </span>
+      {data.name && <LabPower lab={data.name} idPrefix={`labframe-${data.name}`} compact />}
     </div>
   )
 }
@@ -130,6 +200,7 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   const select = useStore((s) => s.select)
   const selected = useStore((s) => s.selection?.kind === 'domain' && s.selection.name === data.name)
   if (!d) return <div className="topo-node domain gone">{data.name}</div>
+  const summary = nicSummary(d, lab?.address, t)
   return (
     <div
       id={`node-${d.name}`}
@@ -146,11 +217,22 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
         <span className="topo-title">{d.name}</span>
         <StateBadge id={`node-${d.name}-state`} state={d.state} />
       </div>
-      <div className="topo-sub mono">{nicSummary(d, lab?.address, t)}</div>
+      {/* Proportional digits at the box's size: monospace would be smaller or cut off at fit-to-view. */}
+      <div id={`node-${d.name}-addresses`} className="topo-sub addresses" title={summary}>
+        {summary}
+      </div>
+      <div id={`node-${d.name}-size`} className="topo-sub">
+        {t('vm.size', { vcpus: d.vcpus, memory: sizeMiB(d.memoryMiB) })}
+      </div>
       <div className="topo-foot">
         {d.problem && <ProblemPill id={`node-${d.name}-problem`} />}
-        {lab && <span className="role-pill">{t(`role.${lab.role}`)}</span>}
-        <HealthBadge id={`node-${d.name}-health`} health={health} />
+        {lab && (
+          <span id={`node-${d.name}-role`} className="role-pill">
+            {t(`role.${lab.role}`)}
+          </span>
+        )}
+        {/* OpenStack runs only on lab nodes: any other VM's health would always say "unknown". */}
+        {lab && <HealthBadge id={`node-${d.name}-health`} health={health} />}
       </div>
     </div>
   )

@@ -1,5 +1,7 @@
-// A VM's details: its actions (start, shut down, force off, reboot, raw XML, delete with or without its
-// disks, after a confirmation), its state and OpenStack health, its lab and role, and its devices.
+// A VM's details: its actions (start, pause, resume, shut down, reboot, force off and delete with or
+// without its disks after a confirmation that says what is lost; the action that fits the state is the
+// primary one), its consoles, its state, its lab and role (with the lab's start all / stop all and OpenStack
+// health), its devices and its snapshots.
 import { useState } from 'react'
 import type { DomainDeleteResult, DomainInfo } from '../../../../src-shared/libvirt'
 import { HealthBadge, StateBadge } from '../../components/badges'
@@ -11,11 +13,22 @@ import { useHealth } from '../../state/status'
 import { useStore, type DomainAction } from '../../store'
 import { AddComputePanel } from '../../install/AddComputePanel'
 import { labOfDomain } from '../graph'
+import { LabPower } from '../LabPower'
+import { ConsoleActions } from './ConsoleActions'
 import { DiskTable, Field, NicTable } from './sections'
+import { VmSnapshots } from './VmSnapshots'
 import { shownFailure, type ShownFailure } from '../../components/words'
 import { FailureLine } from '../../components/FailureLine'
 
 const RUNNING_STATES = new Set(['running', 'blocked', 'paused', 'pmsuspended'])
+
+/** The action a person most likely wants in each state: shown first and as the primary button. */
+export function primaryAction(state: DomainInfo['state']): DomainAction | null {
+  if (state === 'paused') return 'resume'
+  if (state === 'running') return 'shutdown'
+  if (state === 'shutoff' || state === 'crashed') return 'start'
+  return null
+}
 
 export function DomainDetails({
   d,
@@ -34,6 +47,7 @@ export function DomainDetails({
   const [error, setError] = useState<ShownFailure | null>(null)
   const [rawXml, setRawXml] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const [confirmForceOff, setConfirmForceOff] = useState(false)
   const [withDisks, setWithDisks] = useState(false)
   const on = RUNNING_STATES.has(d.state)
   const reason = reasonText(d.reason, t)
@@ -56,12 +70,19 @@ export function DomainDetails({
       setBusy(null)
     }
   }
-  const actions: { id: DomainAction; enabled: boolean }[] = [
-    { id: 'start', enabled: !on },
-    { id: 'shutdown', enabled: d.state === 'running' },
-    { id: 'forceOff', enabled: on },
-    { id: 'reboot', enabled: d.state === 'running' },
-  ]
+  const primary = primaryAction(d.state)
+  // Only the actions that apply to the state are offered; the primary one first. Force off is last, apart.
+  const actions = (
+    [
+      { id: 'start', shown: !on },
+      { id: 'resume', shown: d.state === 'paused' },
+      { id: 'shutdown', shown: d.state === 'running' },
+      { id: 'pause', shown: d.state === 'running' },
+      { id: 'reboot', shown: d.state === 'running' },
+    ] as { id: DomainAction; shown: boolean }[]
+  )
+    .filter((a) => a.shown)
+    .sort((a, b) => Number(b.id === primary) - Number(a.id === primary))
   return (
     <>
       <h2 id="details-title" className="wrap">
@@ -76,13 +97,24 @@ export function DomainDetails({
           <button
             key={a.id}
             id={`details-${a.id}`}
-            className={a.id === 'start' ? 'primary' : a.id === 'forceOff' ? 'danger' : ''}
-            disabled={!a.enabled || busy !== null}
+            className={a.id === primary ? 'primary' : ''}
+            data-primary={String(a.id === primary)}
+            disabled={busy !== null}
             onClick={() => void run(a.id)}
           >
             {busy === a.id ? t('details.working') : t(`details.action.${a.id}`)}
           </button>
         ))}
+        {on && (
+          <button
+            id="details-forceOff"
+            className="danger"
+            disabled={busy !== null}
+            onClick={() => setConfirmForceOff(true)}
+          >
+            {busy === 'forceOff' ? t('details.working') : t('vm.forceOffAsk')}
+          </button>
+        )}
         <button id="details-raw-xml" onClick={() => setRawXml(true)}>
           {t('obj.rawXml')}
         </button>
@@ -104,12 +136,16 @@ export function DomainDetails({
         <Field label={t('details.state')} id="details-state">
           <StateBadge state={d.state} /> {reason && <span className="muted">({reason})</span>}
         </Field>
-        <Field label={t('details.health')}>
-          <HealthBadge health={health} />
-        </Field>
         {lab && (
-          <Field label={t('details.lab')}>
+          <Field label={t('details.health')}>
+            <HealthBadge health={health} />
+          </Field>
+        )}
+        {lab && (
+          <Field label={t('details.lab')} id="details-lab">
             {lab.lab} · {t(`role.${lab.role}`)} · <span className="mono">{lab.address}</span>
+            <br />
+            <LabPower lab={lab.lab} idPrefix="details-lab" />
           </Field>
         )}
         <Field label={t('details.vcpus')} id="details-vcpus">
@@ -122,8 +158,10 @@ export function DomainDetails({
         <Field label={t('details.autostart')}>{d.autostart ? t('common.yes') : t('common.no')}</Field>
         <Field label={t('details.persistent')}>{d.persistent ? t('common.yes') : t('common.no')}</Field>
       </dl>
+      <ConsoleActions d={d} lab={lab ? { lab: lab.lab, node: lab.node } : null} />
       <NicTable nics={d.nics} />
       <DiskTable disks={d.disks} />
+      {!d.problem && <VmSnapshots key={d.name} domain={d.name} />}
       {lab && <AddComputePanel key={lab.lab} lab={lab.lab} idPrefix="topo-add-compute" />}
       {rawXml && (
         <RawXmlDialog
@@ -132,6 +170,23 @@ export function DomainDetails({
           load={() => call('domain.xml', { uuid: d.uuid })}
           onClose={() => setRawXml(false)}
         />
+      )}
+      {confirmForceOff && (
+        <ConfirmDialog
+          id="force-off"
+          title={t('vm.forceOffTitle', { name: d.name })}
+          confirm={t('vm.forceOffYes')}
+          cancel={t('vm.keepRunning')}
+          onConfirm={() => {
+            setConfirmForceOff(false)
+            void run('forceOff')
+          }}
+          onCancel={() => setConfirmForceOff(false)}
+        >
+          <p id="force-off-lost">
+            {d.state === 'paused' ? t('vm.forceOffLostPaused') : t('vm.forceOffLost')}
+          </p>
+        </ConfirmDialog>
       )}
       {confirmDelete && (
         <ConfirmDialog
@@ -142,7 +197,10 @@ export function DomainDetails({
           onConfirm={() => void remove()}
           onCancel={() => setConfirmDelete(false)}
         >
-          <p>{t('obj.deleteBody')}</p>
+          <p id="delete-domain-lost">
+            {d.state === 'shutoff' ? t('vm.deleteLostOff') : t('vm.deleteLostOn')}
+          </p>
+          <p>{withDisks ? t('vm.deleteLostDisks') : t('vm.deleteKeepsDisks')}</p>
           <label className="checkbox">
             <input
               id="delete-with-disks"
