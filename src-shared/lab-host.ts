@@ -115,7 +115,11 @@ export function labHostIssues(lab: LabNetworksInput, host: HostView, owned: Owne
 }
 
 /** `lab` → `lab`, `lab12` → `lab`: the part a numbered variant is made from. */
-const stem = (name: string) => name.replace(/\d+$/, '') || name
+function stem(name: string): string {
+  let end = name.length
+  while (end > 0 && name[end - 1]! >= '0' && name[end - 1]! <= '9') end--
+  return end ? name.slice(0, end) : name
+}
 
 /** Names derived from the lab's: its VMs, and its own internal network (`lab1-int`). */
 function labNameFree(lab: LabNetworksInput, host: HostView, name: string): boolean {
