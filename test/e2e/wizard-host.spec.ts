@@ -2,21 +2,25 @@
 // network and a VM defined with virsh beside the app (`lab1-int` on 192.168.90.0/24, `lab1-controller`)
 // are refused on their fields before any job starts, with free values the user takes with one click; the
 // engine's validate says the same of both drafts; the host changing while the wizard is open is seen at
-// once; the fields of a row stay aligned when one of them shows a problem; the only controller is not
+// once; an address the host's NAT network keeps for another machine is refused with a free one to take;
+// the fields of a row stay aligned when one of them shows a problem; the only controller is not
 // offered for removal.
 import { mkdirSync } from 'node:fs'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { parse as parseYaml } from 'yaml'
 import { engineCall, url } from './engine'
-import { defineDomain, defineNetwork, removeDomain, removeNetwork } from './libvirt'
+import { defineDomain, defineNetwork, removeDomain, removeNetwork, virsh } from './libvirt'
 
 const uri = () => process.env['STACKLAB_TEST_URI']!
 const LATER_NET = 'e2e-wiz-later'
+const KEPT = "<host mac='52:54:00:e2:90:aa' name='printer' ip='192.168.122.100'/>"
 
 test.afterEach(() => {
   removeDomain(uri(), 'lab1-controller')
   removeNetwork(uri(), 'lab1-int')
   removeNetwork(uri(), LATER_NET)
+  if (virsh('net-dumpxml', 'default').includes('52:54:00:e2:90:aa'))
+    virsh('net-update', 'default', 'delete', 'ip-dhcp-host', KEPT, '--live', '--config')
 })
 
 /** The draft as the wizard holds it, read back through its own YAML export. */
@@ -150,6 +154,26 @@ test('a name and a subnet the host has are refused before any job, with a free o
 
   // Nothing was started: every refusal came before a job.
   expect((await engineCall('jobs.list', {})).length).toBe(jobsBefore)
+})
+
+test("an address the host's network keeps for another machine is refused, with a free one", async ({
+  page,
+}) => {
+  virsh('net-update', 'default', 'add', 'ip-dhcp-host', KEPT, '--live', '--config')
+  await page.goto(url())
+  await page.click('#nav-wizard')
+  await page.click('#wizard-reset')
+  await expect(page.locator('#wizard-error-nodes-0-nics-0-ip')).toHaveText(
+    "192.168.122.100 is kept on default for printer (a fixed DHCP address of the host's network)",
+  )
+  await expect(page.locator('#wizard-node-0-nic-0-ip')).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.locator('#wizard-create')).toBeDisabled()
+  await page.click('#wizard-take-nodes-0-nics-0-ip')
+  await expect(page.locator('#wizard-node-0-nic-0-ip')).toHaveValue('192.168.122.101')
+  await expect(page.locator('#wizard-error-nodes-0-nics-0-ip')).toHaveCount(0)
+  await expect(page.locator('#wizard-create')).toBeEnabled()
+  await expect(page.locator('#wizard-plan-domain-lab1-controller')).toContainText('192.168.122.101 (default)')
+  expect(await engineCall('lab.validate', { definition: await draftOf(page) })).toMatchObject({ ok: true })
 })
 
 test('the fields of a row stay aligned when one shows a problem', async ({ page }) => {
