@@ -208,6 +208,25 @@ export class LabService {
         message: `OpenStack is installed on lab ${name}: a node added now joins it as a compute node, and ${role} is not compute`,
         issues: [{ path: 'node.role', message: 'only compute nodes can join an installed lab' }],
       })
+    // The new node's VM name and addresses against the host, by the rules create uses: the define step
+    // would otherwise take a VM of the same name as the lab's own (and delete would then remove it).
+    const added = `nodes.${state.definition.nodes.length}`
+    const owned = {
+      networks: state.resources.networks,
+      domains: [
+        ...state.resources.domains,
+        ...state.resources.intents.filter((i) => i.kind === 'domain').map((i) => i.name),
+      ],
+    }
+    const clashes = (await hostIssues(env, next.data, owned).catch(() => [] as LabIssue[]))
+      .filter((i) => i.path === added || i.path.startsWith(`${added}.`))
+      .map((i) => ({ ...i, path: i.path.replace(added, 'node') }))
+    if (clashes.length)
+      throw new ApiError({
+        code: 'bad-request',
+        message: `This host cannot take node ${node.name}: ${clashes.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues: clashes,
+      })
     const foreign = await foreignDisks(env, name, [node], state, () => 'node.name')
     if (foreign.length)
       throw new ApiError({
