@@ -1,6 +1,7 @@
 // `lab.validate` makes the checks create makes against the host's networks, through the real API against the
 // run's libvirtd (test driver): the NAT network must exist, be NAT and have the definition's subnet; an
-// internal network's name and subnet must be free. Create refuses the same before it saves or makes anything.
+// internal network's name and subnet must be free; a node's VM name must be free. Create refuses the same
+// before it saves or makes anything.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import type { ApiError } from '../../src-shared/errors'
 import type { Engine } from '../../src-main/engine/engine'
+import { newLabState } from '../../src-main/engine/lab/journal'
+import { LabStore } from '../../src-main/engine/lab/store'
 import { tempDir, tempPaths, testEngine } from '../helpers'
 
 describe("validate makes create's checks against the host's networks (libvirtd test driver)", () => {
@@ -31,6 +34,8 @@ describe("validate makes create's checks against the host's networks (libvirtd t
   })
   afterAll(async () => {
     virsh('net-undefine', 'sec-taken')
+    if (virsh('list', '--all', '--name').includes('sechost-controller'))
+      virsh('undefine', 'sechost-controller')
     await engine.close()
     dir.cleanup()
   })
@@ -87,5 +92,73 @@ describe("validate makes create's checks against the host's networks (libvirtd t
     expect((refused as ApiError).code).toBe('bad-request')
     expect(virsh('net-list', '--all', '--name')).not.toContain('sechost-int')
     expect(existsSync(join(tempPaths(dir.dir).data, 'labs', 'sechost'))).toBe(false)
+  })
+
+  it("a node whose VM name the host has (someone else's VM) is refused before anything is made", async () => {
+    const xml = join(dir.dir, 'vm.xml')
+    writeFileSync(
+      xml,
+      "<domain type='test'><name>sechost-controller</name><memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>",
+    )
+    virsh('define', xml)
+    const lab = defaultLab('sechost')
+    expect(await validate(lab)).toMatchObject({
+      ok: false,
+      issues: [
+        {
+          path: 'nodes.0.name',
+          message: "a VM named sechost-controller already exists on this host and is not this lab's",
+        },
+      ],
+    })
+    const refused = await engine.api.call('lab.create', { definition: lab }).catch((e: unknown) => e)
+    expect((refused as ApiError).code).toBe('bad-request')
+    expect((refused as ApiError).issues).toContainEqual({
+      path: 'definition.nodes.0.name',
+      message: expect.stringMatching(/a VM named sechost-controller already exists/) as string,
+    })
+    expect(virsh('net-list', '--all', '--name')).not.toContain('sechost-int')
+    expect(existsSync(join(tempPaths(dir.dir).data, 'labs', 'sechost'))).toBe(false)
+    // The user's VM is still there, as it was.
+    expect(virsh('list', '--all', '--name')).toContain('sechost-controller')
+  })
+
+  it("adding a node whose VM name the host has (someone else's VM) is refused before anything changes", async () => {
+    const xml = join(dir.dir, 'vm2.xml')
+    writeFileSync(
+      xml,
+      "<domain type='test'><name>ready-compute2</name><memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>",
+    )
+    virsh('define', xml)
+    const store = new LabStore(tempPaths(dir.dir).data)
+    // A lab made earlier: its own VMs are not clashes, the new node's name is.
+    const state = {
+      ...newLabState(LabDefinition.parse(defaultLab('ready')), 'qemu'),
+      status: 'ready' as const,
+    }
+    state.resources.domains = ['ready-controller', 'ready-compute']
+    await store.save(state)
+    const node = {
+      name: 'compute2',
+      role: 'compute' as const,
+      vcpus: 1,
+      memoryMiB: 1024,
+      diskGiB: 10,
+      nics: [{ network: 'default', ip: '192.168.122.120' }],
+    }
+    const refused = await engine.api.call('lab.addNode', { name: 'ready', node }).catch((e: unknown) => e)
+    expect((refused as ApiError).code).toBe('bad-request')
+    expect((refused as ApiError).issues).toEqual([
+      {
+        path: 'node.name',
+        message: "a VM named ready-compute2 already exists on this host and is not this lab's",
+      },
+    ])
+    const after = await store.get('ready')
+    expect(after?.status).toBe('ready')
+    expect(after?.definition.nodes.map((n) => n.name)).toEqual(['controller', 'compute'])
+    expect(await engine.api.call('jobs.list', {})).toEqual([])
+    expect(virsh('list', '--all', '--name')).toContain('ready-compute2')
+    await store.remove('ready')
   })
 })

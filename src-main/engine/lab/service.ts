@@ -19,13 +19,10 @@ import { PipelineError, type LabEnv } from './env'
 import { Recorder, newLabState, removeResources } from './journal'
 import { stopLeftovers } from './leftovers'
 import { PIPELINE_STEPS, runPipeline } from './pipeline'
-import { ValidationError, networkList } from '../libvirt/network'
-import {
-  labHostNetworkIssues,
-  labNetworkWarnings,
-  pathText,
-  type RuleIssue,
-} from '../../../src-shared/lab-networks'
+import { ValidationError } from '../libvirt/network'
+import { labNetworkWarnings, pathText, type RuleIssue } from '../../../src-shared/lab-networks'
+import { labHostIssues, type Owned } from '../../../src-shared/lab-host'
+import { readAll } from '../libvirt/refresh'
 import { LibvirtError } from '../libvirt/errors'
 import { ExecError } from '../exec'
 import { explainBuilderError } from '../provision/image'
@@ -89,7 +86,10 @@ export class LabService {
           path: 'name',
           message: `a lab named ${r.data.name} exists: create refuses the name until that lab is deleted`,
         })
-      issues = await hostIssues(env, r.data, existing?.resources.networks ?? [])
+      issues = await hostIssues(env, r.data, {
+        networks: existing?.resources.networks ?? [],
+        domains: existing?.resources.domains ?? [],
+      })
     } catch (error) {
       warnings.push({
         path: 'networks',
@@ -130,7 +130,9 @@ export class LabService {
       })
     }
     // What the networks step would find wrong on this host, refused before anything is saved or made.
-    const clashes = await hostIssues(env, definition, []).catch(() => [] as LabIssue[])
+    const clashes = await hostIssues(env, definition, { networks: [], domains: [] }).catch(
+      () => [] as LabIssue[],
+    )
     if (clashes.length)
       throw new ApiError({
         code: 'bad-request',
@@ -205,6 +207,25 @@ export class LabService {
         code: 'bad-request',
         message: `OpenStack is installed on lab ${name}: a node added now joins it as a compute node, and ${role} is not compute`,
         issues: [{ path: 'node.role', message: 'only compute nodes can join an installed lab' }],
+      })
+    // The new node's VM name and addresses against the host, by the rules create uses: the define step
+    // would otherwise take a VM of the same name as the lab's own (and delete would then remove it).
+    const added = `nodes.${state.definition.nodes.length}`
+    const owned = {
+      networks: state.resources.networks,
+      domains: [
+        ...state.resources.domains,
+        ...state.resources.intents.filter((i) => i.kind === 'domain').map((i) => i.name),
+      ],
+    }
+    const clashes = (await hostIssues(env, next.data, owned).catch(() => [] as LabIssue[]))
+      .filter((i) => i.path === added || i.path.startsWith(`${added}.`))
+      .map((i) => ({ ...i, path: i.path.replace(added, 'node') }))
+    if (clashes.length)
+      throw new ApiError({
+        code: 'bad-request',
+        message: `This host cannot take node ${node.name}: ${clashes.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues: clashes,
       })
     const foreign = await foreignDisks(env, name, [node], state, () => 'node.name')
     if (foreign.length)
@@ -373,9 +394,12 @@ export interface LabVerdict {
 
 const asIssue = (i: RuleIssue): LabIssue => ({ path: pathText(i.path), message: i.message })
 
-/** The definition against the host's networks now (libvirt asked); `owned` are networks the lab made. */
-async function hostIssues(env: LabEnv, lab: LabDefinition, owned: readonly string[]): Promise<LabIssue[]> {
-  return labHostNetworkIssues(lab, await networkList(env.virsh), owned).map(asIssue)
+/**
+ * The definition against the host now (libvirt asked): its networks, VM names and addresses, by the rules
+ * the wizard checks its draft with. `owned` is what the lab made in an earlier run.
+ */
+async function hostIssues(env: LabEnv, lab: LabDefinition, owned: Owned): Promise<LabIssue[]> {
+  return labHostIssues(lab, await readAll(env.virsh), owned).map(asIssue)
 }
 
 function messageOf(error: unknown): string {

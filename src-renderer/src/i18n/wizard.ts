@@ -72,6 +72,10 @@ export const wizard = catalog({
     'wizard.yaml.notYaml': 'Not a lab definition: {problem}',
     'wizard.yaml.tooBig': 'This file is {size} bytes; a lab file may be at most {limit}. It was not read.',
     'wizard.warnings': 'Warnings (the lab can still be created)',
+    'wizard.host.take': 'Use {value} (free on this host)',
+    'wizard.host.reading': 'Reading this host’s networks and VMs to check the lab against them…',
+    'wizard.host.unchecked':
+      'Not checked against this host’s networks and VMs (the engine checks again when you create):',
   },
   ko: {
     'nav.wizard': '새 랩',
@@ -144,5 +148,9 @@ export const wizard = catalog({
     'wizard.yaml.tooBig':
       '이 파일은 {size}바이트입니다. 랩 파일은 최대 {limit}까지입니다. 파일을 읽지 않았습니다.',
     'wizard.warnings': '경고 (랩은 그래도 만들 수 있습니다)',
+    'wizard.host.take': '{value} 사용 (이 호스트에서 비어 있음)',
+    'wizard.host.reading': '랩과 대조하려고 이 호스트의 네트워크와 VM을 읽는 중…',
+    'wizard.host.unchecked':
+      '이 호스트의 네트워크·VM과 대조하지 못했습니다 (만들 때 엔진이 다시 확인합니다):',
   },
 })

@@ -1,6 +1,7 @@
 // The lab wizard's draft (kept while the user visits other pages) and the edits it offers: rename the lab
 // (its own internal network follows), change preset, add or remove a compute node, move an internal
-// subnet (node addresses on it keep their host part). Checking is the engine's schema, not a copy.
+// subnet (node addresses on it keep their host part), rename a network. Checking is the engine's schema
+// and the engine's rules against the host (src-shared/lab-host.ts), not a copy.
 import { create } from 'zustand'
 import { stringify as stringifyYaml } from 'yaml'
 import {
@@ -11,7 +12,8 @@ import {
   type LabDefinitionInput,
 } from '../../../src-shared/lab'
 import { formatIpv4, inSubnet, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
-import { labNetworkWarnings } from '../../../src-shared/lab-networks'
+import { labNetworkWarnings, type LabNetworksInput } from '../../../src-shared/lab-networks'
+import { labHostIssues, labHostProposals, type HostView } from '../../../src-shared/lab-host'
 import { YamlRefused, describeProblem, parseUserYaml } from '../../../src-shared/user-yaml'
 
 export type Draft = LabDefinitionInput
@@ -42,6 +44,47 @@ export function warningsOf(draft: Draft): FieldIssues {
   if (!result.success) return found
   for (const w of labNetworkWarnings(result.data)) (found[fieldKey(w.path)] ??= []).push(w.message)
   return found
+}
+
+/** Host clashes by field and the free value offered for each (keys as in FieldIssues). */
+export interface HostCheck {
+  issues: FieldIssues
+  proposals: Record<string, string>
+}
+
+/**
+ * The draft's shape as the host rules read it, or null while it is not that shape (a YAML file can hold
+ * anything; the schema's own problems are shown then, and the host is checked once they are fixed).
+ */
+function hostShape(draft: Draft): LabNetworksInput | null {
+  const d = draft as unknown as Record<string, unknown>
+  const str = (v: unknown) => typeof v === 'string'
+  const obj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+  if (!str(d['name']) || !Array.isArray(d['networks']) || !Array.isArray(d['nodes'])) return null
+  const netsOk = (d['networks'] as unknown[]).every(
+    (n) => obj(n) && str(n['name']) && str(n['subnet']) && str(n['mode']),
+  )
+  const nodesOk = (d['nodes'] as unknown[]).every(
+    (n) =>
+      obj(n) &&
+      str(n['name']) &&
+      Array.isArray(n['nics']) &&
+      (n['nics'] as unknown[]).every((c) => obj(c) && str(c['network']) && str(c['ip'])),
+  )
+  return netsOk && nodesOk ? draft : null
+}
+
+/** The draft against the host (its networks, VMs and labs), with the engine's create rules. */
+export function checkHost(draft: Draft, host: HostView): HostCheck {
+  const lab = hostShape(draft)
+  if (!lab) return { issues: {}, proposals: {} }
+  const found = labHostIssues(lab, host)
+  const issues: FieldIssues = {}
+  for (const i of found) (issues[fieldKey(i.path)] ??= []).push(i.message)
+  const proposals: Record<string, string> = {}
+  for (const [path, value] of Object.entries(labHostProposals(lab, host, found)))
+    proposals[fieldKey(path)] = value
+  return { issues, proposals }
 }
 
 function renameLab(draft: Draft, name: string): Draft {
@@ -93,6 +136,8 @@ interface WizardState {
   addCompute: () => void
   removeNode: (index: number) => void
   setSubnet: (index: number, subnet: string) => void
+  /** Rename a network; the nodes' NICs on it follow. */
+  renameNetwork: (index: number, name: string) => void
   toYaml: () => string
   /** Replace the draft with a YAML definition; returns an error message when it is not YAML at all. */
   fromYaml: (text: string) => string | null
@@ -180,6 +225,21 @@ export const useWizard = create<WizardState>()((set, get) => ({
           nodes: d.nodes.map((node) => ({
             ...node,
             nics: node.nics.map((nic) => (nic.network === net.name ? { ...nic, ip: move(nic.ip) } : nic)),
+          })),
+        },
+      }
+    }),
+  renameNetwork: (index, name) =>
+    set((s) => {
+      const d = s.draft
+      const old = d.networks[index]?.name
+      return {
+        draft: {
+          ...d,
+          networks: d.networks.map((n, i) => (i === index ? { ...n, name } : n)),
+          nodes: d.nodes.map((node) => ({
+            ...node,
+            nics: node.nics.map((nic) => (nic.network === old ? { ...nic, network: name } : nic)),
           })),
         },
       }

@@ -1,9 +1,11 @@
 // One node of the lab in the wizard: name, role, vCPUs, memory, disk and each NIC's address, every field
-// with its problems next to it.
-import { MIN_MEMORY_MIB, SUPPORTED_ROLES, type Role } from '../../../src-shared/lab'
+// with its problems (and a free value to take, where the host has the one typed) under it. Each field is
+// label, control, notes on the rows of its card's grid, so a message under one field moves no other.
+import type { ReactNode } from 'react'
+import { MIN_MEMORY_MIB, SUPPORTED_ROLES, nodeDomainName, type Role } from '../../../src-shared/lab'
 import type { Translate } from '../i18n'
 import { useWizard, type Draft, type FieldIssues } from '../state/wizard'
-import { Problems } from './problems'
+import { Problems, Proposal } from './problems'
 
 const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
 // An empty data disk field means no data disk (the key leaves the definition), not a bad number.
@@ -14,6 +16,7 @@ export function NodeEditor({
   node,
   draft,
   issues,
+  proposals,
   edit,
   t,
 }: {
@@ -21,6 +24,7 @@ export function NodeEditor({
   node: Draft['nodes'][number]
   draft: Draft
   issues: FieldIssues
+  proposals: Record<string, string>
   edit: (fn: () => void) => void
   t: Translate
 }) {
@@ -42,12 +46,30 @@ export function NodeEditor({
         aria-invalid={invalid(at(field))}
         onChange={(e) => edit(() => w.setNode(i, { [field]: num(e.target.value) }))}
       />
-      <Problems issues={issues} at={at(field)} />
+      <Notes>
+        <Problems issues={issues} at={at(field)} />
+      </Notes>
     </div>
   )
+  // A lab needs its controller: the only one is not offered for removal (a second one, an error, is).
+  const onlyController =
+    node.role === 'controller' && draft.nodes.filter((n) => n.role === 'controller').length === 1
   return (
     <div className="node-card" id={`wizard-node-${i}`}>
-      <div className="node-head">
+      <div className="node-title">
+        <code id={`wizard-node-${i}-vm`}>{nodeDomainName(draft.name, node.name)}</code>
+        {!onlyController && (
+          <button
+            id={`wizard-node-${i}-remove`}
+            className="small"
+            onClick={() => edit(() => w.removeNode(i))}
+            disabled={draft.nodes.length <= 1}
+          >
+            {t('wizard.node.remove')}
+          </button>
+        )}
+      </div>
+      <div className="node-fields">
         <div className="field-row small">
           <label htmlFor={`wizard-node-${i}-name`}>{t('wizard.node.name')}</label>
           <input
@@ -56,7 +78,15 @@ export function NodeEditor({
             aria-invalid={invalid(at('name'))}
             onChange={(e) => edit(() => w.setNode(i, { name: e.target.value }))}
           />
-          <Problems issues={issues} at={at('name')} />
+          <Notes>
+            <Problems issues={issues} at={at('name')} />
+            <Proposal
+              proposals={proposals}
+              at={at('name')}
+              take={(v) => edit(() => w.setNode(i, { name: v }))}
+              t={t}
+            />
+          </Notes>
         </div>
         <div className="field-row small">
           <label htmlFor={`wizard-node-${i}-role`}>{t('wizard.node.role')}</label>
@@ -73,18 +103,10 @@ export function NodeEditor({
               </option>
             ))}
           </select>
-          <Problems issues={issues} at={at('role')} />
+          <Notes>
+            <Problems issues={issues} at={at('role')} />
+          </Notes>
         </div>
-        <button
-          id={`wizard-node-${i}-remove`}
-          className="small"
-          onClick={() => edit(() => w.removeNode(i))}
-          disabled={draft.nodes.length <= 1}
-        >
-          {t('wizard.node.remove')}
-        </button>
-      </div>
-      <div className="node-fields">
         {numberField('vcpus', t('wizard.node.vcpus'))}
         {numberField('memoryMiB', t('wizard.node.memory', { min: MIN_MEMORY_MIB[node.role] ?? 512 }), 512)}
         {numberField('diskGiB', t('wizard.node.disk'))}
@@ -98,10 +120,12 @@ export function NodeEditor({
             aria-invalid={invalid(at('dataDiskGiB'))}
             onChange={(e) => edit(() => w.setNode(i, { dataDiskGiB: dataDisk(e.target.value) }))}
           />
-          <Problems issues={issues} at={at('dataDiskGiB')} />
+          <Notes>
+            <Problems issues={issues} at={at('dataDiskGiB')} />
+          </Notes>
         </div>
       </div>
-      <div className="node-nics">
+      <div className="node-fields node-nics">
         {(node.nics ?? []).map((nic, j) => (
           <div className="field-row small" key={j}>
             <label htmlFor={`wizard-node-${i}-nic-${j}-ip`}>
@@ -113,12 +137,25 @@ export function NodeEditor({
               aria-invalid={invalid(`${at('nics')}-${j}-ip`)}
               onChange={(e) => edit(() => w.setNic(i, j, { ip: e.target.value }))}
             />
-            <Problems issues={issues} at={`${at('nics')}-${j}-ip`} />
-            <Problems issues={issues} at={`${at('nics')}-${j}-network`} />
+            <Notes>
+              <Problems issues={issues} at={`${at('nics')}-${j}-ip`} />
+              <Problems issues={issues} at={`${at('nics')}-${j}-network`} />
+              <Proposal
+                proposals={proposals}
+                at={`${at('nics')}-${j}-ip`}
+                take={(v) => edit(() => w.setNic(i, j, { ip: v }))}
+                t={t}
+              />
+            </Notes>
           </div>
         ))}
-        <Problems issues={issues} at={at('nics')} />
       </div>
+      <Problems issues={issues} at={at('nics')} />
     </div>
   )
+}
+
+/** The third row of a field: its problems and proposal (empty when there are none, the row then has no height). */
+function Notes({ children }: { children: ReactNode }) {
+  return <div className="field-notes">{children}</div>
 }

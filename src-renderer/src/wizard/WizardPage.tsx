@@ -1,6 +1,7 @@
 // The lab wizard: the seeds' default lab to start from, every field checked as the user types with the
-// engine's own schema (each problem next to its field), the list of what will be created (named as the
-// engine names it), YAML import/export, and one click to create (the engine checks again first).
+// engine's own schema and its rules against this host's live networks, VMs and labs (each problem next to
+// its field, with a free value to take where the host has the one typed), the list of what will be created
+// (named as the engine names it), YAML import/export, and one click to create (the engine checks again).
 // The page holds the lab fields and the create flow; nodes, the plan and YAML are one file each.
 import { useMemo, useState } from 'react'
 import { PRESETS } from '../../../src-shared/lab'
@@ -10,10 +11,11 @@ import { call } from '../api/current'
 import { isMessageKey, useT } from '../i18n'
 import { useStore } from '../store'
 import { useJobs } from '../state/jobs'
-import { check, fieldKey, useWizard, warningsOf, type FieldIssues } from '../state/wizard'
+import type { HostView } from '../../../src-shared/lab-host'
+import { check, checkHost, fieldKey, useWizard, warningsOf, type FieldIssues } from '../state/wizard'
 import { NodeEditor } from './NodeEditor'
 import { Plan } from './Plan'
-import { NETWORK_FIELDS, OtherProblems, Problems, Warnings } from './problems'
+import { NETWORK_FIELDS, OtherProblems, Problems, Proposal, Warnings } from './problems'
 import { YamlPanel } from './YamlPanel'
 import { BaseImage } from './BaseImage'
 import { StatusLine } from '../components/FailureLine'
@@ -29,7 +31,27 @@ export function WizardPage() {
   const [serverWarnings, setServerWarnings] = useState<FieldIssues>({})
   const [status, setStatus] = useState<string | ShownFailure>('')
   const [busy, setBusy] = useState(false)
-  const local = useMemo(() => check(draft), [draft])
+  // The host as the engine's events keep it: the draft is checked against it on every keystroke.
+  const libvirt = useStore((s) => s.libvirt)
+  const labs = useStore((s) => s.labs)
+  const host = useMemo<HostView | null>(
+    () =>
+      libvirt.loaded && !libvirt.error
+        ? {
+            networks: Object.values(libvirt.networks),
+            domains: Object.values(libvirt.domains),
+            labs: labs.map((l) => l.name),
+          }
+        : null,
+    [libvirt, labs],
+  )
+  const hosted = useMemo(() => (host ? checkHost(draft, host) : { issues: {}, proposals: {} }), [draft, host])
+  const local = useMemo(() => {
+    const found = check(draft)
+    for (const [key, messages] of Object.entries(hosted.issues)) (found[key] ??= []).push(...messages)
+    return found
+  }, [draft, hosted])
+  const proposals = hosted.proposals
   const localWarnings = useMemo(() => warningsOf(draft), [draft])
   const issues: FieldIssues = { ...serverIssues, ...local }
   const valid = Object.keys(local).length === 0
@@ -99,6 +121,7 @@ export function WizardPage() {
                 onChange={(e) => edit(() => w.setName(e.target.value))}
               />
               <Problems issues={issues} at="name" />
+              <Proposal proposals={proposals} at="name" take={(v) => edit(() => w.setName(v))} t={t} />
             </div>
             <div className="field-row">
               <label htmlFor="wizard-preset">{t('wizard.preset')}</label>
@@ -177,9 +200,21 @@ export function WizardPage() {
                   onChange={(e) => edit(() => w.setSubnet(i, e.target.value))}
                 />
                 <Problems issues={issues} at={`networks-${i}-subnet`} />
+                <Proposal
+                  proposals={proposals}
+                  at={`networks-${i}-subnet`}
+                  take={(v) => edit(() => w.setSubnet(i, v))}
+                  t={t}
+                />
                 {NETWORK_FIELDS.map((field) => (
                   <Problems key={field} issues={issues} at={`networks-${i}-${field}`} />
                 ))}
+                <Proposal
+                  proposals={proposals}
+                  at={`networks-${i}-name`}
+                  take={(v) => edit(() => w.renameNetwork(i, v))}
+                  t={t}
+                />
               </div>
             ))}
           </fieldset>
@@ -188,7 +223,16 @@ export function WizardPage() {
             <legend>{t('wizard.nodes')}</legend>
             <Problems issues={issues} at="nodes" />
             {draft.nodes.map((node, i) => (
-              <NodeEditor key={i} index={i} node={node} draft={draft} issues={issues} edit={edit} t={t} />
+              <NodeEditor
+                key={i}
+                index={i}
+                node={node}
+                draft={draft}
+                issues={issues}
+                proposals={proposals}
+                edit={edit}
+                t={t}
+              />
             ))}
             <button
               id="wizard-add-compute"
@@ -204,6 +248,15 @@ export function WizardPage() {
 
         <aside className="wizard-side">
           <Plan draft={draft} valid={valid} imagesDir={settings?.imagesDir ?? ''} t={t} />
+          {!libvirt.loaded ? (
+            <p id="wizard-host-check" className="muted">
+              {t('wizard.host.reading')}
+            </p>
+          ) : libvirt.error ? (
+            <p id="wizard-host-check" className="warn-text">
+              {t('wizard.host.unchecked')} <StatusLine value={libvirt.error} />
+            </p>
+          ) : null}
           <Problems issues={issues} at="lab" />
           <OtherProblems issues={issues} />
           <Warnings warnings={{ ...localWarnings, ...serverWarnings }} t={t} />

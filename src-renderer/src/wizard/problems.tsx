@@ -1,5 +1,6 @@
-// Where the wizard shows what is wrong: a field's problems next to it, problems of fields only YAML sets
-// in one list, and warnings (what works but is likely not meant).
+// Where the wizard shows what is wrong: a field's problems next to it (with a free value to take where
+// the host has the one typed), problems of fields only YAML sets in one list, and warnings (what works but
+// is likely not meant).
 import type { Translate } from '../i18n'
 import type { FieldIssues } from '../state/wizard'
 
@@ -10,6 +11,27 @@ export function Problems({ issues, at }: { issues: FieldIssues; at: string }) {
     <p id={`wizard-error-${at}`} className="field-error" role="alert">
       {list.join('; ')}
     </p>
+  )
+}
+
+/** A free value for a field the host refuses (a name, subnet or address nobody uses), taken with one click. */
+export function Proposal({
+  proposals,
+  at,
+  take,
+  t,
+}: {
+  proposals: Record<string, string>
+  at: string
+  take: (value: string) => void
+  t: Translate
+}) {
+  const value = proposals[at]
+  if (!value) return null
+  return (
+    <button id={`wizard-take-${at}`} className="small take" data-value={value} onClick={() => take(value)}>
+      {t('wizard.host.take', { value })}
+    </button>
   )
 }
 
