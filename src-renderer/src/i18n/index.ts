@@ -19,6 +19,7 @@ import { failures } from './failures'
 import { preflightSays, statusSays } from './engine-says'
 import { attention } from './attention'
 import { lifecycle } from './lifecycle'
+import { reach } from './reach'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -45,6 +46,7 @@ const areas = {
   statusSays,
   attention,
   lifecycle,
+  reach,
 }
 type Areas = typeof areas
 

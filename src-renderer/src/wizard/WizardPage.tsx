@@ -18,6 +18,8 @@ import { YamlPanel } from './YamlPanel'
 import { BaseImage } from './BaseImage'
 import { StatusLine } from '../components/FailureLine'
 import { shownFailure, type ShownFailure } from '../components/words'
+import { CreateBlocked } from './CreateBlocked'
+import { useBlocker } from '../state/reach'
 import '../pages/pages.css'
 
 export function WizardPage() {
@@ -29,6 +31,8 @@ export function WizardPage() {
   const [serverWarnings, setServerWarnings] = useState<FieldIssues>({})
   const [status, setStatus] = useState<string | ShownFailure>('')
   const [busy, setBusy] = useState(false)
+  // libvirt out of reach, or a failed preflight check: the engine would refuse, so Create says why instead.
+  const blocker = useBlocker()
   const local = useMemo(() => check(draft), [draft])
   const localWarnings = useMemo(() => warningsOf(draft), [draft])
   const issues: FieldIssues = { ...serverIssues, ...local }
@@ -211,7 +215,8 @@ export function WizardPage() {
             <button
               id="wizard-create"
               className="primary"
-              disabled={!valid || busy}
+              disabled={!valid || busy || blocker !== null}
+              aria-describedby={blocker ? 'wizard-blocked' : undefined}
               onClick={() => void create()}
             >
               {t('wizard.create')}
@@ -224,6 +229,7 @@ export function WizardPage() {
               )}
             </span>
           </div>
+          <CreateBlocked blocker={blocker} />
         </aside>
       </div>
     </section>
