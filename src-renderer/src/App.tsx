@@ -4,12 +4,14 @@
 import { useStore } from './store'
 import { PAGES } from './pages/registry'
 import { LANGS, useLang, useT, type Lang } from './i18n'
-import { useBlocker } from './state/reach'
+import { useBlocker, useReach } from './state/reach'
 import { Unreachable } from './components/Unreachable'
 import { FirstRun } from './components/FirstRun'
 
 /** Pages that show the first-run path while there is no lab: where a newcomer lands, checks, and creates. */
 const FIRST_RUN_PAGES = new Set(['topology', 'preflight', 'wizard'])
+/** Pages whose every action goes through libvirt: disabled as a whole while it is out of reach (said above). */
+const LIBVIRT_ONLY_PAGES = new Set(['checkpoints'])
 
 export function App() {
   const page = useStore((s) => s.page)
@@ -20,6 +22,7 @@ export function App() {
   const lang = useLang((s) => s.lang)
   const setLang = useLang((s) => s.setLang)
   const blocker = useBlocker()
+  const unreachable = useReach().state === 'unreachable'
   const current = PAGES.find((p) => p.id === page) ?? PAGES[0]!
   const View = current.view
   return (
@@ -78,7 +81,13 @@ export function App() {
         )}
         {current.id !== 'preflight' && <Unreachable />}
         {FIRST_RUN_PAGES.has(current.id) && <FirstRun />}
-        <View />
+        {unreachable && LIBVIRT_ONLY_PAGES.has(current.id) ? (
+          <fieldset id="page-disabled" className="page-off" disabled aria-describedby="unreachable-title">
+            <View />
+          </fieldset>
+        ) : (
+          <View />
+        )}
       </main>
     </div>
   )

@@ -113,6 +113,10 @@ async function expectUnreachableEverywhere(page: Page, lang: 'en' | 'ko') {
   await go(page, 'networks')
   await expect(page.locator('#networks-unknown')).toBeVisible()
   await expect(page.locator('#networks-empty')).toHaveCount(0)
+  // Checkpoints (every action there is libvirt's) is offered disabled as a whole.
+  await go(page, 'checkpoints')
+  await expect(page.locator('#page-disabled')).toHaveAttribute('disabled', '')
+  await expect(page.locator('#checkpoints-refresh')).toBeDisabled()
   await go(page, 'wizard')
   await expect(page.locator('#wizard-create')).toBeDisabled()
   await expect(page.locator('#wizard-blocked')).toHaveAttribute('data-blocker', 'unreachable')
@@ -208,7 +212,10 @@ test('stopped mid-session: the pages turn unreachable and Preflight runs again b
   await daemon.stopDaemon()
   await expect(page.locator('#unreachable')).toBeVisible({ timeout: 20_000 })
   await expectUnreachableEverywhere(page, 'en')
-  await expect(page.locator('#preflight-ran-at')).toHaveCount(0) // not on this page
+  // In Korean too, now that the pages hold VMs and networks read before the loss.
+  await page.locator('#lang-select').selectOption('ko')
+  await expectUnreachableEverywhere(page, 'ko')
+  await page.locator('#lang-select').selectOption('en')
   await go(page, 'preflight')
   // Not the old "ready": a new run, after the loss, without Re-run pressed.
   await expect(page.locator('#preflight-ran-at')).not.toHaveAttribute('data-finished-at', before!, {
