@@ -254,6 +254,7 @@ test('Settings: Test connection answers for a good and a bad URI; a new URI re-r
   )
   await expect(page.locator('#settings-test-fix')).toContainText('systemctl enable --now')
   await expect(page.locator('#settings-test-details')).not.toHaveAttribute('open', '')
+  await page.screenshot({ path: `${SHOTS}/settings-test-connection.png`, fullPage: true })
   await page.locator('#lang-select').selectOption('ko')
   await expect(page.locator('#settings-test-summary')).toHaveText(
     'libvirt 데몬이 실행 중이 아니거나 연결할 수 없습니다',
@@ -262,6 +263,23 @@ test('Settings: Test connection answers for a good and a bad URI; a new URI re-r
   await page.locator('#settings-test-details summary').click()
   await expect(page.locator('#settings-test-details code')).toContainText('Failed to connect socket')
   await page.locator('#lang-select').selectOption('en')
+  // A remote URI is tried with the user's credentials: the risk is named first, and Cancel tries nothing.
+  // (Nothing listens on port 1 of the loopback.)
+  await page.locator('#settings-uri').fill('qemu+ssh://nobody@127.0.0.1:1/system')
+  await page.locator('#settings-test').click()
+  await expect(page.locator('#settings-test-risk-remote-connection')).toContainText('A remote connection.')
+  await page.locator('#settings-test-risks-no').click()
+  await expect(page.locator('#settings-test-risks')).toHaveCount(0)
+  await expect(page.locator('#settings-test-result')).toHaveCount(0)
+  await page.locator('#settings-test').click()
+  await page.locator('#settings-test-risks-yes').click()
+  await expect(page.locator('#settings-test-result')).toHaveAttribute('data-status', 'fail', {
+    timeout: 30_000,
+  })
+  await expect(page.locator('#settings-test-result')).toHaveAttribute(
+    'data-uri',
+    'qemu+ssh://nobody@127.0.0.1:1/system',
+  )
   // Nothing was saved by testing.
   await page.reload()
   await go(page, 'settings')
