@@ -163,6 +163,15 @@ test('unreachable at start: every page says so in English and Korean, then Prefl
   await expect(page.locator('#nav-preflight-badge')).toHaveAttribute('data-blocker', 'unreachable')
   await expectPreflightBlocked(page)
   await page.screenshot({ path: `${SHOTS}/first-run-2-preflight-blocker.png`, fullPage: true })
+  // Retry asks again (a new preflight run), and with the daemon still stopped the state stays.
+  const firstRun = await page.locator('#preflight-ran-at').getAttribute('data-finished-at')
+  await go(page, 'topology')
+  await page.locator('#unreachable-retry').click()
+  await expect(page.locator('#unreachable-retry')).toBeEnabled()
+  await expect(page.locator('#unreachable-fix')).toContainText('systemctl enable --now')
+  await go(page, 'preflight')
+  await expect(page.locator('#preflight-ran-at')).not.toHaveAttribute('data-finished-at', firstRun!)
+  await expect(page.locator('#preflight-summary')).toHaveAttribute('data-ready', 'false')
 
   await page.locator('#lang-select').selectOption('ko')
   await expect(page.locator('html')).toHaveAttribute('lang', 'ko')
