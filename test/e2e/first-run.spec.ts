@@ -4,13 +4,17 @@
 // lab disabled with the reason, Preflight leading with the blocker, its dependent checks skipped, re-run by
 // itself when the connection changes, the nav badge, Settings' "Test connection", and the first-run path
 // Preflight → fix → New lab, with screenshots of it.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { startTestLibvirtd, type TestLibvirtd } from '../harness/libvirtd'
 import { serveWithSettings } from '../harness/serve'
 import { AREAS } from '../../src-renderer/src/i18n'
+import { LabStore } from '../../src-main/engine/lab/store'
+import { LabDefinition, defaultLab } from '../../src-shared/lab'
+import type { Job } from '../../src-shared/jobs'
+import { xdgEnv } from '../helpers'
 
 let daemon: TestLibvirtd
 let dir: string
@@ -34,6 +38,52 @@ test.afterAll(async () => {
   await daemon?.stop()
   rmSync(dir, { recursive: true, force: true })
 })
+
+const LAB = 'offline'
+
+/** A built lab with OpenStack installed, and a failed job of it, as the engine keeps them on disk. */
+async function plantLab(): Promise<Job> {
+  const data = join(xdgEnv(dir).XDG_DATA_HOME, 'stacklab')
+  const at = new Date().toISOString()
+  const node = (name: string, address: string) => ({
+    domain: `${LAB}-${name}`,
+    disk: `/nonexistent/${LAB}/${name}.qcow2`,
+    macs: ['52:54:00:12:34:56'],
+    address,
+    hostKeyFingerprint: 'SHA256:none',
+  })
+  await new LabStore(data).save({
+    version: 1,
+    definition: LabDefinition.parse(defaultLab(LAB, 'debian-12-stacklab', 'test')),
+    status: 'ready',
+    createdAt: at,
+    stepsDone: [],
+    resources: { networks: [], domains: [], disks: [], intents: [] },
+    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
+    virtType: 'qemu',
+    loginKeyFingerprint: null,
+    lastError: null,
+    ownerPid: null,
+    install: { answersSaved: true, runs: [] },
+  })
+  const job: Job = {
+    id: 'first-run-failed',
+    kind: 'lab.create',
+    title: `Create lab ${LAB}`,
+    lab: LAB,
+    state: 'failed',
+    steps: [{ id: 'disks', title: 'Node disks', state: 'failed', detail: '', startedAt: at, finishedAt: at }],
+    progress: 0.5,
+    startedAt: at,
+    finishedAt: at,
+    error: { message: 'boom' },
+    pid: null,
+    log: [],
+  }
+  mkdirSync(join(data, 'jobs'), { recursive: true })
+  writeFileSync(join(data, 'jobs', `${job.id}.json`), JSON.stringify(job))
+  return job
+}
 
 /** Pages that need libvirt, and so show the unreachable state (Preflight leads with its blocker instead). */
 const PAGES = ['topology', 'wizard', 'jobs', 'consoles', 'checkpoints', 'install', 'networks', 'settings']
@@ -210,7 +260,14 @@ test('unreachable at start: every page says so in English and Korean, then Prefl
 test('stopped mid-session: the pages turn unreachable and Preflight runs again by itself', async ({
   page,
 }) => {
+  const job = await plantLab()
   await page.goto(server.url)
+  // With a lab and its failed job, their actions are offered while libvirt answers...
+  await go(page, 'jobs')
+  await expect(page.locator(`#job-${job.id}-resume`)).toBeEnabled()
+  await expect(page.locator(`#job-${job.id}-delete`)).toBeEnabled()
+  await go(page, 'install')
+  await expect(page.locator('#install-start')).toBeEnabled()
   await go(page, 'preflight')
   await expect(page.locator('#preflight-summary')).toHaveAttribute('data-ready', 'true')
   await expect(page.locator('#preflight-ran-at')).toContainText('Checked')
@@ -221,6 +278,17 @@ test('stopped mid-session: the pages turn unreachable and Preflight runs again b
   await daemon.stopDaemon()
   await expect(page.locator('#unreachable')).toBeVisible({ timeout: 20_000 })
   await expectUnreachableEverywhere(page, 'en')
+  // ...and disabled, saying why, while it does not.
+  await go(page, 'jobs')
+  for (const action of ['resume', 'delete']) {
+    await expect(page.locator(`#job-${job.id}-${action}`)).toBeDisabled()
+    await expect(page.locator(`#job-${job.id}-${action}`)).toHaveAttribute('title', /cannot be reached/)
+  }
+  await go(page, 'install')
+  await expect(page.locator('#install-start')).toBeDisabled()
+  await expect(page.locator('#install-retry')).toBeDisabled()
+  await expect(page.locator('#add-compute-open')).toBeDisabled()
+  await expect(page.locator('#install-start')).toHaveAttribute('title', /cannot be reached/)
   // In Korean too, now that the pages hold VMs and networks read before the loss.
   await page.locator('#lang-select').selectOption('ko')
   await expectUnreachableEverywhere(page, 'ko')

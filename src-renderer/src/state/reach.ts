@@ -45,6 +45,15 @@ export function useReach(): Reach {
   return { state: loaded ? 'ok' : 'checking', uri, detail: '', check: null }
 }
 
+/**
+ * For a button whose action needs libvirt: disabled while it is out of reach, saying so (the panel above the
+ * page, `#unreachable`, says why and how to fix it).
+ */
+export function useNeedsLibvirt(reason: string): { disabled: boolean; title: string | undefined } {
+  const off = useReach().state === 'unreachable'
+  return { disabled: off, title: off ? reason : undefined }
+}
+
 /** What keeps a lab from being built now: libvirt out of reach, or a failed check of the current report. */
 export type Blocker = { kind: 'unreachable' } | { kind: 'preflight'; checks: CheckId[] } | null
 
