@@ -48,7 +48,7 @@ export function FirstRun() {
     },
   ]
   return (
-    <nav id="first-run" className="first-run" aria-labelledby="first-run-title">
+    <section id="first-run" className="first-run" aria-labelledby="first-run-title">
       <h2 id="first-run-title">{t('firstRun.title')}</h2>
       <ol>
         {steps.map((s, i) => (
@@ -77,6 +77,6 @@ export function FirstRun() {
           </li>
         ))}
       </ol>
-    </nav>
+    </section>
   )
 }
