@@ -89,6 +89,15 @@ export const calls = {
   },
   /** The report of the last finished run in this engine, or null. */
   'preflight.last': { input: NoInput, output: PreflightReport.nullable() },
+  /**
+   * Whether libvirt answers at `uri`, judged as preflight's connection check (its words and fix); nothing is
+   * saved. The same rules as `preflight.run`: the allow-list, files per caller, and from the browser host a
+   * remote `uri` needs its risks named in `confirmRisks`.
+   */
+  'settings.testConnection': {
+    input: z.object({ uri: ConnectionUri, confirmRisks: ConfirmRisks.optional() }).strict(),
+    output: z.object({ uri: z.string(), testedAt: z.string(), check: PreflightCheck }),
+  },
 
   // libvirt, on the settings' connection. Changes also arrive as `libvirt.*` events.
   'libvirt.connection': { input: NoInput, output: ConnectionState },

@@ -2,7 +2,8 @@
 import { z } from 'zod'
 import { Said } from './preflight-says'
 
-export const CheckStatus = z.enum(['ok', 'warn', 'fail'])
+/** `skip`: not judged, because a check it depends on failed (see `blockedBy`); it neither passes nor fails. */
+export const CheckStatus = z.enum(['ok', 'warn', 'fail', 'skip'])
 export type CheckStatus = z.infer<typeof CheckStatus>
 
 /** Stable identifiers, so tests and the UI can address one check (`#check-kvm-status`). */
@@ -34,6 +35,8 @@ export const PreflightCheck = z.object({
   hint: z.string().optional(),
   /** The summary and hint as sentences by key (src-shared/preflight-says.ts), for the UI to translate. */
   says: z.object({ summary: z.array(Said).max(8), hint: z.array(Said).max(8) }).optional(),
+  /** For a skipped check: the failed check it depends on (fix that one first). */
+  blockedBy: CheckId.optional(),
   durationMs: z.number().nonnegative(),
 })
 export type PreflightCheck = z.infer<typeof PreflightCheck>
@@ -47,7 +50,7 @@ export const PreflightReport = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   checks: z.array(PreflightCheck),
-  counts: z.object({ ok: z.number(), warn: z.number(), fail: z.number() }),
+  counts: z.object({ ok: z.number(), warn: z.number(), fail: z.number(), skip: z.number() }),
   /** What labs created on this host will use. */
   virtType: VirtType,
   /** True when no check failed: a lab can be built (maybe slowly). */

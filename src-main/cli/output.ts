@@ -14,6 +14,7 @@ const MARK: Record<PreflightCheck['status'], string> = {
   ok: paint('32', 'ok  '),
   warn: paint('33', 'warn'),
   fail: paint('31', 'FAIL'),
+  skip: paint('2', 'skip'),
 }
 
 export function formatCheck(check: PreflightCheck): string {
@@ -25,11 +26,12 @@ export function formatCheck(check: PreflightCheck): string {
 }
 
 export function formatSummary(report: PreflightReport): string {
-  const { ok, warn, fail } = report.counts
+  const { ok, warn, fail, skip } = report.counts
   const verdict = report.ready
     ? `Ready: labs on this host will run with ${report.virtType === 'kvm' ? 'KVM acceleration' : 'QEMU software emulation (slow but working)'}.`
     : 'Not ready: fix the failed checks above, then run `stacklab preflight` again.'
-  return `\n${ok} ok, ${warn} warnings, ${fail} failed (${report.uri})\n${verdict}\n`
+  const skipped = skip ? `, ${skip} skipped (they need a failed check)` : ''
+  return `\n${ok} ok, ${warn} warnings, ${fail} failed${skipped} (${report.uri})\n${verdict}\n`
 }
 
 /** Text that came from a file, as the terminal shows it: no control characters (no escape sequences). */

@@ -1,7 +1,17 @@
-// The app shell: navigation on the left, the current page on the right, a banner when the engine is away.
+// The app shell: navigation on the left (Preflight badged while something blocks building labs), the current
+// page on the right, a banner when the engine is away, libvirt's "unreachable" state above every page but
+// Preflight (which leads with it itself), and the first-run path while there is no lab yet.
 import { useStore } from './store'
 import { PAGES } from './pages/registry'
 import { LANGS, useLang, useT, type Lang } from './i18n'
+import { useBlocker, useReach } from './state/reach'
+import { Unreachable } from './components/Unreachable'
+import { FirstRun } from './components/FirstRun'
+
+/** Pages that show the first-run path while there is no lab: where a newcomer lands, checks, and creates. */
+const FIRST_RUN_PAGES = new Set(['topology', 'preflight', 'wizard'])
+/** Pages whose every action goes through libvirt: disabled as a whole while it is out of reach (said above). */
+const LIBVIRT_ONLY_PAGES = new Set(['checkpoints'])
 
 export function App() {
   const page = useStore((s) => s.page)
@@ -11,6 +21,8 @@ export function App() {
   const t = useT()
   const lang = useLang((s) => s.lang)
   const setLang = useLang((s) => s.setLang)
+  const blocker = useBlocker()
+  const unreachable = useReach().state === 'unreachable'
   const current = PAGES.find((p) => p.id === page) ?? PAGES[0]!
   const View = current.view
   return (
@@ -35,6 +47,16 @@ export function App() {
                 onClick={() => setPage(p.id)}
               >
                 {t(p.label)}
+                {p.id === 'preflight' && blocker && (
+                  <span
+                    id="nav-preflight-badge"
+                    className="nav-badge"
+                    data-blocker={blocker.kind}
+                    title={t('reach.navBlocked')}
+                  >
+                    !<span className="sr-only"> {t('reach.navBlocked')}</span>
+                  </span>
+                )}
               </button>
             </li>
           ))}
@@ -57,7 +79,15 @@ export function App() {
             {connection === 'connecting' ? t('connection.connecting') : t('connection.lost')}
           </div>
         )}
-        <View />
+        {current.id !== 'preflight' && <Unreachable />}
+        {FIRST_RUN_PAGES.has(current.id) && <FirstRun />}
+        {unreachable && LIBVIRT_ONLY_PAGES.has(current.id) ? (
+          <fieldset id="page-disabled" className="page-off" disabled aria-describedby="unreachable-title">
+            <View />
+          </fieldset>
+        ) : (
+          <View />
+        )}
       </main>
     </div>
   )

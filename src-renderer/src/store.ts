@@ -241,9 +241,13 @@ export async function attach(
     // A new connection URI means a different set of domains and networks.
     void useStore.getState().loadLibvirt()
   })
-  labApi.on('libvirt.connection', (connection) =>
-    useStore.setState((s) => ({ libvirt: { ...s.libvirt, connection } })),
-  )
+  labApi.on('libvirt.connection', (connection) => {
+    const before = useStore.getState().libvirt
+    useStore.setState((s) => ({ libvirt: { ...s.libvirt, connection } }))
+    // Back after a loss, or reached after a load that failed: read everything again (and drop that error).
+    if (connection.state === 'connected' && (before.connection?.state === 'lost' || before.error))
+      void useStore.getState().loadLibvirt()
+  })
   labApi.on('libvirt.domain', (e) => putDomain(e.domain))
   labApi.on('libvirt.network', (e) => putNetwork(e.network))
   labApi.on('libvirt.domainRemoved', (e) =>

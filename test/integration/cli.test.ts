@@ -32,6 +32,9 @@ describe('stacklab preflight', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/\[FAIL\] libvirt reachable: The libvirt daemon is not running/)
     expect(r.stdout).toMatch(/fix: .*systemctl enable --now/)
+    // What needs the daemon is skipped, and the summary counts it apart from the one failure.
+    expect(r.stdout).toMatch(/^\[skip\] libvirt 'default' network: Not checked/m)
+    expect(r.stdout).toMatch(/\d+ ok, \d+ warnings, 1 failed, 2 skipped \(they need a failed check\)/)
   })
 
   it('refuses a bad URI with exit 2 and the field, before running anything', async () => {

@@ -37,7 +37,8 @@ describe('preflight on a real libvirtd', () => {
     expect(by['libvirt-access']!.status).toBe('ok')
     expect(by['default-network']!.status).toBe('ok')
     expect([...seen].sort()).toEqual(report.checks.map((c) => c.id).sort())
-    expect(report.counts.ok + report.counts.warn + report.counts.fail).toBe(10)
+    expect(report.counts.ok + report.counts.warn + report.counts.fail + report.counts.skip).toBe(10)
+    expect(report.counts.skip).toBe(0)
   })
 
   it('sees the QEMU driver and, with no usable KVM here, plans QEMU emulation without failing', async () => {
@@ -87,7 +88,11 @@ describe('preflight on a real libvirtd', () => {
     expect(by['libvirt-connection']!.status).toBe('fail')
     expect(by['libvirt-connection']!.summary).toMatch(/not running or not reachable/)
     expect(by['libvirt-connection']!.fix).toMatch(/systemctl enable --now/)
-    expect(by['default-network']!.status).toBe('fail')
+    // What needs the daemon is skipped, not failed: the one failure is the one to fix.
+    expect(by['default-network']!.status).toBe('skip')
+    expect(by['default-network']!.blockedBy).toBe('libvirt-connection')
+    expect(by['libvirt-access']!.status).toBe('skip')
+    expect(report.counts.skip).toBe(2)
     expect(report.ready).toBe(false)
   })
 })

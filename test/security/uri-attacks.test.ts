@@ -90,6 +90,51 @@ describe('through the real browser host (stacklab serve, WebSocket with the toke
     expect(evil.ran()).toBe(false)
   })
 
+  it('refuses the same URIs in Settings’ connection test, which never reaches libvirt for them', async () => {
+    const api = await openApi(server.url)
+    try {
+      for (const [uri, message] of attacks(evil.script)) {
+        for (const input of [{ uri }, { uri, confirmRisks: ALL_RISKS }]) {
+          const reply = await api.call('settings.testConnection', input)
+          expect(evil.ran(), `${uri} started the planted program`).toBe(false)
+          expect(reply.ok, uri).toBe(false)
+          if (reply.ok) continue
+          expect(reply.error.code).toBe('bad-request')
+          expect(reply.error.message).toMatch(message)
+          expect(reply.error.issues?.[0]?.path).toBe('uri')
+        }
+      }
+      // A file of the caller's choosing is refused as in preflight.run.
+      const file = await api.call('settings.testConnection', {
+        uri: 'qemu+unix:///system?socket=/tmp/somebody-else/sock',
+      })
+      expect(file.ok).toBe(false)
+      if (!file.ok)
+        expect(file.error.message).toMatch(
+          /query parameter "socket" names \S+, a path sent from the browser host/,
+        )
+      // A remote connection is tried (with the user's credentials) only once its risks are named.
+      const remote = await api.call('settings.testConnection', {
+        uri: 'qemu+ssh://nobody@127.0.0.1:1/system',
+      })
+      expect(remote.ok).toBe(false)
+      if (!remote.ok) {
+        expect(remote.error.message).toMatch(/needs an explicit confirmation: "remote-connection"/)
+        expect(remote.error.issues?.[0]?.path).toBe('uri')
+      }
+      const confirmed = await api.call('settings.testConnection', {
+        uri: 'qemu+ssh://nobody@127.0.0.1:1/system',
+        confirmRisks: ['remote-connection'],
+      })
+      expect(confirmed.ok).toBe(true)
+      if (confirmed.ok) expect((confirmed.value as { check: { status: string } }).check.status).toBe('fail')
+    } finally {
+      api.close()
+    }
+    expect(readFileSync(settingsFile, 'utf8')).toBe(before)
+    expect(evil.ran()).toBe(false)
+  })
+
   it('refuses files named in the URI from the browser host, but not Stacklab’s own', async () => {
     const api = await openApi(server.url)
     const ownKey = join(xdgEnv(dir).XDG_CONFIG_HOME, 'stacklab', 'keys', 'id_ed25519')

@@ -216,6 +216,26 @@ describe('libvirt-dependent checks', () => {
     expect(v.accessVerdict(denied, ['alice'], to()).status).toBe('fail')
   })
 
+  it('skips the checks that need a daemon that is not there, naming the failed one, instead of failing them', () => {
+    const gone = down('unreachable', 'Failed to connect socket to /var/run/libvirt/libvirt-sock')
+    expect(v.connectionVerdict(gone, to()).status).toBe('fail')
+    for (const r of [
+      v.accessVerdict(gone, ['alice', 'libvirt'], to()),
+      v.defaultNetworkVerdict(gone, to()),
+    ]) {
+      expect(r.status, r.summary).toBe('skip')
+      expect(r.blockedBy).toBe('libvirt-connection')
+      expect(r.fix).toBeUndefined()
+    }
+    // What is known without the daemon is still said: a user outside the libvirt group gets the warning.
+    expect(v.accessVerdict(gone, ['alice'], to()).status).toBe('warn')
+    // Refused access is a failure of its own, not a skip; so are networks a reachable libvirt would not list.
+    expect(v.accessVerdict(down('permission', 'Permission denied'), ['alice'], to()).status).toBe('fail')
+    const unlisted = v.defaultNetworkVerdict(reachable({ networks: null }), to())
+    expect(unlisted.status).toBe('fail')
+    expect(unlisted.blockedBy).toBeUndefined()
+  })
+
   it('names the host of a refused SSH host key, an IPv6 address as ssh takes it', () => {
     const uri = 'qemu+ssh://root@[fd00::5]:2222/system'
     const r = v.connectionVerdict(down('host-key', 'Host key verification failed'), to({ uri }))

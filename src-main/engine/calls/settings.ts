@@ -1,15 +1,20 @@
 // Calls about the host and its connection: settings (a change that lowers trust needs its risks confirmed by
-// a browser-host caller) and preflight (one run at a time; its checks stream as events).
+// a browser-host caller), a connection test, and preflight (one run at a time; its checks stream as events;
+// run again by itself when the watched connection is found lost or back, so no old verdict stays current).
 import { randomUUID } from 'node:crypto'
 import { ApiError } from '../../../src-shared/errors'
 import { CHECK_ORDER, type PreflightReport } from '../../../src-shared/preflight'
+import type { ConnectionState } from '../../../src-shared/libvirt'
 import { settingsRisks, uriRisks, type Caller, type Risk } from '../../../src-shared/trust'
 import { checkConnectionUri } from '../../../src-shared/uri-policy'
-import { runPreflight } from '../preflight/run'
+import { runPreflight, testConnection } from '../preflight/run'
 import { requireConfirmed, untrustedPath } from '../trust'
 import type { CallContext, Handlers } from './context'
 
-type SettingsCalls = Pick<Handlers, 'settings.get' | 'settings.update' | 'preflight.run' | 'preflight.last'>
+type SettingsCalls = Pick<
+  Handlers,
+  'settings.get' | 'settings.update' | 'settings.testConnection' | 'preflight.run' | 'preflight.last'
+>
 
 export function settingsHandlers(ctx: CallContext): SettingsCalls {
   const preflight = new PreflightRunner(ctx)
@@ -26,6 +31,15 @@ export function settingsHandlers(ctx: CallContext): SettingsCalls {
       if (watched && watched.uri !== next.connectionUri) await ctx.libvirt()
       ctx.bus.emit('settings.changed', next)
       return next
+    },
+    'settings.testConnection': async ({ uri, confirmRisks }, caller) => {
+      // The same gate as preflight.run: libvirt is asked nothing about a URI the caller may not use.
+      const current = await ctx.settings.get()
+      const parts = admitUri(ctx, uri, 'settings.testConnection', 'uri', caller, current.connectionUri)
+      if (uri !== current.connectionUri)
+        requireConfirmed(caller.origin, uriRisks(parts), confirmRisks, () => 'uri')
+      const check = await testConnection({ uri, run: ctx.run, host: ctx.hostView })
+      return { uri, testedAt: new Date().toISOString(), check }
     },
     'preflight.run': async ({ uri, confirmRisks }, caller) => {
       if (uri !== undefined) {
@@ -44,8 +58,41 @@ export function settingsHandlers(ctx: CallContext): SettingsCalls {
 class PreflightRunner {
   last: PreflightReport | null = null
   private inFlight: Promise<PreflightReport> | null = null
+  /** The connection changed while a run was going: that run may have seen the old state. */
+  private changedMeanwhile = false
 
-  constructor(private readonly ctx: CallContext) {}
+  constructor(private readonly ctx: CallContext) {
+    ctx.bus.on('libvirt.connection', (state) => void this.follow(state))
+  }
+
+  /**
+   * Run again when the watched connection settles (found lost, or back) in a state the last report does not
+   * show: a stopped daemon must not leave "ready" on the page, nor a restarted one "not reachable". Only the
+   * settings' connection counts, and only once there is a report to correct (a host asks for the first).
+   */
+  private async follow(state: ConnectionState): Promise<void> {
+    if (state.state === 'connecting' || !this.last) return
+    if (this.inFlight) {
+      this.changedMeanwhile = true
+      return
+    }
+    const settings = await this.ctx.settings.get()
+    if (state.uri !== settings.connectionUri) return
+    const lastSawUp =
+      this.last.uri === state.uri
+        ? this.last.checks.find((c) => c.id === 'libvirt-connection')?.status === 'ok'
+        : null
+    if (lastSawUp === (state.state === 'connected')) return
+    this.ctx.logger.log('info', 'libvirt connection changed; preflight runs again', {
+      uri: state.uri,
+      state: state.state,
+    })
+    await this.run(undefined).catch((error: unknown) =>
+      this.ctx.logger.log('warn', 'preflight after a connection change failed', {
+        error: String((error as Error).message ?? error),
+      }),
+    )
+  }
 
   async run(uri: string | undefined): Promise<PreflightReport> {
     const ctx = this.ctx
@@ -72,6 +119,11 @@ class PreflightRunner {
       return report
     } finally {
       this.inFlight = null
+      const watched = this.ctx.watched()
+      if (this.changedMeanwhile && watched) {
+        this.changedMeanwhile = false
+        void this.follow(watched.state())
+      }
     }
   }
 }

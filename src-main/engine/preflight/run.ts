@@ -8,6 +8,7 @@ import {
 import type { Run } from '../exec'
 import { createVirsh } from '../libvirt/virsh'
 import { CHECKS, type PreflightContext } from './checks'
+import { connectionVerdict } from './verdicts'
 import { probeLibvirt, readCpu } from './facts'
 import { detectDistro, type HostView } from './host'
 import { defaultImagesDir } from '../libvirt/uri'
@@ -60,7 +61,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
       return check
     }),
   )
-  const counts = { ok: 0, warn: 0, fail: 0 }
+  const counts = { ok: 0, warn: 0, fail: 0, skip: 0 }
   for (const c of checks) counts[c.status]++
   const kvm = checks.find((c) => c.id === 'kvm-device')
   return {
@@ -94,5 +95,33 @@ function withRefusedUri(check: PreflightCheck, options: PreflightOptions): Prefl
       summary: [said, ...(check.says?.summary ?? [])],
       hint: [hint, ...(check.says?.hint ?? [])],
     },
+  }
+}
+
+/**
+ * One connection checked the way preflight's first check does, and nothing else (Settings' "Test connection"):
+ * whether libvirt answers there, in the same words, with the same fix. Nothing is saved or remembered.
+ */
+export async function testConnection(options: {
+  uri: string
+  run: Run
+  host: HostView
+}): Promise<PreflightCheck> {
+  const t0 = performance.now()
+  const [libvirt, distro] = await Promise.all([
+    probeLibvirt(createVirsh(options.run, options.uri)),
+    detectDistro(options.host),
+  ])
+  const outcome = connectionVerdict(libvirt, {
+    uri: options.uri,
+    uid: options.host.uid,
+    user: options.host.user,
+    distro,
+  })
+  return {
+    id: 'libvirt-connection',
+    title: CHECK_TITLES['libvirt-connection'],
+    ...outcome,
+    durationMs: Math.round(performance.now() - t0),
   }
 }

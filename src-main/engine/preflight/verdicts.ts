@@ -1,7 +1,7 @@
 // The verdicts of the seeds' host checks (files 001 and 002): pure functions from the facts preflight read
 // (facts.ts) to ok / warn / fail, with what was seen (evidence), a command that fixes it and a hint. Nothing
 // here reads the host, so every case is tested on plain fact objects.
-import type { CheckStatus } from '../../../src-shared/preflight'
+import type { CheckId, CheckStatus } from '../../../src-shared/preflight'
 import { sshCommand, sshHost, uriInfo } from '../libvirt/uri'
 import type {
   CpuFacts,
@@ -31,6 +31,8 @@ export interface CheckOutcome {
   fix?: string
   hint?: string
   says: { summary: Said[]; hint: Said[] }
+  /** Set on a skipped check: the failed check it needs. */
+  blockedBy?: CheckId
 }
 
 /** Who and where the checks are for: the connection checked, and the user and system a fix is phrased for. */
@@ -67,6 +69,14 @@ function verdict(
 }
 
 const ok = (summary: Sentence, evidence: string[]): CheckOutcome => verdict('ok', summary, evidence)
+
+/**
+ * Not judged: the check needs what `blockedBy` checks, and that failed. Counted apart, neither passed nor
+ * failed, so the failed check stays the one to fix (a stopped daemon is one problem, not three).
+ */
+function skipped(summary: Sentence, evidence: string[], blockedBy: CheckId): CheckOutcome {
+  return { ...verdict('skip', summary, evidence), blockedBy }
+}
 
 const pkg = (to: CheckTarget, tool: PackagedTool) => packageFor(tool, to.distro.family)
 
@@ -124,7 +134,7 @@ export function accessVerdict(libvirt: LibvirtFacts, groups: string[], to: Check
   if (to.uid !== 0 && !info.session && !info.remote && !groups.includes('libvirt')) {
     return verdict('warn', say('access-not-in-group', { user: to.user }), [who], { fix: accessFix(to) })
   }
-  return verdict('warn', say('access-unconfirmed'), [who])
+  return skipped(say('access-unconfirmed'), [who], 'libvirt-connection')
 }
 
 export function kvmVerdict(
@@ -261,9 +271,10 @@ export function memoryVerdict(memory: MemoryFacts | null, to: CheckTarget): Chec
 }
 
 export function defaultNetworkVerdict(libvirt: LibvirtFacts, to: CheckTarget): CheckOutcome {
-  if (!libvirt.reachable || !libvirt.networks) {
-    return verdict('fail', say('network-unchecked'), [libvirt.detail].filter(Boolean))
-  }
+  if (!libvirt.reachable)
+    return skipped(say('network-unchecked'), [libvirt.detail].filter(Boolean), 'libvirt-connection')
+  // Reachable, yet its networks could not be listed: a failure of this check's own.
+  if (!libvirt.networks) return verdict('fail', say('network-unchecked'), [libvirt.detail].filter(Boolean))
   const { all, active } = libvirt.networks
   const evidence = [
     `networks: ${all.length ? all.map((n) => `${n}${active.includes(n) ? ' (active)' : ' (inactive)'}`).join(', ') : 'none'}`,

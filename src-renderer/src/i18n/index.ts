@@ -20,6 +20,7 @@ import { preflightSays, statusSays } from './engine-says'
 import { attention } from './attention'
 import { lifecycle } from './lifecycle'
 import { vm } from './vm'
+import { reach } from './reach'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -47,6 +48,7 @@ const areas = {
   attention,
   lifecycle,
   vm,
+  reach,
 }
 type Areas = typeof areas
 

@@ -13,6 +13,7 @@ import { failureText, shownFailure, stepTitle, type ShownFailure } from '../comp
 import { useLang, useT } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
 import { useStore } from '../store'
+import { useNeedsLibvirt } from '../state/reach'
 
 interface Draft {
   name: string
@@ -38,6 +39,8 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
   const lang = useLang((s) => s.lang)
   const call = useStore((s) => s.call)
   const ready = useStore((s) => s.labs.find((l) => l.name === lab)?.status === 'ready')
+  // A new node is a new VM (and a checkpoint of the others): not while libvirt is out of reach.
+  const libvirt = useNeedsLibvirt(t('reach.needsLibvirt'))
   const [state, setState] = useState<LabState | null>(null)
   const [draft, setDraft] = useState<Draft | null>(null)
   const [error, setError] = useState<ShownFailure | null>(null)
@@ -99,7 +102,12 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
       <p className="muted">{t('grow.help')}</p>
       {!draft && (
         <div className="form-actions">
-          <button id={id('open')} disabled={!ready || job?.state === 'running'} onClick={() => void open()}>
+          <button
+            id={id('open')}
+            disabled={!ready || job?.state === 'running' || libvirt.disabled}
+            title={libvirt.title}
+            onClick={() => void open()}
+          >
             {t('grow.open')}
           </button>
           {!ready && <span className="muted">{t('grow.notReady')}</span>}

@@ -9,6 +9,7 @@ import { useLang, useT } from '../i18n'
 import { installJobOf, useJobs } from '../state/jobs'
 import { useStore } from '../store'
 import { StatusLine } from '../components/FailureLine'
+import { useNeedsLibvirt } from '../state/reach'
 
 export function RunPanel({ lab, packages = false }: { lab: string; packages?: boolean }) {
   const t = useT()
@@ -18,6 +19,8 @@ export function RunPanel({ lab, packages = false }: { lab: string; packages?: bo
   const [message, setMessage] = useState<string | ShownFailure>('')
   const [log, setLog] = useState<string | null>(null)
   const running = job?.state === 'running'
+  // An install starts from a checkpoint of the lab's VMs (libvirt snapshots).
+  const libvirt = useNeedsLibvirt(t('reach.needsLibvirt'))
   const now = useNow(running)
   const lang = useLang((s) => s.lang)
   const failure = job?.error && failureText(job.error, lang, t)
@@ -42,10 +45,21 @@ export function RunPanel({ lab, packages = false }: { lab: string; packages?: bo
       <h2 id="run-heading">{t(packages ? 'install.run.titlePackages' : 'install.run.title')}</h2>
       <p className="muted">{t('install.run.help')}</p>
       <div className="form-actions">
-        <button id="install-start" className="primary" disabled={running} onClick={() => void start(false)}>
+        <button
+          id="install-start"
+          className="primary"
+          disabled={running || libvirt.disabled}
+          title={libvirt.title}
+          onClick={() => void start(false)}
+        >
           {job?.state === 'interrupted' ? t('install.run.reattach') : t('install.run.start')}
         </button>
-        <button id="install-retry" disabled={running} onClick={() => void start(true)}>
+        <button
+          id="install-retry"
+          disabled={running || libvirt.disabled}
+          title={libvirt.title}
+          onClick={() => void start(true)}
+        >
           {t('install.run.retry')}
         </button>
         {running && (

@@ -6,6 +6,7 @@ import { ActivePill } from '../components/badges'
 import { useT } from '../i18n'
 import { useStore } from '../store'
 import { NetworkEditor } from './NetworkEditor'
+import { useReach } from '../state/reach'
 
 export function NetworksPage() {
   const t = useT()
@@ -13,6 +14,8 @@ export function NetworksPage() {
   const loaded = useStore((s) => s.libvirt.loaded)
   const selection = useStore((s) => s.selection)
   const select = useStore((s) => s.select)
+  // Out of reach, the list is unknown (not empty), and every action here needs libvirt: none is offered.
+  const unreachable = useReach().state === 'unreachable'
   const list = Object.values(networks).sort((a, b) => a.name.localeCompare(b.name))
   const chosen =
     (selection?.kind === 'network' ? networks[selection.name] : undefined) ?? list[0] ?? undefined
@@ -24,9 +27,18 @@ export function NetworksPage() {
           <p className="muted">{t('networks.subtitle')}</p>
         </div>
       </header>
-      {!loaded && <p className="muted">{t('topology.loading')}</p>}
-      {loaded && list.length === 0 && <p className="muted">{t('networks.empty')}</p>}
-      <div className="networks-layout">
+      {unreachable && (
+        <p id="networks-unknown" className="muted">
+          {t('reach.networksUnknown')}
+        </p>
+      )}
+      {!loaded && !unreachable && <p className="muted">{t('topology.loading')}</p>}
+      {loaded && !unreachable && list.length === 0 && (
+        <p id="networks-empty" className="muted">
+          {t('networks.empty')}
+        </p>
+      )}
+      <div className="networks-layout" style={unreachable ? { display: 'none' } : undefined}>
         <ul className="network-list" aria-label={t('networks.listLabel')}>
           {list.map((n) => (
             <li key={n.name}>

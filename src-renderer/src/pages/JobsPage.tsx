@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog'
 import { CopyButton } from '../components/CopyButton'
 import { elapsed, useNow } from '../components/time'
 import { failureText, stepTitle } from '../components/words'
+import { useNeedsLibvirt } from '../state/reach'
 import './pages.css'
 import { FailureLine } from '../components/FailureLine'
 import { NotifyToggle } from '../components/NotifyToggle'
@@ -93,6 +94,8 @@ function JobCard({
   }, [selected])
   const lang = useLang((s) => s.lang)
   const failure = job.error && failureText(job.error, lang, t)
+  // Resume and delete work on the lab's VMs and networks: not while libvirt is out of reach.
+  const libvirt = useNeedsLibvirt(t('reach.needsLibvirt'))
   const id = `job-${job.id}`
   const pct = Math.round(job.progress * 100)
   const resumable =
@@ -130,13 +133,21 @@ function JobCard({
           <button
             id={`${id}-resume`}
             className="small"
+            disabled={libvirt.disabled}
+            title={libvirt.title}
             onClick={() => void useJobs.getState().resume(job.id)}
           >
             {t('jobs.resume')}
           </button>
         )}
         {deletable && (
-          <button id={`${id}-delete`} className="small" onClick={() => setConfirmDelete(true)}>
+          <button
+            id={`${id}-delete`}
+            className="small"
+            disabled={libvirt.disabled}
+            title={libvirt.title}
+            onClick={() => setConfirmDelete(true)}
+          >
             {t('jobs.deleteLab')}
           </button>
         )}

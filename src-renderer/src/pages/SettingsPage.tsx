@@ -1,15 +1,63 @@
 // Settings: the libvirt connection and where lab disks go, validated with the engine's own schema. A change
 // that lowers trust (an unsigned mirror, another template source, a remote connection) is saved only after a
 // dialog that names each risk; the engine refuses such a change from the browser without that confirmation.
+// "Test connection" asks libvirt at the typed URI before anything is saved (the same dialog for a remote one).
 import { useState } from 'react'
+import type { PreflightCheck } from '../../../src-shared/preflight'
 import { Settings } from '../../../src-shared/settings'
 import { settingsRisks, type Risk } from '../../../src-shared/trust'
 import { issuesOf } from '../../../src-shared/errors'
-import { useT } from '../i18n'
+import { useLang, useT } from '../i18n'
 import { useStore } from '../store'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { StatusLine } from '../components/FailureLine'
-import { shownFailure, type ShownFailure } from '../components/words'
+import { saidText, shownFailure, type ShownFailure } from '../components/words'
+import { CopyButton } from '../components/CopyButton'
+import { call } from '../api/current'
+
+type Tested = { uri: string; check: PreflightCheck } | { uri: string; error: ShownFailure } | null
+
+/** The answer of "Test connection": libvirt's verdict in the reader's words, the fix, libvirt's own words. */
+function TestResult({ tested }: { tested: Tested }) {
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  if (!tested) return null
+  if ('error' in tested)
+    return (
+      <div id="settings-test-result" className="banner fail" data-status="refused" role="status">
+        <StatusLine value={tested.error} />
+      </div>
+    )
+  const { check } = tested
+  const ok = check.status === 'ok'
+  return (
+    <div
+      id="settings-test-result"
+      className={`banner ${ok ? 'ok' : 'fail'}`}
+      data-status={check.status}
+      data-uri={tested.uri}
+      role="status"
+    >
+      <strong>{ok ? t('settings.testOk') : t('settings.testFail')}</strong>{' '}
+      <span id="settings-test-summary">{saidText(check.says?.summary, check.summary, lang, t)}</span>
+      {check.fix && (
+        <div className="fix">
+          <span className="fix-label">{t('preflight.fix')}</span>
+          <code id="settings-test-fix">{check.fix}</code>
+          <CopyButton text={check.fix} id="settings-test-copy" />
+        </div>
+      )}
+      {check.evidence.length > 0 && (
+        <details id="settings-test-details">
+          <summary>{t('reach.details')}</summary>
+          <pre>
+            <code lang="en">{check.evidence.join('\n')}</code>
+          </pre>
+        </details>
+      )}
+    </div>
+  )
+}
 
 type FieldErrors = Partial<Record<keyof Settings, string>>
 
@@ -36,6 +84,10 @@ function SettingsForm({
   const [draft, setDraft] = useState<Settings>(saved)
   const [errors, setErrors] = useState<FieldErrors>({})
   const [risks, setRisks] = useState<Risk[] | null>(null)
+  /** The risks of the URI to test, while the dialog asks about them. */
+  const [testRisks, setTestRisks] = useState<Risk[] | null>(null)
+  const [tested, setTested] = useState<Tested>(null)
+  const [testing, setTesting] = useState(false)
 
   const validate = (next: Settings): FieldErrors => {
     const result = Settings.safeParse(next)
@@ -47,6 +99,29 @@ function SettingsForm({
     setDraft(next)
     setErrors(validate(next))
     setStatus('')
+    if (key === 'connectionUri') setTested(null)
+  }
+  const testConnection = async (confirmRisks: Risk[]) => {
+    const uri = draft.connectionUri
+    setTesting(true)
+    setTested(null)
+    try {
+      const answer = await call(
+        'settings.testConnection',
+        confirmRisks.length ? { uri, confirmRisks } : { uri },
+      )
+      setTested({ uri, check: answer.check })
+    } catch (error) {
+      setTested({ uri, error: shownFailure(error) })
+    } finally {
+      setTesting(false)
+    }
+  }
+  const startTest = () => {
+    // A remote connection is tried with the user's credentials: the same risks as saving it, asked first.
+    const pending = settingsRisks(saved, { connectionUri: draft.connectionUri })
+    if (pending.length) setTestRisks(pending)
+    else void testConnection([])
   }
   const submit = async () => {
     const found = validate(draft)
@@ -88,6 +163,17 @@ function SettingsForm({
         <p id="settings-uri-help" className={errors.connectionUri ? 'field-error' : 'muted'}>
           {errors.connectionUri ?? t('settings.uriHelp')}
         </p>
+        <div className="form-actions">
+          <button
+            id="settings-test"
+            type="button"
+            disabled={Boolean(errors.connectionUri) || testing}
+            onClick={startTest}
+          >
+            {testing ? t('settings.testing') : t('settings.test')}
+          </button>
+        </div>
+        <TestResult tested={tested} />
 
         <label htmlFor="settings-images-dir">{t('settings.imagesDir')}</label>
         <input
@@ -140,6 +226,28 @@ function SettingsForm({
           </span>
         </div>
       </form>
+      {testRisks && (
+        <ConfirmDialog
+          id="settings-test-risks"
+          title={t('settings.testRisksTitle')}
+          confirm={t('settings.testRisksYes')}
+          cancel={t('settings.risksNo')}
+          onCancel={() => setTestRisks(null)}
+          onConfirm={() => {
+            const confirmed = testRisks
+            setTestRisks(null)
+            void testConnection(confirmed)
+          }}
+        >
+          <ul>
+            {testRisks.map((r) => (
+              <li key={r} id={`settings-test-risk-${r}`}>
+                <strong>{t(`settings.risk.${r}`)}</strong> {t(`settings.riskWhy.${r}`)}
+              </li>
+            ))}
+          </ul>
+        </ConfirmDialog>
+      )}
       {risks && (
         <ConfirmDialog
           id="settings-risks"

@@ -14,6 +14,7 @@ import { warmLayout } from './layout'
 import { ListView } from './ListView'
 import { useLayoutPump } from './useLayoutPump'
 import { FailureLine } from '../components/FailureLine'
+import { useReach } from '../state/reach'
 
 // The layout worker starts loading with the app, while the engine's data is still on its way.
 if (typeof window !== 'undefined') warmLayout()
@@ -27,6 +28,9 @@ export function TopologyPage() {
   const loadError = useStore((s) => s.libvirt.error)
   const connection = useStore((s) => s.libvirt.connection)
   const lastEventAt = useStore((s) => s.libvirt.lastEventAt)
+  // Out of reach, the last picture may be false and its counts are not zero but unknown (the shell says why):
+  // it is hidden, not dropped, and shows again the moment libvirt answers.
+  const unreachable = useReach().state === 'unreachable'
   const [view, setView] = useState<'graph' | 'list'>('graph')
   const [deleted, setDeleted] = useState<Deleted | null>(null)
   const onDeleted = useCallback(
@@ -49,7 +53,11 @@ export function TopologyPage() {
         <div>
           <h1 id="topology-heading">{t('topology.title')}</h1>
           <p className="muted">
-            {t('topology.summary', { domains: counts.domains, running, networks: counts.networks })}{' '}
+            <span id="topology-counts" data-known={String(!unreachable)}>
+              {unreachable
+                ? t('reach.countsUnknown')
+                : t('topology.summary', { domains: counts.domains, running, networks: counts.networks })}
+            </span>{' '}
             {connection && (
               <span id="topology-connection" data-state={connection.state}>
                 · <code>{connection.uri}</code> · {t(`topology.connection.${connection.state}`)}
@@ -77,12 +85,17 @@ export function TopologyPage() {
         </div>
       </header>
       {deleted && <DeletedBanner deleted={deleted} onClose={() => setDeleted(null)} />}
-      {(loadError || error) && (
+      {((loadError && !unreachable) || error) && (
         <div id="topology-error" className="banner fail" role="alert">
-          {loadError ? <FailureLine error={loadError} /> : error}
+          {loadError && !unreachable ? <FailureLine error={loadError} /> : error}
         </div>
       )}
-      <div className="topology-body">
+      {unreachable && (
+        <p id="topology-unknown" className="muted">
+          {t('reach.topologyUnknown')}
+        </p>
+      )}
+      <div className="topology-body" style={unreachable ? { display: 'none' } : undefined}>
         {view === 'graph' ? (
           laid ? (
             <Diagram laid={laid} />

@@ -20,6 +20,8 @@ import { YamlPanel } from './YamlPanel'
 import { BaseImage } from './BaseImage'
 import { StatusLine } from '../components/FailureLine'
 import { shownFailure, type ShownFailure } from '../components/words'
+import { CreateBlocked } from './CreateBlocked'
+import { useBlocker } from '../state/reach'
 import '../pages/pages.css'
 
 export function WizardPage() {
@@ -31,6 +33,8 @@ export function WizardPage() {
   const [serverWarnings, setServerWarnings] = useState<FieldIssues>({})
   const [status, setStatus] = useState<string | ShownFailure>('')
   const [busy, setBusy] = useState(false)
+  // libvirt out of reach, or a failed preflight check: the engine would refuse, so Create says why instead.
+  const blocker = useBlocker()
   // The host as the engine's events keep it: the draft is checked against it on every keystroke.
   const libvirt = useStore((s) => s.libvirt)
   const labs = useStore((s) => s.labs)
@@ -264,7 +268,8 @@ export function WizardPage() {
             <button
               id="wizard-create"
               className="primary"
-              disabled={!valid || busy}
+              disabled={!valid || busy || blocker !== null}
+              aria-describedby={blocker ? 'wizard-blocked' : undefined}
               onClick={() => void create()}
             >
               {t('wizard.create')}
@@ -277,6 +282,7 @@ export function WizardPage() {
               )}
             </span>
           </div>
+          <CreateBlocked blocker={blocker} />
         </aside>
       </div>
     </section>
