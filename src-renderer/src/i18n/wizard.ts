@@ -75,7 +75,7 @@ export const wizard = catalog({
     'wizard.host.take': 'Use {value} (free on this host)',
     'wizard.host.reading': 'Reading this host’s networks and VMs to check the lab against them…',
     'wizard.host.unchecked':
-      'Not checked against this host’s networks and VMs (the engine checks again when you create):',
+      'Not checked against this host’s networks and VMs: libvirt does not answer (the engine checks again when you create).',
   },
   ko: {
     'nav.wizard': '새 랩',
@@ -151,6 +151,6 @@ export const wizard = catalog({
     'wizard.host.take': '{value} 사용 (이 호스트에서 비어 있음)',
     'wizard.host.reading': '랩과 대조하려고 이 호스트의 네트워크와 VM을 읽는 중…',
     'wizard.host.unchecked':
-      '이 호스트의 네트워크·VM과 대조하지 못했습니다 (만들 때 엔진이 다시 확인합니다):',
+      '이 호스트의 네트워크·VM과 대조하지 못했습니다: libvirt가 응답하지 않습니다 (만들 때 엔진이 다시 확인합니다).',
   },
 })
