@@ -3,7 +3,7 @@
 // and slow acknowledgements, Ctrl-C during a flood, a host key mismatch), and the pty relay behind serial
 // consoles (a real pty, resize, UTF-8 chunks, and `virsh console` against the libvirt test driver).
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CHUNK_BYTES, HIGH_WATERMARK, MAX_WRITE_CHARS } from '../../src-shared/console'
@@ -29,6 +29,25 @@ afterAll(async () => {
   await lab?.stop()
   tmp?.cleanup()
 })
+
+/** Pids of pty relays running `program`, read from /proc directly (pgrep once failed in CI with nothing to say
+ * why). A process that ends during the scan is skipped. */
+function relaysOf(program: string[]): number[] {
+  const found: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let argv: string[]
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+    } catch {
+      continue
+    }
+    if (!argv.some((a) => a.endsWith('/pty-relay.py'))) continue
+    const rest = argv.slice(argv.indexOf('--') + 1, argv.indexOf('--') + 1 + program.length)
+    if (argv.includes('--') && rest.join('\0') === program.join('\0')) found.push(Number(entry))
+  }
+  return found
+}
 
 async function open(kind: 'ssh' | 'serial' = 'ssh', cols = 80, rows = 24, name = lab.lab) {
   return await engine.api.call('console.open', { lab: name, node: lab.node, kind, cols, rows })
@@ -263,21 +282,17 @@ describe('serial console and the pty relay', () => {
 
   it('closes its sessions when the engine closes', async () => {
     const e2 = testEngine(tmp.dir)
-    const info = await e2.consoles.openProgram(['sleep', '300'], { cols: 80, rows: 24 })
-    const pids = () => execFileSync('pgrep', ['-f', 'pty-relay.py.*sleep 300'], { encoding: 'utf8' }).trim()
-    expect(pids()).not.toBe('')
+    // A duration no other process here uses, so only this session's relay matches.
+    const seconds = String(300 + Math.floor(Math.random() * 100_000))
+    const info = await e2.consoles.openProgram(['sleep', seconds], { cols: 80, rows: 24 })
+    expect(info.state).toBe('open')
+    const relays = () => relaysOf(['sleep', seconds])
+    await waitFor(() => relays().length > 0, { timeoutMs: 10_000, what: 'the session’s relay to run' })
     await e2.close()
     expect(await e2.call('consoles.list', {})).toEqual([])
-    // pgrep exits 1 when nothing matches.
-    const gone = () => {
-      try {
-        pids()
-        return false
-      } catch {
-        return true
-      }
-    }
-    await waitFor(gone, { timeoutMs: 10_000, what: 'the closed sessions’ relays to end' })
-    void info
+    await waitFor(() => relays().length === 0, {
+      timeoutMs: 10_000,
+      what: 'the closed sessions’ relays to end',
+    })
   })
 })
