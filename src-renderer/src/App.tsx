@@ -1,6 +1,7 @@
 // The app shell: navigation on the left (Preflight badged while something blocks building labs), the current
 // page on the right, a banner when the engine is away, libvirt's "unreachable" state above every page but
 // Preflight (which leads with it itself), and the first-run path while there is no lab yet.
+import { useEffect, useRef } from 'react'
 import { useStore } from './store'
 import { PAGES } from './pages/registry'
 import { LANGS, useLang, useT, type Lang } from './i18n'
@@ -25,6 +26,14 @@ export function App() {
   const unreachable = useReach().state === 'unreachable'
   const current = PAGES.find((p) => p.id === page) ?? PAGES[0]!
   const View = current.view
+  // Moving to another page moves focus to its heading (keyboard and screen-reader users land on the page,
+  // not on the nav button they left); the first page shown at start takes no focus.
+  const shown = useRef(page)
+  useEffect(() => {
+    if (shown.current === page) return
+    shown.current = page
+    document.querySelector<HTMLElement>('#main h1')?.focus({ preventScroll: false })
+  }, [page])
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -1,5 +1,6 @@
 // The lab checkpoints over the VMs shown, oldest first: when each was taken, whether every VM has its
 // snapshot, the state each VM was in; restore (after the confirmation) and delete.
+import { stateWord } from '../components/badges'
 import { formatWhen } from '../components/time'
 import { useLang, useT } from '../i18n'
 import { useCheckpoints } from '../state/checkpoints'
@@ -51,7 +52,9 @@ export function CheckpointList({ onRestore }: { onRestore: (pending: Pending) =>
               </div>
               {c.description && <p className="muted">{c.description}</p>}
               <p className="muted">
-                {c.members.map((m) => t('cp.member', { vm: m.domain, state: m.state })).join(', ')}
+                {c.members
+                  .map((m) => t('cp.member', { vm: m.domain, state: stateWord(m.state, t) }))
+                  .join(', ')}
               </p>
             </li>
           ))}

@@ -4,6 +4,7 @@
 // each VM's snapshots; the confirmation is RestoreDialog.
 import { useEffect, useMemo, useState } from 'react'
 import { useT } from '../i18n'
+import { PageHead } from '../components/PageHead'
 import { useCheckpoints } from '../state/checkpoints'
 import { useStore } from '../store'
 import { CheckpointList } from './CheckpointList'
@@ -42,20 +43,23 @@ export function CheckpointsPage() {
 
   return (
     <section aria-labelledby="cp-heading" className="page">
-      <header className="page-head">
-        <h1 id="cp-heading">{t('cp.title')}</h1>
-        <button
-          id="checkpoints-refresh"
-          className="small"
-          onClick={() => {
-            void useStore.getState().loadLabs()
-            void useCheckpoints.getState().reload()
-          }}
-        >
-          {t('cp.refresh')}
-        </button>
-      </header>
-      <p className="muted">{t('cp.intro')}</p>
+      <PageHead
+        id="cp-heading"
+        title={t('cp.title')}
+        subtitle={<p>{t('cp.intro')}</p>}
+        actions={
+          <button
+            id="checkpoints-refresh"
+            className="small"
+            onClick={() => {
+              void useStore.getState().loadLabs()
+              void useCheckpoints.getState().reload()
+            }}
+          >
+            {t('cp.refresh')}
+          </button>
+        }
+      />
 
       <ScopePanel
         scope={chosen}
@@ -69,6 +73,26 @@ export function CheckpointsPage() {
         <p id="checkpoints-error" className="banner fail" role="alert">
           <FailureLine error={error} />
         </p>
+      )}
+
+      {members.length === 0 && chosen === CUSTOM && Object.keys(domains).length > 0 && (
+        <div id="checkpoints-pick-first" className="empty-state">
+          <p className="muted">{t('cp.pickFirst')}</p>
+          <button
+            id="checkpoints-pick-first-go"
+            onClick={() => document.querySelector<HTMLInputElement>('.domain-picks input')?.focus()}
+          >
+            {t('cp.pickFirstGo')}
+          </button>
+        </div>
+      )}
+      {members.length === 0 && Object.keys(domains).length === 0 && (
+        <div id="checkpoints-no-vms" className="empty-state">
+          <p className="muted">{t('cp.noVms')}</p>
+          <button id="checkpoints-no-vms-new" onClick={() => useStore.getState().setPage('wizard')}>
+            {t('empty.newLab')}
+          </button>
+        </div>
       )}
 
       {members.length > 0 && (

@@ -1,4 +1,5 @@
 // Which VMs the Checkpoints page works on: a lab's, or VMs picked one by one (any VM libvirt has).
+import { StateBadge } from '../components/badges'
 import { useT } from '../i18n'
 import { useStore } from '../store'
 
@@ -39,7 +40,6 @@ export function ScopePanel({
       {scope === CUSTOM && (
         <fieldset className="domain-picks">
           <legend>{t('cp.pickVms')}</legend>
-          {list.length === 0 && <p className="muted">{t('cp.noVms')}</p>}
           {list.map((d) => (
             <label key={d.name} className="checkbox">
               <input
@@ -50,7 +50,7 @@ export function ScopePanel({
                   onPicked(e.target.checked ? [...picked, d.name] : picked.filter((x) => x !== d.name))
                 }
               />
-              {d.name} <span className="muted">({t(`state.${d.state}`)})</span>
+              {d.name} <StateBadge id={`checkpoints-domain-${d.name}-state`} state={d.state} />
             </label>
           ))}
         </fieldset>

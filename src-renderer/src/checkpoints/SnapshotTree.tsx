@@ -4,6 +4,7 @@ import { useState } from 'react'
 import type { SnapshotNode } from '../../../src-shared/libvirt'
 import { ResourceName } from '../../../src-shared/names'
 import { RawXmlDialog } from '../components/objects'
+import { stateWord } from '../components/badges'
 import { formatWhen } from '../components/time'
 import { useLang, useT } from '../i18n'
 import { useCheckpoints } from '../state/checkpoints'
@@ -68,7 +69,10 @@ export function SnapshotTree({
             </>
           ) : (
             <span className="muted">
-              {formatWhen(n.createdAt, lang)} · {n.state}
+              {formatWhen(n.createdAt, lang)} ·{' '}
+              <span id={`snapshot-${domain}-${n.name}-state`} data-state={n.state}>
+                {stateWord(n.state, t)}
+              </span>
               {n.description.startsWith(CHECKPOINT_MARK) ? ` · ${t('cp.partOfCheckpoint')}` : ''}
             </span>
           )}

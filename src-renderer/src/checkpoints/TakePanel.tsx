@@ -3,11 +3,12 @@
 import { useState } from 'react'
 import { ResourceName } from '../../../src-shared/names'
 import { FieldError } from '../components/FieldError'
-import { useT } from '../i18n'
+import { usePlural, useT } from '../i18n'
 import { useCheckpoints } from '../state/checkpoints'
 
 export function TakePanel({ members }: { members: string[] }) {
   const t = useT()
+  const n = usePlural()
   const busy = useCheckpoints((s) => s.busy)
   const [name, setName] = useState('')
   const [description, setDescription] = useState('')
@@ -41,7 +42,7 @@ export function TakePanel({ members }: { members: string[] }) {
           disabled={busy || !name || !!nameProblem}
           onClick={() => void take()}
         >
-          {t('cp.takeButton', { count: members.length })}
+          {n('cp.takeButton', members.length)}
         </button>
       </div>
       <FieldError text={nameProblem} />

@@ -2,15 +2,22 @@
 // runs, and the mark of an object Stacklab cannot read.
 import type { DomainState } from '../../../src-shared/libvirt'
 import type { NodeStatus } from '../../../src-shared/install'
-import { useT, type MessageKey } from '../i18n'
+import { isMessageKey, useT, type MessageKey, type Translate } from '../i18n'
 
 export type ServiceHealth = NodeStatus['health']
 
-export function StateBadge({ state, id }: { state: DomainState; id?: string }) {
+/** The one word every page uses for a libvirt state: a VM's, or the one a snapshot kept (libvirt's snapshot
+ * states are a VM's plus `disk-snapshot`). A state this version does not know is shown as libvirt says it. */
+export function stateWord(state: string, t: Translate): string {
+  const key = `state.${state}`
+  return isMessageKey(key) ? t(key) : state
+}
+
+export function StateBadge({ state, id }: { state: DomainState | string; id?: string }) {
   const t = useT()
   return (
     <span id={id} className={`state-pill state-${state}`} data-state={state}>
-      {t(`state.${state}`)}
+      {stateWord(state, t)}
     </span>
   )
 }

@@ -3,6 +3,9 @@ import { catalog } from './catalog'
 
 export const checkpoints = catalog({
   en: {
+    'cp.pickFirst':
+      'No VM is ticked yet: snapshots and checkpoints show here once you tick at least one VM above.',
+    'cp.pickFirstGo': 'Choose VMs',
     'nav.checkpoints': 'Checkpoints',
     'cp.title': 'Checkpoints and snapshots',
     'cp.refresh': 'Refresh',
@@ -17,7 +20,8 @@ export const checkpoints = catalog({
     'cp.take': 'Take a checkpoint',
     'cp.namePlaceholder': 'name, e.g. before-neutron',
     'cp.descriptionPlaceholder': 'what state is this (optional)',
-    'cp.takeButton': 'Take checkpoint of {count} VM(s)',
+    'cp.takeButton.one': 'Take checkpoint of {count} VM',
+    'cp.takeButton.other': 'Take checkpoint of {count} VMs',
     'cp.takeHint': 'Covers: {vms}. Running VMs are paused for a moment so all are saved at the same point.',
     'cp.badName': 'Use 1-63 letters, digits, . _ - (no spaces or slashes).',
     'cp.labCheckpoints': 'Lab checkpoints',
@@ -43,6 +47,9 @@ export const checkpoints = catalog({
     'cp.confirmNo': 'Cancel',
   },
   ko: {
+    'cp.pickFirst':
+      '아직 선택한 VM이 없습니다. 위에서 VM을 하나 이상 선택하면 스냅샷과 체크포인트가 여기에 나옵니다.',
+    'cp.pickFirstGo': 'VM 선택하기',
     'nav.checkpoints': '체크포인트',
     'cp.title': '체크포인트와 스냅샷',
     'cp.refresh': '새로 고침',
@@ -57,7 +64,8 @@ export const checkpoints = catalog({
     'cp.take': '체크포인트 만들기',
     'cp.namePlaceholder': '이름, 예: before-neutron',
     'cp.descriptionPlaceholder': '어떤 상태인지 (선택)',
-    'cp.takeButton': 'VM {count}개의 체크포인트 만들기',
+    'cp.takeButton.one': 'VM {count}개의 체크포인트 만들기',
+    'cp.takeButton.other': 'VM {count}개의 체크포인트 만들기',
     'cp.takeHint': '대상: {vms}. 모든 VM을 같은 시점에 저장하도록 실행 중인 VM을 잠시 일시 정지합니다.',
     'cp.badName': '영문자, 숫자, . _ - 로 1~63자 (공백이나 슬래시 불가).',
     'cp.labCheckpoints': '랩 체크포인트',

@@ -3,6 +3,8 @@ import { catalog } from './catalog'
 
 export const common = catalog({
   en: {
+    'empty.newLab': 'Create a lab',
+    'empty.topology': 'Open the topology',
     'app.name': 'Stacklab',
     'nav.label': 'Main',
     'nav.topology': 'Topology',
@@ -21,6 +23,8 @@ export const common = catalog({
     'common.copied': 'Copied',
   },
   ko: {
+    'empty.newLab': '랩 만들기',
+    'empty.topology': '토폴로지 열기',
     'app.name': 'Stacklab',
     'nav.label': '주 메뉴',
     'nav.topology': '토폴로지',

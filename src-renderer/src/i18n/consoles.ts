@@ -3,6 +3,7 @@ import { catalog } from './catalog'
 
 export const consoles = catalog({
   en: {
+    'consoles.subtitle': 'SSH shells and serial consoles of lab nodes, one tab each.',
     'nav.consoles': 'Consoles',
     'consoles.title': 'Consoles',
     'consoles.lab': 'Lab',
@@ -12,7 +13,8 @@ export const consoles = catalog({
     'consoles.kind.serial': 'Serial',
     'consoles.open': 'Open',
     'consoles.opening': 'Opening…',
-    'consoles.noLabs': 'No labs yet. Create a lab first; its nodes get SSH and serial consoles here.',
+    'consoles.noLabs':
+      'No labs yet. Create a lab and its nodes get SSH and serial consoles here; the console of any other VM opens from its details on the topology.',
     'consoles.noNodes': 'This lab has no node ready for a console yet.',
     'consoles.empty': 'Choose a lab and a node, then open its SSH shell or serial console.',
     'consoles.close': 'Close {title}',
@@ -29,6 +31,7 @@ export const consoles = catalog({
     'consoles.error': 'Could not open the console: {message}',
   },
   ko: {
+    'consoles.subtitle': '랩 노드의 SSH 셸과 시리얼 콘솔을 탭 하나씩 엽니다.',
     'nav.consoles': '콘솔',
     'consoles.title': '콘솔',
     'consoles.lab': '랩',
@@ -38,7 +41,8 @@ export const consoles = catalog({
     'consoles.kind.serial': '시리얼',
     'consoles.open': '열기',
     'consoles.opening': '여는 중…',
-    'consoles.noLabs': '아직 랩이 없습니다. 먼저 랩을 만들면 노드의 SSH·시리얼 콘솔을 여기서 열 수 있습니다.',
+    'consoles.noLabs':
+      '아직 랩이 없습니다. 랩을 만들면 노드의 SSH·시리얼 콘솔을 여기서 열 수 있고, 다른 VM의 콘솔은 토폴로지에서 그 VM의 자세히 보기에서 엽니다.',
     'consoles.noNodes': '이 랩에는 아직 콘솔을 열 수 있는 노드가 없습니다.',
     'consoles.empty': '랩과 노드를 고른 뒤 SSH 셸이나 시리얼 콘솔을 여세요.',
     'consoles.close': '{title} 닫기',

@@ -119,3 +119,24 @@ export function useT(): Translate {
   const lang = useLang((s) => s.lang)
   return (key, vars) => translate(lang, key, vars)
 }
+
+/** A counted phrase's key without its form: the catalogs hold `<base>.one` and `<base>.other`. */
+export type PluralBase = { [K in MessageKey]: K extends `${infer B}.other` ? B : never }[MessageKey]
+
+const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {}
+
+/** A counted phrase in `lang`, its form chosen by the language's own rule (`1 VM`, `2 VMs`; Korean has one
+ * form, so its catalogs give `.one` the same text as `.other`). `{count}` is the number. */
+export function plural(lang: Lang, base: PluralBase, count: number, vars?: Vars): string {
+  const rules = (pluralRules[lang] ??= new Intl.PluralRules(lang))
+  const key = `${base}.${rules.select(count)}`
+  return translate(lang, isMessageKey(key) ? key : `${base}.other`, { ...vars, count })
+}
+
+export type Plural = (base: PluralBase, count: number, vars?: Vars) => string
+
+/** `plural` for the current language. */
+export function usePlural(): Plural {
+  const lang = useLang((s) => s.lang)
+  return (base, count, vars) => plural(lang, base, count, vars)
+}

@@ -3,6 +3,7 @@ import { catalog } from './catalog'
 
 export const install = catalog({
   en: {
+    'install.subtitle': 'Install OpenStack on a lab, follow the run and see its services.',
     'nav.install': 'Install',
     'install.title': 'Install OpenStack',
     'install.lab': 'Lab',
@@ -102,6 +103,7 @@ export const install = catalog({
     'grow.cancel': 'Cancel',
   },
   ko: {
+    'install.subtitle': '랩에 OpenStack을 설치하고, 진행을 따라가며 서비스 상태를 봅니다.',
     'nav.install': '설치',
     'install.title': 'OpenStack 설치',
     'install.lab': '랩',

@@ -3,6 +3,7 @@ import { catalog } from './catalog'
 
 export const jobs = catalog({
   en: {
+    'jobs.subtitle': 'Every long action with its steps, progress and log.',
     'nav.jobs': 'Jobs',
     'jobs.title': 'Jobs',
     'jobs.refresh': 'Refresh',
@@ -33,7 +34,8 @@ export const jobs = catalog({
     'jobs.fix': 'Fix',
     'jobs.elsewhere':
       'This job runs in another Stacklab process (pid {pid}), such as a stacklab command in a terminal: cancel it there (Ctrl-C).',
-    'jobs.log': 'Log ({count} lines)',
+    'jobs.log.one': 'Log ({count} line)',
+    'jobs.log.other': 'Log ({count} lines)',
     'jobs.step.pending': 'waiting',
     'jobs.step.running': 'running',
     'jobs.step.done': 'done',
@@ -72,6 +74,7 @@ export const jobs = catalog({
     'jobs.stepName.install.verify': 'nova-compute of the new node up',
   },
   ko: {
+    'jobs.subtitle': '오래 걸리는 모든 작업의 단계, 진행률, 로그입니다.',
     'nav.jobs': '작업',
     'jobs.title': '작업',
     'jobs.refresh': '새로 고침',
@@ -102,7 +105,8 @@ export const jobs = catalog({
     'jobs.fix': '해결 방법',
     'jobs.elsewhere':
       '이 작업은 다른 Stacklab 프로세스(pid {pid}, 예: 터미널의 stacklab 명령)에서 실행 중입니다. 그곳에서 취소하세요 (Ctrl-C).',
-    'jobs.log': '로그 ({count}줄)',
+    'jobs.log.one': '로그 ({count}줄)',
+    'jobs.log.other': '로그 ({count}줄)',
     'jobs.step.pending': '대기',
     'jobs.step.running': '진행 중',
     'jobs.step.done': '완료',

@@ -3,6 +3,7 @@ import { catalog } from './catalog'
 
 export const settings = catalog({
   en: {
+    'settings.subtitle': 'Where Stacklab finds libvirt and keeps its images.',
     'settings.title': 'Settings',
     'settings.loading': 'Loading settings…',
     'settings.uri': 'libvirt connection',
@@ -42,6 +43,7 @@ export const settings = catalog({
     'settings.testRisksYes': 'Accept the risks and test',
   },
   ko: {
+    'settings.subtitle': 'Stacklab이 libvirt에 연결하는 방법과 이미지를 두는 곳입니다.',
     'settings.title': '설정',
     'settings.loading': '설정을 불러오는 중…',
     'settings.uri': 'libvirt 연결',

@@ -4,6 +4,7 @@
 // (AnswersPanel), the run (RunPanel), the status (StatusPanel); then growing the cloud (AddComputePanel).
 import { useState } from 'react'
 import { useT } from '../i18n'
+import { PageHead } from '../components/PageHead'
 import { useStore } from '../store'
 import { AddComputePanel } from './AddComputePanel'
 import { AnswersPanel } from './AnswersPanel'
@@ -19,6 +20,7 @@ export function InstallPage() {
   const labs = useStore((s) => s.labs)
   const loaded = useStore((s) => s.labsLoaded)
   const error = useStore((s) => s.labsError)
+  const setPage = useStore((s) => s.setPage)
   const [lab, setLab] = useState('')
   // Until one is picked (or when the picked one is gone): the first ready lab, else the first.
   const fallback = labs.find((l) => l.status === 'ready')?.name ?? labs[0]?.name ?? ''
@@ -28,25 +30,38 @@ export function InstallPage() {
 
   return (
     <section aria-labelledby="install-heading" className="install-page">
-      <header className="page-head">
-        <h1 id="install-heading">{t('install.title')}</h1>
-        <div className="install-lab-pick">
-          <label htmlFor="install-lab">{t('install.lab')}</label>
-          <select id="install-lab" value={lab} onChange={(e) => setLab(e.target.value)}>
-            {labs.map((l) => (
-              <option key={l.name} value={l.name}>
-                {l.name} ({l.status})
-              </option>
-            ))}
-          </select>
-        </div>
-      </header>
+      <PageHead
+        id="install-heading"
+        title={t('install.title')}
+        subtitle={<p>{t('install.subtitle')}</p>}
+        actions={
+          labs.length > 0 && (
+            <div className="install-lab-pick">
+              <label htmlFor="install-lab">{t('install.lab')}</label>
+              <select id="install-lab" value={lab} onChange={(e) => setLab(e.target.value)}>
+                {labs.map((l) => (
+                  <option key={l.name} value={l.name}>
+                    {l.name} ({l.status})
+                  </option>
+                ))}
+              </select>
+            </div>
+          )
+        }
+      />
       {error && (
         <p className="field-error" role="alert">
           <FailureLine error={error} />
         </p>
       )}
-      {loaded && !labs.length && !error && <p className="muted">{t('install.noLabs')}</p>}
+      {loaded && !labs.length && !error && (
+        <div id="install-empty" className="empty-state">
+          <p className="muted">{t('install.noLabs')}</p>
+          <button id="install-empty-new" className="primary" onClick={() => setPage('wizard')}>
+            {t('empty.newLab')}
+          </button>
+        </div>
+      )}
       {lab && (
         <>
           {packages ? (

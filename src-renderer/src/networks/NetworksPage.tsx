@@ -4,6 +4,7 @@
 // is here; the selected network is NetworkEditor, one file per panel.
 import { ActivePill } from '../components/badges'
 import { useT } from '../i18n'
+import { PageHead } from '../components/PageHead'
 import { useStore } from '../store'
 import { NetworkEditor } from './NetworkEditor'
 import { useReach } from '../state/reach'
@@ -21,12 +22,11 @@ export function NetworksPage() {
     (selection?.kind === 'network' ? networks[selection.name] : undefined) ?? list[0] ?? undefined
   return (
     <section aria-labelledby="networks-heading">
-      <header className="page-head">
-        <div>
-          <h1 id="networks-heading">{t('networks.title')}</h1>
-          <p className="muted">{t('networks.subtitle')}</p>
-        </div>
-      </header>
+      <PageHead
+        id="networks-heading"
+        title={t('networks.title')}
+        subtitle={<p>{t('networks.subtitle')}</p>}
+      />
       {unreachable && (
         <p id="networks-unknown" className="muted">
           {t('reach.networksUnknown')}

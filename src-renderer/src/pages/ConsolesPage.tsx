@@ -6,6 +6,8 @@ import type { LabSummary } from '../../../src-shared/lab'
 import { connect } from '../api/client'
 import { ConsoleTerminal, disposeTerminal, listenForConsoles, terminalRestarted } from '../console/Terminal'
 import { useT } from '../i18n'
+import { useStore } from '../store'
+import { PageHead } from '../components/PageHead'
 
 /** A lab node's console by node and kind; a VM outside any lab's by its domain (`vm-` keeps them apart). */
 const termKey = (s: Pick<ConsoleInfo, 'node' | 'kind' | 'domain'>) =>
@@ -23,6 +25,7 @@ export function showConsoleNext(id: string): void {
 export function ConsolesPage() {
   const t = useT()
   const api = connect().api
+  const setPage = useStore((s) => s.setPage)
   const [labs, setLabs] = useState<LabSummary[] | null>(null)
   const [lab, setLab] = useState('')
   const [node, setNode] = useState('')
@@ -95,10 +98,22 @@ export function ConsolesPage() {
 
   return (
     <section aria-labelledby="consoles-heading" className="consoles">
-      <header className="page-head">
-        <h1 id="consoles-heading">{t('consoles.title')}</h1>
-      </header>
-      {labs && labs.length === 0 && <p className="muted">{t('consoles.noLabs')}</p>}
+      <PageHead
+        id="consoles-heading"
+        title={t('consoles.title')}
+        subtitle={<p>{t('consoles.subtitle')}</p>}
+      />
+      {labs && labs.length === 0 && (
+        <div id="consoles-empty" className="empty-state">
+          <p className="muted">{t('consoles.noLabs')}</p>
+          <button id="consoles-empty-new" className="primary" onClick={() => setPage('wizard')}>
+            {t('empty.newLab')}
+          </button>
+          <button id="consoles-empty-topology" onClick={() => setPage('topology')}>
+            {t('empty.topology')}
+          </button>
+        </div>
+      )}
       {labs && labs.length > 0 && (
         <form
           className="console-chooser"

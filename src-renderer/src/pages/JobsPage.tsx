@@ -3,7 +3,7 @@
 // (or failed part-way); a failed lab can also be deleted, which removes exactly what the job made.
 import { useEffect, useRef, useState } from 'react'
 import type { Job, JobStep } from '../../../src-shared/jobs'
-import { useLang, useT, type Translate } from '../i18n'
+import { plural, useLang, useT, type Translate } from '../i18n'
 import { sortedJobs, useJobs } from '../state/jobs'
 import { useStore } from '../store'
 import { ConfirmDialog } from '../components/ConfirmDialog'
@@ -11,6 +11,7 @@ import { CopyButton } from '../components/CopyButton'
 import { elapsed, useNow } from '../components/time'
 import { failureText, stepTitle } from '../components/words'
 import { useNeedsLibvirt } from '../state/reach'
+import { PageHead } from '../components/PageHead'
 import './pages.css'
 import { FailureLine } from '../components/FailureLine'
 import { NotifyToggle } from '../components/NotifyToggle'
@@ -35,24 +36,32 @@ export function JobsPage() {
   const jobs = useJobs((s) => s.jobs)
   const loaded = useJobs((s) => s.loaded)
   const selected = useJobs((s) => s.selected)
+  const setPage = useStore((s) => s.setPage)
   const list = sortedJobs(jobs)
   return (
     <section aria-labelledby="jobs-heading" className="page">
-      <header className="page-head">
-        <h1 id="jobs-heading">{t('jobs.title')}</h1>
-        <div className="form-actions">
-          <NotifyToggle />
-          <button id="jobs-refresh" className="small" onClick={() => void useJobs.getState().load()}>
-            {t('jobs.refresh')}
-          </button>
-        </div>
-      </header>
+      <PageHead
+        id="jobs-heading"
+        title={t('jobs.title')}
+        subtitle={<p>{t('jobs.subtitle')}</p>}
+        actions={
+          <>
+            <NotifyToggle />
+            <button id="jobs-refresh" className="small" onClick={() => void useJobs.getState().load()}>
+              {t('jobs.refresh')}
+            </button>
+          </>
+        }
+      />
       {!loaded ? (
         <p className="muted">{t('jobs.loading')}</p>
       ) : list.length === 0 ? (
-        <p id="jobs-empty" className="muted">
-          {t('jobs.none')}
-        </p>
+        <div id="jobs-empty" className="empty-state">
+          <p className="muted">{t('jobs.none')}</p>
+          <button id="jobs-empty-new" className="primary" onClick={() => setPage('wizard')}>
+            {t('empty.newLab')}
+          </button>
+        </div>
       ) : (
         <ol className="jobs">
           {list.map((job) => (
@@ -209,7 +218,7 @@ function JobCard({
         ))}
       </ol>
       <details className="job-log" open={selected && job.state !== 'succeeded'}>
-        <summary>{t('jobs.log', { count: job.log.length })}</summary>
+        <summary>{plural(lang, 'jobs.log', job.log.length)}</summary>
         <pre id={`${id}-log`}>{job.log.join('\n')}</pre>
       </details>
       {confirmDelete && (

@@ -1,6 +1,7 @@
 // The preflight page: every host check live as the engine reports it, with evidence and a fix to copy. It
 // leads with what blocks (each failed check with its fix), says when the checks ran and for which connection,
 // shows checks that need a failed one as skipped, and, once nothing blocks, points to the next step.
+import { ConnectionChip, PageHead } from '../components/PageHead'
 import { CHECK_ORDER, type CheckId, type PreflightCheck } from '../../../src-shared/preflight'
 import { useLang, useT, type Lang, type Translate } from '../i18n'
 import { useStore } from '../store'
@@ -121,42 +122,48 @@ export function PreflightPage() {
   const otherUri = report && settings && report.uri !== settings.connectionUri
   return (
     <section aria-labelledby="preflight-heading">
-      <header className="page-head">
-        <div>
-          <h1 id="preflight-heading">{t('preflight.title')}</h1>
-          <p className="muted">
-            {t('preflight.intro')} <code id="preflight-uri">{preflight.uri ?? '…'}</code>
-          </p>
-          <p
-            id="preflight-ran-at"
-            className="muted"
-            data-finished-at={report?.finishedAt ?? ''}
-            data-running={String(preflight.running)}
-          >
-            {preflight.running
-              ? t('preflight.runningNow')
-              : report
-                ? t('preflight.ranAt', {
-                    when: formatWhen(report.finishedAt, lang),
-                    ago: ago(report.finishedAt, now, lang),
-                  })
-                : ''}
-          </p>
-          {otherUri && (
-            <p id="preflight-other-uri" className="warn-text">
-              {t('preflight.otherUri', { uri: settings.connectionUri })}
+      <PageHead
+        id="preflight-heading"
+        title={t('preflight.title')}
+        subtitle={
+          <>
+            <p>
+              {t('preflight.intro')}{' '}
+              {preflight.uri ? <ConnectionChip id="preflight-uri" uri={preflight.uri} /> : '…'}
             </p>
-          )}
-        </div>
-        <button
-          id="preflight-rerun"
-          className="primary"
-          onClick={() => void runPreflight()}
-          disabled={preflight.running}
-        >
-          {preflight.running ? t('preflight.checking') : t('preflight.rerun')}
-        </button>
-      </header>
+            <p
+              id="preflight-ran-at"
+              className="muted"
+              data-finished-at={report?.finishedAt ?? ''}
+              data-running={String(preflight.running)}
+            >
+              {preflight.running
+                ? t('preflight.runningNow')
+                : report
+                  ? t('preflight.ranAt', {
+                      when: formatWhen(report.finishedAt, lang),
+                      ago: ago(report.finishedAt, now, lang),
+                    })
+                  : ''}
+            </p>
+            {otherUri && (
+              <p id="preflight-other-uri" className="warn-text">
+                {t('preflight.otherUri', { uri: settings.connectionUri })}
+              </p>
+            )}
+          </>
+        }
+        actions={
+          <button
+            id="preflight-rerun"
+            className="primary"
+            onClick={() => void runPreflight()}
+            disabled={preflight.running}
+          >
+            {preflight.running ? t('preflight.checking') : t('preflight.rerun')}
+          </button>
+        }
+      />
 
       {preflight.error && (
         <div id="preflight-error" className="banner fail" role="alert">

@@ -2,6 +2,7 @@
 // that lowers trust (an unsigned mirror, another template source, a remote connection) is saved only after a
 // dialog that names each risk; the engine refuses such a change from the browser without that confirmation.
 // "Test connection" asks libvirt at the typed URI before anything is saved (the same dialog for a remote one).
+import { PageHead } from '../components/PageHead'
 import { useState } from 'react'
 import type { PreflightCheck } from '../../../src-shared/preflight'
 import { Settings } from '../../../src-shared/settings'
@@ -141,9 +142,11 @@ function SettingsForm({
 
   return (
     <section aria-labelledby="settings-heading">
-      <header className="page-head">
-        <h1 id="settings-heading">{t('settings.title')}</h1>
-      </header>
+      <PageHead
+        id="settings-heading"
+        title={t('settings.title')}
+        subtitle={<p>{t('settings.subtitle')}</p>}
+      />
       <form
         className="form"
         onSubmit={(e) => {

@@ -1,10 +1,18 @@
 // The diagram: a laid-out shape drawn with React Flow, fitted to its box after each new layout (once every
 // box is measured) and again when the box changes size. Marks the moment a layout is on screen (the
 // renderer benchmark and the browser tests wait for `data-layout="done"`).
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Node } from '@xyflow/react'
+import {
+  Background,
+  ControlButton,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Node,
+} from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react'
-import { translate, useLang, type MessageKey } from '../i18n'
+import { translate, useLang, useT, type MessageKey } from '../i18n'
 import { useStore } from '../store'
 import { NODE_TYPES } from './nodes'
 import type { Laid } from './pump'
@@ -40,6 +48,39 @@ function FitOnLayout({
     if (fitted.current) void fitView(FIT)
   }, [size, fitView])
   return null
+}
+
+/** Zoom in, zoom out and fit, as one labelled group (React Flow's own Controls give their box a label but no
+ * role, so assistive technology announces neither). */
+function ZoomControls() {
+  const t = useT()
+  const { zoomIn, zoomOut, fitView } = useReactFlow()
+  const buttons = [
+    { id: 'in', label: t('topology.zoomIn'), mark: '+', act: () => void zoomIn() },
+    { id: 'out', label: t('topology.zoomOut'), mark: '−', act: () => void zoomOut() },
+    { id: 'fit', label: t('topology.fitView'), mark: '⤢', act: () => void fitView(FIT) },
+  ]
+  return (
+    <Panel
+      position="bottom-left"
+      id="topology-zoom"
+      className="react-flow__controls vertical topology-zoom"
+      role="group"
+      aria-label={t('topology.controls')}
+    >
+      {buttons.map((b) => (
+        <ControlButton
+          key={b.id}
+          id={`topology-zoom-${b.id}`}
+          title={b.label}
+          aria-label={b.label}
+          onClick={b.act}
+        >
+          <span aria-hidden="true">{b.mark}</span>
+        </ControlButton>
+      ))}
+    </Panel>
+  )
 }
 
 /** The element's size as "WxH", updated as it changes. */
@@ -129,7 +170,7 @@ export const Diagram = memo(function Diagram({ laid }: { laid: Laid }) {
           ariaLabelConfig={ariaLabelConfig}
         >
           <Background gap={24} color="#d5dbe3" />
-          <Controls showInteractive={false} fitViewOptions={FIT} />
+          <ZoomControls />
           <FitOnLayout layoutKey={laid.shape.key} ready={ready} size={size} onRendered={onRendered} />
         </ReactFlow>
       </ReactFlowProvider>

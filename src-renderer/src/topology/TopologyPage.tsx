@@ -4,7 +4,8 @@
 // Every box is a keyboard button; a plain list view shows the same for keyboards and screen readers.
 import { useCallback, useMemo, useState } from 'react'
 import type { DomainDeleteResult } from '../../../src-shared/libvirt'
-import { useT } from '../i18n'
+import { usePlural, useT } from '../i18n'
+import { ConnectionChip, PageHead } from '../components/PageHead'
 import { useStore } from '../store'
 import { DeletedBanner, type Deleted } from './details/DeletedBanner'
 import { DetailsPanel } from './details/DetailsPanel'
@@ -21,6 +22,7 @@ if (typeof window !== 'undefined') warmLayout()
 
 export function TopologyPage() {
   const t = useT()
+  const n = usePlural()
   const domains = useStore((s) => s.libvirt.domains)
   const networks = useStore((s) => s.libvirt.networks)
   const labs = useStore((s) => s.labs)
@@ -49,41 +51,49 @@ export function TopologyPage() {
       className="topology-page"
       data-last-event={Math.round(lastEventAt)}
     >
-      <header className="page-head">
-        <div>
-          <h1 id="topology-heading">{t('topology.title')}</h1>
-          <p className="muted">
+      <PageHead
+        id="topology-heading"
+        title={t('topology.title')}
+        subtitle={
+          <p>
             <span id="topology-counts" data-known={String(!unreachable)}>
               {unreachable
                 ? t('reach.countsUnknown')
-                : t('topology.summary', { domains: counts.domains, running, networks: counts.networks })}
+                : t('topology.summary', {
+                    vms: n('topology.count.vms', counts.domains),
+                    running: n('topology.count.running', running),
+                    networks: n('topology.count.networks', counts.networks),
+                  })}
             </span>{' '}
             {connection && (
               <span id="topology-connection" data-state={connection.state}>
-                · <code>{connection.uri}</code> · {t(`topology.connection.${connection.state}`)}
+                · <ConnectionChip id="topology-uri" uri={connection.uri} /> ·{' '}
+                {t(`topology.connection.${connection.state}`)}
               </span>
             )}
           </p>
-        </div>
-        <div className="segmented" role="group" aria-label={t('topology.view')}>
-          <button
-            id="topology-view-graph"
-            aria-pressed={view === 'graph'}
-            className={view === 'graph' ? 'active' : ''}
-            onClick={() => setView('graph')}
-          >
-            {t('topology.viewGraph')}
-          </button>
-          <button
-            id="topology-view-list"
-            aria-pressed={view === 'list'}
-            className={view === 'list' ? 'active' : ''}
-            onClick={() => setView('list')}
-          >
-            {t('topology.viewList')}
-          </button>
-        </div>
-      </header>
+        }
+        actions={
+          <div id="topology-view" className="segmented" role="group" aria-label={t('topology.view')}>
+            <button
+              id="topology-view-graph"
+              aria-pressed={view === 'graph'}
+              className={view === 'graph' ? 'active' : ''}
+              onClick={() => setView('graph')}
+            >
+              {t('topology.viewGraph')}
+            </button>
+            <button
+              id="topology-view-list"
+              aria-pressed={view === 'list'}
+              className={view === 'list' ? 'active' : ''}
+              onClick={() => setView('list')}
+            >
+              {t('topology.viewList')}
+            </button>
+          </div>
+        }
+      />
       {deleted && <DeletedBanner deleted={deleted} onClose={() => setDeleted(null)} />}
       {((loadError && !unreachable) || error) && (
         <div id="topology-error" className="banner fail" role="alert">

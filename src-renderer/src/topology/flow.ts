@@ -40,7 +40,26 @@ export function toFlow(laid: Laid): { nodes: Node[]; edges: Edge[] } {
     className: e.source === 'host' ? 'edge-host' : 'edge-nic',
     ...(e.source === 'host' ? {} : { style: { stroke: networkColor(e.index) } }),
   }))
-  return { nodes, edges }
+  return { nodes: inVisualOrder(nodes), edges }
+}
+
+/** Left edge, then top: the diagram reads left to right (host, networks, VMs), each column top down. */
+const byPlace = (a: Node, b: Node) => a.position.x - b.position.x || a.position.y - b.position.y
+
+/** The boxes in the order the eye reads them, which is the order they are in the DOM and so the order Tab
+ * visits them: the top-level boxes by place, and a lab's VMs right after its frame, by place within it
+ * (their positions are relative to it). A frame before its VMs is also what React Flow needs. */
+export function inVisualOrder(nodes: Node[]): Node[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const top = (n: Node) => (n.parentId && byId.get(n.parentId)) || n
+  return [...nodes].sort((a, b) => {
+    const ta = top(a)
+    const tb = top(b)
+    if (ta !== tb) return byPlace(ta, tb)
+    if (a === ta) return -1
+    if (b === tb) return 1
+    return byPlace(a, b)
+  })
 }
 
 /** The next layout's nodes, each box that stays keeping the size React Flow measured for it. */

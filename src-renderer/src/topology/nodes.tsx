@@ -5,7 +5,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
 import type { DomainInfo, HostCapacity } from '../../../src-shared/libvirt'
-import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey } from '../components/badges'
+import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey, stateWord } from '../components/badges'
 import { useT, type Translate } from '../i18n'
 import { useHealth } from '../state/status'
 import { useStore } from '../store'
@@ -208,7 +208,7 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
       data-state={d.state}
       data-problem={String(!!d.problem)}
       title={d.problem?.message}
-      aria-label={t('topology.domainLabel', { name: d.name, state: t(`state.${d.state}`) })}
+      aria-label={t('topology.domainLabel', { name: d.name, state: stateWord(d.state, t) })}
       aria-pressed={selected}
       {...activate(() => select({ kind: 'domain', name: d.name }))}
     >

@@ -8,7 +8,8 @@ import { PRESETS } from '../../../src-shared/lab'
 import { FACTS, releaseInfo, type FactId } from '../../../src-shared/lifecycle'
 import { ApiError } from '../../../src-shared/errors'
 import { call } from '../api/current'
-import { isMessageKey, useT } from '../i18n'
+import { isMessageKey, usePlural, useT } from '../i18n'
+import { PageHead } from '../components/PageHead'
 import { useStore } from '../store'
 import { useJobs } from '../state/jobs'
 import type { HostView } from '../../../src-shared/lab-host'
@@ -26,6 +27,7 @@ import '../pages/pages.css'
 
 export function WizardPage() {
   const t = useT()
+  const n = usePlural()
   const w = useWizard()
   const draft = w.draft
   const settings = useStore((s) => s.settings)
@@ -104,13 +106,16 @@ export function WizardPage() {
   const preset = PRESETS.find((p) => p.id === draft.preset)
   return (
     <section aria-labelledby="wizard-heading" className="page">
-      <header className="page-head">
-        <h1 id="wizard-heading">{t('wizard.title')}</h1>
-        <button id="wizard-reset" className="small" onClick={() => edit(w.reset)}>
-          {t('wizard.reset')}
-        </button>
-      </header>
-      <p className="muted">{t('wizard.intro')}</p>
+      <PageHead
+        id="wizard-heading"
+        title={t('wizard.title')}
+        subtitle={<p>{t('wizard.intro')}</p>}
+        actions={
+          <button id="wizard-reset" className="small" onClick={() => edit(w.reset)}>
+            {t('wizard.reset')}
+          </button>
+        }
+      />
 
       <div className="wizard-grid">
         <div className="wizard-form">
@@ -276,11 +281,7 @@ export function WizardPage() {
               {t('wizard.create')}
             </button>
             <span id="wizard-status" className="muted" role="status">
-              {!valid ? (
-                t('wizard.fixFirst', { count: Object.keys(local).length })
-              ) : (
-                <StatusLine value={status} />
-              )}
+              {!valid ? n('wizard.fixFirst', Object.keys(local).length) : <StatusLine value={status} />}
             </span>
           </div>
           <CreateBlocked blocker={blocker} />
