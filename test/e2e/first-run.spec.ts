@@ -367,7 +367,7 @@ test('Settings: Test connection answers for a good and a bad URI; a new URI re-r
   await page.locator('#settings-save').click()
   await expect(page.locator('#settings-status')).toHaveText('Saved')
   await go(page, 'preflight')
-  await expect(page.locator('#preflight-uri')).toHaveText(deadUri(), { timeout: 20_000 })
+  await expect(page.locator('#preflight-uri')).toHaveAttribute('data-uri', deadUri(), { timeout: 20_000 })
   await expect(page.locator('#preflight-summary')).toHaveAttribute('data-ready', 'false', { timeout: 20_000 })
   await expect(page.locator('#nav-preflight-badge')).toBeVisible()
   await expect(page.locator('#blocker-libvirt-connection-fix')).toContainText('systemctl enable --now')

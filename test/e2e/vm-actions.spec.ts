@@ -241,7 +241,7 @@ test('text in the diagram stays readable at fit-to-view', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 })
   await openTopology(page)
   await page.locator('#node-test').click() // the details panel takes room from the diagram
-  await page.locator('.react-flow__controls-fitview').click()
+  await page.locator('#topology-zoom-fit').click()
   // The size a reader sees: the font size times the diagram's zoom, for every VM's and the host's text.
   const smallest = await page.evaluate(() => {
     const m = /matrix\(([\d.]+)/.exec(
