@@ -13,7 +13,7 @@ export function stateWord(state: string, t: Translate): string {
   return isMessageKey(key) ? t(key) : state
 }
 
-export function StateBadge({ state, id }: { state: DomainState | string; id?: string }) {
+export function StateBadge({ state, id }: { state: DomainState; id?: string }) {
   const t = useT()
   return (
     <span id={id} className={`state-pill state-${state}`} data-state={state}>
