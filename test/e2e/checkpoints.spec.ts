@@ -60,7 +60,7 @@ test('take a lab checkpoint, change the VMs, restore it after the confirmation, 
   await page.fill('#checkpoint-new-name', 'before-change')
   await page.fill('#checkpoint-new-description', 'both running')
   await page.click('#checkpoint-create')
-  await expect(page.locator('#checkpoint-before-change')).toContainText('cpt-ctl: running')
+  await expect(page.locator('#checkpoint-before-change')).toContainText('cpt-ctl: Running')
   for (const vm of VMS) {
     expect(snapshots(vm)).toEqual(['before-change'])
     expect(current(vm)).toBe('before-change')
@@ -72,7 +72,7 @@ test('take a lab checkpoint, change the VMs, restore it after the confirmation, 
   expect(domstate('cpt-cmp')).toBe('shut off')
   await page.fill('#checkpoint-new-name', 'after-change')
   await page.click('#checkpoint-create')
-  await expect(page.locator('#checkpoint-after-change')).toContainText('cpt-cmp: shutoff')
+  await expect(page.locator('#checkpoint-after-change')).toContainText('cpt-cmp: Shut off')
   expect(current('cpt-cmp')).toBe('after-change')
 
   // Restore the first: the dialog says what is lost and what stays; cancelling changes nothing.

@@ -58,7 +58,7 @@ export const checkpoints = catalog({
     'cp.scope': 'VM',
     'cp.scopeLab': '랩 {lab}',
     'cp.scopeCustom': 'VM 직접 선택…',
-    'cp.pickVms': '체크포인트에 포함할 VM',
+    'cp.pickVms': '체크포인트에 포함할 VM 고르기',
     'cp.noVms': '이 연결에는 VM이 없습니다.',
     'cp.missing': '이 연결에서 찾을 수 없음: {vms}',
     'cp.take': '체크포인트 만들기',
