@@ -39,11 +39,15 @@ export interface Preset {
    */
   installer?: Installer
   /**
-   * Not offered in the wizard yet, with the reason (lab files and the CLI can name it, `stacklab presets`
-   * says why): for a preset whose install is not yet proven on real guests. None is at present.
+   * Not offered in the wizard yet, with the reason (lab files and the CLI can name it): its installer does
+   * not yet make a whole cloud.
    */
   preview?: string
 }
+
+/** Why the distribution-packages presets are not offered in the wizard yet (issue #14, in progress). */
+const PACKAGES_PREVIEW =
+  'preview: the distribution-packages installer has every stage of seed 004 (MariaDB to Horizon, and Cinder on a data disk); the whole run on real guests, Cinder included, is still being proven'
 
 /** The two install methods: RDO's packstack, or the distribution's own OpenStack packages. */
 export type Installer = 'packstack' | 'packages'
@@ -124,6 +128,7 @@ export const PRESETS: Preset[] = [
     archived: false,
     facts: [],
     installer: 'packages',
+    preview: PACKAGES_PREVIEW,
   },
   // The offline test templates (test/lab/template): Debian with packstack/openstack test doubles, and
   // Debian with the real OpenStack packages installed but not configured.
@@ -137,6 +142,7 @@ export const PRESETS: Preset[] = [
     archived: false,
     facts: [],
     installer: 'packages',
+    preview: PACKAGES_PREVIEW,
   },
   {
     id: 'debian-12-stacklab',
@@ -351,9 +357,6 @@ export const LabDefinition = closedObject({
 export type LabDefinition = z.infer<typeof LabDefinition>
 export type LabDefinitionInput = z.input<typeof LabDefinition>
 
-/** The controller's data disk a distribution-packages lab starts with: Cinder's LVM volume group (GiB, thin). */
-export const CINDER_DATA_DISK_GIB = 20
-
 /**
  * The seeds' lab: controller .100 and compute .110 on the NAT network and on an internal network, on the
  * current OS and release (DEFAULT_PRESET and its first release) unless a preset is named.
@@ -382,7 +385,7 @@ export function defaultLab(name = 'lab1', presetId = DEFAULT_PRESET, release?: s
         memoryMiB: 8192,
         diskGiB: 40,
         // Cinder's LVM volume group, where the installer makes one (packstack uses a loop file instead).
-        ...(preset && installerOf(preset) === 'packages' ? { dataDiskGiB: CINDER_DATA_DISK_GIB } : {}),
+        ...(preset && installerOf(preset) === 'packages' ? { dataDiskGiB: 20 } : {}),
         nics: [
           { network: 'default', ip: '192.168.122.100' },
           { network: `${name}-int`, ip: '192.168.90.100' },

@@ -224,7 +224,7 @@ test('what each OS and release means, in English and Korean, as the learner choo
     'CentOS 7 reached end of life on 2024-06-30',
   )
   await expect(releaseFacts.locator('li[data-fact="linuxbridge-era"]')).toBeVisible()
-  await expect(page.locator('#wizard-preset option')).toHaveCount(7)
+  await expect(page.locator('#wizard-preset option')).toHaveCount(5)
   // AlmaLinux 9 only as what it is: built from its cloud image (virt-builder has no template for it).
   await expect(page.locator('#wizard-preset option', { hasText: /alma/i })).toHaveText([
     'AlmaLinux 9 (current, from its cloud image)',
@@ -253,31 +253,6 @@ test('what each OS and release means, in English and Korean, as the learner choo
   mkdirSync('test-results/screenshots', { recursive: true })
   await page.screenshot({ path: 'test-results/screenshots/wizard-presets-ko.png', fullPage: true })
   await page.locator('#lang-select').selectOption('en')
-})
-
-test("Debian's packages give the controller Cinder's data disk; packstack takes the default one away", async ({
-  page,
-}) => {
-  await page.goto(url())
-  await page.click('#nav-wizard')
-  const field = page.locator('#wizard-node-0-data-disk')
-  const planned = page.locator('#wizard-plan-data-disk-controller')
-  await expect(field).toHaveValue('')
-  await page.selectOption('#wizard-preset', 'debian-12')
-  await expect(page.locator('#wizard-release')).toHaveValue('zed')
-  await expect(field).toHaveValue('20')
-  await expect(planned).toContainText('controller.data.qcow2')
-  await expect(page.locator('#wizard-node-1-data-disk')).toHaveValue('')
-  // Back to packstack: the default disk goes with the preset that wanted it.
-  await page.selectOption('#wizard-preset', 'centos-stream-9')
-  await expect(field).toHaveValue('')
-  await expect(planned).toHaveCount(0)
-  // A size the user chose is theirs: it stays whatever the preset.
-  await page.selectOption('#wizard-preset', 'debian-12')
-  await page.fill('#wizard-node-0-data-disk', '30')
-  await page.selectOption('#wizard-preset', 'centos-stream-9')
-  await expect(field).toHaveValue('30')
-  await expect(planned).toContainText('controller.data.qcow2')
 })
 
 test('a host name that is not one, a second controller, YAML features and warnings show on their fields', async ({

@@ -5,12 +5,10 @@
 import { create } from 'zustand'
 import { stringify as stringifyYaml } from 'yaml'
 import {
-  CINDER_DATA_DISK_GIB,
   LabDefinition,
   MIN_MEMORY_MIB,
   PRESETS,
   defaultLab,
-  installerOf,
   type LabDefinitionInput,
 } from '../../../src-shared/lab'
 import { formatIpv4, inSubnet, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
@@ -162,20 +160,6 @@ export const useWizard = create<WizardState>()((set, get) => ({
         delete draft.image
       if (p?.template === null && !draft.image && p.cloudImage)
         draft.image = { url: p.cloudImage.url, checksumUrl: p.cloudImage.checksumUrl }
-      // The distribution-packages installer puts Cinder on the controller's data disk: a controller without
-      // one gets the default; back on packstack (which uses a loop file) the default one goes again, while a
-      // size the user chose stays.
-      const wanted = p && installerOf(p) === 'packages'
-      draft.nodes = draft.nodes.map((n) => {
-        if (n.role !== 'controller') return n
-        if (wanted && n.dataDiskGiB === undefined) return { ...n, dataDiskGiB: CINDER_DATA_DISK_GIB }
-        if (!wanted && n.dataDiskGiB === CINDER_DATA_DISK_GIB) {
-          const rest = { ...n }
-          delete rest.dataDiskGiB
-          return rest
-        }
-        return n
-      })
       return { draft }
     }),
   setImage: (image) =>
