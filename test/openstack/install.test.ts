@@ -190,7 +190,9 @@ describe("OpenStack from Debian's packages, for real", () => {
       figures.push(`retry from neutron: ${Math.round(retrySeconds)} s; all stages once: ${whole} s`)
       figures.push(`retry from the failed stage / install from scratch: ${(retrySeconds / whole).toFixed(2)}`)
     },
-    90 * 60_000,
+    // Measured 2026-11-30 with the machine shared: the stages alone took 86 minutes before Cinder, and 90
+    // stopped the test while Cinder's checks ran (the install went on in the engine). A bound, not a target.
+    180 * 60_000,
   )
 
   it('answers as a cloud: token, an image uploaded to Glance and listed, Placement', async () => {
