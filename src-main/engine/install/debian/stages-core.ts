@@ -191,6 +191,14 @@ export function coreStages(x: PlanContext): Stage[] {
           secrets.rabbit,
           'PW',
           'rabbitmqctl set_permissions openstack ".*" ".*" ".*"',
+          // RabbitMQ's epmd monitor makes sure epmd runs by starting a whole Erlang VM every minute
+          // (rabbit_nodes:ensure_epmd); under emulation each one costs about a minute of CPU, so two overlap
+          // for as long as the lab runs (measured on the controller: each at about 20% of its CPU; none after).
+          // On Debian systemd's epmd.socket keeps epmd running. Services reach RabbitMQ on 5672, never
+          // through epmd; a RabbitMQ restart brings the monitor back, which costs CPU and nothing else.
+          '# RabbitMQ: stop the epmd monitor (an Erlang VM started every minute; systemd keeps epmd up)',
+          'rabbitmqctl eval "supervisor:terminate_child(rabbit_sup, rabbit_epmd_monitor_sup)." ||',
+          '  echo "RabbitMQ\'s epmd monitor could not be stopped: it only costs CPU"',
         ].join('\n'),
       },
     ],
