@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { AREAS, isMessageKey, translate } from '../../src-renderer/src/i18n'
+import { AREAS, isMessageKey, plural, translate } from '../../src-renderer/src/i18n'
 import { catalog } from '../../src-renderer/src/i18n/catalog'
 
 function sources(dir: string): string[] {
@@ -48,6 +48,13 @@ describe('translations', () => {
         if (!known.has(m[1]!)) missing.push(`${file}: ${m[1]}`)
     }
     expect(missing).toEqual([])
+  })
+
+  it('counts take the form their number needs: one CPU, two CPUs; Korean has one form', () => {
+    expect(plural('en', 'vm.hostCpus', 1)).toBe('1 CPU')
+    expect(plural('en', 'vm.hostCpus', 16)).toBe('16 CPUs')
+    expect(plural('ko', 'vm.hostCpus', 1)).toBe('CPU 1개')
+    expect(plural('ko', 'vm.hostCpus', 16)).toBe('CPU 16개')
   })
 
   it('interpolates placeholders and keeps unknown ones visible', () => {

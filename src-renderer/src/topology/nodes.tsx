@@ -6,7 +6,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
 import type { DomainInfo, HostCapacity } from '../../../src-shared/libvirt'
 import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey, stateWord } from '../components/badges'
-import { useT, type Translate } from '../i18n'
+import { usePlural, useT, type Translate } from '../i18n'
 import { useHealth } from '../state/status'
 import { useStore } from '../store'
 import { labOfDomain, networkColor } from './graph'
@@ -70,6 +70,7 @@ function useCapacity(): HostCapacity | null {
 
 function HostNode() {
   const t = useT()
+  const plural = usePlural()
   const connection = useStore((s) => s.libvirt.connection)
   const c = useCapacity()
   const unknown = t('vm.unknown')
@@ -87,7 +88,7 @@ function HostNode() {
             data-cpus={c.cpus ?? ''}
             title={c.cpuModel ?? undefined}
           >
-            {t('vm.hostCpus', { n: c.cpus ?? unknown })}
+            {c.cpus === null ? t('vm.hostCpusUnknown', { n: unknown }) : plural('vm.hostCpus', c.cpus)}
           </div>
           <div
             id="topo-host-memory"
