@@ -10,8 +10,8 @@ import { expect, test, type Page } from '@playwright/test'
 import { startTestLibvirtd, type TestLibvirtd } from '../harness/libvirtd'
 import { serveWithSettings } from '../harness/serve'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
+import { readyLab } from './lab-record'
 
 let daemon: TestLibvirtd
 let dir: string
@@ -111,27 +111,9 @@ test('empty pages say what is missing and their next step works', async ({ page 
 
 /** A built lab as the engine keeps it on disk (so Install and Consoles show their lab pickers). */
 async function plantLab(name: string) {
-  const node = (n: string, address: string) => ({
-    domain: `${name}-${n}`,
-    disk: `/nonexistent/${name}/${n}.qcow2`,
-    macs: ['52:54:00:12:34:56'],
-    address,
-    hostKeyFingerprint: 'SHA256:none',
-  })
-  await new LabStore(join(xdgEnv(dir).XDG_DATA_HOME, 'stacklab')).save({
-    version: 1,
-    definition: LabDefinition.parse(defaultLab(name, 'debian-12-stacklab', 'test')),
-    status: 'ready',
-    createdAt: new Date().toISOString(),
-    stepsDone: [],
-    resources: { networks: [], domains: [], disks: [], intents: [] },
-    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
-    virtType: 'qemu',
-    loginKeyFingerprint: null,
-    lastError: null,
-    ownerPid: null,
-    install: { answersSaved: true, runs: [] },
-  })
+  await new LabStore(join(xdgEnv(dir).XDG_DATA_HOME, 'stacklab')).save(
+    readyLab(name, 'debian-12-stacklab', { release: 'test', install: { answersSaved: true, runs: [] } }),
+  )
 }
 
 test('native selects look like the text fields on every page', async ({ page }) => {

@@ -12,9 +12,9 @@ import { startTestLibvirtd, type TestLibvirtd } from '../harness/libvirtd'
 import { serveWithSettings } from '../harness/serve'
 import { AREAS } from '../../src-renderer/src/i18n'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import type { Job } from '../../src-shared/jobs'
 import { xdgEnv } from '../helpers'
+import { readyLab } from './lab-record'
 
 let daemon: TestLibvirtd
 let dir: string
@@ -45,27 +45,13 @@ const LAB = 'offline'
 async function plantLab(): Promise<Job> {
   const data = join(xdgEnv(dir).XDG_DATA_HOME, 'stacklab')
   const at = new Date().toISOString()
-  const node = (name: string, address: string) => ({
-    domain: `${LAB}-${name}`,
-    disk: `/nonexistent/${LAB}/${name}.qcow2`,
-    macs: ['52:54:00:12:34:56'],
-    address,
-    hostKeyFingerprint: 'SHA256:none',
-  })
-  await new LabStore(data).save({
-    version: 1,
-    definition: LabDefinition.parse(defaultLab(LAB, 'debian-12-stacklab', 'test')),
-    status: 'ready',
-    createdAt: at,
-    stepsDone: [],
-    resources: { networks: [], domains: [], disks: [], intents: [] },
-    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
-    virtType: 'qemu',
-    loginKeyFingerprint: null,
-    lastError: null,
-    ownerPid: null,
-    install: { answersSaved: true, runs: [] },
-  })
+  await new LabStore(data).save(
+    readyLab(LAB, 'debian-12-stacklab', {
+      release: 'test',
+      createdAt: at,
+      install: { answersSaved: true, runs: [] },
+    }),
+  )
   const job: Job = {
     id: 'first-run-failed',
     kind: 'lab.create',

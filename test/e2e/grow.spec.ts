@@ -8,36 +8,20 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
+import type { LabState } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
 import { engineCall } from './engine'
 import { defineDomain, removeDomain } from './libvirt'
+import { readyLab } from './lab-record'
 
 const LAB = 'webgrow'
 let store: LabStore
 
 function installedLab(): LabState {
-  const definition = LabDefinition.parse(defaultLab(LAB, 'debian-12-stacklab', 'test'))
-  const node = (name: string, address: string) => ({
-    domain: `${LAB}-${name}`,
-    disk: `/nonexistent/${LAB}/${name}.qcow2`,
-    macs: ['52:54:00:12:34:56'],
-    address,
-    hostKeyFingerprint: 'SHA256:none',
-  })
   const at = new Date().toISOString()
-  return {
-    version: 1,
-    definition,
-    status: 'ready',
+  return readyLab(LAB, 'debian-12-stacklab', {
+    release: 'test',
     createdAt: at,
-    stepsDone: [],
-    resources: { networks: [], domains: [], disks: [], intents: [] },
-    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
-    virtType: 'qemu',
-    loginKeyFingerprint: null,
-    lastError: null,
-    ownerPid: null,
     install: {
       answersSaved: true,
       runs: [
@@ -53,7 +37,7 @@ function installedLab(): LabState {
         },
       ],
     },
-  }
+  })
 }
 
 test.beforeAll(async () => {

@@ -7,33 +7,16 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
+import type { LabState } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
+import { readyLab } from './lab-record'
 
 const LAB = 'webstages'
 let store: LabStore
 
 function packagesLab(): LabState {
-  const definition = LabDefinition.parse(defaultLab(LAB, 'debian-12-openstack'))
-  const node = (name: string, address: string) => ({
-    domain: `${LAB}-${name}`,
-    disk: `/nonexistent/${LAB}/${name}.qcow2`,
+  return readyLab(LAB, 'debian-12-openstack', {
     macs: ['52:54:00:12:34:57'],
-    address,
-    hostKeyFingerprint: 'SHA256:none',
-  })
-  return {
-    version: 1,
-    definition,
-    status: 'ready',
-    createdAt: new Date().toISOString(),
-    stepsDone: [],
-    resources: { networks: [], domains: [], disks: [], intents: [] },
-    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
-    virtType: 'qemu',
-    loginKeyFingerprint: null,
-    lastError: null,
-    ownerPid: null,
     install: {
       answersSaved: false,
       runs: [],
@@ -44,7 +27,7 @@ function packagesLab(): LabState {
         seconds: { prepare: 78, infra: 190, keystone: 260 },
       },
     },
-  }
+  })
 }
 
 test.beforeAll(async () => {

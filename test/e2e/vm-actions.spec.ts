@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, statfsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { LabDefinition, defaultLab, type LabState } from '../../src-shared/lab'
+import type { LabState } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
 import { engineCall } from './engine'
 import { defineDomain, removeDomain, virsh } from './libvirt'
+import { readyLab } from './lab-record'
 
 const url = () => process.env['STACKLAB_URL']!
 const uri = () => process.env['STACKLAB_TEST_URI']!
@@ -128,27 +129,7 @@ test('a VM outside any lab: its box shows addresses and size, no OpenStack healt
 
 const LAB = 'webpower'
 function powerLab(): LabState {
-  const definition = LabDefinition.parse(defaultLab(LAB, 'debian-12-stacklab', 'test'))
-  const node = (name: string, address: string) => ({
-    domain: `${LAB}-${name}`,
-    disk: `/nonexistent/${LAB}/${name}.qcow2`,
-    macs: [],
-    address,
-    hostKeyFingerprint: 'SHA256:none',
-  })
-  return {
-    version: 1,
-    definition,
-    status: 'ready',
-    createdAt: new Date().toISOString(),
-    stepsDone: [],
-    resources: { networks: [], domains: [], disks: [], intents: [] },
-    nodes: { controller: node('controller', '192.168.122.100'), compute: node('compute', '192.168.122.110') },
-    virtType: 'qemu',
-    loginKeyFingerprint: null,
-    lastError: null,
-    ownerPid: null,
-  }
+  return readyLab(LAB, 'debian-12-stacklab', { release: 'test', macs: [] })
 }
 
 test('start all / stop all for a lab act on its VMs; lab boxes show their role and OpenStack health', async ({
