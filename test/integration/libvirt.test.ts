@@ -1,27 +1,13 @@
 // The libvirt engine against a real libvirtd (test driver, state kept across calls): domains, networks,
 // snapshots, lab checkpoints, bad input refused before anything changes, and live events from changes made
 // with real virsh outside the engine.
-import { execFileSync } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Engine } from '../../src-main/engine/engine'
-import { domainDefine } from '../../src-main/engine/libvirt/domain'
-import { domainXml } from '../../src-main/engine/libvirt/domain-xml'
-import { createVirsh } from '../../src-main/engine/libvirt/virsh'
-import { createRun } from '../../src-main/engine/exec'
-import { nullLogger } from '../../src-main/engine/log'
-import { ApiError } from '../../src-shared/errors'
-import type { CallInput, CallName, EventName, EventPayload, LabApi } from '../../src-shared/api'
-import { rejection, tempDir, testEngine, waitFor } from '../helpers'
+import { describe, expect, it } from 'vitest'
+import type { CallInput, EventName, EventPayload } from '../../src-shared/api'
+import { waitFor } from '../helpers'
+import { testDriverBed } from './test-driver'
 
-const { testUri } = inject('libvirt')
-let t: ReturnType<typeof tempDir>
-let engine: Engine
-const virshCli = (...args: string[]) => execFileSync('virsh', ['-c', testUri, ...args], { encoding: 'utf8' })
-const virsh = createVirsh(createRun(nullLogger), testUri)
-
-const call: LabApi['call'] = (method, input) => engine.api.call(method, input)
-/** A call refused by the engine's gate (through the raw gate: some inputs are malformed on purpose). */
-const refused = (method: CallName, input: unknown) => rejection(engine.call(method, input), ApiError)
+const bed = testDriverBed()
+const { virshCli, call, refused } = bed
 
 function waitForEvent<E extends EventName>(
   event: E,
@@ -33,7 +19,7 @@ function waitForEvent<E extends EventName>(
       off()
       reject(new Error(`no ${event} event in ${timeoutMs} ms`))
     }, timeoutMs)
-    const off = engine.on(event, (p) => {
+    const off = bed.engine.on(event, (p) => {
       if (!match(p)) return
       clearTimeout(timer)
       off()
@@ -42,29 +28,7 @@ function waitForEvent<E extends EventName>(
   })
 }
 
-async function defineTestDomain(name: string, mac: string) {
-  await domainDefine(
-    virsh,
-    domainXml({
-      name,
-      type: 'test',
-      vcpus: 2,
-      memoryMiB: 1024,
-      disks: [{ path: `/guest/${name}.qcow2`, format: 'qcow2', target: 'vda' }],
-      nics: [{ network: 'default', mac }],
-    }),
-  )
-}
-
-beforeAll(async () => {
-  t = tempDir()
-  engine = testEngine(t.dir)
-  await engine.call('settings.update', { connectionUri: testUri })
-})
-afterAll(async () => {
-  await engine.close()
-  t.cleanup()
-})
+const defineTestDomain = (name: string, mac: string) => bed.define(name, mac)
 
 describe('domains', () => {
   it('lists domains with details read from XML', async () => {
@@ -303,7 +267,7 @@ describe('lab checkpoints', () => {
     const connected = waitForEvent('libvirt.connection', (c) => c.state === 'connected')
     if ((await call('libvirt.connection', {})).state !== 'connected') await connected
     const seen: string[] = []
-    const off = engine.on('libvirt.lifecycle', (e) => {
+    const off = bed.engine.on('libvirt.lifecycle', (e) => {
       if (domains.includes(e.name)) seen.push(`${e.name}:${e.event}`)
     })
     const cp = await call('checkpoint.create', {

@@ -3,60 +3,22 @@
 // for a lab, the host's capacity, and the serial console of a VM outside any lab. Every call is also
 // attacked (bad names, a VM that does not exist, a state where it cannot apply): a clear error, nothing
 // changed.
-import { execFileSync } from 'node:child_process'
 import { statfsSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Engine } from '../../src-main/engine/engine'
-import { domainDefine } from '../../src-main/engine/libvirt/domain'
-import { domainXml } from '../../src-main/engine/libvirt/domain-xml'
-import { createVirsh } from '../../src-main/engine/libvirt/virsh'
-import { createRun } from '../../src-main/engine/exec'
-import { nullLogger } from '../../src-main/engine/log'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { LabStore } from '../../src-main/engine/lab/store'
-import { ApiError } from '../../src-shared/errors'
-import type { CallName, LabApi } from '../../src-shared/api'
 import { LabDefinition, type LabState } from '../../src-shared/lab'
 import { ConsoleProbe } from '../harness/console-client'
-import { rejection, tempDir, tempPaths, testEngine } from '../helpers'
+import { tempPaths } from '../helpers'
+import { testDriverBed } from './test-driver'
 
-const { testUri } = inject('libvirt')
-let t: ReturnType<typeof tempDir>
-let engine: Engine
-const virshCli = (...args: string[]) => execFileSync('virsh', ['-c', testUri, ...args], { encoding: 'utf8' })
-const virsh = createVirsh(createRun(nullLogger), testUri)
+const bed = testDriverBed()
+const { virshCli, call, refused } = bed
 /** The state as virsh itself says it (`domstate`), by UUID so no name is read as an option. */
 const stateOf = (name: string) => {
   const uuid = virshCli('domuuid', '--domain', name).trim()
   return virshCli('domstate', '--domain', uuid).trim()
 }
-
-const call: LabApi['call'] = (method, input) => engine.api.call(method, input)
-/** A call refused by the engine's gate (through the raw gate: some inputs are malformed on purpose). */
-const refused = (method: CallName, input: unknown) => rejection(engine.call(method, input), ApiError)
-
-async function define(name: string, mac: string) {
-  await domainDefine(
-    virsh,
-    domainXml({
-      name,
-      type: 'test',
-      vcpus: 2,
-      memoryMiB: 512,
-      disks: [{ path: `/guest/${name}.qcow2`, format: 'qcow2', target: 'vda' }],
-      nics: [{ network: 'default', mac }],
-    }),
-  )
-}
-
-beforeAll(async () => {
-  t = tempDir()
-  engine = testEngine(t.dir)
-  await engine.call('settings.update', { connectionUri: testUri })
-})
-afterAll(async () => {
-  await engine.close()
-  t.cleanup()
-})
+const define = (name: string, mac: string) => bed.define(name, mac, 512)
 
 describe('pause and resume', () => {
   it('pauses a running VM and resumes it, as virsh sees it', async () => {
@@ -115,7 +77,7 @@ describe('start all / stop all for a lab', () => {
   beforeAll(async () => {
     await define(nodes.controller, '52:54:00:0a:01:01')
     await define(nodes.compute, '52:54:00:0a:01:02')
-    store = new LabStore(tempPaths(t.dir).data)
+    store = new LabStore(tempPaths(bed.dir).data)
     const definition = LabDefinition.parse({
       name: 'valab',
       preset: 'debian-12-stacklab',
@@ -236,8 +198,8 @@ describe('start all / stop all for a lab', () => {
 
 describe('host capacity', () => {
   it('reads CPUs and memory from libvirt and the free space where lab disks go', async () => {
-    const images = t.dir
-    await engine.call('settings.update', { imagesDir: images })
+    const images = bed.dir
+    await bed.engine.call('settings.update', { imagesDir: images })
     const c = await call('libvirt.capacity', {})
     const nodeinfo = virshCli('nodeinfo')
     expect(c.cpus).toBe(Number(/^CPU\(s\):\s+(\d+)/m.exec(nodeinfo)![1]))
@@ -257,7 +219,7 @@ describe('serial console of a VM outside any lab', () => {
   it('opens `virsh console` on the VM by its name: virsh reaches it (the test driver then has none)', async () => {
     const info = await call('console.open', { domain: 'test', kind: 'serial', cols: 80, rows: 24 })
     expect(info).toMatchObject({ lab: '', node: 'test', domain: 'test', kind: 'serial' })
-    const c = new ConsoleProbe(engine, info.id)
+    const c = new ConsoleProbe(bed.engine, info.id)
     await c.waitUntil(() => c.exit !== null, 20_000)
     expect(c.text).not.toMatch(/controlling TTY/)
     expect(c.text).toContain("Connected to domain 'test'")
