@@ -51,6 +51,17 @@ import {
   SnapshotXmlInput,
   UuidInput,
 } from './libvirt'
+import {
+  CheckReport,
+  LabLessonInput,
+  LabTaskInput,
+  Lesson,
+  LessonCheckInput,
+  LessonProgress,
+  LessonRefInput,
+  LessonSummary,
+  Text,
+} from './lesson'
 
 /** A call's input, serialised as JSON, may not exceed this. Bigger inputs are refused with `too-large`. */
 export const MAX_INPUT_BYTES = 256 * 1024
@@ -241,6 +252,30 @@ export const calls = {
   'console.reconnect': { input: ConsoleIdInput, output: ConsoleInfo },
   'console.close': { input: ConsoleIdInput, output: z.object({}) },
   'consoles.list': { input: NoInput, output: z.array(ConsoleInfo) },
+
+  // Lessons (resources/lessons): the seeds' exercises, checked on a lab's guests over SSH. Calls name a
+  // lesson and a task by id; the commands come from Stacklab's own lesson files, never from a caller.
+  'lessons.list': { input: NoInput, output: z.array(LessonSummary) },
+  'lesson.get': { input: LessonRefInput, output: Lesson },
+  /** Where a lab stands in a lesson (kept across restarts). */
+  'lesson.progress': { input: LabLessonInput, output: LessonProgress },
+  /**
+   * Start a lesson on a lab (a job): refused unless the lab has what the lesson needs; with `after`, the
+   * earlier lesson's solutions run first where its checks do not pass; then the lab checkpoint
+   * `lesson-<id>` that "reset" restores.
+   */
+  'lesson.start': { input: LabLessonInput, output: Job },
+  /** Run the checks of one task, or of every task; the verdicts are kept in the lab's progress. */
+  'lesson.check': { input: LessonCheckInput, output: CheckReport },
+  /** Reveal the task's next hint (the count is kept); `hint` null when all are shown. */
+  'lesson.hint': {
+    input: LabTaskInput,
+    output: z.object({ hint: Text.nullable(), shown: z.number().int(), total: z.number().int() }),
+  },
+  /** "Do it for me" (a job): the task's solution on the lab, then its check. */
+  'lesson.solve': { input: LabTaskInput, output: Job },
+  /** Restore the lesson's checkpoint (a job); the lesson's progress starts over. */
+  'lesson.reset': { input: LabLessonInput, output: Job },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export const events = {

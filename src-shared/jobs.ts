@@ -23,7 +23,17 @@ export type JobStep = z.infer<typeof JobStep>
 
 export const Job = z.object({
   id: z.string(),
-  kind: z.enum(['lab.create', 'lab.resume', 'lab.delete', 'lab.addNode', 'lab.install', 'lab.retry']),
+  kind: z.enum([
+    'lab.create',
+    'lab.resume',
+    'lab.delete',
+    'lab.addNode',
+    'lab.install',
+    'lab.retry',
+    'lesson.start',
+    'lesson.solve',
+    'lesson.reset',
+  ]),
   title: z.string(),
   lab: z.string(),
   state: JobState,
