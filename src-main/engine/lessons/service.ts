@@ -25,7 +25,7 @@ import { domainName } from '../lab/provision-node'
 import { stagesState } from '../install/runs'
 import { checkpointCreate, checkpointDelete, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
 import { maskGuest } from '../secrets'
-import type { LessonCatalog } from './catalog'
+import type { BrokenLesson, LessonCatalog } from './catalog'
 import { freshTask, type ProgressStore } from './progress'
 import { CannotCheck, NodeLinks, runCheck, runSteps } from './remote'
 
@@ -121,6 +121,11 @@ export class LessonService {
 
   get(id: string): Promise<Lesson> {
     return this.deps.catalog.get(id)
+  }
+
+  /** The lesson files left out, with their problems (for `stacklab lesson list` and lesson authors). */
+  async broken(): Promise<BrokenLesson[]> {
+    return (await this.deps.catalog.load()).broken
   }
 
   /** The lesson and the lab, each refused by name when unknown; the task too when one is named. */
