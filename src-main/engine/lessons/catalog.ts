@@ -96,14 +96,24 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     if (typeof read === 'string') broken.push({ id: folder, file, problem: read })
     else lessons.set(folder, read)
   }
-  // `after` must name a good lesson, and following it must not come back: a lesson that fails either is
-  // left out, and so is one whose `after` is left out (until nothing changes).
+  // `after` must not go round in a circle (every lesson on it is left out, found before any is), must name a
+  // good lesson, and a lesson whose `after` is left out is left out too (until nothing changes).
+  const circles = [...lessons.values()].flatMap((l) => {
+    const problem = circleOf(l, lessons)
+    return problem ? [{ id: l.id, problem }] : []
+  })
+  for (const { id, problem } of circles) {
+    lessons.delete(id)
+    broken.push({ id, file: join(dir, id, LESSON_FILE), problem })
+  }
   for (let changed = true; changed;) {
     changed = false
     for (const [id, lesson] of lessons) {
-      const problem = afterProblem(lesson, lessons, broken)
-      if (!problem) continue
+      if (!lesson.after || lessons.has(lesson.after)) continue
       lessons.delete(id)
+      const problem = broken.some((b) => b.id === lesson.after)
+        ? `after: lesson "${lesson.after}" is broken itself`
+        : `after: there is no lesson "${lesson.after}"`
       broken.push({ id, file: join(dir, id, LESSON_FILE), problem })
       changed = true
     }
@@ -111,15 +121,12 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   return { dir, lessons, broken }
 }
 
-function afterProblem(lesson: Lesson, lessons: Map<string, Lesson>, broken: BrokenLesson[]): string | null {
-  if (!lesson.after) return null
-  if (!lessons.has(lesson.after))
-    return broken.some((b) => b.id === lesson.after)
-      ? `after: lesson "${lesson.after}" is broken itself`
-      : `after: there is no lesson "${lesson.after}"`
+/** Where following `after` from the lesson comes back to it, if it does. */
+function circleOf(lesson: Lesson, lessons: Map<string, Lesson>): string | null {
   const chain = [lesson.id]
-  for (let at: string | undefined = lesson.after; at; at = lessons.get(at)?.after) {
-    if (chain.includes(at)) return `after: the lessons go round in a circle (${[...chain, at].join(' → ')})`
+  for (let at = lesson.after; at; at = lessons.get(at)?.after) {
+    if (at === lesson.id) return `after: the lessons go round in a circle (${[...chain, at].join(' → ')})`
+    if (chain.includes(at)) return null // a circle further on, not through this lesson: reported there
     chain.push(at)
   }
   return null
