@@ -153,3 +153,21 @@ describe('stacklab lesson refuses the same, exit 2', () => {
     expect(existsSync(join(xdgEnv(t.dir).XDG_DATA_HOME, 'stacklab', 'jobs'))).toBe(false)
   })
 })
+
+describe('stacklab lesson list', () => {
+  it('lists the lessons in English, in Korean with --lang ko or a Korean LANG', async () => {
+    const en = await runStacklab(t.dir, 'lesson', 'list')
+    expect(en.code).toBe(0)
+    expect(en.stdout).toContain(
+      'files-basics  Files on the controller (5 min; packages/packstack)\n    make-file  Write state.json\n',
+    )
+    expect(en.stdout).not.toContain('LESSON_DIR')
+    expect(en.stderr).toBe('')
+    const ko = await runStacklab(t.dir, 'lesson', 'list', '--lang', 'ko')
+    expect(ko.stdout).toContain(
+      'files-basics  컨트롤러의 파일 (5 min; packages/packstack)\n    make-file  state.json 쓰기\n',
+    )
+    const json = JSON.parse((await runStacklab(t.dir, 'lesson', 'list', '--json')).stdout) as { id: string }[]
+    expect(json.map((l) => l.id)).toEqual(['admin-only', 'files-basics', 'follow-up'])
+  })
+})
