@@ -180,6 +180,14 @@ describe('the lessons Stacklab ships', () => {
     expect(order).toEqual(['lab-tour', 'images', 'flavors-keys-groups', 'networks', 'instance', 'volumes'])
   })
 
+  it('docs/lessons.md shows a lesson the schema accepts', () => {
+    const doc = readFileSync(join('docs', 'lessons.md'), 'utf8')
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!
+    const lesson = Lesson.parse(parseUserYaml(example))
+    expect(lesson.tasks[0]!.check[0]!.expect[0]).toMatchObject({ path: 'ram', atLeast: 128 })
+    for (const { text } of texts(lesson, '')) expect(text.ko).toMatch(HANGUL)
+  })
+
   it('has the negative check the issue asks for: without the ICMP rule, the security group check fails', () => {
     const lesson = readLesson(LESSONS, 'flavors-keys-groups').lesson!
     const task = lesson.tasks.find((t) => t.id === 'security-group')!
