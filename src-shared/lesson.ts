@@ -21,13 +21,15 @@ export const Text = z
 export type Text = z.infer<typeof Text>
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,47}$/
-export const LessonId = z
-  .string()
-  .regex(
-    ID_PATTERN,
-    'must be 1-48 characters: lower-case letters, digits and -, starting with a letter or digit',
-  )
-export const TaskId = LessonId
+const idSchema = () =>
+  z
+    .string()
+    .regex(
+      ID_PATTERN,
+      'must be 1-48 characters: lower-case letters, digits and -, starting with a letter or digit',
+    )
+export const LessonId = idSchema()
+const TaskId = idSchema()
 
 /** A command run on a guest: one shell line (Stacklab's own files only), bounded, no control characters. */
 const GuestCommand = z
