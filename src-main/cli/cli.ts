@@ -26,6 +26,7 @@ import {
   type Parsed,
 } from './args'
 import { attachConsole } from './console'
+import { checkExit, formatCheckReport, formatLessonList, langOf, say } from './lessons'
 import { presetHeader, presetList } from './presets'
 import { explainInput, foundPackstackOutput, readYaml } from './input'
 import {
@@ -67,6 +68,7 @@ async function withEngine(body: (engine: Engine) => Promise<number>): Promise<nu
 }
 
 const JSON_FLAG = { json: { type: 'boolean', default: false } } as const
+const LANG_OPTION = { lang: { type: 'string' } } as const
 
 /** Every command, in the order `stacklab --help` lists them. */
 const COMMANDS: readonly Command[] = [
@@ -348,6 +350,111 @@ const COMMANDS: readonly Command[] = [
         out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatPackstackReport(report))
         return report.outcome === 'success' ? 0 : 1
       }),
+  ),
+  command(
+    {
+      name: 'lesson list',
+      options: { ...JSON_FLAG, ...LANG_OPTION },
+      usage: 'lesson list [--json] [--lang en|ko]',
+      help: [
+        'The lessons and their tasks (resources/lessons, or the folder in',
+        'STACKLAB_LESSONS_DIR). A broken lesson file is named on standard error.',
+        'Lesson text is English, or Korean with --lang ko or a Korean LANG.',
+      ],
+    },
+    ({ values }) =>
+      withEngine(async (engine) => {
+        const lang = langOf(values.lang)
+        const lessons = await engine.api.call('lessons.list', {})
+        out(values.json ? JSON.stringify(lessons, null, 2) + '\n' : formatLessonList(lessons, lang))
+        for (const b of await engine.lessons.broken())
+          err(`stacklab: left out ${printable(b.file)}: ${printable(b.problem)}\n`)
+        return 0
+      }),
+  ),
+  command(
+    {
+      name: 'lesson start',
+      positionals: ['LAB', 'LESSON'],
+      help: [
+        'Start a lesson on a ready lab: the earlier lesson it follows is finished',
+        'where it is not, then checkpoint "lesson-LESSON" (what reset goes back to).',
+      ],
+    },
+    ({ positionals: [lab, lesson] }) =>
+      withEngine(async (engine) =>
+        follow(engine, await engine.api.call('lesson.start', { lab: lab!, lesson: lesson! })),
+      ),
+  ),
+  command(
+    {
+      name: 'lesson check',
+      positionals: ['LAB', 'LESSON', '[TASK]'],
+      options: { ...JSON_FLAG, ...LANG_OPTION },
+      usage: 'lesson check LAB LESSON [TASK] [--json] [--lang en|ko]',
+      help: [
+        "Check a task (or every task) on the lab's nodes: what holds and what is",
+        'missing. Exit status: 0 all passed, 1 not yet, 2 could not check (or a',
+        'usage error).',
+      ],
+    },
+    ({ values, positionals: [lab, lesson, task] }) =>
+      withEngine(async (engine) => {
+        const lang = langOf(values.lang)
+        const report = await engine.api.call('lesson.check', {
+          lab: lab!,
+          lesson: lesson!,
+          ...(task !== undefined ? { task } : {}),
+        })
+        if (values.json) out(JSON.stringify(report, null, 2) + '\n')
+        else {
+          const full = await engine.api.call('lesson.get', { id: report.lesson })
+          out(formatCheckReport(report, new Map(full.tasks.map((t) => [t.id, t.title])), lang))
+        }
+        return checkExit(report)
+      }),
+  ),
+  command(
+    {
+      name: 'lesson hint',
+      positionals: ['LAB', 'LESSON', 'TASK'],
+      options: LANG_OPTION,
+      usage: 'lesson hint LAB LESSON TASK [--lang en|ko]',
+      help: ["Show the task's next hint (one more each time; the count is kept)."],
+    },
+    ({ values, positionals: [lab, lesson, task] }) =>
+      withEngine(async (engine) => {
+        const lang = langOf(values.lang)
+        const r = await engine.api.call('lesson.hint', { lab: lab!, lesson: lesson!, task: task! })
+        if (r.hint) out(`Hint ${r.shown} of ${r.total}: ${say(r.hint, lang)}\n`)
+        else out(r.total ? `All ${r.total} hints are shown.\n` : 'This task has no hints.\n')
+        return 0
+      }),
+  ),
+  command(
+    {
+      name: 'lesson solve',
+      positionals: ['LAB', 'LESSON', 'TASK'],
+      help: [
+        'Do the task for me: run its solution on the lab, then its check, then',
+        'its negative checks (break, the check must fail, mend, it passes again).',
+      ],
+    },
+    ({ positionals: [lab, lesson, task] }) =>
+      withEngine(async (engine) =>
+        follow(engine, await engine.api.call('lesson.solve', { lab: lab!, lesson: lesson!, task: task! })),
+      ),
+  ),
+  command(
+    {
+      name: 'lesson reset',
+      positionals: ['LAB', 'LESSON'],
+      help: ['Put the lab back at the checkpoint the lesson started from; its progress starts over.'],
+    },
+    ({ positionals: [lab, lesson] }) =>
+      withEngine(async (engine) =>
+        follow(engine, await engine.api.call('lesson.reset', { lab: lab!, lesson: lesson! })),
+      ),
   ),
   command(
     {

@@ -37,6 +37,10 @@ import { settingsHandlers } from './calls/settings'
 import { libvirtHandlers } from './calls/libvirt'
 import { labHandlers } from './calls/labs'
 import { consoleHandlers } from './calls/consoles'
+import { lessonHandlers } from './calls/lessons'
+import { LessonCatalog } from './lessons/catalog'
+import { ProgressStore } from './lessons/progress'
+import { LessonService } from './lessons/service'
 import { toApiError } from './calls/errors'
 
 export const VERSION = '0.1.0'
@@ -68,6 +72,7 @@ export class Engine {
   readonly labs: LabService
   readonly install: InstallService
   readonly consoles: ConsoleManager
+  readonly lessons: LessonService
   private readonly handlers: Handlers
   /**
    * The engine's calls for code in this process (the CLI, tests, benchmarks), typed by the contract: the
@@ -101,6 +106,15 @@ export class Engine {
         exit: (id, code, reason) => this.bus.emit('console.exit', { id, code, reason }),
       },
     })
+    this.lessons = new LessonService({
+      catalog: new LessonCatalog(this.logger),
+      env: () => this.labEnv(),
+      jobs: this.jobs,
+      get: (name) => this.labs.get(name),
+      claim: (name, state, work) => this.labs.claim(name, state, work),
+      busy: (name, state) => this.labs.busy(name, state),
+      progress: new ProgressStore(new LabStore(this.paths.data), this.logger),
+    })
     this.hostView = options.hostView ?? {
       root: '/',
       path: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -118,6 +132,7 @@ export class Engine {
       labs: this.labs,
       install: this.install,
       consoles: this.consoles,
+      lessons: this.lessons,
       picked: this.picked,
       virsh: () => this.virsh(),
       libvirt: () => this.libvirt(),
@@ -136,6 +151,7 @@ export class Engine {
       ...libvirtHandlers(ctx),
       ...labHandlers(ctx),
       ...consoleHandlers(ctx),
+      ...lessonHandlers(ctx),
     }
     this.api = this.apiFor(IN_PROCESS)
   }

@@ -10,6 +10,7 @@ import type { InstallService } from '../install/install'
 import type { JobRunner } from '../jobs'
 import type { LabEnv } from '../lab/pipeline'
 import type { LabService } from '../lab/service'
+import type { LessonService } from '../lessons/service'
 import type { LibvirtService } from '../libvirt/service'
 import type { Virsh } from '../libvirt/virsh'
 import type { Logger } from '../log'
@@ -41,6 +42,7 @@ export interface CallContext {
   readonly labs: LabService
   readonly install: InstallService
   readonly consoles: ConsoleManager
+  readonly lessons: LessonService
   /** Files the user picked in the desktop app's native dialog (a desktop URI may name them). */
   readonly picked: ReadonlySet<string>
   /** virsh on the settings' connection (without starting the event stream). */

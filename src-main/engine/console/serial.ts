@@ -2,28 +2,16 @@
 // refuses to run without a terminal, and node-pty is a native module Stacklab avoids, so a small Python relay
 // (resources/pty-relay.py) gives it one; resizes travel to the relay on fd 3. The relay's stdout is paused
 // for flow control.
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Logger } from '../log'
+import { resourcePath } from '../resources'
 import { startProcess } from '../exec'
 import type { ConsoleTransport, TransportFactory } from './session'
 
 const RELAY = 'pty-relay.py'
 
-/** resources/pty-relay.py: next to the sources in development, next to out/ when built, or packaged. */
+/** resources/pty-relay.py (see resourcePath for where it is looked for). */
 export function relayPath(): string {
-  const candidates: string[] = []
-  const packaged = (process as { resourcesPath?: string }).resourcesPath
-  if (packaged) candidates.push(join(packaged, RELAY), join(packaged, 'resources', RELAY))
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    candidates.push(join(dir, 'resources', RELAY))
-    dir = dirname(dir)
-  }
-  const found = candidates.find((c) => existsSync(c))
-  if (!found) throw new Error(`The console relay ${RELAY} is missing (looked in ${candidates.join(', ')})`)
-  return found
+  return resourcePath(RELAY, `The console relay ${RELAY}`)
 }
 
 /** Any program on a pty through the relay (the serial console uses virsh; tests use others). */

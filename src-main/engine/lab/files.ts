@@ -30,6 +30,8 @@ export interface LabFiles {
   answers: string
   /** Stacklab's copy of one packstack run's log. */
   runLog(run: string): string
+  /** Where the lab stands in each lesson (lessons/progress.ts). */
+  lessons: string
 }
 
 /** The folder that holds every lab's folder. */
@@ -57,5 +59,6 @@ export function labFiles(dataDir: string, lab: string): LabFiles {
     packstackDir,
     answers: join(packstackDir, 'answers.txt'),
     runLog: (run) => join(packstackDir, `${run}.log`),
+    lessons: join(dir, 'lessons.json'),
   }
 }
