@@ -7,6 +7,7 @@ import { LabDefinition, defaultLab, type LabState, type LabSummary } from '../..
 import { Lesson } from '../../src-shared/lesson'
 import { openstackInstalled, unfitFor, unfitText } from '../../src-renderer/src/lessons/fit'
 import { translate } from '../../src-renderer/src/i18n'
+import { stepTitle } from '../../src-renderer/src/components/words'
 
 const summary = (preset: string, roles = ['controller', 'compute'], status = 'ready'): LabSummary => ({
   name: 'lab1',
@@ -92,5 +93,30 @@ describe('a lab for a lesson', () => {
     expect(openstackInstalled(stages(all))).toBe(true)
     expect(openstackInstalled(stages(all.slice(0, -1)))).toBe(false)
     expect(openstackInstalled(stages(all, 'nova'))).toBe(false)
+  })
+})
+
+describe("a lesson job's steps", () => {
+  const step = (id: string, title: string) => ({
+    id,
+    title,
+    state: 'running' as const,
+    startedAt: null,
+    finishedAt: null,
+    detail: '',
+  })
+  const ko = (k: Parameters<typeof translate>[1]) => translate('ko', k)
+  it('are named as lesson steps, not as the lab steps of the same id', () => {
+    // The engine's lesson.start has a step "checkpoint", as lab.create has ("First checkpoint fresh").
+    expect(stepTitle('lesson.start', step('checkpoint', 'Checkpoint "lesson-x"'), ko)).toBe(
+      '실습 시작 체크포인트',
+    )
+    expect(stepTitle('lab.create', step('checkpoint', ''), ko)).toBe('첫 체크포인트 "fresh"')
+    expect(stepTitle('lesson.solve', step('check', 'Check the task'), ko)).toBe('과제 확인')
+  })
+  it("keep the engine's title for steps named after a lesson or a negative check", () => {
+    expect(stepTitle('lesson.start', step('after-images', 'Finish lesson images'), ko)).toBe(
+      'Finish lesson images',
+    )
   })
 })
