@@ -63,7 +63,7 @@ describe('a lab for a lesson', () => {
     const t = (lang: 'en' | 'ko') => (k: Parameters<typeof translate>[1], v?: Record<string, string>) =>
       translate(lang, k, v)
     expect(unfitText(why, t('en'))).toContain("this one installs from Debian's packages")
-    expect(unfitText(why, t('en'))).toContain('needs a Compute node')
+    expect(unfitText(why, t('en'))).toContain('needs a compute node')
     expect(unfitText(why, t('ko'))).toContain('컴퓨트 노드가 필요한데')
   })
 

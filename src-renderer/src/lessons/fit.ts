@@ -58,7 +58,7 @@ export function needsText(needs: LessonSummary['needs'], t: Translate): string {
   )
   if (needs.openstack) parts.push(t('lessons.needs.openstack'))
   for (const role of needs.roles)
-    if (role !== 'controller') parts.push(t('lessons.needs.role', { role: t(`role.${role}`) }))
+    if (role !== 'controller') parts.push(t('lessons.needs.role', { role: t(`lessons.role.${role}`) }))
   return t('lessons.needs', { what: parts.join(t('lessons.needs.and')) })
 }
 
@@ -66,7 +66,7 @@ export function needsText(needs: LessonSummary['needs'], t: Translate): string {
 export function unfitText(unfit: Unfit[], t: Translate): string {
   return unfit
     .map((u) =>
-      u.why === 'role' ? t('lessons.why.role', { role: t(`role.${u.role}`) }) : t(`lessons.why.${u.why}`),
+      u.why === 'role' ? t('lessons.why.role', { role: t(`lessons.role.${u.role}`) }) : t(`lessons.why.${u.why}`),
     )
     .join(' ')
 }
