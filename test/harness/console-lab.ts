@@ -73,14 +73,18 @@ export function consoleLabState(
   }
 }
 
-/** Start the sshd and write the lab `name` (node `controller`) into the engine's data directory. */
+/**
+ * Start the sshd and write the lab `name` (node `controller`) into the engine's data directory. `sshdConfig`
+ * adds lines to the sshd's configuration (the lesson tests give sessions a folder with SetEnv).
+ */
 export async function startConsoleLab(
   dataDir: string,
   name = 'conlab',
   node = 'controller',
+  sshdConfig = '',
 ): Promise<ConsoleLab> {
   const { address, subnet } = loopbackAddress()
-  const sshd = await startTestSshd(`ListenAddress ${address}:22`)
+  const sshd = await startTestSshd(`ListenAddress ${address}:22\n${sshdConfig}`)
   const store = new LabStore(dataDir)
   await store.save(consoleLabState(name, node, address, subnet, sshd.hostKeyFingerprint))
   const keyDir = join(store.dir(name), 'ssh')
