@@ -104,7 +104,9 @@ test('a lesson beside its SSH console: check, type the command, check again, hin
   // Hints one at a time, the count kept by the engine.
   await expect(page.locator('#task-write-note-hint')).toHaveText('Show a hint (1 of 3)')
   await page.locator('#task-write-note-hint').click()
-  await expect(page.locator('#task-write-note-hint-1')).toContainText('The folder is in the variable LESSON_DIR.')
+  await expect(page.locator('#task-write-note-hint-1')).toContainText(
+    'The folder is in the variable LESSON_DIR.',
+  )
   await expect(page.locator('#task-write-note-hint-2')).toHaveCount(0)
   await expect(page.locator('#task-write-note-hint')).toHaveText('Show a hint (2 of 3)')
   await page.locator('#task-write-note-hint').click()
@@ -139,8 +141,12 @@ test('a lesson beside its SSH console: check, type the command, check again, hin
   const admin = page.locator('#task-admin-view')
   await admin.locator('#task-admin-view-check').click()
   await expect(admin.locator('#task-admin-view-verdict')).toHaveAttribute('data-verdict', 'could-not-check')
-  await expect(admin.locator('#task-admin-view-findings-problem')).toContainText('not something you did wrong')
-  await expect(admin.locator('#task-admin-view-findings-problem')).toContainText('no OpenStack admin credentials')
+  await expect(admin.locator('#task-admin-view-findings-problem')).toContainText(
+    'not something you did wrong',
+  )
+  await expect(admin.locator('#task-admin-view-findings-problem')).toContainText(
+    'no OpenStack admin credentials',
+  )
   // A solution that fails: the job fails and says why.
   await admin.locator('#task-admin-view-solve').click()
   await expect(admin.locator('#task-admin-view-job')).toHaveAttribute('data-state', 'failed')
@@ -174,7 +180,9 @@ test('the progress is there after a reload, and the page in Korean shows the Kor
   await setLang(page, 'ko')
   await expect(page.locator('#nav-lessons')).toHaveText('실습')
   await expect(page.locator('#lesson-title')).toHaveText('메모와 목록')
-  await expect(page.locator('#lesson-goal')).toHaveText('컨트롤러에 메모와 Stacklab이 읽을 수 있는 목록을 남깁니다.')
+  await expect(page.locator('#lesson-goal')).toHaveText(
+    '컨트롤러에 메모와 Stacklab이 읽을 수 있는 목록을 남깁니다.',
+  )
   await expect(page.locator('#task-write-note-title')).toHaveText('1. 메모 쓰기')
   await expect(page.locator('#task-write-note-verdict')).toHaveText('통과')
   await expect(page.locator('#task-write-note-hint-1')).toContainText('폴더는 LESSON_DIR 변수에 있습니다.')

@@ -6,7 +6,7 @@ import { debianStagesOf } from '../../src-shared/install'
 import { LabDefinition, defaultLab, type LabState, type LabSummary } from '../../src-shared/lab'
 import { Lesson } from '../../src-shared/lesson'
 import { openstackInstalled, unfitFor, unfitText } from '../../src-renderer/src/lessons/fit'
-import { translate } from '../../src-renderer/src/i18n'
+import { translate, type Translate } from '../../src-renderer/src/i18n'
 import { stepTitle } from '../../src-renderer/src/components/words'
 
 const summary = (preset: string, roles = ['controller', 'compute'], status = 'ready'): LabSummary => ({
@@ -60,8 +60,10 @@ describe('a lab for a lesson', () => {
       { why: 'openstack' },
       { why: 'role', role: 'compute' },
     ])
-    const t = (lang: 'en' | 'ko') => (k: Parameters<typeof translate>[1], v?: Record<string, string>) =>
-      translate(lang, k, v)
+    const t =
+      (lang: 'en' | 'ko'): Translate =>
+      (k, v) =>
+        translate(lang, k, v)
     expect(unfitText(why, t('en'))).toContain("this one installs from Debian's packages")
     expect(unfitText(why, t('en'))).toContain('needs a compute node')
     expect(unfitText(why, t('ko'))).toContain('컴퓨트 노드가 필요한데')

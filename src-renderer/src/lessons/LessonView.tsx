@@ -369,13 +369,19 @@ function TaskCard({
   const shown = Math.min(taskProgress?.hintsShown ?? 0, task.hints.length)
   const [asking, setAsking] = useState(false)
   const lastHint = useRef<HTMLLIElement>(null)
+  const focusLast = useRef(false)
+  useEffect(() => {
+    if (!focusLast.current || shown < task.hints.length) return
+    focusLast.current = false
+    lastHint.current?.focus()
+  }, [shown, task.hints.length])
   const hint = async () => {
     setAsking(true)
     try {
       const answer = await call('lesson.hint', { lab, lesson, task: task.id })
       onHint(answer.shown)
       // The button goes once every hint is shown: focus moves to the last one instead of the page's top.
-      if (answer.shown >= answer.total) setTimeout(() => lastHint.current?.focus(), 0)
+      if (answer.shown >= answer.total) focusLast.current = true
     } catch (e) {
       onHintError(shownFailure(e))
     } finally {
