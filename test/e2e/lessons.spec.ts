@@ -4,12 +4,14 @@
 // learner's path: a lesson the lab cannot take says why; the lesson opens beside the controller's SSH shell;
 // Check says what is missing; the command typed in the console makes it pass; hints one at a time; "Do it
 // for me" passes another task; a check that cannot run and a solution that fails say so; the progress is
-// there after a reload; the same page in Korean shows the lesson's Korean text.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+// there after a reload; the same page in Korean shows the lesson's Korean text; a failed start, Reset's
+// question, and engines with no lessons or an unreadable lessons folder.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
+import { serveWithSettings } from '../harness/serve'
 import { xdgEnv } from '../helpers'
 import { engineCall } from './engine'
 
@@ -216,4 +218,87 @@ test('keyboard: the lesson is reached with Tab, F6 moves into the console and ba
   await expect(page.locator('#lesson-term .xterm-helper-textarea')).toBeFocused()
   await page.keyboard.press('F6')
   await expect(page.locator('#lesson-title')).toBeFocused()
+})
+
+test('Start that fails says why; Reset asks first, says what is lost, and says why it did not run', async ({
+  page,
+}) => {
+  // The lab's nodes are not libvirt domains of the test driver: the checkpoint a start takes cannot be made.
+  await page.goto(process.env['STACKLAB_URL']!)
+  await setLang(page, 'en')
+  await openLessons(page)
+  await page.locator('#lesson-ui-basics-open').click()
+  await page.locator('#lesson-start').click()
+  const job = page.locator('#lesson-job')
+  await expect(job).toHaveAttribute('data-state', 'failed')
+  await expect(job.locator('#lesson-job-error')).toContainText('It did not finish')
+  await expect(job).toContainText('Starting the lesson')
+  await expect(page.locator('#lesson-started')).toContainText('Not started')
+
+  // A lesson started earlier (its progress names the checkpoint): Reset is offered, and asks first.
+  const file = join(lab.store.dir(LAB), 'lessons.json')
+  const progress = JSON.parse(readFileSync(file, 'utf8')) as {
+    lessons: Record<string, { startedAt: string | null; checkpoint: string | null }>
+  }
+  Object.assign(progress.lessons['ui-basics']!, {
+    startedAt: new Date().toISOString(),
+    checkpoint: 'lesson-ui-basics',
+  })
+  writeFileSync(file, JSON.stringify(progress))
+  await page.reload()
+  await openLessons(page)
+  await page.locator('#lesson-ui-basics-open').click()
+  await expect(page.locator('#lesson-started')).toContainText('Reset lesson brings the lab back')
+  await page.locator('#lesson-reset').click()
+  const dialog = page.locator('#confirm-lesson-reset')
+  await expect(dialog).toBeVisible()
+  await expect(dialog).toContainText('Reset the lesson "A note and a list" on leslab?')
+  await expect(dialog).toContainText('whatever was made or changed on the lab since then is lost')
+  // Modal: the keyboard is in the question, and Escape keeps the lab as it is.
+  expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true)
+  await page.keyboard.press('Escape')
+  await expect(dialog).toHaveCount(0)
+  await expect(page.locator('#lesson-progress')).toHaveText('2 of 3 tasks passed')
+  await page.locator('#lesson-reset').click()
+  await page.locator('#confirm-lesson-reset-yes').click()
+  // The checkpoint is not there (no such domain): refused before anything changed, in words.
+  await expect(page.locator('#lesson-reset-error')).toContainText('lesson-ui-basics')
+  await expect(page.locator('#lesson-progress')).toHaveText('2 of 3 tasks passed')
+})
+
+test('no lessons found, and a lessons folder that cannot be read, say so', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stacklab-nolessons-'))
+  const before = process.env['STACKLAB_LESSONS_DIR']
+  try {
+    for (const [what, lessons] of [
+      ['empty', join(dir, 'empty-folder')],
+      ['missing', join(dir, 'no-such-folder')],
+    ] as const) {
+      if (what === 'empty') mkdirSync(lessons)
+      process.env['STACKLAB_LESSONS_DIR'] = lessons
+      const served = await serveWithSettings(join(dir, what), {
+        connectionUri: process.env['STACKLAB_TEST_URI'],
+        imagesDir: '',
+      })
+      try {
+        await page.goto(served.url)
+        await page.locator('#nav-lessons').click()
+        if (what === 'empty') {
+          await expect(page.locator('#lessons-none')).toContainText('No lessons found')
+          await expect(page.locator('#lessons-error')).toHaveCount(0)
+        } else {
+          await expect(page.locator('#lessons-error')).toContainText('Could not load the lessons')
+          await expect(page.locator('#lessons-error')).toContainText('cannot be read')
+          await expect(page.locator('#lessons-none')).toHaveCount(0)
+        }
+        // No lab either: the way to make one.
+        await expect(page.locator('#lessons-no-labs')).toBeVisible()
+      } finally {
+        await served.stop()
+      }
+    }
+  } finally {
+    process.env['STACKLAB_LESSONS_DIR'] = before
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
