@@ -16,6 +16,12 @@ import { xdgEnv } from '../helpers'
 import { engineCall } from './engine'
 
 const LAB = 'leslab'
+// The README's screenshot goes to test-results/ so a run leaves the tree clean;
+// `STACKLAB_UPDATE_DOCS=1 npx playwright test test/e2e/lessons.spec.ts` writes it to docs/ instead.
+const README_SCREENSHOT =
+  process.env['STACKLAB_UPDATE_DOCS'] === '1'
+    ? 'docs/screenshot-lessons.png'
+    : 'test-results/screenshots/lessons-readme.png'
 let lab: ConsoleLab
 let work: string
 
@@ -162,6 +168,13 @@ test('a lesson beside its SSH console: check, type the command, check again, hin
   await expect(fruit.locator('#task-list-fruit-verdict')).toHaveAttribute('data-verdict', 'passed')
   await expect(page.locator('#lesson-progress')).toHaveText('2 of 3 tasks passed')
   await page.screenshot({ path: 'test-results/screenshots/lessons.png' })
+  // The README's screenshot: the lesson with its findings beside the console.
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.locator('#task-write-note-findings summary').first().click() // the detail folded again
+  await search.fill('')
+  await search.press('Enter') // the search's marks cleared
+  await page.locator('#lesson-title').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: README_SCREENSHOT })
 })
 
 test('the progress is there after a reload, and the page in Korean shows the Korean lesson', async ({
