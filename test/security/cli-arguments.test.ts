@@ -43,6 +43,13 @@ const COMMANDS: { command: string[]; args: () => string[]; missing?: string }[] 
   { command: ['status'], args: () => ['argslab'], missing: 'LAB' },
   { command: ['packstack', 'explain'], args: () => [fixture], missing: 'LOGFILE' },
   { command: ['console'], args: () => ['argslab', 'controller'], missing: 'NODE' },
+  { command: ['lesson', 'list'], args: () => [] },
+  { command: ['lesson', 'start'], args: () => ['argslab', 'images'], missing: 'LESSON' },
+  // TASK is optional: without it the last word would be taken as the task, so no "missing" case here.
+  { command: ['lesson', 'check'], args: () => ['argslab', 'images', 'upload'] },
+  { command: ['lesson', 'hint'], args: () => ['argslab', 'images', 'upload'], missing: 'TASK' },
+  { command: ['lesson', 'solve'], args: () => ['argslab', 'images', 'upload'], missing: 'TASK' },
+  { command: ['lesson', 'reset'], args: () => ['argslab', 'images'], missing: 'LESSON' },
   { command: ['--version'], args: () => [] },
   { command: ['help'], args: () => [] },
 ]

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Condition, type Text } from '../../src-shared/lesson'
 import { evaluateCheck, lastMeaningfulLine, valueAt } from '../../src-main/engine/lessons/evaluate'
+import { langOf } from '../../src-main/cli/lessons'
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/openstack', name), 'utf8')
 const missing = (en: string): Text => ({ en, ko: `${en} (ko)` })
@@ -215,5 +216,17 @@ describe('evaluateCheck on the openstack client', () => {
     expect(valueAt({ Status: 'a' }, 'status')).toBe('a')
     expect(valueAt(data, 'list.0.name')).toBe('x')
     expect(typeof valueAt(data, 'list.1')).toBe('symbol')
+  })
+})
+
+describe('the CLI language', () => {
+  it('--lang wins; else a Korean locale gives Korean; anything else English', () => {
+    expect(langOf('ko', { LANG: 'en_US.UTF-8' })).toBe('ko')
+    expect(langOf(undefined, { LANG: 'ko_KR.UTF-8' })).toBe('ko')
+    expect(langOf(undefined, { LC_ALL: 'C', LANG: 'ko_KR.UTF-8' })).toBe('en')
+    expect(langOf(undefined, { LC_MESSAGES: 'ko_KR', LANG: 'C' })).toBe('ko')
+    expect(langOf(undefined, { LANG: 'kok_IN' })).toBe('en')
+    expect(langOf(undefined, {})).toBe('en')
+    expect(() => langOf('fr', {})).toThrow('--lang must be en or ko, not fr')
   })
 })
