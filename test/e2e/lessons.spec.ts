@@ -233,6 +233,24 @@ test('keyboard: the lesson is reached with Tab, F6 moves into the console and ba
   await expect(page.locator('#lesson-title')).toBeFocused()
 })
 
+test('a running "do it for me" shows its step and is cancelled from the lesson', async ({ page }) => {
+  await page.goto(process.env['STACKLAB_URL']!)
+  await setLang(page, 'en')
+  await openLessons(page)
+  await page.locator('#lesson-ui-slow-open').click()
+  await page.locator('#task-wait-solve').click()
+  const job = page.locator('#task-wait-job')
+  await expect(job).toHaveAttribute('data-state', 'running')
+  await expect(job).toContainText('Doing the task')
+  await expect(job).toContainText('Run the solution controller: sleep 120')
+  // While it runs, no other lesson job can start on the lab.
+  await expect(page.locator('#lesson-start')).toBeDisabled()
+  await job.locator('#task-wait-job-cancel').click()
+  await expect(job).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 })
+  await expect(page.locator('#task-wait-verdict')).not.toHaveAttribute('data-verdict', 'passed')
+  await expect(page.locator('#lesson-start')).toBeEnabled()
+})
+
 test('Start that fails says why; Reset asks first, says what is lost, and says why it did not run', async ({
   page,
 }) => {

@@ -515,7 +515,13 @@ function JobLine({ id, job }: { id: string; job: Job }) {
     <div id={id} className="lesson-job" data-state={job.state}>
       <p role="status">
         <span className={`badge ${cls}`}>{t(`jobs.state.${job.state}`)}</span> {what}
-        {step && <span className="muted"> · {stepTitle(job.kind, step, t)}</span>}
+        {step && (
+          <span className="muted">
+            {' '}
+            · {stepTitle(job.kind, step, t)}
+            {step.detail && <code lang="en"> {step.detail}</code>}
+          </span>
+        )}
         {job.state === 'running' && (
           <button
             id={`${id}-cancel`}
