@@ -66,7 +66,9 @@ export function needsText(needs: LessonSummary['needs'], t: Translate): string {
 export function unfitText(unfit: Unfit[], t: Translate): string {
   return unfit
     .map((u) =>
-      u.why === 'role' ? t('lessons.why.role', { role: t(`lessons.role.${u.role}`) }) : t(`lessons.why.${u.why}`),
+      u.why === 'role'
+        ? t('lessons.why.role', { role: t(`lessons.role.${u.role}`) })
+        : t(`lessons.why.${u.why}`),
     )
     .join(' ')
 }
