@@ -28,7 +28,7 @@ export function LessonsPage() {
   const [loadError, setLoadError] = useState<ShownFailure | null>(null)
   const [labName, setLabNameState] = useState(lastLab)
   const [open, setOpenState] = useState<string | null>(lastLesson)
-  const [state, setState] = useState<LabState | null>(null)
+  const [record, setRecord] = useState<LabState | null>(null)
   const [progress, setProgress] = useState<Record<string, LessonProgress>>({})
   const setLab = (name: string) => {
     lastLab = name
@@ -60,8 +60,8 @@ export function LessonsPage() {
     if (!lab || !lessons) return
     let gone = false
     call('lab.get', { name: lab.name }).then(
-      (s) => !gone && setState(s),
-      () => !gone && setState(null),
+      (s) => !gone && setRecord(s),
+      () => !gone && setRecord(null),
     )
     void Promise.all(
       lessons.map((l) =>
@@ -78,6 +78,8 @@ export function LessonsPage() {
     }
   }, [lab, lessons, labJobsEnded])
 
+  // The record read for another lab (the choice just changed) says nothing about this one.
+  const state = record && record.definition.name === lab?.name ? record : null
   const summary = lessons?.find((l) => l.id === open)
   const titleOf = (id: string | null) => lessons?.find((l) => l.id === id)?.title[lang] ?? id ?? ''
 
