@@ -1,7 +1,8 @@
 // Empty states with a next step, and axe-core on every page (issue #17): in Chromium against a fresh engine
 // and a libvirtd of this file's own (no lab, no job yet; then the daemon stopped: libvirt unreachable), and
-// against the shared engine (VMs in every state). axe runs WCAG 2 A/AA and 2.1 AA with the target-size rule,
-// in English and Korean, and must find nothing; a failure lists each violation's rule and elements.
+// against the shared engine (VMs in every state); the Lessons page also with a lesson open. axe runs WCAG 2
+// A/AA and 2.1 AA with the target-size rule, in English and Korean, and must find nothing; a failure lists
+// each violation's rule and elements.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,6 +65,14 @@ async function axeEverywhere(page: Page, what: string, details?: string) {
         await expect(page.locator('#topology-graph')).toHaveAttribute('data-layout', 'done')
       await page.waitForLoadState('networkidle')
       for (const v of await axe(page)) found.push(`${what}, ${lang}, ${id}: ${v}`)
+      // The Lessons page with a lab: a lesson open too (its tasks, and its console, open or failing).
+      if (id === 'lessons' && (await page.locator('#lessons-list').count())) {
+        await page.locator('#lessons-list button[id$="-open"]').first().click()
+        await expect(page.locator('#lesson-title')).toBeVisible()
+        await expect(page.locator('#lesson-progress')).toHaveAttribute('data-total', /[1-9]/)
+        for (const v of await axe(page)) found.push(`${what}, ${lang}, ${id} lesson: ${v}`)
+        await page.locator('#lessons-back').click()
+      }
       if (id === 'topology' && details) {
         await page.locator(`#node-${details}`).click()
         await expect(page.locator('#details-panel')).toBeVisible()
@@ -91,6 +100,12 @@ test('empty pages say what is missing and their next step works', async ({ page 
   await expect(page.locator('#nav-topology')).toHaveAttribute('aria-current', 'page')
   await go(page, 'consoles')
   await page.locator('#consoles-empty-new').click()
+  await expect(page.locator('#nav-wizard')).toHaveAttribute('aria-current', 'page')
+  // Lessons: no lab to take one; create one.
+  await go(page, 'lessons')
+  await expect(page.locator('#lessons-no-labs')).toBeVisible()
+  await expect(page.locator('#lessons-lab')).toHaveCount(0)
+  await page.locator('#lessons-empty-new').click()
   await expect(page.locator('#nav-wizard')).toHaveAttribute('aria-current', 'page')
   // Install: no empty lab picker, but what to do.
   await go(page, 'install')
@@ -132,6 +147,7 @@ test('native selects look like the text fields on every page', async ({ page }) 
     ['install', '#install-lab'],
     ['consoles', '#console-lab'],
     ['consoles', '#console-kind'],
+    ['lessons', '#lessons-lab'],
   ] as const) {
     await go(page, id)
     expect(await looks(select), select).toEqual(field)

@@ -8,6 +8,10 @@
 import { expect, test, type Page } from '@playwright/test'
 import { defineDomain, removeDomain, virsh } from './libvirt'
 import { translate } from '../../src-renderer/src/i18n'
+import { join } from 'node:path'
+import { LabStore } from '../../src-main/engine/lab/store'
+import { xdgEnv } from '../helpers'
+import { readyLab } from './lab-record'
 
 const url = () => process.env['STACKLAB_URL']!
 const uri = () => process.env['STACKLAB_TEST_URI']!
@@ -117,6 +121,33 @@ test('Korean: no page breaks a word inside, and a line is as tall in Korean as i
   })
   expect(lines).toBeGreaterThan(1)
   await setLang(page, 'en')
+})
+
+test('Korean: the Lessons page with a lesson open breaks no word inside', async ({ page }) => {
+  // A built lab in the shared engine's data (its node is not there: the console says it cannot connect).
+  const store = new LabStore(join(xdgEnv(process.env['STACKLAB_TEST_XDG']!).XDG_DATA_HOME, 'stacklab'))
+  await store.save(readyLab('ko-lessons', 'debian-12-stacklab', { release: 'test' }))
+  try {
+    await page.setViewportSize({ width: 1024, height: 800 })
+    await page.goto(url())
+    await setLang(page, 'ko')
+    await go(page, 'lessons')
+    await page.locator('#lessons-lab').selectOption('ko-lessons')
+    await expect(page.locator('#lesson-ui-debian-only-why')).toBeVisible()
+    let found = await brokenKoreanWords(page)
+    expect(found.broken, 'the list').toEqual([])
+    expect(found.styles, 'the list').toEqual(['keep-all'])
+    await page.locator('#lesson-ui-basics-open').click()
+    await expect(page.locator('#lesson-title')).toHaveText('메모와 목록')
+    found = await brokenKoreanWords(page)
+    expect(found.broken, 'the lesson').toEqual([])
+    expect(found.styles, 'the lesson').toEqual(['keep-all'])
+    expect(found.wrapped).toBeGreaterThan(0)
+    await page.locator('#lessons-back').click()
+  } finally {
+    await store.remove('ko-lessons')
+    await setLang(page, 'en')
+  }
 })
 
 /** The state word of a VM on the diagram, the list, its details and the Checkpoints page. */

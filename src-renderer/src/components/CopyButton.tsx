@@ -1,10 +1,11 @@
-// A button that copies a text (a fix, a command) to the clipboard and says so for a moment.
+// A button that copies a text (a fix, a command) to the clipboard and says so for a moment; `label` names
+// what it copies where several stand together (each command of a lesson task).
 import { useEffect, useState } from 'react'
 import { useT } from '../i18n'
 
 const SHOWN_MS = 1500
 
-export function CopyButton({ id, text }: { id: string; text: string }) {
+export function CopyButton({ id, text, label }: { id: string; text: string; label?: string }) {
   const t = useT()
   const [copied, setCopied] = useState(false)
   useEffect(() => {
@@ -16,6 +17,7 @@ export function CopyButton({ id, text }: { id: string; text: string }) {
     <button
       id={id}
       className="small"
+      aria-label={label}
       onClick={() =>
         void navigator.clipboard
           ?.writeText(text)

@@ -7,10 +7,11 @@ import type { Said } from '../../../src-shared/preflight-says'
 import type { StatusProblem } from '../../../src-shared/status-says'
 import { isMessageKey, translate, type Lang, type Translate, type Vars } from '../i18n'
 
-/** A step's title in the user's language (install jobs have steps of their own). */
+/** A step's title in the user's language (install and lesson jobs have steps of their own). */
 export function stepTitle(kind: Job['kind'], step: JobStep, t: Translate): string {
   const install = kind === 'lab.install' || kind === 'lab.retry'
-  const key = `jobs.stepName.${install ? 'install.' : ''}${step.id}`
+  const area = install ? 'install.' : kind.startsWith('lesson.') ? `${kind}.` : ''
+  const key = `jobs.stepName.${area}${step.id}`
   return isMessageKey(key) ? t(key) : step.title
 }
 

@@ -223,12 +223,15 @@ export function ConsoleTerminal({
   visible,
   domId,
   onReconnect,
+  autoFocus = true,
 }: {
   api: LabApi
   info: ConsoleInfo
   visible: boolean
   domId: string
   onReconnect: () => void
+  /** Take the keyboard when shown (the Consoles page); a page with more beside the console leaves it. */
+  autoFocus?: boolean
 }) {
   const t = useT()
   const box = useRef<HTMLDivElement>(null)
@@ -281,13 +284,13 @@ export function ConsoleTerminal({
         live.webgl = null // no WebGL here: the DOM renderer draws
       }
     }
-    live.term.focus()
+    if (autoFocus) live.term.focus()
     return () => {
       observer.disconnect()
       live.webgl?.dispose()
       live.webgl = null
     }
-  }, [api, info, visible])
+  }, [api, info, visible, autoFocus])
 
   const find = (backwards = false) => {
     const live = liveFor(api, info)

@@ -21,6 +21,7 @@ import { attention } from './attention'
 import { lifecycle } from './lifecycle'
 import { vm } from './vm'
 import { reach } from './reach'
+import { lessons } from './lessons'
 
 export type Lang = 'en' | 'ko'
 export const LANGS: Lang[] = ['en', 'ko']
@@ -49,6 +50,7 @@ const areas = {
   lifecycle,
   vm,
   reach,
+  lessons,
 }
 type Areas = typeof areas
 

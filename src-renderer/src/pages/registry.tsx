@@ -9,6 +9,7 @@ import { WizardPage } from '../wizard/WizardPage'
 import { JobsPage } from './JobsPage'
 import { CheckpointsPage } from '../checkpoints/CheckpointsPage'
 import { ConsolesPage } from './ConsolesPage'
+import { LessonsPage } from '../lessons/LessonsPage'
 import { NetworksPage } from '../networks/NetworksPage'
 import { TopologyPage } from '../topology/TopologyPage'
 
@@ -23,6 +24,7 @@ export const PAGES: PageEntry[] = [
   { id: 'wizard', label: 'nav.wizard', view: WizardPage },
   { id: 'jobs', label: 'nav.jobs', view: JobsPage },
   { id: 'consoles', label: 'nav.consoles', view: ConsolesPage },
+  { id: 'lessons', label: 'nav.lessons', view: LessonsPage },
   { id: 'checkpoints', label: 'nav.checkpoints', view: CheckpointsPage },
   { id: 'install', label: 'nav.install', view: InstallPage },
   { id: 'networks', label: 'nav.networks', view: NetworksPage },
