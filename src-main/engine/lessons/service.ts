@@ -16,13 +16,12 @@ import {
   type Text,
 } from '../../../src-shared/lesson'
 import { installerOf, type LabState } from '../../../src-shared/lab'
-import { installed, debianStagesOf } from '../../../src-shared/install'
+import { unfitFor } from '../../../src-shared/lesson-fit'
 import { EngineFailure } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
 import { syncClocks } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
-import { stagesState } from '../install/runs'
 import { checkpointCreate, checkpointDelete, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
 import { maskGuest } from '../secrets'
 import type { BrokenLesson, LessonCatalog } from './catalog'
@@ -40,28 +39,27 @@ export interface LessonDeps {
   progress: ProgressStore
 }
 
-/** Whether OpenStack is installed on the lab: packstack's run succeeded, or every package stage is done. */
-export function openstackInstalled(state: LabState): boolean {
-  if (installerOf(presetOf(state)) === 'packstack') return installed(state.install)
-  const done = new Set(stagesState(state).done)
-  return debianStagesOf(state.definition).every((s) => done.has(s.id))
-}
-
 /** What keeps the lab from taking the lesson, in plain words (empty: it fits). */
 export function misfits(state: LabState, lesson: Lesson): string[] {
   const name = state.definition.name
-  const problems: string[] = []
-  const installer = installerOf(presetOf(state))
-  if (!lesson.needs.installers.includes(installer))
-    problems.push(
-      `lab ${name} installs OpenStack with ${installer}; this lesson is for ${lesson.needs.installers.join(' or ')} labs`,
-    )
-  const roles = new Set(state.definition.nodes.map((n) => n.role))
-  const missing = lesson.needs.roles.filter((r) => !roles.has(r))
-  if (missing.length) problems.push(`lab ${name} has no ${missing.join(' or ')} node; this lesson needs one`)
-  if (lesson.needs.openstack && !openstackInstalled(state))
-    problems.push(`OpenStack is not installed on lab ${name} yet (stacklab install ${name})`)
-  return problems
+  const summary = {
+    status: state.status,
+    preset: state.definition.preset,
+    nodes: state.definition.nodes.map((n) => ({ name: n.name, role: n.role, address: '', domain: null })),
+  }
+  return unfitFor(lesson.needs, summary, state)
+    .filter((u) => u.why !== 'notReady') // said on its own, with the lab's status
+    .map((u) => {
+      switch (u.why) {
+        case 'packstack':
+        case 'packages':
+          return `lab ${name} installs OpenStack with ${installerOf(presetOf(state))}; this lesson is for ${lesson.needs.installers.join(' or ')} labs`
+        case 'openstack':
+          return `OpenStack is not installed on lab ${name} yet (stacklab install ${name})`
+        case 'role':
+          return `lab ${name} has no ${u.role} node; this lesson needs one`
+      }
+    })
 }
 
 const domainsOf = (state: LabState) => state.definition.nodes.map((n) => domainName(state.definition, n))

@@ -22,7 +22,8 @@ import { plural, useLang, useT, type Lang, type Translate } from '../i18n'
 import { useJobs } from '../state/jobs'
 import { useNeedsLibvirt } from '../state/reach'
 import { LessonConsole } from './LessonConsole'
-import { needsText, unfitText, type Unfit } from './fit'
+import type { Unfit } from '../../../src-shared/lesson-fit'
+import { needsText, unfitText } from './fit'
 
 /** The last check's findings per lab and lesson, kept while another page is shown. */
 const lastResults = new Map<string, Record<string, TaskResult>>()

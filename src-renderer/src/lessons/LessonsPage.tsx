@@ -10,7 +10,8 @@ import { failureText, shownFailure, type ShownFailure } from '../components/word
 import { plural, useLang, useT, type Lang } from '../i18n'
 import { useStore } from '../store'
 import { useJobs } from '../state/jobs'
-import { needsText, passedCount, unfitFor, unfitText, type Unfit } from './fit'
+import { unfitFor, type Unfit } from '../../../src-shared/lesson-fit'
+import { needsText, passedCount, unfitText } from './fit'
 import { LessonView } from './LessonView'
 import './lessons.css'
 

@@ -1,51 +1,8 @@
-// Whether a lab can take a lesson, and why not in words the page says: the lab built, installed the way the
-// lesson is written for (packstack or Debian's own packages), OpenStack installed, and nodes of the roles the
-// lesson uses. The engine refuses `lesson.start` on its own; this only says so before the learner asks.
-// Pure (no DOM), so it is tested in Node.
-import { debianStagesOf, installed } from '../../../src-shared/install'
-import { installerOf, presetById, type LabState, type LabSummary } from '../../../src-shared/lab'
+// What a lesson needs and why a lab cannot take it, in words the page says (the reasons themselves come from
+// src-shared/lesson-fit.ts, the engine's too). Pure (no DOM), so it is tested in Node.
 import type { LessonProgress, LessonSummary } from '../../../src-shared/lesson'
+import type { Unfit } from '../../../src-shared/lesson-fit'
 import type { Translate } from '../i18n'
-
-export type Unfit =
-  | { why: 'notReady' }
-  | { why: 'packstack' }
-  | { why: 'packages' }
-  | { why: 'openstack' }
-  | { why: 'role'; role: LessonSummary['needs']['roles'][number] }
-
-/** OpenStack is on the lab: packstack's install succeeded, or every stage of the packages install is done. */
-export function openstackInstalled(state: Pick<LabState, 'install' | 'definition'>): boolean {
-  if (installed(state.install)) return true
-  const stages = state.install?.stages
-  return (
-    !!stages &&
-    !stages.current &&
-    !stages.failed &&
-    debianStagesOf(state.definition).every((s) => stages.done.includes(s.id))
-  )
-}
-
-/**
- * What keeps `lab` from taking the lesson (nothing: it can). `state` is the lab's record when the page has
- * read it: without it, whether OpenStack is installed is not judged yet.
- */
-export function unfitFor(
-  needs: LessonSummary['needs'],
-  lab: LabSummary,
-  state: Pick<LabState, 'install' | 'definition'> | null,
-): Unfit[] {
-  const found: Unfit[] = []
-  if (lab.status !== 'ready') found.push({ why: 'notReady' })
-  const preset = presetById(lab.preset)
-  const installer = preset ? installerOf(preset) : null
-  if (installer && !needs.installers.includes(installer))
-    found.push({ why: installer === 'packstack' ? 'packages' : 'packstack' })
-  if (needs.openstack && state && !openstackInstalled(state)) found.push({ why: 'openstack' })
-  for (const role of needs.roles)
-    if (!lab.nodes.some((n) => n.role === role)) found.push({ why: 'role', role })
-  return found
-}
 
 /** What a lesson needs, as one phrase list. */
 export function needsText(needs: LessonSummary['needs'], t: Translate): string {
