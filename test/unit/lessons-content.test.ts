@@ -4,6 +4,7 @@
 // the English is not, no command holds a secret or a host-only tool, and every solution can run twice (what it
 // creates is guarded by a look first). The same rules are then turned on planted broken lessons in a temp
 // folder: each mistake must be reported.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -142,6 +143,10 @@ function lessonProblems(root: string): string[] {
         })
       }
       for (const [at, line] of commands) {
+        // What reaches the node's shell must parse (the install's Cinder check once did not, on real guests).
+        const parsed = spawnSync('bash', ['-n'], { input: line, encoding: 'utf8' })
+        if (parsed.status !== 0)
+          problems.push(`${where} ${at}: bash cannot parse it: ${parsed.stderr.trim()}`)
         const host = HOST_ONLY.exec(line)
         if (host) problems.push(`${where} ${at}: runs ${host[1]}, a host tool`)
         for (const [re, what] of SECRETS) if (re.test(line)) problems.push(`${where} ${at}: ${what}`)
@@ -264,6 +269,13 @@ describe('the rules, on planted broken lessons', () => {
     )
     expect(only('lab-tour', good.replace('en: A tour of the lab', 'en: 실습 환경 tour'))).toEqual([
       'lab-tour: title.en has Korean',
+    ])
+  })
+
+  it('reports a command bash cannot parse', () => {
+    const problems = only('lab-tour', good.replace('run: ip -br addr; ping', 'run: if ip -br addr; ping'))
+    expect(problems).toEqual([
+      expect.stringMatching(/^lab-tour: tasks\.2 \(two-networks\) check\.0\.run: bash cannot parse it: /),
     ])
   })
 
