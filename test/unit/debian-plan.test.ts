@@ -80,6 +80,12 @@ describe('distribution-packages plan', () => {
     expect(volume.expect('creating\n')).toBe('the volume is creating')
     expect(volume.expect('')).toBe('the volume is not made')
 
+    // Every compute node gets iscsid running: nova-compute attaches a volume by an iSCSI login.
+    expect(cinder.packages).toContainEqual({ node: 'compute', names: ['open-iscsi'] })
+    expect(cinder.scripts.find((s) => s.node === 'compute')?.script).toMatch(
+      /^systemctl enable iscsid\nsystemctl restart iscsid$/m,
+    )
+
     const noDisk = defaultLab('lab1', 'debian-12')
     delete noDisk.nodes[0]!.dataDiskGiB
     const without = debianPlan(LabDefinition.parse(noDisk), secrets).map((s) => s.id)

@@ -30,11 +30,14 @@ const CHECK_VOLUME = 'stacklab-check'
 const CINDER_START_SECONDS = 1800
 
 export function storageStages(x: PlanContext): Stage[] {
-  const { secrets, c, ip, authtoken, dbUrl, title } = x
+  const { secrets, c, ip, authtoken, dbUrl, title, computes } = x
   const cinder: Stage = {
     id: 'cinder',
     title: title('cinder'),
-    packages: [{ node: c, names: STAGE_PACKAGES.cinder.controller }],
+    packages: [
+      { node: c, names: STAGE_PACKAGES.cinder.controller },
+      ...computes.map((n) => ({ node: n.name, names: STAGE_PACKAGES.cinder.compute })),
+    ],
     files: [
       {
         node: c,
@@ -124,6 +127,7 @@ export function storageStages(x: PlanContext): Stage[] {
           enableUnits(STAGE_UNITS.cinder.controller),
         ].join('\n'),
       },
+      ...computes.map((n) => ({ node: n.name, script: enableUnits(STAGE_UNITS.cinder.compute) })),
     ],
     checks: [
       {
