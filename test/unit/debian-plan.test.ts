@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { DEBIAN_STAGES } from '../../src-shared/install'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { debianPlan } from '../../src-main/engine/install/debian/plan'
 import { DEBCONF_SELECTIONS, servicesWrong } from '../../src-main/engine/install/debian/common'
 import { failureCause } from '../../src-main/engine/install/debian/causes'
@@ -91,6 +92,24 @@ describe('distribution-packages plan', () => {
     const without = debianPlan(LabDefinition.parse(noDisk), secrets).map((s) => s.id)
     expect(without).not.toContain('cinder')
     expect(without.at(-1)).toBe('horizon')
+  })
+
+  it('gives bash only scripts and check commands it can parse (bash -n)', () => {
+    // Found on real guests: the Cinder volume check was three commands joined by spaces, which bash reads
+    // as one broken line ("syntax error near unexpected token `then'"); no unit test had parsed it.
+    const syntax = (text: string) => spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' })
+    const all = plan.flatMap((s) => [
+      ...s.scripts.map((x) => ({ where: `${s.id} script on ${x.node}`, text: x.script })),
+      ...s.checks.map((c) => ({ where: `${s.id} check "${c.title}"`, text: c.command })),
+    ])
+    expect(all.length).toBeGreaterThan(20)
+    const broken = all
+      .map((x) => ({ ...x, r: syntax(x.text) }))
+      .filter((x) => x.r.status !== 0)
+      .map((x) => `${x.where}: ${x.r.stderr.trim()}`)
+    expect(broken).toEqual([])
+    // The parser itself sees what it must: the broken form of the volume check.
+    expect(syntax('s=$(true) || s=$(false) echo "$s" if [ "$s" = a ]; then echo; fi').status).not.toBe(0)
   })
 
   it("stops RabbitMQ's epmd monitor once its user is set, best effort", () => {
