@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { DEBIAN_STAGES } from '../../src-shared/install'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { debianPlan } from '../../src-main/engine/install/debian/plan'
 import { DEBCONF_SELECTIONS, servicesWrong } from '../../src-main/engine/install/debian/common'
 import { failureCause } from '../../src-main/engine/install/debian/causes'
@@ -80,11 +81,35 @@ describe('distribution-packages plan', () => {
     expect(volume.expect('creating\n')).toBe('the volume is creating')
     expect(volume.expect('')).toBe('the volume is not made')
 
+    // Every compute node gets iscsid running: nova-compute attaches a volume by an iSCSI login.
+    expect(cinder.packages).toContainEqual({ node: 'compute', names: ['open-iscsi'] })
+    expect(cinder.scripts.find((s) => s.node === 'compute')?.script).toMatch(
+      /^systemctl enable iscsid\nsystemctl restart iscsid$/m,
+    )
+
     const noDisk = defaultLab('lab1', 'debian-12')
     delete noDisk.nodes[0]!.dataDiskGiB
     const without = debianPlan(LabDefinition.parse(noDisk), secrets).map((s) => s.id)
     expect(without).not.toContain('cinder')
     expect(without.at(-1)).toBe('horizon')
+  })
+
+  it('gives bash only scripts and check commands it can parse (bash -n)', () => {
+    // Found on real guests: the Cinder volume check was three commands joined by spaces, which bash reads
+    // as one broken line ("syntax error near unexpected token `then'"); no unit test had parsed it.
+    const syntax = (text: string) => spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' })
+    const all = plan.flatMap((s) => [
+      ...s.scripts.map((x) => ({ where: `${s.id} script on ${x.node}`, text: x.script })),
+      ...s.checks.map((c) => ({ where: `${s.id} check "${c.title}"`, text: c.command })),
+    ])
+    expect(all.length).toBeGreaterThan(20)
+    const broken = all
+      .map((x) => ({ ...x, r: syntax(x.text) }))
+      .filter((x) => x.r.status !== 0)
+      .map((x) => `${x.where}: ${x.r.stderr.trim()}`)
+    expect(broken).toEqual([])
+    // The parser itself sees what it must: the broken form of the volume check.
+    expect(syntax('s=$(true) || s=$(false) echo "$s" if [ "$s" = a ]; then echo; fi').status).not.toBe(0)
   })
 
   it("stops RabbitMQ's epmd monitor once its user is set, best effort", () => {

@@ -98,7 +98,9 @@ export const STAGE_UNITS: Record<DebianStageId, PerRole> = {
     compute: ['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'],
   },
   horizon: onController(['apache2']),
-  cinder: onController(['tgt', 'cinder-api', 'cinder-scheduler', 'cinder-volume']),
+  // iscsid on computes: nova-compute attaches a volume by logging in to its iSCSI target (os-brick runs
+  // iscsiadm, which needs the daemon).
+  cinder: { controller: ['tgt', 'cinder-api', 'cinder-scheduler', 'cinder-volume'], compute: ['iscsid'] },
 }
 
 /** Packages each stage needs on its node (a fresh Debian gets them from apt; the test template has them). */
@@ -125,7 +127,10 @@ export const STAGE_PACKAGES: Record<DebianStageId, PerRole> = {
     compute: ['ovn-host', 'openvswitch-switch'],
   },
   horizon: onController(['openstack-dashboard', 'openstack-dashboard-apache']),
-  cinder: onController(['cinder-api', 'cinder-scheduler', 'cinder-volume', 'lvm2', 'tgt']),
+  cinder: {
+    controller: ['cinder-api', 'cinder-scheduler', 'cinder-volume', 'lvm2', 'tgt'],
+    compute: ['open-iscsi'],
+  },
 }
 
 /** The debconf answers that keep Debian's own helpers from configuring anything (Stacklab writes every file). */

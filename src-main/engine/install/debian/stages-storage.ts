@@ -3,9 +3,10 @@
 // data disk, found by the serial Stacklab gives it), exported over iSCSI by tgt (Debian's cinder-volume
 // ships tgt's include of /var/lib/cinder/volumes).
 //
-// Decided for a lab: volumes are plain LVs (thick, as the seed has them) and are not zeroed when deleted
-// (volume_clear = none): zeroing a volume writes all of it, minutes per GiB under software emulation, and
-// grows the data disk's file on the host by as much.
+// Decided for a lab: volumes are not zeroed when deleted (volume_clear = none): zeroing a volume writes all
+// of it, minutes per GiB under software emulation, and grows the data disk's file on the host by as much.
+// They are thin LVs of a pool Cinder makes in the group (lvm_type auto: seen on the lab as
+// "cinder-volumes-pool"), where the seed's were thick: a volume takes space only as it is written.
 import { DATA_DISK_SERIAL } from '../../lab/provision-node'
 import {
   OS,
@@ -30,11 +31,14 @@ const CHECK_VOLUME = 'stacklab-check'
 const CINDER_START_SECONDS = 1800
 
 export function storageStages(x: PlanContext): Stage[] {
-  const { secrets, c, ip, authtoken, dbUrl, title } = x
+  const { secrets, c, ip, authtoken, dbUrl, title, computes } = x
   const cinder: Stage = {
     id: 'cinder',
     title: title('cinder'),
-    packages: [{ node: c, names: STAGE_PACKAGES.cinder.controller }],
+    packages: [
+      { node: c, names: STAGE_PACKAGES.cinder.controller },
+      ...computes.map((n) => ({ node: n.name, names: STAGE_PACKAGES.cinder.compute })),
+    ],
     files: [
       {
         node: c,
@@ -124,6 +128,7 @@ export function storageStages(x: PlanContext): Stage[] {
           enableUnits(STAGE_UNITS.cinder.controller),
         ].join('\n'),
       },
+      ...computes.map((n) => ({ node: n.name, script: enableUnits(STAGE_UNITS.cinder.compute) })),
     ],
     checks: [
       {
@@ -146,7 +151,7 @@ export function storageStages(x: PlanContext): Stage[] {
           `s=$(${OS} volume create --size 1 ${CHECK_VOLUME} -f value -c status)`,
           'echo "$s"',
           `if [ "$s" = available ]; then ${OS} volume delete ${CHECK_VOLUME}; fi`,
-        ].join(' '),
+        ].join('\n'),
         expect: (out) => {
           const status = out.trim().split('\n')[0] ?? ''
           return status === 'available' ? null : `the volume is ${status || 'not made'}`
