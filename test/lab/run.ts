@@ -17,7 +17,8 @@ async function phase<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 }
 
 async function main(): Promise<number> {
-  // --openstack: `npm run test:openstack`, the real-OpenStack tests (test/openstack) on the second template.
+  // --openstack: the real-OpenStack tests (test/openstack) on the second template: `npm run test:openstack`
+  // (the install) and `npm run test:lessons` (every lesson on an installed lab).
   const openstack = process.argv[2] === '--openstack'
   if (openstack) process.argv.splice(2, 1)
   await phase('build (the CLI under test)', () => {

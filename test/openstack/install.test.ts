@@ -20,12 +20,12 @@ import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
 import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import type { AppPaths } from '../../src-main/engine/paths'
 import { sshExec } from '../../src-main/engine/ssh/client'
-import { defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
 import type { Job } from '../../src-shared/jobs'
 import { DEBIAN_STAGES } from '../../src-shared/install'
 import { jobFinished, waitFor } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
 import { TINY_BOOTED, TINY_IMAGE_SCRIPT } from './tiny-instance'
+import { openstackLab } from './os-lab'
 import { serveWithSettings } from '../harness/serve'
 import { CHROMIUM_LAUNCH } from '../chromium'
 
@@ -35,13 +35,6 @@ let engine: Engine
 let paths: AppPaths
 let files: LabFiles
 const figures: string[] = []
-
-function openstackLab(name: string): LabDefinitionInput {
-  const lab = defaultLab(name, 'debian-12-openstack')
-  Object.assign(lab.nodes[0]!, { vcpus: 2, memoryMiB: 6144, diskGiB: 8, dataDiskGiB: 4 })
-  Object.assign(lab.nodes[1]!, { vcpus: 1, memoryMiB: 2560, diskGiB: 6 })
-  return lab
-}
 
 async function onNode(node: string, command: string): Promise<string> {
   const state = await engine.api.call('lab.get', { name: LAB })

@@ -1,0 +1,162 @@
+// REAL lessons on REAL OpenStack (Debian 12's own packages, Zed) on real QEMU guests: no test double. A lab is
+// built from the debian-12-openstack template and installed with the distribution-packages method, then every
+// lesson Stacklab ships runs through the engine's API as a learner would use it: the lesson starts (its
+// checkpoint), its check is not yet passed on the lab as it starts, "do it for me" passes every task (and runs
+// its negative checks), a second "do it for me" changes nothing; a planted mistake (a flavor too small) is
+// reported in the lesson's own words; reset brings the lab back to the lesson's checkpoint.
+// Run with `npm run test:lessons` (about as long as the install, plus the lessons); figures are printed at the
+// end. Written 2026-12-01 and NOT YET RUN: its first run on the real cloud is the next step of issue #15.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Client } from 'ssh2'
+import type { Engine } from '../../src-main/engine/engine'
+import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
+import { connectNode } from '../../src-main/engine/lab/node-ssh'
+import { sshExec } from '../../src-main/engine/ssh/client'
+import type { LessonSummary } from '../../src-shared/lesson'
+import { jobFinished } from '../helpers'
+import { labEngine, labEnvironment } from '../lab/lab-helpers'
+import { openstackLab } from './os-lab'
+
+const env = labEnvironment()
+const LAB = 'lessons'
+let engine: Engine
+let files: LabFiles
+const figures: string[] = []
+
+async function onController(command: string): Promise<string> {
+  const state = await engine.api.call('lab.get', { name: LAB })
+  const client: Client = await connectNode(files, state, 'controller')
+  try {
+    const r = await sshExec(client, `. /root/admin-openrc; ${command}`)
+    if (r.code !== 0) throw new Error(`${command}: exit ${r.code}: ${r.stderr || r.stdout}`)
+    return r.stdout
+  } finally {
+    client.end()
+  }
+}
+
+/** A job started by a call, to its end; its error (with the failing step's detail) fails the test. */
+async function jobDone(started: Promise<{ id: string }>): Promise<void> {
+  const job = await jobFinished(engine, (await started).id)
+  const failed = job.steps.find((s) => s.state === 'failed')
+  expect(job.error, `${job.title}: ${failed?.title ?? ''} ${failed?.detail ?? ''}`).toBeNull()
+  expect(job.state).toBe('succeeded')
+}
+
+/** The shipped lessons in the order they follow one another (`after`). */
+function chainOrder(lessons: LessonSummary[]): LessonSummary[] {
+  const ordered: LessonSummary[] = []
+  let next = lessons.filter((l) => !l.after)
+  while (next.length) {
+    ordered.push(...next)
+    next = lessons.filter((l) => l.after && next.some((n) => n.id === l.after))
+  }
+  return ordered
+}
+
+beforeAll(async () => {
+  const made = await labEngine(env)
+  engine = made.engine
+  files = labFiles(made.paths.data, LAB)
+  const t0 = Date.now()
+  await jobDone(engine.api.call('lab.create', { definition: openstackLab(LAB) }))
+  await jobDone(engine.api.call('lab.install', { name: LAB }))
+  figures.push(`lab created and OpenStack installed: ${Math.round((Date.now() - t0) / 1000)} s`)
+}, 150 * 60_000)
+
+afterAll(async () => {
+  console.log(`\n::: lesson figures\n${figures.map((f) => `  ${f}`).join('\n')}`)
+  const job = await engine.api.call('lab.delete', { name: LAB }).catch(() => null)
+  if (job) await jobFinished(engine, job.id)
+  await engine.close()
+}, 10 * 60_000)
+
+describe('every lesson on the real cloud', () => {
+  it(
+    'runs each lesson: not yet as it starts, "do it for me" passes every task, twice changes nothing',
+    async () => {
+      const lessons = chainOrder(await engine.api.call('lessons.list', {}))
+      expect(lessons.map((l) => l.id)).toEqual([
+        'lab-tour',
+        'images',
+        'flavors-keys-groups',
+        'networks',
+        'instance',
+        'volumes',
+      ])
+      for (const lesson of lessons) {
+        const t0 = Date.now()
+        await jobDone(engine.api.call('lesson.start', { lab: LAB, lesson: lesson.id }))
+        const startSeconds = Math.round((Date.now() - t0) / 1000)
+        const fresh = await engine.api.call('lesson.check', { lab: LAB, lesson: lesson.id })
+        // Nothing could not be checked: the lab answers and its credentials are there.
+        expect(fresh.results.filter((r) => r.verdict === 'could-not-check')).toEqual([])
+        // The lesson is not done before the learner does it (its first task at least).
+        expect(
+          fresh.results.some((r) => r.verdict === 'not-yet'),
+          `${lesson.id} passes as it starts`,
+        ).toBe(true)
+        const t1 = Date.now()
+        for (const task of lesson.tasks) {
+          await jobDone(engine.api.call('lesson.solve', { lab: LAB, lesson: lesson.id, task: task.id }))
+          const r = await engine.api.call('lesson.check', { lab: LAB, lesson: lesson.id, task: task.id })
+          expect(r.results[0]!.verdict, `${lesson.id}/${task.id}: ${JSON.stringify(r.results[0])}`).toBe(
+            'passed',
+          )
+        }
+        const solveSeconds = Math.round((Date.now() - t1) / 1000)
+        // "Do it for me" again changes nothing and still passes.
+        const first = lesson.tasks[0]!.id
+        await jobDone(engine.api.call('lesson.solve', { lab: LAB, lesson: lesson.id, task: first }))
+        const all = await engine.api.call('lesson.check', { lab: LAB, lesson: lesson.id })
+        expect(all.results.map((r) => [r.task, r.verdict])).toEqual(lesson.tasks.map((t) => [t.id, 'passed']))
+        const progress = await engine.api.call('lesson.progress', { lab: LAB, lesson: lesson.id })
+        expect(progress.checkpoint).toBe(`lesson-${lesson.id}`)
+        figures.push(
+          `${lesson.id}: start ${startSeconds} s, every task done for the learner ${solveSeconds} s`,
+        )
+      }
+    },
+    150 * 60_000,
+  )
+
+  it(
+    "reports a planted mistake in the lesson's words: a flavor too small for the tiny instance",
+    async () => {
+      await onController(
+        'openstack flavor delete m1.nano && openstack flavor create --vcpus 1 --ram 64 --disk 1 m1.nano',
+      )
+      const r = await engine.api.call('lesson.check', {
+        lab: LAB,
+        lesson: 'flavors-keys-groups',
+        task: 'flavor',
+      })
+      expect(r.results[0]!.verdict).toBe('not-yet')
+      const missing = r.results[0]!.findings.filter((f) => !f.ok)
+      expect(missing.map((f) => f.says.en)).toEqual([expect.stringMatching(/less than 128 MiB/)])
+      expect(missing[0]!.says.ko).toMatch(/128 MiB/)
+      expect(missing[0]!.seen).toMatch(/64/)
+      await jobDone(
+        engine.api.call('lesson.solve', { lab: LAB, lesson: 'flavors-keys-groups', task: 'flavor' }),
+      )
+      expect(await onController('openstack flavor show m1.nano -f value -c ram')).toMatch(/^128/)
+    },
+    30 * 60_000,
+  )
+
+  it(
+    "reset brings the lab back to the lesson's checkpoint: the network made in it is gone",
+    async () => {
+      const t0 = Date.now()
+      await jobDone(engine.api.call('lesson.reset', { lab: LAB, lesson: 'networks' }))
+      figures.push(`reset of the networks lesson: ${Math.round((Date.now() - t0) / 1000)} s`)
+      const r = await engine.api.call('lesson.check', { lab: LAB, lesson: 'networks' })
+      expect(r.results[0]!.verdict).toBe('not-yet')
+      const nets = JSON.parse(await onController('openstack network list -f json')) as { Name: string }[]
+      expect(nets.map((n) => n.Name)).not.toContain('selfservice')
+      const progress = await engine.api.call('lesson.progress', { lab: LAB, lesson: 'networks' })
+      expect(Object.values(progress.tasks).every((t) => t.verdict !== 'passed')).toBe(true)
+    },
+    30 * 60_000,
+  )
+})
