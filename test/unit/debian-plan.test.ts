@@ -77,6 +77,10 @@ describe('distribution-packages plan', () => {
       'a 1 GiB volume becomes available (openstack volume create stacklab-check)',
     ])
     const volume = cinder.checks[1]!
+    // A volume in error (asked for before the backend reported its capacity, seen on the lab) is asked again.
+    expect(volume.command).toMatch(
+      /^if \[ "\$s" = error \]; then openstack --os-cloud stacklab volume delete stacklab-check; fi$/m,
+    )
     expect(volume.expect('available\n')).toBeNull()
     expect(volume.expect('creating\n')).toBe('the volume is creating')
     expect(volume.expect('')).toBe('the volume is not made')

@@ -149,6 +149,9 @@ export function storageStages(x: PlanContext): Stage[] {
         command: [
           `s=$(${OS} volume show ${CHECK_VOLUME} -f value -c status 2>/dev/null) ||`,
           `s=$(${OS} volume create --size 1 ${CHECK_VOLUME} -f value -c status)`,
+          // Asked for before cinder-volume has reported its capacity (its service is "up" a minute or more
+          // before that under emulation), a volume ends in "error" (No valid backend): ask again.
+          `if [ "$s" = error ]; then ${OS} volume delete ${CHECK_VOLUME}; fi`,
           'echo "$s"',
           `if [ "$s" = available ]; then ${OS} volume delete ${CHECK_VOLUME}; fi`,
         ].join('\n'),
