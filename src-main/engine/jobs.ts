@@ -8,6 +8,19 @@ import { writeFileAtomic } from './atomic'
 import { alive } from './proc'
 import type { EventBus } from './events'
 
+/** Wait `ms`, or less when `signal` aborts (a cancelled job stops waiting at once); never rejects. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+    function done() {
+      clearTimeout(t)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}
+
 export class Cancelled extends Error {
   constructor() {
     super('Cancelled')

@@ -10,7 +10,7 @@ import { installState } from './runs'
 import { preJoinCheckpoint } from '../../../src-shared/install'
 import { nodeAddress, type NodeDef } from '../../../src-shared/lab'
 import { GuestCommandError } from '../../../src-shared/failures'
-import { Cancelled, type JobHandle } from '../jobs'
+import { Cancelled, pause, type JobHandle } from '../jobs'
 import { presetOf, type LabEnv } from '../lab/env'
 import { connectNode, controllerOf, syncClocks } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
@@ -76,17 +76,6 @@ export function joinError(
     params,
   )
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(t)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 
 /**
  * Run the join steps the job lists (a retry lists join-restore and no checkpoint; a reattach only run, discover
@@ -253,7 +242,7 @@ export async function runJoin(
           const reason = seen?.found ? 'compute-down' : 'compute-missing'
           throw joinError(reason, { node: nodeName, controller: ctrlName, detail: why, lab: name })
         }
-        await sleep(VERIFY_EVERY_MS, job.signal)
+        await pause(VERIFY_EVERY_MS, job.signal)
       }
     })
     await job.end('succeeded')

@@ -5,7 +5,7 @@
 import type { Client } from 'ssh2'
 import type { Check, Step, TaskResult } from '../../../src-shared/lesson'
 import { installerOf, type LabState } from '../../../src-shared/lab'
-import { Cancelled } from '../jobs'
+import { Cancelled, pause } from '../jobs'
 import { presetOf } from '../lab/env'
 import { connectNode } from '../lab/node-ssh'
 import type { LabFiles } from '../lab/files'
@@ -132,15 +132,6 @@ export class NodeLinks {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
-
 /** One check, tried again while it does not hold for up to its `waitSeconds`. */
 export async function runCheck(
   links: NodeLinks,
@@ -174,7 +165,7 @@ export async function runCheck(
       throw error
     }
     if (result.verdict === 'passed' || Date.now() >= end || signal?.aborted) return result
-    await sleep(Math.min(RETRY_MS, Math.max(0, end - Date.now())), signal)
+    await pause(Math.min(RETRY_MS, Math.max(0, end - Date.now())), signal)
   }
 }
 
