@@ -90,6 +90,15 @@ export const Condition = z
   )
 export type Condition = z.infer<typeof Condition>
 
+/** A test on a check's output that says it is still changing: the value at `path` (or the text) matches. */
+export const WaitWhile = z
+  .object({
+    path: JsonPath.optional(),
+    matches: z.string().min(1).max(500).refine(safeRegex, 'must be a valid regular expression'),
+  })
+  .strict()
+export type WaitWhile = z.infer<typeof WaitWhile>
+
 /** A command run on a node whose output the conditions judge. */
 export const Check = z
   .object({
@@ -99,8 +108,13 @@ export const Check = z
     run: GuestCommand,
     /** A command that fails is "not yet" with its error (`openstack ... show` of a thing not made). */
     expect: z.array(Condition).min(1).max(20),
-    /** Try again for up to this long while it does not hold (an instance on its way to ACTIVE). */
+    /**
+     * Try again for up to this long while it does not hold (an instance on its way to ACTIVE). Only while the
+     * command succeeds (a thing not made is not waited for) and, with `waitWhile`, only while that holds.
+     */
     waitSeconds: z.number().int().min(0).max(900).default(0),
+    /** The output says the thing is on its way (`status` matching `^BUILD$`): worth waiting for. */
+    waitWhile: WaitWhile.optional(),
   })
   .strict()
 export type Check = z.infer<typeof Check>

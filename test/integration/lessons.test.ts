@@ -45,7 +45,7 @@ async function finished(job: Job): Promise<Job> {
 describe('lessons on a lab', () => {
   it('lists the fixture lessons without their commands, and gives one whole', async () => {
     const list = await bed.call('lessons.list', {})
-    expect(list.map((l) => l.id)).toEqual(['admin-only', 'files-basics', 'follow-up'])
+    expect(list.map((l) => l.id)).toEqual(['admin-only', 'files-basics', 'follow-up', 'waiting'])
     expect(JSON.stringify(list)).not.toContain('LESSON_DIR')
     const lesson = await bed.call('lesson.get', { id: 'files-basics' })
     expect(lesson.tasks.map((t) => t.id)).toEqual(['make-file', 'list-items'])
@@ -229,6 +229,60 @@ describe('start and reset with a checkpoint', () => {
     const e = await bed.refused('lesson.start', { lab: name, lesson: 'follow-up' })
     expect(e.message).toBe(`lab ${name} has a job running; cancel it or wait`)
     await finished(first)
+  })
+})
+
+describe('checks that wait (waitSeconds 30 with waitWhile BUILD, then a plain wait)', () => {
+  const check = async () => {
+    const t0 = Date.now()
+    const r = await bed.call('lesson.check', { lab: name, lesson: 'waiting', task: 'build' })
+    return { result: r.results[0]!, seconds: (Date.now() - t0) / 1000 }
+  }
+  const build = (status: string) => writeFileSync(join(work, 'build.json'), `{"status": "${status}"}`)
+
+  it('a thing not made is not waited for: not yet at once, and the later check does not wait either', async () => {
+    const { result, seconds } = await check()
+    expect(result.verdict).toBe('not-yet')
+    expect(result.findings.map((f) => f.says.en)).toEqual([
+      'the build is not ACTIVE.',
+      'done.txt does not say yes.',
+    ])
+    expect(seconds).toBeLessThan(15)
+  })
+
+  it('a state that is not "on its way" (ERROR) is said at once', async () => {
+    build('ERROR')
+    const { result, seconds } = await check()
+    expect(result.findings[0]).toMatchObject({ ok: false, seen: 'ERROR' })
+    expect(seconds).toBeLessThan(15)
+  })
+
+  it('BUILD is waited for until it turns ACTIVE; then the next check passes too', async () => {
+    build('BUILD')
+    rmSync(join(work, 'done.txt'), { force: true })
+    const turn = setTimeout(() => {
+      build('ACTIVE')
+      writeFileSync(join(work, 'done.txt'), 'yes\n')
+    }, 6000)
+    try {
+      const { result, seconds } = await check()
+      expect(result.verdict).toBe('passed')
+      expect(seconds).toBeGreaterThanOrEqual(5)
+    } finally {
+      clearTimeout(turn)
+    }
+  })
+
+  it('a plain waitSeconds waits while its command succeeds: a file that appears says yes later', async () => {
+    writeFileSync(join(work, 'done.txt'), 'not yet\n')
+    const turn = setTimeout(() => writeFileSync(join(work, 'done.txt'), 'yes\n'), 6000)
+    try {
+      const { result, seconds } = await check()
+      expect(result.verdict).toBe('passed')
+      expect(seconds).toBeGreaterThanOrEqual(5)
+    } finally {
+      clearTimeout(turn)
+    }
   })
 })
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Condition, type Text } from '../../src-shared/lesson'
-import { evaluateCheck, lastMeaningfulLine, valueAt } from '../../src-main/engine/lessons/evaluate'
+import { evaluateCheck, lastMeaningfulLine, onItsWay, valueAt } from '../../src-main/engine/lessons/evaluate'
 import { langOf } from '../../src-main/cli/lessons'
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/openstack', name), 'utf8')
@@ -216,6 +216,26 @@ describe('evaluateCheck on the openstack client', () => {
     expect(valueAt({ Status: 'a' }, 'status')).toBe('a')
     expect(valueAt(data, 'list.0.name')).toBe('x')
     expect(typeof valueAt(data, 'list.1')).toBe('symbol')
+  })
+})
+
+describe('onItsWay: whether a check that does not hold is worth waiting for', () => {
+  const ok = (stdout: string) => ({ code: 0, stdout, stderr: '' })
+  const building = { path: 'status', matches: '^(BUILD|creating)$' }
+  it('a command that failed (a thing not made) is never waited for', () => {
+    expect(onItsWay({ code: 1, stdout: '', stderr: 'No server with a name or ID' }, undefined)).toBe(false)
+    expect(onItsWay({ code: null, stdout: '', stderr: '' }, building)).toBe(false)
+  })
+  it('without waitWhile, any answer is worth waiting for', () => {
+    expect(onItsWay(ok('not yet'), undefined)).toBe(true)
+  })
+  it('with waitWhile, only while the value at its path matches', () => {
+    expect(onItsWay(ok('{"status": "BUILD"}'), building)).toBe(true)
+    expect(onItsWay(ok('{"status": "creating"}'), building)).toBe(true)
+    expect(onItsWay(ok('{"status": "ERROR"}'), building)).toBe(false)
+    expect(onItsWay(ok('{"name": "vm"}'), building)).toBe(false)
+    expect(onItsWay(ok('not json'), building)).toBe(false)
+    expect(onItsWay(ok('booting\nstill booting'), { matches: '^still' })).toBe(true)
   })
 })
 

@@ -2,7 +2,7 @@
 // is how `openstack ... show` answers for a thing not made), with its last error line as what was seen;
 // output that is not the JSON a condition needs is "not yet" too, said plainly. Values are compared as text,
 // case-insensitively (`ACTIVE` and `active`, `true` and true are the same), as the Condition doc says.
-import type { Condition, Finding, Text } from '../../../src-shared/lesson'
+import type { Condition, Finding, Text, WaitWhile } from '../../../src-shared/lesson'
 
 export interface CommandResult {
   code: number | null
@@ -167,4 +167,19 @@ export function evaluateCheck(result: CommandResult, expect: readonly Condition[
   const json = () => (parsed ??= parseJson(result.stdout))
   const findings = expect.map((c) => judge(c, result.stdout, json))
   return { verdict: findings.every((f) => f.ok) ? 'passed' : 'not-yet', findings }
+}
+
+/**
+ * Whether a check that does not hold yet is worth trying again: its command succeeded (a thing not made is
+ * not on its way) and, when the check says what "on its way" looks like, its output says so.
+ */
+export function onItsWay(result: CommandResult, waitWhile: WaitWhile | undefined): boolean {
+  if (result.code !== 0) return false
+  if (!waitWhile) return true
+  const re = new RegExp(waitWhile.matches, 'm')
+  if (!waitWhile.path) return re.test(result.stdout)
+  const parsed = parseJson(result.stdout)
+  if (!parsed.ok) return false
+  const value = valueAt(parsed.data, waitWhile.path)
+  return value !== NOT_FOUND && re.test(asText(value))
 }

@@ -13,7 +13,7 @@ import { ADMIN_OPENRC } from '../install/debian/common'
 import { ADMIN_RC, readAdminRc } from '../install/status'
 import { maskGuest } from '../secrets'
 import { sshExec, type ExecResult } from '../ssh/client'
-import { evaluateCheck, lastMeaningfulLine } from './evaluate'
+import { evaluateCheck, lastMeaningfulLine, onItsWay } from './evaluate'
 
 /** How long one check command may take before it counts as not answering. */
 export const CHECK_TIMEOUT_MS = 120_000
@@ -132,16 +132,21 @@ export class NodeLinks {
   }
 }
 
-/** One check, tried again while it does not hold for up to its `waitSeconds`. */
+/**
+ * One check, tried again while it does not hold but is on its way (see onItsWay) for up to its `waitSeconds`;
+ * `wait: false` tries once (a task whose earlier check is not yet has nothing to wait for).
+ */
 export async function runCheck(
   links: NodeLinks,
   state: LabState,
   check: Check,
   signal?: AbortSignal,
+  wait = true,
 ): Promise<Pick<TaskResult, 'verdict' | 'findings' | 'problem'>> {
-  const end = Date.now() + check.waitSeconds * 1000
+  const end = Date.now() + (wait ? check.waitSeconds : 0) * 1000
   for (;;) {
     let result: Pick<TaskResult, 'verdict' | 'findings' | 'problem'>
+    let worthWaiting = false
     try {
       const node = resolveNode(state, check.node)
       const r = await links.exec(node, check.run, check.admin, CHECK_TIMEOUT_MS)
@@ -157,6 +162,7 @@ export async function runCheck(
             ],
           }
         : evaluateCheck(r, check.expect)
+      worthWaiting = !r.timedOut && onItsWay(r, check.waitWhile)
       // What was seen came from the guest: its own passwords are masked.
       result = { ...e, findings: e.findings.map((f) => ({ ...f, seen: maskGuest(f.seen) })), problem: null }
     } catch (error) {
@@ -164,7 +170,7 @@ export async function runCheck(
         return { verdict: 'could-not-check', findings: [], problem: error.message }
       throw error
     }
-    if (result.verdict === 'passed' || Date.now() >= end || signal?.aborted) return result
+    if (result.verdict === 'passed' || !worthWaiting || Date.now() >= end || signal?.aborted) return result
     await pause(Math.min(RETRY_MS, Math.max(0, end - Date.now())), signal)
   }
 }

@@ -75,7 +75,10 @@ function combine(task: string, parts: Pick<TaskResult, 'verdict' | 'findings' | 
   return { task, verdict, findings: parts.flatMap((p) => p.findings), problem }
 }
 
-/** Every check of a task, in order; one that could not be checked ends it (the rest would fail the same way). */
+/**
+ * Every check of a task, in order; one that could not be checked ends it (the rest would fail the same way).
+ * After one that is not yet, the rest still say what they see, but do not wait.
+ */
 async function checkTask(
   links: NodeLinks,
   state: LabState,
@@ -84,7 +87,13 @@ async function checkTask(
 ): Promise<TaskResult> {
   const parts: Pick<TaskResult, 'verdict' | 'findings' | 'problem'>[] = []
   for (const check of task.check) {
-    const r = await runCheck(links, state, check, signal)
+    const r = await runCheck(
+      links,
+      state,
+      check,
+      signal,
+      parts.every((p) => p.verdict === 'passed'),
+    )
     parts.push(r)
     if (r.verdict === 'could-not-check') break
   }
