@@ -184,6 +184,7 @@ export class Engine {
       host: this.hostView,
       imagesDir,
       source: { reposDir: settings.templateSource || undefined, noCheckSignature: settings.templateUnsigned },
+      restored: (domains, checkpoint) => this.consoles.dropFor(domains, checkpoint),
     }
   }
 

@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
 import { serveWithSettings } from '../harness/serve'
 import { xdgEnv } from '../helpers'
-import { engineCall } from './engine'
+import { engineCall, virsh } from './engine'
 
 const LAB = 'leslab'
 // The README's screenshot goes to test-results/ so a run leaves the tree clean;
@@ -295,6 +295,63 @@ test('Start that fails says why; Reset asks first, says what is lost, and says w
   // The checkpoint is not there (no such domain): refused before anything changed, in words.
   await expect(page.locator('#lesson-reset-error')).toContainText('lesson-ui-basics')
   await expect(page.locator('#lesson-progress')).toHaveText('2 of 3 tasks passed')
+})
+
+test('Reset on a lab with its VM: back at the checkpoint, and the console opened again', async ({ page }) => {
+  // The lab's node as a test-driver domain of its name, so the start's checkpoint is real and the reset
+  // restores it. The SSH connection opened before belongs to a past the VM no longer has.
+  const vm = `${LAB}-controller`
+  const file = join(work, `${vm}.xml`)
+  writeFileSync(
+    file,
+    `<domain type='test'><name>${vm}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>`,
+  )
+  virsh('define', file)
+  virsh('start', vm)
+  try {
+    await page.goto(process.env['STACKLAB_URL']!)
+    await setLang(page, 'en')
+    await openLessons(page)
+    await page.locator('#lesson-ui-basics-open').click()
+    const term = page.locator('#lesson-term')
+    await expect(term).toHaveAttribute('data-console-id', /[0-9a-f-]{36}/)
+    await page.locator('#lesson-start').click()
+    const job = page.locator('#lesson-job')
+    await expect(job).toHaveAttribute('data-state', 'succeeded')
+    expect(virsh('snapshot-list', vm, '--name')).toContain('lesson-ui-basics')
+    // A shell variable set before the reset lives only in that session.
+    const search = page.locator('#console-search')
+    const shows = (text: string) =>
+      expect(async () => {
+        await search.fill(text)
+        await search.press('Enter')
+        await expect(page.locator('#console-search-count')).not.toHaveAttribute('data-count', /^(0|)$/, {
+          timeout: 1000,
+        })
+      }).toPass({ timeout: 20_000 })
+    await term.click()
+    await page.keyboard.type('MARK=old; echo mark_$MARK\n')
+    await shows('mark_old')
+    await page.locator('#lesson-reset').click()
+    await page.locator('#confirm-lesson-reset-yes').click()
+    await expect(job).toContainText('Resetting')
+    await expect(job).toHaveAttribute('data-state', 'succeeded')
+    // The engine ended the old connection (the VM went back to the checkpoint) and the page opened a new
+    // one in the same terminal: the variable is gone.
+    // (Typed again on each try, into the terminal: keys typed while it reconnects reach no shell.)
+    await expect(async () => {
+      await term.click()
+      await page.keyboard.type('echo mark_${MARK:-new}_$((40+2))\n')
+      await search.fill('mark_new_42')
+      await search.press('Enter')
+      await expect(page.locator('#console-search-count')).not.toHaveAttribute('data-count', /^(0|)$/, {
+        timeout: 1000,
+      })
+    }).toPass({ timeout: 20_000 })
+  } finally {
+    virsh('destroy', vm)
+    virsh('undefine', vm, '--snapshots-metadata')
+  }
 })
 
 test('no lessons found, and a lessons folder that cannot be read, say so', async ({ page }) => {

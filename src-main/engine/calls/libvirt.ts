@@ -107,8 +107,11 @@ export function libvirtHandlers(ctx: CallContext): LibvirtCalls {
     'checkpoints.list': async ({ domains }) => checkpoint.checkpointList(await ctx.virsh(), domains),
     'checkpoint.create': async ({ domains, name, description }) =>
       checkpoint.checkpointCreate(await ctx.virsh(), domains, name, description),
-    'checkpoint.restore': async ({ domains, name }) =>
-      checkpoint.checkpointRestore(await ctx.virsh(), domains, name),
+    'checkpoint.restore': async ({ domains, name }) => {
+      const restored = await checkpoint.checkpointRestore(await ctx.virsh(), domains, name)
+      ctx.consoles.dropFor(domains, name)
+      return restored
+    },
     'checkpoint.delete': async ({ domains, name }) => {
       await checkpoint.checkpointDelete(await ctx.virsh(), domains, name)
       return {}

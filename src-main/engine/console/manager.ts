@@ -90,6 +90,7 @@ export class ConsoleManager {
         node: input.node,
         kind: input.kind,
         title: `${input.node} (${input.kind === 'ssh' ? `ssh root@${node.address}` : `serial ${node.domain}`})`,
+        vm: node.domain,
         cols: input.cols,
         rows: input.rows,
         connect,
@@ -161,6 +162,19 @@ export class ConsoleManager {
       throw toApiError(error, session)
     }
     return session.info()
+  }
+
+  /**
+   * These VMs went back to a checkpoint: the consoles open on them end, each saying so (an SSH connection
+   * would otherwise hang on a TCP session the restored guest never had). Reconnecting opens a new one.
+   */
+  dropFor(domains: readonly string[], checkpoint: string): void {
+    const vms = new Set(domains)
+    for (const session of this.sessions.values())
+      if (session.vm && vms.has(session.vm)) {
+        session.drop(`${session.vm} went back to checkpoint "${checkpoint}"; reconnect for a new session`)
+        this.deps.logger.log('info', 'console ended by a checkpoint restore', { id: session.id, checkpoint })
+      }
   }
 
   close(id: string): void {

@@ -44,6 +44,8 @@ export interface SessionInit {
   node: string
   /** The libvirt domain of a console opened by domain name (a VM outside any lab). */
   domain?: string | null
+  /** The VM behind the console (a lab node's domain, or `domain`): its checkpoint restores end the session. */
+  vm?: string | null
   kind: ConsoleKind
   title: string
   cols: number
@@ -58,6 +60,7 @@ export class ConsoleSession {
   readonly domain: string | null
   readonly kind: ConsoleKind
   readonly title: string
+  readonly vm: string | null
   cols: number
   rows: number
   state: ConsoleInfo['state'] = 'connecting'
@@ -79,6 +82,7 @@ export class ConsoleSession {
     this.domain = init.domain ?? null
     this.kind = init.kind
     this.title = init.title
+    this.vm = init.vm ?? init.domain ?? null
     this.cols = init.cols
     this.rows = init.rows
     this.connectTransport = init.connect
@@ -162,6 +166,21 @@ export class ConsoleSession {
       this.exit = { code: null, reason: 'closed' }
     }
     t?.close()
+  }
+
+  /**
+   * Ends the connection from this side, saying why (the VM behind it went back to a checkpoint, so the
+   * connection belongs to a past the VM no longer has); the client sees the exit and may reconnect.
+   */
+  drop(reason: string): void {
+    if (this.state === 'exited') return
+    this.generation++
+    const t = this.transport
+    this.transport = null
+    this.state = 'exited'
+    this.exit = { code: null, reason }
+    t?.close()
+    this.sink.exit(this.id, null, reason)
   }
 
   private output(bytes: Buffer): void {

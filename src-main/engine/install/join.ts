@@ -11,10 +11,10 @@ import { preJoinCheckpoint } from '../../../src-shared/install'
 import { nodeAddress, type NodeDef } from '../../../src-shared/lab'
 import { GuestCommandError } from '../../../src-shared/failures'
 import { Cancelled, pause, type JobHandle } from '../jobs'
-import { presetOf, type LabEnv } from '../lab/env'
+import { presetOf, restoreCheckpoint, type LabEnv } from '../lab/env'
 import { connectNode, controllerOf, syncClocks } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
-import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
+import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
 import { parseAnswerFile, readAnswerText, readRaw } from '../packstack/answers'
 import { checkAnswers } from '../packstack/check'
 import { COMPUTE_HOSTS_KEY, EXCLUDE_SERVERS_KEY, joinComputeAnswers } from '../packstack/join'
@@ -108,7 +108,7 @@ export async function runJoin(
   try {
     if (!node) throw new Error(`lab ${name} has no node named ${nodeName}`)
     await step('join-restore', async () => {
-      await checkpointRestore(env.virsh, domains, checkpoint)
+      await restoreCheckpoint(env, domains, checkpoint)
       return `every node is back at "${checkpoint}"`
     })
     await step('join-checkpoint', async () => {

@@ -7,9 +7,9 @@ import type { LabState } from '../../../src-shared/lab'
 import type { PackstackReport } from '../../../src-shared/packstack'
 import { EngineFailure, type FailureParams, type InstallReason } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
-import { presetOf, type LabEnv } from '../lab/env'
+import { presetOf, restoreCheckpoint, type LabEnv } from '../lab/env'
 import { connectNode, controllerOf, syncClocks } from '../lab/node-ssh'
-import { checkpointCreate, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
+import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText } from '../packstack/answers'
 import { maskGuest } from '../secrets'
@@ -87,7 +87,7 @@ export async function runInstall(
   const step = (id: string, work: () => Promise<string | void>) => listedStep(job, id, work)
   try {
     await step('restore', async () => {
-      await checkpointRestore(env.virsh, domains, PRE_INSTALL_CHECKPOINT)
+      await restoreCheckpoint(env, domains, PRE_INSTALL_CHECKPOINT)
       return `every node is back at "${PRE_INSTALL_CHECKPOINT}"`
     })
     await step('connect', async () => {

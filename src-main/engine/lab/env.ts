@@ -5,6 +5,7 @@ import { EngineFailure, type FailureParams, type PipelineReason } from '../../..
 import type { Run } from '../exec'
 import type { Logger } from '../log'
 import { ValidationError } from '../libvirt/network'
+import { checkpointRestore } from '../libvirt/checkpoint'
 import type { Virsh } from '../libvirt/virsh'
 import type { HostView } from '../preflight/host'
 import type { TemplateSource } from '../provision/image'
@@ -20,6 +21,14 @@ export interface LabEnv {
   source: TemplateSource
   /** How long to wait for a node to answer SSH after boot (software emulation is slow). */
   sshTimeoutMs?: number
+  /** These VMs went back to a checkpoint (the engine ends the consoles open on them). */
+  restored?: (domains: readonly string[], checkpoint: string) => void
+}
+
+/** Restore a checkpoint of a lab's VMs, and say so to the engine (its consoles on them end). */
+export async function restoreCheckpoint(env: LabEnv, domains: string[], checkpoint: string): Promise<void> {
+  await checkpointRestore(env.virsh, domains, checkpoint)
+  env.restored?.(domains, checkpoint)
 }
 
 export function presetOf(state: LabState): Preset {

@@ -19,10 +19,10 @@ import { installerOf, type LabState } from '../../../src-shared/lab'
 import { unfitFor } from '../../../src-shared/lesson-fit'
 import { EngineFailure } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
-import { presetOf, type LabEnv } from '../lab/env'
+import { presetOf, restoreCheckpoint, type LabEnv } from '../lab/env'
 import { syncClocks } from '../lab/node-ssh'
 import { domainName } from '../lab/provision-node'
-import { checkpointCreate, checkpointDelete, checkpointList, checkpointRestore } from '../libvirt/checkpoint'
+import { checkpointCreate, checkpointDelete, checkpointList } from '../libvirt/checkpoint'
 import { maskGuest } from '../secrets'
 import type { BrokenLesson, LessonCatalog } from './catalog'
 import { freshTask, type ProgressStore } from './progress'
@@ -330,7 +330,7 @@ export class LessonService {
     ])
     return this.launch(state, job, async () => {
       await this.step(job, 'restore', async () => {
-        await checkpointRestore(env.virsh, domains, checkpoint)
+        await restoreCheckpoint(env, domains, checkpoint)
         return `every node is back at "${checkpoint}"`
       })
       // A restored guest's clock is the checkpoint's moment: Keystone's tokens would be refused.

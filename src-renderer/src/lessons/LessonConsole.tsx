@@ -1,15 +1,16 @@
 // The SSH console beside a lesson: the lab controller's shell, opened with `console.open` as the Consoles page
 // does (or its session already open, which both pages then share), and shown with the same terminal. It does
 // not take the keyboard when it appears (the lesson text comes first); F6 moves between it and the lesson,
-// since a terminal keeps Tab for the shell.
-import { useCallback, useEffect, useState } from 'react'
+// since a terminal keeps Tab for the shell. After a reset (`restored` counts them) the VMs are back at the
+// checkpoint and the old connection is dead though nothing has said so yet: it is opened again at once.
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ConsoleInfo } from '../../../src-shared/console'
 import { connect } from '../api/client'
 import { ConsoleTerminal, listenForConsoles, terminalRestarted } from '../console/Terminal'
 import { failureText, shownFailure, type ShownFailure } from '../components/words'
 import { useLang, useT } from '../i18n'
 
-export function LessonConsole({ lab, node }: { lab: string; node: string }) {
+export function LessonConsole({ lab, node, restored = 0 }: { lab: string; node: string; restored?: number }) {
   const t = useT()
   const lang = useLang((s) => s.lang)
   const api = connect().api
@@ -45,6 +46,13 @@ export function LessonConsole({ lab, node }: { lab: string; node: string }) {
       (e: unknown) => setError(shownFailure(e)),
     )
   }, [api, info])
+
+  const seenRestored = useRef(restored)
+  useEffect(() => {
+    if (restored === seenRestored.current) return
+    seenRestored.current = restored
+    reconnect()
+  }, [restored, reconnect])
 
   return (
     <div

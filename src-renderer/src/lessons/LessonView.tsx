@@ -58,6 +58,9 @@ export function LessonView({
   const [checking, setChecking] = useState<Record<string, boolean>>({})
   const [errors, setErrors] = useState<Record<string, ShownFailure | null>>({})
   const [confirmReset, setConfirmReset] = useState(false)
+  // Resets done while this view is open: the lab's VMs went back to the checkpoint, so the console's SSH
+  // connection belongs to a past they no longer have and is opened again.
+  const [restored, setRestored] = useState(0)
   const jobs = useJobs((s) => s.jobs)
   const libvirt = useNeedsLibvirt(t('lessons.needsLibvirt'))
   const ready = unfit.length === 0
@@ -152,7 +155,10 @@ export function LessonView({
         }
         if (!s && !seenRunning.current.has(j.id)) continue // ended before this view opened
         handled.add(j.id)
-        if (j.kind === 'lesson.reset' && j.state === 'succeeded') setResults(() => ({}))
+        if (j.kind === 'lesson.reset' && j.state === 'succeeded') {
+          setResults(() => ({}))
+          setRestored((n) => n + 1)
+        }
         if (j.kind === 'lesson.solve' && s?.task && j.state === 'succeeded') void check(s.task)
         else void loadProgress()
       }
@@ -294,7 +300,7 @@ export function LessonView({
       </article>
       <aside className="lesson-console" aria-label={t('lessons.console', { node: controller?.name ?? '' })}>
         {controller ? (
-          <LessonConsole lab={lab.name} node={controller.name} />
+          <LessonConsole lab={lab.name} node={controller.name} restored={restored} />
         ) : (
           <p className="muted">{t('lessons.console.noController')}</p>
         )}

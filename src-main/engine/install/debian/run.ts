@@ -14,14 +14,9 @@ import type { Client } from 'ssh2'
 import { stageCheckpoint, type StagesState } from '../../../../src-shared/install'
 import type { LabState } from '../../../../src-shared/lab'
 import { Cancelled, type JobHandle } from '../../jobs'
-import type { LabEnv } from '../../lab/env'
+import { restoreCheckpoint, type LabEnv } from '../../lab/env'
 import { connectNode, syncClocks } from '../../lab/node-ssh'
-import {
-  checkpointCreate,
-  checkpointDelete,
-  checkpointList,
-  checkpointRestore,
-} from '../../libvirt/checkpoint'
+import { checkpointCreate, checkpointDelete, checkpointList } from '../../libvirt/checkpoint'
 import { maskGuest, registerGuestSecret } from '../../secrets'
 import { sshExec } from '../../ssh/client'
 import { shellQuote } from '../../preflight/fix'
@@ -257,7 +252,7 @@ export async function runDebianInstall(
     const plan = debianPlan(state.definition, secrets)
     await listedStep(job, 'restore', async () => {
       const failed = st.failed!
-      await checkpointRestore(env.virsh, domains, stageCheckpoint(failed))
+      await restoreCheckpoint(env, domains, stageCheckpoint(failed))
       const index = plan.findIndex((s) => s.id === failed)
       st = { ...st, done: plan.slice(0, index).map((s) => s.id), current: null, failed: null }
       await saveStages(env, await deps.get(name), st)
