@@ -267,7 +267,8 @@ describe("OpenStack from Debian's packages, for real", () => {
     )
     const computeUnits = status.nodes.find((n) => n.name === 'compute')!.services
     expect(computeUnits.map((u) => [u.name, u.state])).toEqual(
-      ['libvirtd', 'nova-compute', 'ovsdb-server', 'ovs-vswitchd', 'ovn-controller'].map((u) => [
+      // iscsid with Cinder: nova-compute attaches volumes by an iSCSI login.
+      ['libvirtd', 'nova-compute', 'ovsdb-server', 'ovs-vswitchd', 'ovn-controller', 'iscsid'].map((u) => [
         u,
         'active',
       ]),
@@ -284,7 +285,7 @@ describe("OpenStack from Debian's packages, for real", () => {
         'volume cinder-volume@controller.example.com@lvm up',
       ]),
     )
-    expect(status.horizon?.url).toBe('http://192.168.122.100/')
+    expect(status.horizon?.url).toBe('http://192.168.122.100/horizon/')
     expect(status.horizon?.username).toBe('admin')
     expect(status.horizon?.password).toMatch(/^[A-Za-z0-9]{20}$/)
     expect(status.problems).toEqual([])
@@ -407,8 +408,14 @@ describe("OpenStack from Debian's packages, for real", () => {
         expect(await page.locator('#status-node-controller-health').getAttribute('data-health')).toBe('ok')
         expect(await page.locator('#status-node-compute-health').getAttribute('data-health')).toBe('ok')
         expect(await page.locator('#status-api').innerText()).toMatch(/nova-compute\s+compute\.example\.com/)
-        expect(await page.locator('#status-horizon').innerText()).toContain('http://192.168.122.100/')
+        expect(await page.locator('#status-horizon').innerText()).toContain('http://192.168.122.100/horizon/')
         await page.screenshot({ path: 'test-results/openstack-install-page.png', fullPage: true })
+        // The topology shows the cloud's instance on the node it runs on, from the same report.
+        await page.locator('#nav-topology').click()
+        const pill = page.locator(`#node-${LAB}-compute-instances`)
+        await pill.waitFor()
+        expect(await pill.getAttribute('aria-label')).toMatch(/^1 instance: vm1 \(ACTIVE\)$/)
+        expect(await page.locator(`#node-${LAB}-controller-instances`).count()).toBe(0)
       } finally {
         await browser.close()
         await served.stop()

@@ -269,6 +269,11 @@ describe('distribution-packages plan', () => {
     expect(chassis).toContain('external-ids:ovn-remote=tcp:192.168.122.100:6642')
     expect(chassis).toContain('external-ids:ovn-encap-ip=192.168.90.110')
     expect(chassis).toContain('external-ids:hostname=compute.example.com')
+    // nova-compute (user nova) reaches OVS's database on loopback TCP: its socket is root's alone.
+    expect(chassis).toMatch(/^ovs-vsctl set-manager ptcp:6640:127\.0\.0\.1$/m)
+    const nova = plan.find((s) => s.id === 'nova')!
+    const computeConf = nova.files.find((f) => f.path === '/etc/nova/nova-compute.conf')!.content
+    expect(computeConf).toMatch(/^\[os_vif_ovs\]\novsdb_connection = tcp:127\.0\.0\.1:6640$/m)
     // neutron-server as one eventlet service (Debian's uwsgi API never reached OVN's databases on the lab).
     const unit = neutron.files.find((f) => f.path === '/etc/systemd/system/neutron-server.service')!
     expect(unit.content).toMatch(/^ExecStart=\/usr\/bin\/neutron-server .*ml2_conf\.ini/m)
@@ -286,7 +291,13 @@ describe('distribution-packages plan', () => {
     )!
     expect(site.content).toMatch(/WSGIDaemonProcess horizon .*processes=1/)
     expect(site.content).toContain('WSGIProcessGroup horizon')
+    // At /horizon, Debian's WEBROOT: its login redirect and its compressed pages' static files are there.
+    expect(site.content).toMatch(
+      /^ {4}WSGIScriptAlias \/horizon \/usr\/share\/openstack-dashboard\/wsgi\.py$/m,
+    )
+    expect(site.content).toMatch(/^ {4}Alias \/horizon\/static \/var\/lib\/openstack-dashboard\/static$/m)
     const page = horizon.checks[0]!
+    expect(page.command).toContain('http://192.168.122.100/horizon/auth/login/')
     expect(page.expect('200\n<html>... <button id="loginBtn" type="submit">Sign In</button>')).toBeNull()
     expect(page.expect('500\nInternal Server Error')).toBe('HTTP 500')
     expect(page.expect('200\n<html>It works!</html>')).toMatch(/no "id="loginBtn""/)

@@ -124,9 +124,11 @@ export function computeStages(x: PlanContext): Stage[] {
           // qemu: software emulation (the lab's nodes have no nested KVM); cpu_mode none: QEMU's own model,
           // since host-model would describe an emulated CPU.
           libvirt: { virt_type: 'qemu', cpu_mode: 'none' },
-          // os-vif plugs instances into br-int through OVS's database: its local socket (the default is
-          // tcp:127.0.0.1:6640, where Debian's Open vSwitch does not listen).
-          os_vif_ovs: { ovsdb_connection: 'unix:/var/run/openvswitch/db.sock' },
+          // os-vif plugs instances into br-int through OVS's database, from nova-compute's own process (user
+          // nova). Debian's local socket is root's alone (srwxr-x--- root root: "Could not retrieve schema
+          // from unix:/var/run/openvswitch/db.sock", seen on the lab), so the database also listens on
+          // loopback TCP (the Neutron stage's ovs-vsctl set-manager), os-vif's default address.
+          os_vif_ovs: { ovsdb_connection: 'tcp:127.0.0.1:6640' },
         },
         'nova-compute: the libvirt driver',
       ),
@@ -369,6 +371,8 @@ export function computeStages(x: PlanContext): Stage[] {
         node: n.name,
         script: [
           enableUnits(['openvswitch-switch']),
+          "# nova-compute (user nova) plugs instances through OVS's database: on loopback TCP, since the socket is root's",
+          'ovs-vsctl set-manager ptcp:6640:127.0.0.1',
           "# this chassis: where OVN's southbound database is, and the tunnel address on the internal network",
           `ovs-vsctl set open . external-ids:ovn-remote=${ovnSb} external-ids:ovn-encap-type=geneve \\`,
           `  external-ids:ovn-encap-ip=${tunnelAddress(n)} external-ids:hostname=${fqdn(n)}`,

@@ -1,12 +1,15 @@
 // Horizon, the dashboard, as Debian packages it (openstack-dashboard under Apache's mod_wsgi). Stacklab
 // keeps Debian's local_settings.py and adds its own settings in local_settings.d (Horizon reads that folder
 // after local_settings.py), and writes the Apache site whole: one WSGI daemon process instead of running
-// Django inside every Apache worker, which under software emulation costs minutes and memory.
+// Django inside every Apache worker, which under software emulation costs minutes and memory. Horizon stays
+// at /horizon, where Debian's settings put it (local_settings.d/_0005_debian_webroot.py: WEBROOT, and so the
+// login redirect and the static files its offline-compressed pages name): served at the site's root, a
+// login went on to /horizon/, which was not there (seen on the lab).
 import { STAGE_PACKAGES, STAGE_UNITS, enableUnits, pageCheck, type PlanContext, type Stage } from './common'
 
-/** Where Horizon answers (Debian serves it at the site's root) and its login page. */
-export const horizonUrl = (ip: string) => `http://${ip}/`
-export const horizonLoginUrl = (ip: string) => `http://${ip}/auth/login/`
+/** Where Horizon answers (Debian's WEBROOT, /horizon) and its login page. */
+export const horizonUrl = (ip: string) => `http://${ip}/horizon/`
+export const horizonLoginUrl = (ip: string) => `http://${ip}/horizon/auth/login/`
 
 export function dashboardStages(x: PlanContext): Stage[] {
   const { c, ip, title } = x
@@ -45,13 +48,14 @@ export function dashboardStages(x: PlanContext): Stage[] {
         owner: 'root:root',
         mode: '0644',
         content: [
-          '# Stacklab: Horizon at http://<controller>/ in one mod_wsgi daemon process (2 threads)',
+          '# Stacklab: Horizon at http://<controller>/horizon/ in one mod_wsgi daemon process (2 threads)',
           '<VirtualHost *:80>',
-          '    WSGIScriptAlias / /usr/share/openstack-dashboard/wsgi.py',
+          '    RedirectMatch ^/$ /horizon/',
+          '    Alias /horizon/static /var/lib/openstack-dashboard/static',
+          '    WSGIScriptAlias /horizon /usr/share/openstack-dashboard/wsgi.py',
           '    WSGIDaemonProcess horizon user=www-data group=www-data processes=1 threads=2 display-name=%{GROUP}',
           '    WSGIProcessGroup horizon',
           '    WSGIApplicationGroup %{GLOBAL}',
-          '    Alias /static /var/lib/openstack-dashboard/static',
           '    <Directory /usr/share/openstack-dashboard>',
           '        Require all granted',
           '    </Directory>',
