@@ -79,6 +79,17 @@ export const ApiService = z.object({
 })
 export type ApiService = z.infer<typeof ApiService>
 
+/** An instance (Nova server) of the lab's cloud, and the lab node its host is (null: not a node of the lab). */
+export const Instance = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Nova's status: ACTIVE, BUILD, ERROR, SHUTOFF... */
+  status: z.string(),
+  host: z.string(),
+  node: z.string().nullable(),
+})
+export type Instance = z.infer<typeof Instance>
+
 export const LabStatusReport = z.object({
   lab: z.string(),
   checkedAt: z.string(),
@@ -87,10 +98,29 @@ export const LabStatusReport = z.object({
   horizon: z.object({ url: z.string(), username: z.string(), password: z.string() }).nullable(),
   nodes: z.array(NodeStatus),
   services: z.array(ApiService),
+  /** Every project's instances (`openstack server list --all-projects --long`), where Nova answers. */
+  instances: z.array(Instance),
   /** Things the user should know ("compute: running, but openstack-nova-compute is failed"), by code. */
   problems: z.array(StatusProblem),
 })
 export type LabStatusReport = z.infer<typeof LabStatusReport>
+
+const NO_INSTANCES: Instance[] = []
+
+/**
+ * The cloud's instances on a VM that is a lab node, from the newest report that has it as a node (a lesson's
+ * instance on its compute node). None without a report, or where Nova did not answer. The same empty list
+ * each time, so a view that reads it does not change for nothing.
+ */
+export function instancesOn(reports: Record<string, LabStatusReport>, domain: string): Instance[] {
+  let found: { list: Instance[]; at: string } | null = null
+  for (const r of Object.values(reports)) {
+    const node = r.nodes.find((n) => n.domain === domain)
+    if (node && (!found || r.checkedAt > found.at))
+      found = { list: r.instances.filter((i) => i.node === node.name), at: r.checkedAt }
+  }
+  return found?.list.length ? found.list : NO_INSTANCES
+}
 
 export const INSTALL_STEPS = [
   { id: 'connect', title: 'Connect to every node' },

@@ -1,6 +1,6 @@
 // The openstack client's lists of compute services, network agents and volume services, read from its
 // `-f json` output or from the table it prints by default (what a learner pastes): one ApiService per row.
-import type { ApiService } from '../../../src-shared/install'
+import type { ApiService, Instance } from '../../../src-shared/install'
 import { outputLines } from '../lines'
 
 type Row = Record<string, unknown>
@@ -82,4 +82,23 @@ export function parseApiServices(kind: ApiService['kind'], text: string): ApiSer
       state: `${state}, ${status}`,
     }
   })
+}
+
+/**
+ * `openstack server list --all-projects --long -c ID -c Name -c Status -c Host -f json` (the column titles of
+ * python-openstackclient's ListServer: "ID", "Name", "Status", and "Host" from OS-EXT-SRV-ATTR:host with
+ * --long), or its table. The node is filled in by the caller.
+ */
+export function parseServers(text: string): Omit<Instance, 'node'>[] {
+  const trimmed = text.trim()
+  const rows: unknown = trimmed.startsWith('[') ? JSON.parse(trimmed) : parseTable(text)
+  if (!Array.isArray(rows)) throw new Error('the openstack server list is neither JSON nor a table')
+  return (rows as Row[])
+    .map((r) => ({
+      id: cell(r['ID']),
+      name: cell(r['Name']),
+      status: cell(r['Status']),
+      host: cell(r['Host']),
+    }))
+    .filter((r) => r.id)
 }

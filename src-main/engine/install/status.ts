@@ -3,10 +3,10 @@
 // services, network agents and volume services; the Horizon URL with the admin login. A node that runs
 // while some of its services are down is flagged.
 import type { Client } from 'ssh2'
-import type { ApiService, LabStatusReport, NodeStatus } from '../../../src-shared/install'
+import type { ApiService, Instance, LabStatusReport, NodeStatus } from '../../../src-shared/install'
 import { nodeAddress, type LabState } from '../../../src-shared/lab'
 import { domainGet } from '../libvirt/domain'
-import { parseApiServices, serviceNode } from './status-parse'
+import { parseApiServices, parseServers, serviceNode } from './status-parse'
 import { outputLines } from '../lines'
 import { maskGuest, registerGuestSecret } from '../secrets'
 import { statusProblem, type StatusProblem } from '../../../src-shared/status-says'
@@ -93,8 +93,11 @@ const MARK = '@@stacklab-'
  * The framed parts of the combined openstack command's output. Found with indexOf, one pass: a lazy
  * `begin([\s\S]*?)end` pattern would scan to the end again from every begin mark the output repeats.
  */
-export function splitFramed(out: string): { kind: ApiService['kind']; body: string; rc: number }[] {
-  const parts: { kind: ApiService['kind']; body: string; rc: number }[] = []
+type Framed = ApiService['kind'] | 'servers'
+const FRAMED = new Set<string>(['compute', 'network', 'volume', 'servers'])
+
+export function splitFramed(out: string): { kind: Framed; body: string; rc: number }[] {
+  const parts: { kind: Framed; body: string; rc: number }[] = []
   const BEGIN = `${MARK}begin `
   const END = `${MARK}end `
   let at = out.indexOf(BEGIN)
@@ -107,8 +110,8 @@ export function splitFramed(out: string): { kind: ApiService['kind']; body: stri
     const rc = /^\d+/.exec(out.slice(end + END.length, end + END.length + 12))?.[0]
     const next = out.indexOf(BEGIN, nl + 1)
     // The body is what lies between its begin mark and its own end mark, never past the next begin mark.
-    if ((kind === 'compute' || kind === 'network' || kind === 'volume') && rc && (next < 0 || next > end))
-      parts.push({ kind, body: out.slice(nl + 1, end), rc: Number(rc) })
+    if (FRAMED.has(kind) && rc && (next < 0 || next > end))
+      parts.push({ kind: kind as Framed, body: out.slice(nl + 1, end), rc: Number(rc) })
     at = next >= 0 && next < end ? next : out.indexOf(BEGIN, end)
   }
   return parts
@@ -169,6 +172,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
     let installed = false
     let horizon: LabStatusReport['horizon'] = null
     const api: ApiService[] = []
+    let servers: Omit<Instance, 'node'>[] = []
     const controller = clients.get(ctrl.name)
     const stages = stagesState(state)
     const allStages = debianStagesOf(lab).every((s) => stages.done.includes(s.id))
@@ -190,6 +194,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
           ['compute', 'compute service list', 'nova'],
           ['network', 'network agent list', 'neutron'],
           ['volume', 'volume service list', 'cinder'],
+          ['servers', 'server list --all-projects --long -c ID -c Name -c Status -c Host', 'nova'],
         ] as const
       ).filter(([, , stage]) => has(stage))
       if (vars['OS_PASSWORD'] && lists.length) {
@@ -202,6 +207,18 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
           .join('; ')
         const out = (await sshExec(controller, `. ${rc} && { ${script}; }`)).stdout
         for (const { kind, body, rc } of splitFramed(out)) {
+          if (kind === 'servers') {
+            // The instances are shown beside their nodes where Nova answers; a list that fails is said.
+            try {
+              if (rc !== 0) throw new Error(body.trim().split('\n').pop() ?? '')
+              servers = parseServers(body)
+            } catch (error) {
+              problems.push(
+                statusProblem('api-failed', { kind: 'compute', detail: maskGuest((error as Error).message) }),
+              )
+            }
+            continue
+          }
           // JSON as asked, or the client's table (an older client ignoring -f): anything else is a problem
           // of that list, never the end of the whole status.
           let parsed: ApiService[] | null = null
@@ -226,9 +243,14 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
     }
 
     // Per node: its own services, and the API's view of the services on that host.
+    const namesOf = (n: NodeStatus) => new Set([n.name, `${n.name}.${lab.domain}`, n.address])
+    const instances: Instance[] = servers.map((s) => ({
+      ...s,
+      node: nodes.find((n) => namesOf(n).has(s.host))?.name ?? null,
+    }))
     for (const n of nodes) {
       const def = lab.nodes.find((x) => x.name === n.name)!
-      const names = new Set([n.name, `${n.name}.${lab.domain}`, n.address])
+      const names = namesOf(n)
       const down = [
         ...n.services.filter((s) => !s.ok).map((s) => `${s.name} is ${s.state}`),
         ...api
@@ -249,6 +271,7 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
       horizon,
       nodes,
       services: api,
+      instances,
       // Problems quote the guests' output: their own passwords are masked where they are made.
       problems,
     }

@@ -2,7 +2,7 @@
 // `lab.status` event, whoever asked for it (this window's Install page, another window on the same engine):
 // the Install page's status and the topology's health marks read the same reports.
 import { create } from 'zustand'
-import type { LabStatusReport } from '../../../src-shared/install'
+import { instancesOn, type Instance, type LabStatusReport } from '../../../src-shared/install'
 import { call, onApi } from '../api/current'
 import { shownFailure, type ShownFailure } from '../components/words'
 import type { ServiceHealth } from '../components/badges'
@@ -62,3 +62,7 @@ export function useHealth(domain: string): ServiceHealth {
 onApi((api) => {
   api.on('lab.status', put)
 })
+
+export function useInstances(domain: string): Instance[] {
+  return useLabStatus((s) => instancesOn(s.reports, domain))
+}

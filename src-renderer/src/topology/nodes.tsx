@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
 import type { DomainInfo, HostCapacity } from '../../../src-shared/libvirt'
 import { HealthBadge, ModePill, ProblemPill, StateBadge, modeKey, stateWord } from '../components/badges'
 import { usePlural, useT, type Translate } from '../i18n'
-import { useHealth } from '../state/status'
+import { useHealth, useInstances } from '../state/status'
 import { useStore } from '../store'
 import { labOfDomain, networkColor } from './graph'
 import { LabPower } from './LabPower'
@@ -196,6 +196,8 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   const t = useT()
   const d = useStore((s) => s.libvirt.domains[data.name])
   const health = useHealth(data.name)
+  const instances = useInstances(data.name)
+  const pl = usePlural()
   const labs = useStore((s) => s.labs)
   const lab = useMemo(() => labOfDomain(labs).get(data.name), [labs, data.name])
   const select = useStore((s) => s.select)
@@ -234,6 +236,24 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
         )}
         {/* OpenStack runs only on lab nodes: any other VM's health would always say "unknown". */}
         {lab && <HealthBadge id={`node-${d.name}-health`} health={health} />}
+        {/* The cloud's instances on this node (a lesson's instance on its compute): a count that fits the
+            box, the names in its label; the details panel lists them. */}
+        {lab && instances.length > 0 && (
+          <span
+            id={`node-${d.name}-instances`}
+            className="role-pill instances-pill"
+            role="img"
+            data-count={instances.length}
+            aria-label={pl('topology.instances', instances.length, {
+              names: instances.map((i) => `${i.name} (${i.status})`).join(', '),
+            })}
+            title={pl('topology.instances', instances.length, {
+              names: instances.map((i) => `${i.name} (${i.status})`).join(', '),
+            })}
+          >
+            ☁ {instances.length}
+          </span>
+        )}
       </div>
     </div>
   )

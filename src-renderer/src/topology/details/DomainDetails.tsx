@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { ProblemNote, RawXmlDialog } from '../../components/objects'
 import { reasonText } from '../../components/words'
 import { useT } from '../../i18n'
-import { useHealth } from '../../state/status'
+import { useHealth, useInstances } from '../../state/status'
 import { useStore, type DomainAction } from '../../store'
 import { AddComputePanel } from '../../install/AddComputePanel'
 import { labOfDomain } from '../graph'
@@ -43,6 +43,7 @@ export function DomainDetails({
   const labs = useStore((s) => s.labs)
   const lab = labOfDomain(labs).get(d.name)
   const health = useHealth(d.name)
+  const instances = useInstances(d.name)
   const [busy, setBusy] = useState<DomainAction | 'delete' | null>(null)
   const [error, setError] = useState<ShownFailure | null>(null)
   const [rawXml, setRawXml] = useState(false)
@@ -139,6 +140,17 @@ export function DomainDetails({
         {lab && (
           <Field label={t('details.health')}>
             <HealthBadge health={health} />
+          </Field>
+        )}
+        {lab && instances.length > 0 && (
+          <Field label={t('details.instances')} id="details-instances">
+            <ul className="plain-list">
+              {instances.map((i) => (
+                <li key={i.id} data-instance={i.name} data-status={i.status}>
+                  {i.name} <span className="muted">({i.status})</span>
+                </li>
+              ))}
+            </ul>
           </Field>
         )}
         {lab && (
