@@ -3,9 +3,15 @@
 // lesson Stacklab ships runs through the engine's API as a learner would use it: the lesson starts (its
 // checkpoint), its check is not yet passed on the lab as it starts, "do it for me" passes every task (and runs
 // its negative checks), a second "do it for me" changes nothing; a planted mistake (a flavor too small) is
-// reported in the lesson's own words; reset brings the lab back to the lesson's checkpoint.
+// reported in the lesson's own words. Then the learner's way in Debian's Chromium on the served app: the
+// topology shows the lessons' instance on the compute node; the networks lesson is reset from the page (its
+// console opens again), its commands typed in the SSH console beside it, Check passes; the router task the
+// same in Korean. Last, reset through the API brings the lab back to the lesson's checkpoint.
 // Run with `npm run test:lessons` (about as long as the install, plus the lessons); figures are printed at the
 // end. Written 2026-12-01 and NOT YET RUN: its first run on the real cloud is the next step of issue #15.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { chromium, type Locator, type Page } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from 'ssh2'
 import type { Engine } from '../../src-main/engine/engine'
@@ -13,6 +19,8 @@ import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
 import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import { sshExec } from '../../src-main/engine/ssh/client'
 import type { LessonSummary } from '../../src-shared/lesson'
+import { CHROMIUM_LAUNCH } from '../chromium'
+import { serveWithSettings } from '../harness/serve'
 import { jobFinished } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
 import { openstackLab } from './os-lab'
@@ -33,6 +41,27 @@ async function onController(command: string): Promise<string> {
   } finally {
     client.end()
   }
+}
+
+/** Presses a task's Check until its verdict is `want` (a check made before the console's command landed). */
+async function checkUntil(task: Locator, id: string, want: string, seconds: number): Promise<void> {
+  const verdict = task.locator(`#task-${id}-verdict`)
+  const until = Date.now() + seconds * 1000
+  for (;;) {
+    await task.locator(`#task-${id}-check`).click()
+    await task.locator(`#task-${id}-verdict[data-verdict]:not([data-verdict="checking"])`).waitFor()
+    const seen = await verdict.getAttribute('data-verdict')
+    if (seen === want) return
+    if (Date.now() > until)
+      throw new Error(`${id}: ${seen}: ${await task.locator(`#task-${id}-findings`).innerText()}`)
+    await new Promise((r) => setTimeout(r, 3000))
+  }
+}
+
+/** Types a line into the lesson's SSH console, as a learner would. */
+async function typeLine(page: Page, line: string): Promise<void> {
+  await page.locator('#lesson-term').click()
+  await page.keyboard.type(`${line}\n`)
 }
 
 /** A job started by a call, to its end; its error (with the failing step's detail) fails the test. */
@@ -142,6 +171,95 @@ describe('every lesson on the real cloud', () => {
       expect(await onController('openstack flavor show m1.nano -f value -c ram')).toMatch(/^128/)
     },
     30 * 60_000,
+  )
+
+  it(
+    'in the browser: the networks lesson beside its SSH console, typed there and checked, then in Korean',
+    async () => {
+      // `stacklab serve` on the same lab, as a learner opens the app after the lab is installed.
+      const settings = JSON.parse(
+        await readFile(join(env.xdg.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), 'utf8'),
+      ) as Record<string, unknown>
+      const served = await serveWithSettings(env.home, settings)
+      const browser = await chromium.launch(CHROMIUM_LAUNCH)
+      const t0 = Date.now()
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+        page.setDefaultTimeout(5 * 60_000)
+        await page.goto(served.url)
+        await page.locator('#lang-select').selectOption('en')
+        // The lab's status, then the topology: the instance the lessons made, on the compute node.
+        await page.locator('#nav-install').click()
+        await page.locator('#install-lab').selectOption(LAB)
+        await page.locator('#status-refresh').click()
+        await page.locator('#status-api').waitFor()
+        await page.locator('#nav-topology').click()
+        const pill = page.locator(`#node-${LAB}-compute-instances`)
+        await pill.waitFor()
+        expect(await pill.getAttribute('aria-label')).toContain('selfservice-instance (ACTIVE)')
+        await page.screenshot({ path: 'test-results/lessons-topology.png' })
+
+        // The networks lesson, reset from the page: its job, and the console opened again after it.
+        await page.locator('#nav-lessons').click()
+        await page.locator('#lessons-lab').selectOption(LAB)
+        expect(await page.locator('#lesson-networks').getAttribute('data-fits')).toBe('true')
+        await page.locator('#lesson-networks-open').click()
+        expect(await page.locator('#lesson-title').innerText()).toMatch(/network/i)
+        await page.locator('#lesson-reset').click()
+        await page.locator('#confirm-lesson-reset-yes').click()
+        await page.locator('#lesson-job[data-state="succeeded"]').waitFor({ timeout: 15 * 60_000 })
+        expect(await page.locator('#lesson-job').innerText()).toMatch(/Resetting/)
+        // The controller's shell answers (a new session after the reset): a sum typed until its result shows.
+        await page.locator('#lesson-term[data-console-id]').waitFor()
+        for (let i = 0; ; i++) {
+          await typeLine(page, `echo answer_$((${i}+1000))`)
+          await page.locator('#console-search').fill(`answer_${i + 1000}`)
+          await page.locator('#console-search').press('Enter')
+          const count = await page.locator('#console-search-count').getAttribute('data-count')
+          if (count && count !== '0') break
+          if (i > 120) throw new Error('the console beside the lesson never answered')
+          await new Promise((r) => setTimeout(r, 2000))
+        }
+        const selfservice = page.locator('#task-selfservice')
+        await checkUntil(selfservice, 'selfservice', 'not-yet', 0)
+        expect(await selfservice.locator('#task-selfservice-findings').innerText()).toMatch(/selfservice/)
+        await typeLine(page, '. /root/admin-openrc')
+        await typeLine(page, 'openstack network create selfservice')
+        await typeLine(
+          page,
+          'openstack subnet create --network selfservice --dns-nameserver 8.8.4.4 --gateway 172.16.1.1 --subnet-range 172.16.1.0/24 selfservice',
+        )
+        await checkUntil(selfservice, 'selfservice', 'passed', 180)
+        await page.screenshot({ path: 'test-results/lessons-real-lab.png' })
+
+        // The same page in Korean: the router task is not yet, said in the lesson's Korean words.
+        await page.locator('#lang-select').selectOption('ko')
+        await page.locator('html[lang="ko"]').waitFor()
+        const router = page.locator('#task-router')
+        await checkUntil(router, 'router', 'not-yet', 0)
+        expect(await router.locator('#task-router-verdict').innerText()).toBe('아직')
+        expect(await router.locator('#task-router-findings').innerText()).toContain(
+          'router 라우터에 selfservice 서브넷의 172.16.1.1 인터페이스가 없습니다.',
+        )
+        await typeLine(page, 'openstack router create router')
+        await typeLine(page, 'openstack router add subnet router selfservice')
+        await checkUntil(router, 'router', 'passed', 180)
+        expect(await page.locator('#lesson-progress').innerText()).toMatch(/2/)
+        await page.screenshot({ path: 'test-results/lessons-real-lab-ko.png' })
+        if (process.env['STACKLAB_UPDATE_DOCS'] === '1') {
+          await page.locator('#lang-select').selectOption('en')
+          await page.locator('html[lang="en"]').waitFor()
+          await page.screenshot({ path: 'docs/screenshot-lessons.png' })
+        }
+        figures.push(
+          `the networks lesson typed in the browser and checked: ${Math.round((Date.now() - t0) / 1000)} s`,
+        )
+      } finally {
+        await browser.close()
+        await served.stop()
+      }
+    },
+    20 * 60_000,
   )
 
   it(
