@@ -1,8 +1,8 @@
 // The app on the lab test bed, as a learner uses it, in Debian's Chromium against the browser host and real
 // QEMU guests: create the two-node lab in the wizard, see it running in the topology and follow a state
-// change made with virsh, type into the controller's SSH console, take and restore a checkpoint, install
-// OpenStack (the packstack/openstack TEST DOUBLES inside the guests) and read its status with the Horizon
-// link, then switch to Korean. Screenshots of each screen go to test-results/screenshots/lab-*.png.
+// change made with virsh, type into the controller's SSH console and see its serial console's login prompt,
+// take and restore a checkpoint, install OpenStack (the packstack/openstack TEST DOUBLES inside the guests)
+// and read its status with the Horizon link, then switch to Korean. Screenshots of each screen go to test-results/screenshots/lab-*.png.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
@@ -83,6 +83,23 @@ test('a lab from the wizard to OpenStack status, on real guests', async ({ page 
   await page.keyboard.type('echo lab_$((6*7)) $(hostname)\n')
   await found('lab_42 controller.example.com')
   await shot(page, 'console')
+  // The serial console too (virsh console on a pty): the node's getty on ttyS0 prints its login prompt on
+  // Enter. Enter goes again on each try: one typed before virsh has attached reaches nobody (the page says
+  // "press Enter if the screen stays empty", as a user finds).
+  await page.selectOption('#console-kind', 'serial')
+  await page.click('#console-open')
+  const serial = page.locator('#console-term-controller-serial')
+  await expect(serial.locator('.xterm-screen')).toBeVisible()
+  await expect(async () => {
+    await serial.click()
+    await page.keyboard.press('Enter')
+    await search.fill(' login:')
+    await search.press('Enter')
+    await expect(page.locator('#console-search-count')).not.toHaveAttribute('data-count', /^(0|)$/, {
+      timeout: 3000,
+    })
+  }).toPass({ timeout: 120_000 })
+  await shot(page, 'console-serial')
 
   // Checkpoints: take one of the whole lab, change a node, restore after the confirmation.
   await page.click('#nav-checkpoints')
