@@ -10,8 +10,7 @@
 // logs into Horizon.
 // Run with `npm run test:openstack` (it sets up the test bed); figures are printed at the end.
 import { spawn } from 'node:child_process'
-import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
 import { chromium } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from 'ssh2'
@@ -25,8 +24,7 @@ import { DEBIAN_STAGES } from '../../src-shared/install'
 import { jobFinished, waitFor } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
 import { TINY_BOOTED, TINY_IMAGE_SCRIPT } from './tiny-instance'
-import { openstackLab } from './os-lab'
-import { serveWithSettings } from '../harness/serve'
+import { openstackLab, serveLabApp } from './os-lab'
 import { CHROMIUM_LAUNCH } from '../chromium'
 
 const env = labEnvironment()
@@ -385,10 +383,7 @@ describe("OpenStack from Debian's packages, for real", () => {
     'shows the stages and the status on the Install page, in a browser on the served app',
     async () => {
       // `stacklab serve` on the same lab, as a user would open it after a headless install.
-      const settings = JSON.parse(
-        await readFile(join(env.xdg.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), 'utf8'),
-      ) as Record<string, unknown>
-      const served = await serveWithSettings(env.home, settings)
+      const served = await serveLabApp(env)
       const browser = await chromium.launch(CHROMIUM_LAUNCH)
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })

@@ -9,8 +9,6 @@
 // same in Korean. Last, reset through the API brings the lab back to the lesson's checkpoint.
 // Run with `npm run test:lessons` (about as long as the install, plus the lessons); figures are printed at the
 // end. Written 2026-12-01 and NOT YET RUN: its first run on the real cloud is the next step of issue #15.
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { chromium, type Locator, type Page } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from 'ssh2'
@@ -20,10 +18,9 @@ import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import { sshExec } from '../../src-main/engine/ssh/client'
 import type { LessonSummary } from '../../src-shared/lesson'
 import { CHROMIUM_LAUNCH } from '../chromium'
-import { serveWithSettings } from '../harness/serve'
 import { jobFinished } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
-import { openstackLab } from './os-lab'
+import { openstackLab, serveLabApp } from './os-lab'
 
 const env = labEnvironment()
 const LAB = 'lessons'
@@ -177,10 +174,7 @@ describe('every lesson on the real cloud', () => {
     'in the browser: the networks lesson beside its SSH console, typed there and checked, then in Korean',
     async () => {
       // `stacklab serve` on the same lab, as a learner opens the app after the lab is installed.
-      const settings = JSON.parse(
-        await readFile(join(env.xdg.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), 'utf8'),
-      ) as Record<string, unknown>
-      const served = await serveWithSettings(env.home, settings)
+      const served = await serveLabApp(env)
       const browser = await chromium.launch(CHROMIUM_LAUNCH)
       const t0 = Date.now()
       try {
