@@ -232,6 +232,34 @@ describe('start and reset with a checkpoint', () => {
   })
 })
 
+describe('a checkpoint restore and the consoles open on its VMs', () => {
+  it('ends them, saying why (their connection belongs to the past), and they reconnect', async () => {
+    const vm = `${name}-controller`
+    const opened = await bed.call('console.open', {
+      lab: name,
+      node: 'controller',
+      kind: 'ssh',
+      cols: 80,
+      rows: 24,
+    })
+    expect(opened.state).toBe('open')
+    await bed.call('checkpoint.create', { domains: [vm], name: 'console-cp' })
+    try {
+      await bed.call('checkpoint.restore', { domains: [vm], name: 'console-cp' })
+      const after = (await bed.call('consoles.list', {})).find((c) => c.id === opened.id)!
+      expect(after.state).toBe('exited')
+      expect(after.exit?.reason).toBe(
+        `${vm} went back to checkpoint "console-cp"; reconnect for a new session`,
+      )
+      const again = await bed.call('console.reconnect', { id: opened.id })
+      expect(again.state).toBe('open')
+    } finally {
+      await bed.call('checkpoint.delete', { domains: [vm], name: 'console-cp' })
+      await bed.call('console.close', { id: opened.id })
+    }
+  })
+})
+
 describe('checks that wait (waitSeconds 30 with waitWhile BUILD, then a plain wait)', () => {
   const check = async () => {
     const t0 = Date.now()
