@@ -218,6 +218,9 @@ test('keyboard: the lesson is reached with Tab, F6 moves into the console and ba
   await page.locator('#lesson-ui-basics-open').focus()
   await page.keyboard.press('Enter')
   await expect(page.locator('#lesson-title')).toBeVisible()
+  // The page as a learner meets it: progress read and the console beside it open (it never takes the keyboard).
+  await expect(page.locator('#lesson-progress')).toHaveText('2 of 3 tasks passed')
+  await expect(page.locator('#lesson-term')).toHaveAttribute('data-console-id', /[0-9a-f-]{36}/)
   await page.locator('#lesson-check-all').focus()
   // Tab reaches the first task's Check in order.
   let reached = false
@@ -226,7 +229,6 @@ test('keyboard: the lesson is reached with Tab, F6 moves into the console and ba
     reached = await page.locator('#task-write-note-check').evaluate((el) => el === document.activeElement)
   }
   expect(reached).toBe(true)
-  await expect(page.locator('#lesson-term')).toHaveAttribute('data-console-id', /[0-9a-f-]{36}/)
   await page.keyboard.press('F6')
   await expect(page.locator('#lesson-term .xterm-helper-textarea')).toBeFocused()
   await page.keyboard.press('F6')
