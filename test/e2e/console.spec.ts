@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
 import { xdgEnv } from '../helpers'
+import { consoleShows } from './console-search'
 import { engineCall } from './engine'
 
 let lab: ConsoleLab
@@ -38,15 +39,7 @@ test('opens an SSH console of a node, types a command and sees the answer', asyn
   await expect(term).toHaveAttribute('data-console-id', /[0-9a-f-]{36}/)
   await expect(term.locator('.xterm-screen')).toBeVisible()
   // What the terminal holds is found with its search box.
-  const search = page.locator('#console-search')
-  const found = async (text: string, count: string) =>
-    expect(async () => {
-      await search.fill(text)
-      await search.press('Enter')
-      await expect(page.locator('#console-search-count')).toHaveAttribute('data-count', count, {
-        timeout: 1000,
-      })
-    }).toPass({ timeout: 20_000 })
+  const found = (text: string, count: number) => consoleShows(page, text, { count })
   // The very first output (sshd's message of the day, sent before the shell starts) is not lost.
   const motd = existsSync('/etc/motd')
     ? readFileSync('/etc/motd', 'utf8')
@@ -55,12 +48,12 @@ test('opens an SSH console of a node, types a command and sees the answer', asyn
         .filter((l) => l.length > 10)
         .pop()
     : undefined
-  if (motd) await found(motd, '1')
-  await found('root@', '1') // the first prompt
+  if (motd) await found(motd, 1)
+  await found('root@', 1) // the first prompt
   await term.click()
   await page.keyboard.type('echo e2e_$((6*7)); stty size\n')
   // The answer (the typed line itself has no "e2e_42").
-  await found('e2e_42', '1')
+  await found('e2e_42', 1)
   await page.screenshot({ path: 'test-results/screenshots/consoles.png' })
   // Leaving the page and coming back keeps the session and its screen.
   await page.locator('#nav-settings').click()

@@ -13,6 +13,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
 import { serveWithSettings } from '../harness/serve'
 import { xdgEnv } from '../helpers'
+import { consoleShows } from './console-search'
 import { engineCall, virsh } from './engine'
 
 const LAB = 'leslab'
@@ -83,14 +84,7 @@ test('a lesson beside its SSH console: check, type the command, check again, hin
   const term = page.locator('#lesson-term')
   await expect(term).toHaveAttribute('data-console-id', /[0-9a-f-]{36}/)
   await expect(page.locator('#lesson-title')).not.toBeFocused()
-  const search = page.locator('#console-search')
-  await expect(async () => {
-    await search.fill(`${userInfo().username}@`)
-    await search.press('Enter')
-    await expect(page.locator('#console-search-count')).not.toHaveAttribute('data-count', /^(0|)$/, {
-      timeout: 1000,
-    })
-  }).toPass({ timeout: 20_000 })
+  await consoleShows(page, `${userInfo().username}@`)
 
   // Check: not yet, with what is missing in the lesson's words and what was seen.
   const note = page.locator('#task-write-note')
@@ -171,8 +165,8 @@ test('a lesson beside its SSH console: check, type the command, check again, hin
   // The README's screenshot: the lesson with its findings beside the console.
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.locator('#task-write-note-findings summary').first().click() // the detail folded again
-  await search.fill('')
-  await search.press('Enter') // the search's marks cleared
+  await page.locator('#console-search').fill('')
+  await page.locator('#console-search').press('Enter') // the search's marks cleared
   await page.locator('#lesson-title').scrollIntoViewIfNeeded()
   await page.screenshot({ path: README_SCREENSHOT })
 })
@@ -322,18 +316,9 @@ test('Reset on a lab with its VM: back at the checkpoint, and the console opened
     await expect(job).toHaveAttribute('data-state', 'succeeded')
     expect(virsh('snapshot-list', vm, '--name')).toContain('lesson-ui-basics')
     // A shell variable set before the reset lives only in that session.
-    const search = page.locator('#console-search')
-    const shows = (text: string) =>
-      expect(async () => {
-        await search.fill(text)
-        await search.press('Enter')
-        await expect(page.locator('#console-search-count')).not.toHaveAttribute('data-count', /^(0|)$/, {
-          timeout: 1000,
-        })
-      }).toPass({ timeout: 20_000 })
     await term.click()
     await page.keyboard.type('MARK=old; echo mark_$MARK\n')
-    await shows('mark_old')
+    await consoleShows(page, 'mark_old')
     await page.locator('#lesson-reset').click()
     await page.locator('#confirm-lesson-reset-yes').click()
     await expect(job).toContainText('Resetting')
@@ -341,15 +326,12 @@ test('Reset on a lab with its VM: back at the checkpoint, and the console opened
     // The engine ended the old connection (the VM went back to the checkpoint) and the page opened a new
     // one in the same terminal: the variable is gone.
     // (Typed again on each try, into the terminal: keys typed while it reconnects reach no shell.)
-    await expect(async () => {
-      await term.click()
-      await page.keyboard.type('echo mark_${MARK:-new}_$((40+2))\n')
-      await search.fill('mark_new_42')
-      await search.press('Enter')
-      await expect(page.locator('#console-search-count')).not.toHaveAttribute('data-count', /^(0|)$/, {
-        timeout: 1000,
-      })
-    }).toPass({ timeout: 20_000 })
+    await consoleShows(page, 'mark_new_42', {
+      each: async () => {
+        await term.click()
+        await page.keyboard.type('echo mark_${MARK:-new}_$((40+2))\n')
+      },
+    })
   } finally {
     virsh('destroy', vm)
     virsh('undefine', vm, '--snapshots-metadata')

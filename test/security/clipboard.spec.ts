@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { startConsoleLab, type ConsoleLab } from '../harness/console-lab'
 import { xdgEnv } from '../helpers'
+import { consoleShows } from '../e2e/console-search'
 import { engineCall, url } from '../e2e/engine'
 
 const SECRET = 'host-clipboard-secret-4711'
@@ -56,12 +57,7 @@ test('a guest reads nothing of the clipboard over OSC 52, and may still write it
   await page.locator('#console-open').click()
   const term = page.locator('#console-term-controller-ssh')
   await expect(term.locator('.xterm-screen')).toBeVisible()
-  const search = page.locator('#console-search')
-  await expect(async () => {
-    await search.fill('root@')
-    await search.press('Enter')
-    await expect(page.locator('#console-search-count')).toHaveAttribute('data-count', '1', { timeout: 1000 })
-  }).toPass({ timeout: 20_000 })
+  await consoleShows(page, 'root@', { count: 1 })
   await term.click()
 
   // The guest asks for the clipboard, then for the cursor position, and keeps every byte that comes back
