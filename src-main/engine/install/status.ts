@@ -208,14 +208,17 @@ export async function labStatus(env: LabEnv, state: LabState): Promise<LabStatus
         const out = (await sshExec(controller, `. ${rc} && { ${script}; }`)).stdout
         for (const { kind, body, rc } of splitFramed(out)) {
           if (kind === 'servers') {
-            // The instances are shown beside their nodes where Nova answers; a list that fails is said.
+            // The instances are shown beside their nodes where Nova answers. They say nothing of the cloud's
+            // health (Nova's own services do), so a list that fails is logged, not a problem of the lab: a
+            // packstack lab's test double has no `server list`, an older policy may refuse --all-projects.
             try {
               if (rc !== 0) throw new Error(body.trim().split('\n').pop() ?? '')
               servers = parseServers(body)
             } catch (error) {
-              problems.push(
-                statusProblem('api-failed', { kind: 'compute', detail: maskGuest((error as Error).message) }),
-              )
+              env.logger.log('warn', 'the instance list failed', {
+                lab: lab.name,
+                detail: maskGuest((error as Error).message),
+              })
             }
             continue
           }
