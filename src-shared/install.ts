@@ -105,21 +105,26 @@ export const LabStatusReport = z.object({
 })
 export type LabStatusReport = z.infer<typeof LabStatusReport>
 
-const NO_INSTANCES: Instance[] = []
+/** The newest report that has this VM as a lab node, with that node; null without one. */
+export function newestNodeReport(
+  reports: Record<string, LabStatusReport>,
+  domain: string,
+): { report: LabStatusReport; node: NodeStatus } | null {
+  let found: { report: LabStatusReport; node: NodeStatus } | null = null
+  for (const report of Object.values(reports)) {
+    const node = report.nodes.find((n) => n.domain === domain)
+    if (node && (!found || report.checkedAt > found.report.checkedAt)) found = { report, node }
+  }
+  return found
+}
 
 /**
  * The cloud's instances on a VM that is a lab node, from the newest report that has it as a node (a lesson's
- * instance on its compute node). None without a report, or where Nova did not answer. The same empty list
- * each time, so a view that reads it does not change for nothing.
+ * instance on its compute node). None without a report, or where Nova did not answer.
  */
 export function instancesOn(reports: Record<string, LabStatusReport>, domain: string): Instance[] {
-  let found: { list: Instance[]; at: string } | null = null
-  for (const r of Object.values(reports)) {
-    const node = r.nodes.find((n) => n.domain === domain)
-    if (node && (!found || r.checkedAt > found.at))
-      found = { list: r.instances.filter((i) => i.node === node.name), at: r.checkedAt }
-  }
-  return found?.list.length ? found.list : NO_INSTANCES
+  const found = newestNodeReport(reports, domain)
+  return found ? found.report.instances.filter((i) => i.node === found.node.name) : []
 }
 
 export const INSTALL_STEPS = [

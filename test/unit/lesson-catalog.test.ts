@@ -103,6 +103,28 @@ describe('loadCatalog', () => {
     expect(c.broken).toHaveLength(5)
   })
 
+  it('refuses a waitWhile that is not a valid pattern, carries a command, or waits past 900 s', async () => {
+    const waits = (id: string, check: Record<string, unknown>) => {
+      const l = lesson(id)
+      Object.assign(l.tasks[0]!.check[0]!, check)
+      put(id, l)
+    }
+    waits('wait-good', { waitSeconds: 60, waitWhile: { path: 'status', matches: '^BUILD$' } })
+    waits('wait-regex', { waitSeconds: 60, waitWhile: { path: 'status', matches: '^(BUILD' } })
+    waits('wait-run', { waitSeconds: 60, waitWhile: { matches: 'x', run: 'rm -rf /' } })
+    waits('wait-long', { waitSeconds: 3600, waitWhile: { matches: 'x' } })
+    expect(await brokenOf('wait-regex')).toBe(
+      'tasks.0.check.0.waitWhile.matches: must be a valid regular expression',
+    )
+    expect(await brokenOf('wait-run')).toMatch(/^tasks\.0\.check\.0\.waitWhile: Unrecognized key.*"run"/)
+    expect(await brokenOf('wait-long')).toMatch(/^tasks\.0\.check\.0\.waitSeconds: /)
+    const c = await loadCatalog(dir)
+    expect(c.lessons.get('wait-good')!.tasks[0]!.check[0]!.waitWhile).toEqual({
+      path: 'status',
+      matches: '^BUILD$',
+    })
+  })
+
   it('refuses YAML aliases, tags and merge keys, and a 2 MiB file before reading it', async () => {
     put('alias', stringify(lesson('alias')).replace('goal:\n', 'goal: &g\n') + 'extra: *g\n')
     put('tag', stringify(lesson('tag')).replace('minutes: 10', 'minutes: !!python/object 10'))

@@ -174,12 +174,8 @@ export class ConsoleSession {
    */
   drop(reason: string): void {
     if (this.state === 'exited') return
-    this.generation++
-    const t = this.transport
-    this.transport = null
-    this.state = 'exited'
+    this.close()
     this.exit = { code: null, reason }
-    t?.close()
     this.sink.exit(this.id, null, reason)
   }
 

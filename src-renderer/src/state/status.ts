@@ -2,7 +2,13 @@
 // `lab.status` event, whoever asked for it (this window's Install page, another window on the same engine):
 // the Install page's status and the topology's health marks read the same reports.
 import { create } from 'zustand'
-import { instancesOn, type Instance, type LabStatusReport } from '../../../src-shared/install'
+import { useShallow } from 'zustand/react/shallow'
+import {
+  instancesOn,
+  newestNodeReport,
+  type Instance,
+  type LabStatusReport,
+} from '../../../src-shared/install'
 import { call, onApi } from '../api/current'
 import { shownFailure, type ShownFailure } from '../components/words'
 import type { ServiceHealth } from '../components/badges'
@@ -47,12 +53,7 @@ export const useLabStatus = create<StatusState>()((set) => ({
 
 /** A VM's OpenStack health: from the newest report that has it as a node, `unknown` without one. */
 export function healthOf(reports: Record<string, LabStatusReport>, domain: string): ServiceHealth {
-  let found: { health: ServiceHealth; at: string } | null = null
-  for (const r of Object.values(reports))
-    for (const n of r.nodes)
-      if (n.domain === domain && (!found || r.checkedAt > found.at))
-        found = { health: n.health, at: r.checkedAt }
-  return found?.health ?? 'unknown'
+  return newestNodeReport(reports, domain)?.node.health ?? 'unknown'
 }
 
 export function useHealth(domain: string): ServiceHealth {
@@ -63,6 +64,7 @@ onApi((api) => {
   api.on('lab.status', put)
 })
 
+/** The instances on a VM (a new list per call, so compared item by item: the view changes only with them). */
 export function useInstances(domain: string): Instance[] {
-  return useLabStatus((s) => instancesOn(s.reports, domain))
+  return useLabStatus(useShallow((s) => instancesOn(s.reports, domain)))
 }

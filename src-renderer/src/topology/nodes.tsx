@@ -198,6 +198,9 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
   const health = useHealth(data.name)
   const instances = useInstances(data.name)
   const pl = usePlural()
+  const instancesLabel = pl('topology.instances', instances.length, {
+    names: instances.map((i) => `${i.name} (${i.status})`).join(', '),
+  })
   const labs = useStore((s) => s.labs)
   const lab = useMemo(() => labOfDomain(labs).get(data.name), [labs, data.name])
   const select = useStore((s) => s.select)
@@ -244,12 +247,8 @@ function DomainNode({ data }: NodeProps<Node<{ name: string }>>) {
             className="role-pill instances-pill"
             role="img"
             data-count={instances.length}
-            aria-label={pl('topology.instances', instances.length, {
-              names: instances.map((i) => `${i.name} (${i.status})`).join(', '),
-            })}
-            title={pl('topology.instances', instances.length, {
-              names: instances.map((i) => `${i.name} (${i.status})`).join(', '),
-            })}
+            aria-label={instancesLabel}
+            title={instancesLabel}
           >
             ☁ {instances.length}
           </span>
