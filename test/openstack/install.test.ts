@@ -256,6 +256,10 @@ describe("OpenStack from Debian's packages, for real", () => {
         'ovn-ovsdb-server-sb',
         'ovn-northd',
         'neutron-server',
+        // the controller is the external network's gateway chassis
+        'ovsdb-server',
+        'ovs-vswitchd',
+        'ovn-controller',
         'apache2',
         'tgt',
         'cinder-api',
@@ -279,6 +283,7 @@ describe("OpenStack from Debian's packages, for real", () => {
         'compute nova-conductor@controller.example.com up',
         'compute nova-compute@compute.example.com up',
         'network ovn-controller@compute.example.com up',
+        'network ovn-controller@controller.example.com up',
         'volume cinder-scheduler@controller.example.com up',
         'volume cinder-volume@controller.example.com@lvm up',
       ]),

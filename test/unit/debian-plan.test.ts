@@ -281,6 +281,32 @@ describe('distribution-packages plan', () => {
     expect(neutron.scripts[0]!.script).toContain('systemctl disable --now neutron-api neutron-rpc-server')
   })
 
+  it('makes the controller the gateway chassis of an external network on br-ex, no NIC moved', () => {
+    const neutron = plan.find((s) => s.id === 'neutron')!
+    const unit = neutron.files.find((f) => f.path === '/etc/systemd/system/stacklab-br-ex.service')!
+    expect(unit.node).toBe('controller')
+    expect(unit.content).toMatch(/^ExecStart=\/usr\/bin\/ovs-vsctl --may-exist add-br br-ex$/m)
+    expect(unit.content).toMatch(/^ExecStart=\/usr\/sbin\/ip address replace 203\.0\.113\.1\/24 dev br-ex$/m)
+    expect(unit.content).not.toMatch(/add-port/)
+    const gateway = neutron.scripts.find((s) => s.node === 'controller')!.script
+    expect(gateway).toContain('external-ids:ovn-bridge-mappings=provider:br-ex')
+    expect(gateway).toContain('external-ids:ovn-cms-options=enable-chassis-as-gw')
+    expect(gateway).toContain('external-ids:ovn-encap-ip=192.168.90.100')
+    expect(gateway).toContain('external-ids:hostname=controller.example.com')
+    // after the OVN databases it points at, and after the bridge exists
+    expect(gateway.indexOf('ovn-central')).toBeLessThan(gateway.indexOf('ovn-bridge-mappings'))
+    expect(gateway.indexOf('stacklab-br-ex')).toBeLessThan(gateway.indexOf('restart ovn-host'))
+    // computes are plain chassis: no gateway, no bridge mapping
+    const compute = neutron.scripts.find((s) => s.node === 'compute')!.script
+    expect(compute).not.toContain('ovn-bridge-mappings')
+    expect(compute).not.toContain('enable-chassis-as-gw')
+    const bridge = neutron.checks.find((c) => c.command.includes('br-ex'))!
+    expect(bridge.expect('3: br-ex    inet 203.0.113.1/24 scope global br-ex')).toBeNull()
+    expect(bridge.expect('')).toMatch(/does not hold 203\.0\.113\.1/)
+    const chassis = neutron.checks.find((c) => c.command.includes('list Chassis'))!
+    expect(chassis.expect('hostname : "compute.example.com"')).toMatch(/controller\.example\.com/)
+  })
+
   it("points Horizon at the lab's Keystone and runs it in one WSGI daemon process", () => {
     const horizon = plan.find((s) => s.id === 'horizon')!
     const settings = horizon.files.find((f) => f.path.endsWith('_50_stacklab.py'))!.content

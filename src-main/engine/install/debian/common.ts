@@ -94,7 +94,16 @@ export const STAGE_UNITS: Record<DebianStageId, PerRole> = {
   // ovn-central, ovn-host and openvswitch-switch are Debian's oneshot wrappers: the stage enables those, the
   // status asks for the daemons they start.
   neutron: {
-    controller: ['ovn-ovsdb-server-nb', 'ovn-ovsdb-server-sb', 'ovn-northd', 'neutron-server'],
+    // the controller is also OVN's gateway chassis (the external network's bridge, br-ex)
+    controller: [
+      'ovn-ovsdb-server-nb',
+      'ovn-ovsdb-server-sb',
+      'ovn-northd',
+      'neutron-server',
+      'ovsdb-server',
+      'ovs-vswitchd',
+      'ovn-controller',
+    ],
     compute: ['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'],
   },
   horizon: onController(['apache2']),
@@ -123,7 +132,7 @@ export const STAGE_PACKAGES: Record<DebianStageId, PerRole> = {
     compute: ['nova-compute', 'nova-compute-kvm', 'qemu-system-x86', 'libvirt-daemon-system'],
   },
   neutron: {
-    controller: ['neutron-server', 'ovn-central'],
+    controller: ['neutron-server', 'ovn-central', 'ovn-host', 'openvswitch-switch'],
     compute: ['ovn-host', 'openvswitch-switch'],
   },
   horizon: onController(['openstack-dashboard', 'openstack-dashboard-apache']),

@@ -29,6 +29,21 @@ import {
 
 const NEUTRON_SERVER_UNIT = '/etc/systemd/system/neutron-server.service'
 
+/**
+ * The lab's external network, as devstack makes its "public" one: an Open vSwitch bridge on the controller
+ * that no NIC is in, holding the gateway address of the install guide's provider network (203.0.113.0/24).
+ * The controller is OVN's gateway chassis for it: a router's external gateway and floating IPs live there,
+ * and the controller reaches an instance's floating IP through br-ex (seed 003's "ssh from the controller").
+ * No NIC of a node is moved into a bridge: the nodes keep their own addresses, and the lab its SSH to them.
+ */
+const EXTERNAL = {
+  physnet: 'provider',
+  bridge: 'br-ex',
+  cidr: '203.0.113.0/24',
+  gateway: '203.0.113.1',
+} as const
+const EXTERNAL_UNIT = '/etc/systemd/system/stacklab-br-ex.service'
+
 /** The address of a node on the lab's internal network (the tunnel network), else its management address. */
 function tunnelAddress(node: NodeDef): string {
   return node.nics[1]?.ip ?? nodeAddress(node)
@@ -251,6 +266,14 @@ export function computeStages(x: PlanContext): Stage[] {
 
   const ovnNb = `tcp:${ip}:6641`
   const ovnSb = `tcp:${ip}:6642`
+  const controllerNode = x.def.nodes.find((n) => n.name === c)!
+  /** A node as an OVN chassis: where OVN's southbound database is, its tunnel address, its name. */
+  const chassisConfig = (n: NodeDef, tunnel: string, extra: string[]) =>
+    [
+      "# this chassis: where OVN's southbound database is, and the tunnel address on the internal network",
+      `ovs-vsctl set open . external-ids:ovn-remote=${ovnSb} external-ids:ovn-encap-type=geneve \\`,
+      `  external-ids:ovn-encap-ip=${tunnel} external-ids:hostname=${fqdn(n)}${extra.map((e) => ` \\\n  ${e}`).join('')}`,
+    ].join('\n')
   const neutron: Stage = {
     id: 'neutron',
     title: title('neutron'),
@@ -340,6 +363,31 @@ export function computeStages(x: PlanContext): Stage[] {
         'the Neutron server (API on port 9696 and RPC) as one service',
         'root:root',
       ),
+      nodeFile(
+        c,
+        EXTERNAL_UNIT,
+        [
+          `# Stacklab: the lab's external network "${EXTERNAL.physnet}" (${EXTERNAL.cidr}) on ${EXTERNAL.bridge}, with the`,
+          "# controller's address on it; no NIC is in the bridge (devstack's public network, made the same way).",
+          '[Unit]',
+          `Description=The lab's external network on ${EXTERNAL.bridge} (Stacklab)`,
+          'After=openvswitch-switch.service',
+          'Requires=openvswitch-switch.service',
+          '',
+          '[Service]',
+          'Type=oneshot',
+          'RemainAfterExit=yes',
+          `ExecStart=/usr/bin/ovs-vsctl --may-exist add-br ${EXTERNAL.bridge}`,
+          `ExecStart=/usr/sbin/ip address replace ${EXTERNAL.gateway}/${EXTERNAL.cidr.split('/')[1]} dev ${EXTERNAL.bridge}`,
+          `ExecStart=/usr/sbin/ip link set ${EXTERNAL.bridge} up`,
+          '',
+          '[Install]',
+          'WantedBy=multi-user.target',
+          '',
+        ].join('\n'),
+        `the external network ${EXTERNAL.cidr}: ${EXTERNAL.bridge} with the controller at ${EXTERNAL.gateway}`,
+        'root:root',
+      ),
     ],
     scripts: [
       {
@@ -365,6 +413,13 @@ export function computeStages(x: PlanContext): Stage[] {
           'systemctl disable --now neutron-api neutron-rpc-server 2>/dev/null || true',
           'systemctl daemon-reload',
           enableUnits(['neutron-server']),
+          `# the gateway chassis: ${EXTERNAL.bridge} carries the external network "${EXTERNAL.physnet}"; routers' gateways live here`,
+          enableUnits(['openvswitch-switch', 'stacklab-br-ex']),
+          chassisConfig(controllerNode, tunnelAddress(controllerNode), [
+            `external-ids:ovn-bridge-mappings=${EXTERNAL.physnet}:${EXTERNAL.bridge}`,
+            'external-ids:ovn-cms-options=enable-chassis-as-gw',
+          ]),
+          enableUnits(['ovn-host']),
         ].join('\n'),
       },
       ...computes.map((n) => ({
@@ -373,9 +428,7 @@ export function computeStages(x: PlanContext): Stage[] {
           enableUnits(['openvswitch-switch']),
           "# nova-compute (user nova) plugs instances through OVS's database: on loopback TCP, since the socket is root's",
           'ovs-vsctl set-manager ptcp:6640:127.0.0.1',
-          "# this chassis: where OVN's southbound database is, and the tunnel address on the internal network",
-          `ovs-vsctl set open . external-ids:ovn-remote=${ovnSb} external-ids:ovn-encap-type=geneve \\`,
-          `  external-ids:ovn-encap-ip=${tunnelAddress(n)} external-ids:hostname=${fqdn(n)}`,
+          chassisConfig(n, tunnelAddress(n), []),
           enableUnits(['ovn-host']),
         ].join('\n'),
       })),
@@ -383,10 +436,10 @@ export function computeStages(x: PlanContext): Stage[] {
     checks: [
       {
         node: c,
-        title: 'OVN sees every compute node as a chassis (ovn-sbctl)',
+        title: 'OVN sees every compute node and the gateway as a chassis (ovn-sbctl)',
         command: 'ovn-sbctl --timeout=20 --columns=hostname list Chassis',
         expect: (out) => {
-          const missing = computes.map(fqdn).filter((h) => !out.includes(h))
+          const missing = [controllerNode, ...computes].map(fqdn).filter((h) => !out.includes(h))
           return missing.length ? `no OVN chassis for ${missing.join(', ')}` : null
         },
         waitSeconds: SLOW_START_SECONDS,
@@ -397,6 +450,16 @@ export function computeStages(x: PlanContext): Stage[] {
         command: `${OS} network agent list -f json`,
         expect: (out) => ovnAgentsWrong(out, computes.map(fqdn)),
         waitSeconds: SLOW_START_SECONDS,
+      },
+      {
+        node: c,
+        title: `the external network's bridge has the controller's address (ip address show ${EXTERNAL.bridge})`,
+        command: `ip -4 -o address show dev ${EXTERNAL.bridge}`,
+        expect: (out) =>
+          out.includes(` ${EXTERNAL.gateway}/`)
+            ? null
+            : `${EXTERNAL.bridge} does not hold ${EXTERNAL.gateway}`,
+        waitSeconds: 0,
       },
     ],
     hint: 'Neutron logs to /var/log/neutron/ on the controller; OVN to /var/log/ovn/ (ovn-controller.log on a compute node says whether it reached the southbound database).',
