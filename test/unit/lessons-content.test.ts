@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { defaultLab } from '../../src-shared/lab'
 import { Lesson, type Check, type Step, type Text } from '../../src-shared/lesson'
 import { YamlRefused, parseUserYaml } from '../../src-shared/user-yaml'
+import { evaluateCheck } from '../../src-main/engine/lessons/evaluate'
 import { tempDir } from '../helpers'
 
 const LESSONS = join('resources', 'lessons')
@@ -163,6 +164,7 @@ describe('the lessons Stacklab ships', () => {
     expect(dirs).toEqual(
       expect.arrayContaining([
         'flavors-keys-groups',
+        'floating-ip',
         'images',
         'instance',
         'lab-tour',
@@ -182,7 +184,15 @@ describe('the lessons Stacklab ships', () => {
       order.push(next.id)
       next = lessons.find((l) => l.after === order.at(-1))
     }
-    expect(order).toEqual(['lab-tour', 'images', 'flavors-keys-groups', 'networks', 'instance', 'volumes'])
+    expect(order).toEqual([
+      'lab-tour',
+      'images',
+      'flavors-keys-groups',
+      'networks',
+      'instance',
+      'volumes',
+      'floating-ip',
+    ])
   })
 
   it('docs/lessons.md shows a lesson the schema accepts', () => {
@@ -202,6 +212,26 @@ describe('the lessons Stacklab ships', () => {
     // What must fail after the break is the task's own ICMP condition.
     expect(negative!.check.expect).toEqual([task.check[0]!.expect[0]])
     expect(negative!.mend[0]!.run.join('\n')).toMatch(/--proto icmp mysg/)
+  })
+
+  it('reaches the instance for real: the floating-ip ping passes on answers, fails on none, and its negative check is that ping', () => {
+    const lesson = readLesson(LESSONS, 'floating-ip').lesson!
+    const task = lesson.tasks.find((t) => t.id === 'ping')!
+    const ping = task.check[0]!
+    // The check ends in `|| true`: unanswered pings are "not yet" (and waited for), not a failed command.
+    expect(ping.run).toMatch(/ping -c 3 -W 3 "\$ip" \|\| true$/)
+    const out = (name: string) => readFileSync(join('test', 'fixtures', 'ping', name), 'utf8')
+    const answered = evaluateCheck({ code: 0, stdout: out('answered.txt'), stderr: '' }, ping.expect)
+    expect(answered.verdict).toBe('passed')
+    const none = evaluateCheck({ code: 0, stdout: out('unreachable.txt'), stderr: '' }, ping.expect)
+    expect(none.verdict).toBe('not-yet')
+    expect(none.findings[0]!.ok).toBe(false)
+    // The negative check: Stacklab deletes the ICMP rule, and the same ping must then fail.
+    const [negative] = task.negative
+    expect(negative!.break[0]!.run.join('\n')).toMatch(/--protocol icmp --ingress .*rule delete/)
+    expect(negative!.check.run).toBe(ping.run)
+    expect(negative!.check.expect).toEqual(ping.expect)
+    expect(negative!.mend[0]!.run.join('\n')).toMatch(/rule create --proto icmp mysg/)
   })
 })
 
