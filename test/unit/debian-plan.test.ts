@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { debianPlan } from '../../src-main/engine/install/debian/plan'
 import { DEBCONF_SELECTIONS, servicesWrong } from '../../src-main/engine/install/debian/common'
 import { failureCause } from '../../src-main/engine/install/debian/causes'
-import { ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
+import { gatewayWrong, ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
 import type { CloudSecrets } from '../../src-main/engine/install/debian/common'
 import { newSecrets } from '../../src-main/engine/install/debian/run'
 
@@ -402,6 +402,28 @@ describe("reading Nova's and Neutron's lists", () => {
     ).toMatch(/not alive/)
     expect(ovnAgentsWrong('[]', ['compute.example.com'])).toBe(
       'no OVN Controller agent on compute.example.com',
+    )
+  })
+
+  it('wants the controller as the gateway chassis, and keeps its options where Neutron Zed reads them', () => {
+    const neutron = debianPlan(lab(), newSecrets()).find((s) => s.id === 'neutron')!
+    const check = neutron.checks.find((k) => k.command.includes('network agent list'))!
+    const fixture = (name: string) => readFileSync(`test/fixtures/openstack/${name}`, 'utf8')
+    // recorded on the lab: before the compat unit the controller is a plain OVN Controller agent
+    expect(check.expect(fixture('network-agent-list-zed-no-gateway.json'))).toMatch(
+      /controller\.example\.com is not a gateway chassis/,
+    )
+    expect(check.expect(fixture('network-agent-list-zed-gateway.json'))).toBeNull()
+    expect(gatewayWrong('{}', 'controller.example.com')).toMatch(/not a JSON list/)
+    const unit = neutron.files.find((f) => f.path.endsWith('stacklab-ovn-chassis-compat.service'))!
+    expect(unit.content).toMatch(/PartOf=ovn-controller\.service/)
+    expect(unit.content).toMatch(/WantedBy=ovn-controller\.service/)
+    const script = neutron.files.find((f) => f.path === '/usr/local/lib/stacklab/ovn-chassis-compat')!
+    expect(script.mode).toBe('0755')
+    expect(script.content).toMatch(/set Chassis "\$id" external_ids:ovn-cms-options="\$cms"/)
+    const setup = neutron.scripts.find((s) => s.node === 'controller')!.script
+    expect(setup.indexOf('enable stacklab-ovn-chassis-compat')).toBeGreaterThan(
+      setup.indexOf('enable ovn-host'),
     )
   })
 })

@@ -44,6 +44,41 @@ const EXTERNAL = {
 } as const
 const EXTERNAL_UNIT = '/etc/systemd/system/stacklab-br-ex.service'
 
+/**
+ * Debian 12 pairs Neutron 21 (Zed) with OVN 23.03, and they disagree on where a chassis's options live:
+ * ovn-controller 23.03 writes ovn-cms-options and ovn-bridge-mappings to the southbound Chassis row's
+ * other_config and empties its external_ids whenever it registers, while Zed's Neutron reads them from
+ * external_ids only. Without them Neutron sees no gateway chassis: a router's external gateway port stays
+ * unbound and a floating IP never answers (seen on the lab, 2026-12-01). This oneshot, run each time
+ * ovn-controller starts, copies the two keys over and checks they stay.
+ */
+const CHASSIS_COMPAT_SCRIPT = '/usr/local/lib/stacklab/ovn-chassis-compat'
+const CHASSIS_COMPAT_UNIT = '/etc/systemd/system/stacklab-ovn-chassis-compat.service'
+const chassisCompatScript = [
+  '#!/bin/sh',
+  "# Stacklab: copy this chassis's ovn-cms-options and ovn-bridge-mappings from other_config (where OVN 23.03",
+  "# writes them) to external_ids (where Debian 12's Neutron, Zed, reads them), and check they stay there.",
+  'set -u',
+  "id=$(ovs-vsctl get open . external-ids:system-id | tr -d '\"')",
+  'key() { ovn-sbctl --timeout=10 --if-exists get Chassis "$id" "$1" 2>/dev/null | tr -d \'"\'; }',
+  'held=0',
+  'for i in $(seq 1 60); do',
+  '  cms=$(key other_config:ovn-cms-options); maps=$(key other_config:ovn-bridge-mappings)',
+  '  if [ -n "$cms" ] && [ "$(key external_ids:ovn-cms-options)" = "$cms" ] &&',
+  '    [ "$(key external_ids:ovn-bridge-mappings)" = "$maps" ]; then',
+  '    held=$((held + 1)); [ $held -ge 3 ] && exit 0',
+  '  elif [ -n "$cms" ]; then',
+  '    held=0',
+  '    ovn-sbctl --timeout=10 set Chassis "$id" external_ids:ovn-cms-options="$cms" \\',
+  '      external_ids:ovn-bridge-mappings="$maps" || true',
+  '  fi',
+  '  sleep 5',
+  'done',
+  'echo "the chassis $id never held ovn-cms-options in external_ids" >&2',
+  'exit 1',
+  '',
+].join('\n')
+
 /** The address of a node on the lab's internal network (the tunnel network), else its management address. */
 function tunnelAddress(node: NodeDef): string {
   return node.nics[1]?.ip ?? nodeAddress(node)
@@ -58,6 +93,17 @@ export function ovnAgentsWrong(stdout: string, hosts: string[]): string | null {
     if (!row) return `no OVN Controller agent on ${host}`
     if (row.Alive !== true && row.Alive !== ':-)') return `the OVN Controller agent on ${host} is not alive`
   }
+  return null
+}
+
+/** `openstack network agent list -f json`: the controller is an alive OVN Controller Gateway agent. */
+export function gatewayWrong(stdout: string, host: string): string | null {
+  const rows = jsonList(stdout) as { 'Agent Type'?: string; Host?: string; Alive?: unknown }[] | null
+  if (!rows) return 'network agent list is not a JSON list'
+  const row = rows.find((r) => /OVN Controller Gateway/i.test(r['Agent Type'] ?? '') && r.Host === host)
+  if (!row)
+    return `${host} is not a gateway chassis (no OVN Controller Gateway agent): routers have no way out`
+  if (row.Alive !== true && row.Alive !== ':-)') return `the gateway agent on ${host} is not alive`
   return null
 }
 
@@ -388,6 +434,37 @@ export function computeStages(x: PlanContext): Stage[] {
         `the external network ${EXTERNAL.cidr}: ${EXTERNAL.bridge} with the controller at ${EXTERNAL.gateway}`,
         'root:root',
       ),
+      {
+        node: c,
+        path: CHASSIS_COMPAT_SCRIPT,
+        owner: 'root:root',
+        mode: '0755',
+        content: chassisCompatScript,
+        purpose:
+          "the gateway chassis's options where Debian 12's Neutron (Zed) looks for them (OVN 23.03 moved them)",
+      },
+      nodeFile(
+        c,
+        CHASSIS_COMPAT_UNIT,
+        [
+          "# Stacklab: each time ovn-controller starts, make this chassis's gateway options visible to Neutron.",
+          '[Unit]',
+          'Description=Gateway chassis options for Neutron Zed (Stacklab)',
+          'After=ovn-controller.service',
+          'PartOf=ovn-controller.service',
+          '',
+          '[Service]',
+          'Type=oneshot',
+          'RemainAfterExit=yes',
+          `ExecStart=${CHASSIS_COMPAT_SCRIPT}`,
+          '',
+          '[Install]',
+          'WantedBy=ovn-controller.service',
+          '',
+        ].join('\n'),
+        'runs the script above whenever ovn-controller starts',
+        'root:root',
+      ),
     ],
     scripts: [
       {
@@ -420,6 +497,9 @@ export function computeStages(x: PlanContext): Stage[] {
             'external-ids:ovn-cms-options=enable-chassis-as-gw',
           ]),
           enableUnits(['ovn-host']),
+          '# Neutron Zed looks for the gateway options where OVN 23.03 no longer writes them (the script above)',
+          'systemctl daemon-reload',
+          enableUnits(['stacklab-ovn-chassis-compat']),
         ].join('\n'),
       },
       ...computes.map((n) => ({
@@ -448,7 +528,7 @@ export function computeStages(x: PlanContext): Stage[] {
         node: c,
         title: 'network agents are alive (openstack network agent list)',
         command: `${OS} network agent list -f json`,
-        expect: (out) => ovnAgentsWrong(out, computes.map(fqdn)),
+        expect: (out) => ovnAgentsWrong(out, computes.map(fqdn)) ?? gatewayWrong(out, fqdn(controllerNode)),
         waitSeconds: SLOW_START_SECONDS,
       },
       {
