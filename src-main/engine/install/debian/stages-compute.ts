@@ -84,26 +84,35 @@ function tunnelAddress(node: NodeDef): string {
   return node.nics[1]?.ip ?? nodeAddress(node)
 }
 
+type AgentRow = { 'Agent Type'?: string; Host?: string; Alive?: unknown }
+
+/** The agent of this type on this host: 'missing', 'dead', or null when it is there and alive. */
+function agentOn(rows: AgentRow[], type: RegExp, host: string): 'missing' | 'dead' | null {
+  const row = rows.find((r) => type.test(r['Agent Type'] ?? '') && r.Host === host)
+  if (!row) return 'missing'
+  return row.Alive === true || row.Alive === ':-)' ? null : 'dead'
+}
+
 /** `openstack network agent list -f json`: an alive OVN Controller agent for each of these hosts. */
 export function ovnAgentsWrong(stdout: string, hosts: string[]): string | null {
-  const rows = jsonList(stdout) as { 'Agent Type'?: string; Host?: string; Alive?: unknown }[] | null
+  const rows = jsonList(stdout) as AgentRow[] | null
   if (!rows) return 'network agent list is not a JSON list'
   for (const host of hosts) {
-    const row = rows.find((r) => /OVN Controller/i.test(r['Agent Type'] ?? '') && r.Host === host)
-    if (!row) return `no OVN Controller agent on ${host}`
-    if (row.Alive !== true && row.Alive !== ':-)') return `the OVN Controller agent on ${host} is not alive`
+    const seen = agentOn(rows, /OVN Controller/i, host)
+    if (seen === 'missing') return `no OVN Controller agent on ${host}`
+    if (seen === 'dead') return `the OVN Controller agent on ${host} is not alive`
   }
   return null
 }
 
 /** `openstack network agent list -f json`: the controller is an alive OVN Controller Gateway agent. */
 export function gatewayWrong(stdout: string, host: string): string | null {
-  const rows = jsonList(stdout) as { 'Agent Type'?: string; Host?: string; Alive?: unknown }[] | null
+  const rows = jsonList(stdout) as AgentRow[] | null
   if (!rows) return 'network agent list is not a JSON list'
-  const row = rows.find((r) => /OVN Controller Gateway/i.test(r['Agent Type'] ?? '') && r.Host === host)
-  if (!row)
+  const seen = agentOn(rows, /OVN Controller Gateway/i, host)
+  if (seen === 'missing')
     return `${host} is not a gateway chassis (no OVN Controller Gateway agent): routers have no way out`
-  if (row.Alive !== true && row.Alive !== ':-)') return `the gateway agent on ${host} is not alive`
+  if (seen === 'dead') return `the gateway agent on ${host} is not alive`
   return null
 }
 
@@ -498,7 +507,6 @@ export function computeStages(x: PlanContext): Stage[] {
           ]),
           enableUnits(['ovn-host']),
           '# Neutron Zed looks for the gateway options where OVN 23.03 no longer writes them (the script above)',
-          'systemctl daemon-reload',
           enableUnits(['stacklab-ovn-chassis-compat']),
         ].join('\n'),
       },
