@@ -194,6 +194,27 @@ export function debianStagesOf(def: {
 
 export const stageCheckpoint = (stage: string) => `pre-${stage}`
 
+/** The stages with work on a compute node: what a compute node added after the install runs of them. */
+const JOIN_STAGE_IDS: readonly DebianStageId[] = ['prepare', 'nova', 'neutron', 'cinder']
+
+/**
+ * The steps that join a compute node added to a lab installed from the distribution's packages (after the
+ * steps that add its VM): the "pre-join-<node>" checkpoint, then each stage's part for that node (nova's
+ * with discover_hosts on the controller and the checks that name the node).
+ */
+export function debianJoinSteps(
+  def: Parameters<typeof debianStagesOf>[0],
+  node: string,
+): { id: string; title: string }[] {
+  return [
+    { id: 'join-checkpoint', title: `Checkpoint "${preJoinCheckpoint(node)}"` },
+    { id: 'join-connect', title: `Connect to the controller and ${node}` },
+    ...debianStagesOf(def)
+      .filter((s) => JOIN_STAGE_IDS.includes(s.id))
+      .map((s) => ({ id: `join-${s.id}`, title: `${s.title}: ${node}` })),
+  ]
+}
+
 /** Where a distribution-packages install stands: stages done, and the one running or failed. */
 export const StagesState = z.object({
   done: z.array(z.string()),
@@ -214,5 +235,32 @@ export const StagesState = z.object({
   stageStartedAt: z.string().nullable().optional(),
   /** Seconds each finished stage took (its checkpoint, scripts and checks). */
   seconds: z.record(z.string(), z.number()),
+  /**
+   * The last compute node joined after the install, and how that went ("running" after the engine died
+   * means interrupted): an install or retry of the lab finishes that join instead of installing again.
+   */
+  joining: z
+    .object({
+      node: z.string(),
+      outcome: z.enum(['running', 'success', 'failed']),
+      seconds: z.number().optional(),
+    })
+    .nullable()
+    .optional(),
 })
 export type StagesState = z.infer<typeof StagesState>
+
+/** OpenStack is on the lab: packstack's install succeeded, or every stage of the packages install is done. */
+export function openstackInstalled(state: {
+  install?: InstallState | null | undefined
+  definition: Parameters<typeof debianStagesOf>[0]
+}): boolean {
+  if (installed(state.install)) return true
+  const stages = state.install?.stages
+  return (
+    !!stages &&
+    !stages.current &&
+    !stages.failed &&
+    debianStagesOf(state.definition).every((s) => stages.done.includes(s.id))
+  )
+}

@@ -2,7 +2,7 @@
 // English when it refuses `lesson.start` or cannot check; the page in the reader's language before the
 // learner asks): the lab built, installed the way the lesson is written for (packstack or Debian's own
 // packages), OpenStack installed, and nodes of the roles the lesson uses. One function, so the two agree.
-import { debianStagesOf, installed } from './install'
+import { openstackInstalled } from './install'
 import { installerOf, presetById, type LabState, type LabSummary } from './lab'
 import type { Lesson } from './lesson'
 
@@ -12,18 +12,6 @@ export type Unfit =
   | { why: 'packages' }
   | { why: 'openstack' }
   | { why: 'role'; role: Lesson['needs']['roles'][number] }
-
-/** OpenStack is on the lab: packstack's install succeeded, or every stage of the packages install is done. */
-export function openstackInstalled(state: Pick<LabState, 'install' | 'definition'>): boolean {
-  if (installed(state.install)) return true
-  const stages = state.install?.stages
-  return (
-    !!stages &&
-    !stages.current &&
-    !stages.failed &&
-    debianStagesOf(state.definition).every((s) => stages.done.includes(s.id))
-  )
-}
 
 /**
  * What keeps `lab` from taking a lesson with these needs (nothing: it can). `state` is the lab's record when

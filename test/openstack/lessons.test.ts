@@ -65,7 +65,10 @@ async function typeLine(page: Page, line: string): Promise<void> {
 async function jobDone(started: Promise<{ id: string }>): Promise<void> {
   const job = await jobFinished(engine, (await started).id)
   const failed = job.steps.find((s) => s.state === 'failed')
-  expect(job.error, `${job.title}: ${failed?.title ?? ''} ${failed?.detail ?? ''}`).toBeNull()
+  expect(
+    job.error,
+    `${job.title}: ${failed?.title ?? ''}: ${job.error?.message ?? ''} ${failed?.detail ?? ''}`,
+  ).toBeNull()
   expect(job.state).toBe('succeeded')
 }
 

@@ -10,7 +10,8 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
-import { LabDefinition, defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
+import { DEFAULT_PRESET, LabDefinition, defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
+import { DEBIAN_STAGES } from '../../src-shared/install'
 import { ApiError } from '../../src-shared/errors'
 import type { Engine } from '../../src-main/engine/engine'
 import { LabStore } from '../../src-main/engine/lab/store'
@@ -263,43 +264,53 @@ describe('the API (Engine.call) refuses the same definitions', () => {
   it('lab.addNode refuses a node that is not compute on an installed lab, before anything changes', async () => {
     const paths = tempPaths(dir.dir)
     const at = new Date().toISOString()
-    await new LabStore(paths.data).save({
-      ...newLabState(LabDefinition.parse(defaultLab('apilab')), 'qemu'),
-      status: 'ready',
-      install: {
-        answersSaved: true,
-        runs: [
-          {
-            id: 'r1',
-            log: '/l',
-            rcFile: '/r',
-            pid: null,
-            startedAt: at,
-            finishedAt: at,
-            outcome: 'success',
-            error: null,
-          },
-        ],
-      },
-    })
-    const node = {
-      name: 'net2',
-      role: 'network',
-      vcpus: 1,
-      memoryMiB: 1024,
-      diskGiB: 10,
-      nics: [{ network: 'default', ip: '192.168.122.120' }],
+    const run = {
+      id: 'r1',
+      log: '/l',
+      rcFile: '/r',
+      pid: null,
+      startedAt: at,
+      finishedAt: at,
+      outcome: 'success' as const,
+      error: null,
     }
-    const refused = await rejection(engine.call('lab.addNode', { name: 'apilab', node }), ApiError)
-    expect(refused.code).toBe('bad-request')
-    expect(refused.message).toContain('OpenStack is installed on lab apilab')
-    expect(refused.issues).toEqual([
-      { path: 'node.role', message: 'only compute nodes can join an installed lab' },
-    ])
-    const after = await new LabStore(paths.data).get('apilab')
-    expect(after?.definition.nodes.map((n) => n.name)).toEqual(['controller', 'compute'])
-    expect(after?.status).toBe('ready')
-    rmSync(join(paths.data, 'labs'), { recursive: true, force: true })
+    // Installed by packstack (a successful run), and from the distribution's packages (every stage done).
+    const installs = [
+      { preset: DEFAULT_PRESET, install: { answersSaved: true, runs: [run] } },
+      {
+        preset: 'debian-12-openstack',
+        install: {
+          answersSaved: false,
+          runs: [],
+          stages: { done: DEBIAN_STAGES.map((s) => s.id), current: null, failed: null, seconds: {} },
+        },
+      },
+    ]
+    for (const { preset, install } of installs) {
+      await new LabStore(paths.data).save({
+        ...newLabState(LabDefinition.parse(defaultLab('apilab', preset)), 'qemu'),
+        status: 'ready',
+        install,
+      })
+      const node = {
+        name: 'net2',
+        role: 'network',
+        vcpus: 1,
+        memoryMiB: 1024,
+        diskGiB: 10,
+        nics: [{ network: 'default', ip: '192.168.122.120' }],
+      }
+      const refused = await rejection(engine.call('lab.addNode', { name: 'apilab', node }), ApiError)
+      expect(refused.code).toBe('bad-request')
+      expect(refused.message).toContain('OpenStack is installed on lab apilab')
+      expect(refused.issues).toEqual([
+        { path: 'node.role', message: 'only compute nodes can join an installed lab' },
+      ])
+      const after = await new LabStore(paths.data).get('apilab')
+      expect(after?.definition.nodes.map((n) => n.name)).toEqual(['controller', 'compute'])
+      expect(after?.status).toBe('ready')
+      rmSync(join(paths.data, 'labs'), { recursive: true, force: true })
+    }
   })
 
   it('answers with warnings in a compatible shape: the default lab is ok', async () => {

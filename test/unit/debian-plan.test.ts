@@ -3,11 +3,11 @@
 // arguments (only in files and in heredocs fed on stdin), the lab's package source in apt's configuration,
 // and the checks that parse what the real `openstack` prints.
 import { describe, expect, it } from 'vitest'
-import { DEBIAN_STAGES } from '../../src-shared/install'
+import { DEBIAN_STAGES, debianJoinSteps } from '../../src-shared/install'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
-import { debianPlan } from '../../src-main/engine/install/debian/plan'
+import { debianJoinPlan, debianPlan } from '../../src-main/engine/install/debian/plan'
 import { DEBCONF_SELECTIONS, servicesWrong } from '../../src-main/engine/install/debian/common'
 import { failureCause } from '../../src-main/engine/install/debian/causes'
 import { gatewayWrong, ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
@@ -453,5 +453,110 @@ describe('what a failed stage says about its cause', () => {
       failureCause('E: Failed to fetch http://deb.debian.org/debian/pool/main/n/nova/nova-api.deb'),
     ).toMatch(/package source/)
     expect(failureCause('Traceback (most recent call last):\nKeyError: foo')).toBeNull()
+  })
+})
+
+describe('joining a compute node added after the install (debianJoinPlan)', () => {
+  const secrets = newSecrets()
+  const base = defaultLab('lab1', 'debian-12')
+  const def = LabDefinition.parse({
+    ...base,
+    nodes: [
+      ...base.nodes,
+      {
+        name: 'compute1',
+        role: 'compute',
+        vcpus: 1,
+        memoryMiB: 2560,
+        diskGiB: 6,
+        nics: [
+          { network: 'default', ip: '192.168.122.111' },
+          { network: 'lab1-int', ip: '192.168.90.111' },
+        ],
+      },
+    ],
+  })
+  const plan = debianJoinPlan(def, secrets, 'compute1')
+  const text = (s: (typeof plan)[number]) =>
+    [...s.files.map((f) => f.content), ...s.scripts.map((r) => r.script)].join('\n')
+
+  it('runs the stages with work on a compute node, as the job lists them', () => {
+    expect(plan.map((s) => s.id)).toEqual(['prepare', 'nova', 'neutron', 'cinder'])
+    expect(plan.map((s) => `join-${s.id}`)).toEqual(
+      debianJoinSteps(def, 'compute1')
+        .map((s) => s.id)
+        .filter((id) => id !== 'join-checkpoint' && id !== 'join-connect'),
+    )
+    // Without Cinder (no data disk on the controller) the job has no Cinder step either.
+    const noCinder = LabDefinition.parse({
+      ...def,
+      nodes: def.nodes.map((n) => (n.role === 'controller' ? { ...n, dataDiskGiB: undefined } : n)),
+    })
+    expect(debianJoinPlan(noCinder, secrets, 'compute1').map((s) => s.id)).toEqual([
+      'prepare',
+      'nova',
+      'neutron',
+    ])
+    expect(debianJoinSteps(noCinder, 'compute1').some((s) => s.id === 'join-cinder')).toBe(false)
+  })
+
+  it("writes and runs only on the new node, but for nova's discover_hosts on the controller", () => {
+    for (const s of plan) {
+      expect(s.files.every((f) => f.node === 'compute1')).toBe(true)
+      expect(s.packages.every((p) => p.node === 'compute1')).toBe(true)
+    }
+    const onController = plan.flatMap((s) => s.scripts.filter((r) => r.node !== 'compute1'))
+    expect(onController).toHaveLength(1)
+    expect(onController[0]!.node).toBe('controller')
+    expect(onController[0]!.script).toContain('cell_v2 discover_hosts')
+    // It waits for the new host alone, not for the compute node that is already mapped.
+    expect(onController[0]!.script).toMatch(/for host in compute1\.example\.com; do/)
+    // Nothing of the controller's own stages runs again: no database, no Keystone, no service restart there.
+    expect(plan.map(text).join('\n')).not.toMatch(/mysql|db sync|ensure-service|ovn-central/)
+  })
+
+  it("configures the new node with its own addresses: nova's my_ip, OVN's tunnel", () => {
+    const nova = plan.find((s) => s.id === 'nova')!
+    const conf = nova.files.find((f) => f.path === '/etc/nova/nova.conf')!.content
+    expect(conf).toMatch(/^my_ip = 192\.168\.122\.111$/m)
+    expect(conf).not.toContain('192.168.122.110')
+    const neutron = text(plan.find((s) => s.id === 'neutron')!)
+    expect(neutron).toContain('external-ids:ovn-encap-ip=192.168.90.111')
+    expect(neutron).toContain('external-ids:hostname=compute1.example.com')
+    expect(neutron).not.toContain('enable-chassis-as-gw')
+  })
+
+  it('checks the new node by name: nova-compute up, a hypervisor, an OVN chassis and agent', () => {
+    const checks = plan.flatMap((s) => s.checks)
+    expect(checks.map((c) => c.title)).toEqual([
+      'compute services are up (openstack compute service list)',
+      'every compute node is a hypervisor (openstack hypervisor list)',
+      'OVN sees every compute node and the gateway as a chassis (ovn-sbctl)',
+      'network agents are alive (openstack network agent list)',
+    ])
+    const services = checks[0]!
+    const row = (host: string, state = 'up') => ({
+      Binary: 'nova-compute',
+      Host: host,
+      Status: 'enabled',
+      State: state,
+    })
+    const ctl = [
+      { Binary: 'nova-scheduler', Host: 'controller.example.com', Status: 'enabled', State: 'up' },
+      { Binary: 'nova-conductor', Host: 'controller.example.com', Status: 'enabled', State: 'up' },
+    ]
+    // Only the old compute node registered: the new one is named as missing.
+    expect(services.expect(JSON.stringify([...ctl, row('compute.example.com')]))).toBe(
+      'nova-compute on compute1.example.com is not registered',
+    )
+    expect(services.expect(JSON.stringify([...ctl, row('compute1.example.com', 'down')]))).toBe(
+      'nova-compute on compute1.example.com is enabled and down',
+    )
+    expect(services.expect(JSON.stringify([...ctl, row('compute1.example.com')]))).toBeNull()
+  })
+
+  it('refuses a node that is not a compute node of the lab', () => {
+    expect(() => debianJoinPlan(def, secrets, 'controller')).toThrow(/not a compute node/)
+    expect(() => debianJoinPlan(def, secrets, 'nope')).toThrow(/not a compute node/)
   })
 })

@@ -12,9 +12,13 @@ import { ApiError } from '../../../src-shared/errors'
 import {
   INSTALL_STEPS,
   PRE_INSTALL_CHECKPOINT,
+  debianJoinSteps,
+  debianStagesOf,
   joinSteps,
   preJoinCheckpoint,
+  stageCheckpoint,
   type InstallRun,
+  type StagesState,
 } from '../../../src-shared/install'
 import type { Job } from '../../../src-shared/jobs'
 import type { LabState } from '../../../src-shared/lab'
@@ -33,9 +37,9 @@ import { installState, recordRun } from './runs'
 import { runJoin } from './join'
 import { runInstall, type StepsDeps } from './steps'
 import { debianPlan } from './debian/plan'
+import { runDebianJoin } from './debian/join'
 import { debianJobSteps, labSecrets, newestStageLog, runDebianInstall } from './debian/run'
 import { stagesState } from './runs'
-import { debianStagesOf, stageCheckpoint, type StagesState } from '../../../src-shared/install'
 import { installerOf } from '../../../src-shared/lab'
 
 export interface InstallDeps {
@@ -141,6 +145,31 @@ export class InstallService {
   ): Promise<Job> {
     const name = state.definition.name
     const st = stagesState(state)
+    // The last thing done was joining a compute node added later, and it did not finish: finish that join
+    // (with retry, from its "pre-join-<node>" checkpoint), not an install.
+    const joining = st.joining
+    if (joining && joining.outcome !== 'success' && !st.failed) {
+      const checkpoint = preJoinCheckpoint(joining.node)
+      if (retry) {
+        const present = await checkpointList(env.virsh, domains)
+        if (!present.some((c) => c.name === checkpoint))
+          throw new ApiError({
+            code: 'invalid-state',
+            message: `lab ${name} has no "${checkpoint}" checkpoint to go back to`,
+          })
+      }
+      const steps = debianJoinSteps(state.definition, joining.node).filter((s) => s.id !== 'join-checkpoint')
+      const job = this.deps.jobs.create(
+        retry ? 'lab.retry' : 'lab.install',
+        name,
+        retry
+          ? `Retry joining ${joining.node} to OpenStack on ${name}`
+          : `Join ${joining.node} to OpenStack on ${name}`,
+        retry ? [{ id: 'join-restore', title: `Restore checkpoint "${checkpoint}"` }, ...steps] : steps,
+      )
+      this.deps.claim(name, state, () => runDebianJoin(this.steps, env, name, job, joining.node))
+      return structuredClone(job.job)
+    }
     if (retry) {
       if (!st.failed)
         throw new ApiError({
@@ -205,7 +234,9 @@ export class InstallService {
 
   /** Join a compute node just added to the installed lab, in the job that added its VM (see join.ts). */
   async join(env: LabEnv, name: string, job: JobHandle, node: string): Promise<void> {
-    await runJoin(this.steps, env, name, job, node)
+    const state = await this.deps.get(name)
+    if (installerOf(presetOf(state)) === 'packages') await runDebianJoin(this.steps, env, name, job, node)
+    else await runJoin(this.steps, env, name, job, node)
   }
 
   /**

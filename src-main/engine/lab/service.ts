@@ -4,6 +4,7 @@ import { alive } from '../proc'
 import type { NodeDef } from '../../../src-shared/lab'
 import {
   LabDefinition,
+  installerOf,
   nodeAddress,
   nodeDataDiskFile,
   nodeDiskFile,
@@ -11,11 +12,11 @@ import {
   type LabSummary,
 } from '../../../src-shared/lab'
 import type { Job } from '../../../src-shared/jobs'
-import { installed, joinSteps } from '../../../src-shared/install'
+import { debianJoinSteps, joinSteps, openstackInstalled } from '../../../src-shared/install'
 import { ApiError, issuesOf } from '../../../src-shared/errors'
 import { EngineFailure, type FailureCode, type FailureParams } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
-import { PipelineError, type LabEnv } from './env'
+import { PipelineError, presetOf, type LabEnv } from './env'
 import { Recorder, newLabState, removeResources } from './journal'
 import { stopLeftovers } from './leftovers'
 import { PIPELINE_STEPS, runPipeline } from './pipeline'
@@ -198,9 +199,10 @@ export class LabService {
         issues,
       })
     }
-    // On an installed lab the node joins OpenStack too, as a compute host: packstack adds compute hosts
-    // only (EXCLUDE_SERVERS keeps the rest as they are), so another role is refused, not half-made.
-    const joins = !!this.joiner && installed(state.install)
+    // On an installed lab the node joins OpenStack too, as a compute host (packstack adds compute hosts only,
+    // EXCLUDE_SERVERS keeping the rest as they are; the packages install runs a compute node's part of each
+    // stage), so another role is refused, not half-made.
+    const joins = !!this.joiner && openstackInstalled(state)
     const role = next.data.nodes.at(-1)!.role
     if (joins && role !== 'compute')
       throw new ApiError({
@@ -241,7 +243,14 @@ export class LabService {
       'lab.addNode',
       name,
       joins ? `Add ${node.name} to lab ${name} and join it to OpenStack` : `Add ${node.name} to lab ${name}`,
-      [...PIPELINE_STEPS, ...(joins ? joinSteps(node.name) : [])],
+      [
+        ...PIPELINE_STEPS,
+        ...(!joins
+          ? []
+          : installerOf(presetOf(state)) === 'packages'
+            ? debianJoinSteps(next.data, node.name)
+            : joinSteps(node.name)),
+      ],
     )
     this.execute(env, job, state, { only: [node.name], ...(joins ? { join: node.name } : {}) })
     return structuredClone(job.job)

@@ -71,10 +71,10 @@ export const failures = catalog({
       'nova-compute on {node} is not up in openstack compute service list: {detail}',
     'failure.install.stage-failed': 'Stage "{stage}" failed on {node}: {line} (log on the node: {log})',
     'failure.install.stage-failed.fix':
-      '{hint} Then retry from this stage (its checkpoint "{checkpoint}" is restored first): stacklab install {lab} --retry',
+      '{hint} Then retry: stacklab install {lab} --retry (it restores the checkpoint "{checkpoint}" and runs again from there)',
     'failure.install.stage-check-failed': 'Stage "{stage}" ran, but "{check}" on {node} failed: {line}',
     'failure.install.stage-check-failed.fix':
-      '{hint} Then retry from this stage (its checkpoint "{checkpoint}" is restored first): stacklab install {lab} --retry',
+      '{hint} Then retry: stacklab install {lab} --retry (it restores the checkpoint "{checkpoint}" and runs again from there)',
     'failure.install.compute-down.fix':
       'On {node}: systemctl status openstack-nova-compute and /var/log/nova/nova-compute.log; then restore the "{checkpoint}" checkpoint and join again: stacklab install {lab} --retry',
   },
@@ -146,11 +146,11 @@ export const failures = catalog({
       'openstack compute service list에서 {node}의 nova-compute가 up이 아닙니다: {detail}',
     'failure.install.stage-failed': '{node}에서 단계 "{stage}"가 실패했습니다: {line} (노드의 로그: {log})',
     'failure.install.stage-failed.fix':
-      '{hint} 그런 다음 이 단계부터 다시 시도하세요(체크포인트 "{checkpoint}"를 먼저 복원합니다): stacklab install {lab} --retry',
+      '{hint} 그런 다음 다시 시도하세요: stacklab install {lab} --retry (체크포인트 "{checkpoint}"로 되돌린 뒤 거기서부터 다시 실행합니다)',
     'failure.install.stage-check-failed':
       '단계 "{stage}"는 실행됐지만 {node}에서 "{check}" 확인이 실패했습니다: {line}',
     'failure.install.stage-check-failed.fix':
-      '{hint} 그런 다음 이 단계부터 다시 시도하세요(체크포인트 "{checkpoint}"를 먼저 복원합니다): stacklab install {lab} --retry',
+      '{hint} 그런 다음 다시 시도하세요: stacklab install {lab} --retry (체크포인트 "{checkpoint}"로 되돌린 뒤 거기서부터 다시 실행합니다)',
     'failure.install.compute-down.fix':
       '{node}에서 systemctl status openstack-nova-compute와 /var/log/nova/nova-compute.log를 확인한 뒤, "{checkpoint}" 체크포인트로 되돌리고 다시 합류시키세요: stacklab install {lab} --retry',
   },

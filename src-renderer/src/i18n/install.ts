@@ -90,7 +90,7 @@ export const install = catalog({
     'grow.open': 'Add compute node…',
     'grow.notReady': 'The lab must be ready.',
     'grow.joins':
-      'OpenStack is installed on this lab: the node joins it in the same job (checkpoint "pre-join", packstack with the installed servers excluded, discover_hosts, nova-compute up).',
+      'OpenStack is installed on this lab: the node joins it in the same job (checkpoint "pre-join", then packstack with the installed servers excluded, or the compute part of each install stage; discover_hosts, nova-compute up).',
     'grow.vmOnly':
       'OpenStack is not installed on this lab: only the VM is added; the next install includes it.',
     'grow.name': 'Name',
@@ -190,7 +190,7 @@ export const install = catalog({
     'grow.open': '컴퓨트 노드 추가…',
     'grow.notReady': '랩이 준비된 상태여야 합니다.',
     'grow.joins':
-      '이 랩에는 OpenStack이 설치되어 있습니다. 같은 작업에서 노드를 합류시킵니다("pre-join" 체크포인트, 설치된 서버를 제외한 packstack, discover_hosts, nova-compute up 확인).',
+      '이 랩에는 OpenStack이 설치되어 있습니다. 같은 작업에서 노드를 합류시킵니다("pre-join" 체크포인트, 설치된 서버를 제외한 packstack 또는 설치 단계마다의 컴퓨트 부분, discover_hosts, nova-compute up 확인).',
     'grow.vmOnly': '이 랩에는 OpenStack이 설치되어 있지 않습니다. VM만 추가하며, 다음 설치에 포함됩니다.',
     'grow.name': '이름',
     'grow.address': '{network}의 주소',

@@ -1,10 +1,11 @@
 // "Add compute node" for a lab (the Install page and a lab VM's details on the topology): a small form that
 // proposes a free name, a free address on each of the lab's networks and the existing compute's size, then
 // starts lab.addNode and follows its job. On a lab with OpenStack installed the job also joins the node to
-// it (packstack with the installed servers excluded, discover_hosts, nova-compute up); it says so first.
+// it (packstack with the installed servers excluded, or the packages install's compute part of each stage;
+// then discover_hosts, nova-compute up); it says so first.
 import { useState } from 'react'
 import { ApiError } from '../../../src-shared/errors'
-import { installed } from '../../../src-shared/install'
+import { openstackInstalled } from '../../../src-shared/install'
 import type { LabState, NodeDef } from '../../../src-shared/lab'
 import { computeModel, proposeComputeNode } from '../../../src-shared/lab-grow'
 import { FieldError } from '../components/FieldError'
@@ -92,7 +93,7 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
 
   const issueAt = (path: string) =>
     issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message
-  const joins = state ? installed(state.install) : false
+  const joins = state ? openstackInstalled(state) : false
   const failure = job?.error && failureText(job.error, lang, t)
   const networks = state && computeModel(state.definition).nics
 

@@ -40,6 +40,8 @@ export interface StageFile {
 export interface StageScript {
   node: string
   script: string
+  /** A controller script that runs again when a compute node joins the installed lab (discover_hosts). */
+  join?: true
 }
 
 /** A real call that must succeed (exit 0, and `expect` finds nothing wrong in its output). */
@@ -51,6 +53,8 @@ export interface StageCheck {
   expect: (stdout: string) => string | null
   /** Services need a moment after their start: the check is retried until this many seconds pass. */
   waitSeconds: number
+  /** Also proves a compute node that joins the installed lab (its services, its chassis). */
+  join?: true
 }
 
 export interface Stage {

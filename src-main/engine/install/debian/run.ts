@@ -90,7 +90,7 @@ export async function writeNodeFile(client: Client, file: StageFile): Promise<vo
   )
 }
 
-interface Detached {
+export interface Detached {
   stage: string
   node: string
   script: number
@@ -101,7 +101,7 @@ interface Detached {
 }
 
 /** Upload a script and start it detached; resolves with the record (its wrapper's process id set). */
-async function startScript(
+export async function startScript(
   client: Client,
   stage: string,
   node: string,
@@ -137,7 +137,7 @@ async function startScript(
  * Follow a detached script until it ends (install/detached.ts), copying its log to the host as it arrives.
  * Resolves with its exit status and the last lines of its output.
  */
-async function followScript(
+export async function followScript(
   env: LabEnv,
   state: LabState,
   run: Detached,
@@ -187,7 +187,7 @@ async function followScript(
   return { code: rc === '' ? -1 : Number(rc), tail, reconnects }
 }
 
-async function runCheck(
+export async function runCheck(
   client: Client,
   check: Stage['checks'][number],
   job: JobHandle,
@@ -382,12 +382,19 @@ export async function newestStageLog(env: LabEnv, lab: string): Promise<string> 
 /** The stage's hint, after the cause its output names (when it names one). */
 const hintFor = (stage: Stage, output: string) => [failureCause(output), stage.hint].filter(Boolean).join(' ')
 
-function stageFailure(lab: string, stage: Stage, node: string, tail: string, log: string): InstallError {
+export function stageFailure(
+  lab: string,
+  stage: Stage,
+  node: string,
+  tail: string,
+  log: string,
+  checkpoint = stageCheckpoint(stage.id),
+): InstallError {
   const line = tail.split('\n').filter(Boolean).pop() ?? 'the script stopped'
   const hint = hintFor(stage, tail)
   return new InstallError(
     `Stage "${stage.title}" failed on ${node}: ${line} (log on the node: ${log})\n${tail}`,
-    `${hint} Then retry from this stage (its checkpoint "${stageCheckpoint(stage.id)}" is restored first): stacklab install ${lab} --retry`,
+    `${hint} Then retry: stacklab install ${lab} --retry (it restores the checkpoint "${checkpoint}" and runs again from there)`,
     {
       reason: 'stage-failed',
       stage: stage.title,
@@ -395,17 +402,24 @@ function stageFailure(lab: string, stage: Stage, node: string, tail: string, log
       line,
       log,
       hint,
-      checkpoint: stageCheckpoint(stage.id),
+      checkpoint,
       lab,
     },
   )
 }
 
-function checkFailure(lab: string, stage: Stage, node: string, check: string, line: string): InstallError {
+export function checkFailure(
+  lab: string,
+  stage: Stage,
+  node: string,
+  check: string,
+  line: string,
+  checkpoint = stageCheckpoint(stage.id),
+): InstallError {
   const hint = hintFor(stage, line)
   return new InstallError(
     `Stage "${stage.title}" ran, but "${check}" on ${node} failed: ${line}`,
-    `${hint} Then retry from this stage (its checkpoint "${stageCheckpoint(stage.id)}" is restored first): stacklab install ${lab} --retry`,
+    `${hint} Then retry: stacklab install ${lab} --retry (it restores the checkpoint "${checkpoint}" and runs again from there)`,
     {
       reason: 'stage-check-failed',
       stage: stage.title,
@@ -413,7 +427,7 @@ function checkFailure(lab: string, stage: Stage, node: string, check: string, li
       check,
       line,
       hint,
-      checkpoint: stageCheckpoint(stage.id),
+      checkpoint,
       lab,
     },
   )

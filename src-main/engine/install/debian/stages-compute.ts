@@ -269,6 +269,7 @@ export function computeStages(x: PlanContext): Stage[] {
       ...computes.map((n) => ({ node: n.name, script: enableUnits(STAGE_UNITS.nova.compute) })),
       {
         node: c,
+        join: true,
         script: [
           '# wait for every compute node to register its nova-compute, then map it into cell1',
           `for host in ${computes.map(fqdn).join(' ')}; do`,
@@ -287,6 +288,7 @@ export function computeStages(x: PlanContext): Stage[] {
       {
         node: c,
         title: 'compute services are up (openstack compute service list)',
+        join: true,
         command: `${OS} compute service list -f json`,
         expect: (out) =>
           servicesWrong(out, 'compute', [
@@ -299,6 +301,7 @@ export function computeStages(x: PlanContext): Stage[] {
       {
         node: c,
         title: 'every compute node is a hypervisor (openstack hypervisor list)',
+        join: true,
         command: `${OS} hypervisor list -f json`,
         expect: (out) => {
           const rows = jsonList(out) as { 'Hypervisor Hostname'?: string; State?: string }[] | null
@@ -525,6 +528,7 @@ export function computeStages(x: PlanContext): Stage[] {
       {
         node: c,
         title: 'OVN sees every compute node and the gateway as a chassis (ovn-sbctl)',
+        join: true,
         command: 'ovn-sbctl --timeout=20 --columns=hostname list Chassis',
         expect: (out) => {
           const missing = [controllerNode, ...computes].map(fqdn).filter((h) => !out.includes(h))
@@ -535,6 +539,7 @@ export function computeStages(x: PlanContext): Stage[] {
       {
         node: c,
         title: 'network agents are alive (openstack network agent list)',
+        join: true,
         command: `${OS} network agent list -f json`,
         expect: (out) => ovnAgentsWrong(out, computes.map(fqdn)) ?? gatewayWrong(out, fqdn(controllerNode)),
         waitSeconds: SLOW_START_SECONDS,
