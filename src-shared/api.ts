@@ -169,7 +169,11 @@ export const calls = {
   },
   'lab.create': { input: z.object({ definition: LabDefinition }).strict(), output: Job },
   'lab.resume': { input: z.object({ name: ResourceName }).strict(), output: Job },
-  'lab.addNode': { input: z.object({ name: ResourceName, node: NodeDef }).strict(), output: Job },
+  /** On an installed lab the node joins OpenStack in the same job, unless `join` is false (VM only: by hand). */
+  'lab.addNode': {
+    input: z.object({ name: ResourceName, node: NodeDef, join: z.boolean().optional() }).strict(),
+    output: Job,
+  },
   'lab.delete': { input: z.object({ name: ResourceName }).strict(), output: Job },
   /** Start (or resume) / shut down every VM of a lab at once; each node's outcome. Refused while a job runs. */
   'lab.power': { input: LabPowerInput, output: LabPowerResult },

@@ -176,18 +176,21 @@ const COMMANDS: readonly Command[] = [
     {
       name: 'lab add-node',
       positionals: ['NAME', 'FILE'],
+      options: { 'no-join': { type: 'boolean', default: false } },
       help: [
         "Add a node (YAML, one node as in a definition's nodes list).",
         'On a lab with OpenStack installed, a compute node joins it in the same job (packstack with the',
-        'installed servers excluded, then discover_hosts); other roles are refused there.',
+        "installed servers excluded, or each install stage's compute part; then discover_hosts); other",
+        'roles are refused there. --no-join adds the VM only, to join it by hand (seed 000).',
       ],
     },
-    ({ positionals: [name, file] }) =>
+    ({ positionals: [name, file], values }) =>
       withEngine(async (engine) => {
         const node = await readYaml(file!)
-        const job = await engine.call('lab.addNode', { name, node })
+        const noJoin = values['no-join'] === true
+        const job = await engine.call('lab.addNode', { name, node, ...(noJoin ? { join: false } : {}) })
         // The engine accepted the node, so its name is a host label: safe to print.
-        out(addNodeNote(name!, String((node as { name?: unknown }).name), job))
+        out(addNodeNote(name!, String((node as { name?: unknown }).name), job, noJoin))
         return follow(engine, job)
       }),
   ),

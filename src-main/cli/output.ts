@@ -91,11 +91,20 @@ export function formatPackstackReport(r: PackstackReport): string {
  * What `stacklab lab add-node` says before following its job: whether the node joins OpenStack (the job
  * lists the join's steps, on a lab with an install) or only its VM is added, and how to retry a join.
  */
-export function addNodeNote(lab: string, node: string, job: Pick<Job, 'steps'>): string {
-  return job.steps.some((s) => s.id === 'discover')
-    ? `OpenStack is installed on ${lab}: ${node} joins it as a compute node in this job (checkpoint ` +
-        `"pre-join-${node}", packstack with the installed servers in EXCLUDE_SERVERS, discover_hosts, ` +
-        `nova-compute up). If the join fails: stacklab install ${lab} --retry\n`
+export function addNodeNote(lab: string, node: string, job: Pick<Job, 'steps'>, noJoin = false): string {
+  const has = (id: string) => job.steps.some((s) => s.id === id)
+  if (has('join-checkpoint'))
+    return (
+      `OpenStack is installed on ${lab}: ${node} joins it as a compute node in this job (checkpoint ` +
+      `"pre-join-${node}", ` +
+      (has('discover')
+        ? 'packstack with the installed servers in EXCLUDE_SERVERS, discover_hosts, '
+        : "each install stage's part for the node, discover_hosts, ") +
+      `nova-compute up). If the join fails: stacklab install ${lab} --retry\n`
+    )
+  return noJoin
+    ? `Only the VM of ${node} is added (--no-join): if OpenStack is installed on ${lab}, join it by hand ` +
+        `(configure nova-compute and ovn-controller on it, then discover_hosts on the controller).\n`
     : `OpenStack is not installed on ${lab}: only the VM of ${node} is added; the next install includes it.\n`
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { LabStore } from '../../src-main/engine/lab/store'
+import { DEBIAN_STAGES } from '../../src-shared/install'
 import type { LabState } from '../../src-shared/lab'
 import { xdgEnv } from '../helpers'
 import { engineCall } from './engine'
@@ -129,4 +130,49 @@ test('proposes a free compute node, refuses bad entries by field, and starts the
   await expect(page.locator('#add-compute-job')).toHaveAttribute('data-state', 'failed', { timeout: 60_000 })
   await expect(page.locator('#add-compute-job-error')).toBeVisible()
   await expect(page.locator('#add-compute-step-join-checkpoint')).toHaveAttribute('data-state', 'pending')
+})
+
+test('on a lab installed from packages: joins by default, or adds the VM only to join by hand', async ({
+  page,
+}) => {
+  const name = 'webgrowdeb'
+  const installed = readyLab(name, 'debian-12-openstack', {
+    install: {
+      answersSaved: false,
+      runs: [],
+      stages: { done: DEBIAN_STAGES.map((s) => s.id), current: null, failed: null, seconds: {} },
+    },
+  })
+  await store.save(installed)
+  try {
+    await page.goto(process.env['STACKLAB_URL']!)
+    await page.locator('#nav-install').click()
+    await expect(page.locator(`#install-lab option[value="${name}"]`)).toHaveCount(1)
+    await page.locator('#install-lab').selectOption(name)
+    await page.locator('#add-compute-open').click()
+    // Installed (every stage done): the node joins, and the box to do it by hand instead is there.
+    await expect(page.locator('#add-compute-joins')).toHaveAttribute('data-joins', 'true')
+    await expect(page.locator('#add-compute-join')).toBeChecked()
+    await expect(page.locator('#add-compute-submit')).toHaveText('Add and join OpenStack')
+    await page.locator('#add-compute-join').uncheck()
+    await expect(page.locator('#add-compute-joins')).toHaveAttribute('data-joins', 'false')
+    await expect(page.locator('#add-compute-joins')).toContainText('join it by hand as in seed 000')
+    await page.locator('#add-compute-join').check()
+    await page.locator('#add-compute-join').uncheck()
+    // By hand: the job is the VM's steps alone, no join step (they fail here: no template source).
+    await page.locator('#add-compute-submit').click()
+    await expect(page.locator('#add-compute-job')).toBeVisible()
+    await expect(page.locator('#add-compute-step-define')).toHaveCount(1)
+    await expect(page.locator('[id^="add-compute-step-join-"]')).toHaveCount(0)
+    await expect(page.locator('#add-compute-job')).toHaveAttribute('data-state', 'failed', {
+      timeout: 60_000,
+    })
+  } finally {
+    const job = await engineCall('lab.delete', { name }).catch(() => null)
+    if (job)
+      await expect
+        .poll(async () => (await engineCall('labs.list', {})).map((l) => l.name), { timeout: 60_000 })
+        .not.toContain(name)
+    else await store.remove(name)
+  }
 })

@@ -300,6 +300,10 @@ describe('the API (Engine.call) refuses the same definitions', () => {
         diskGiB: 10,
         nics: [{ network: 'default', ip: '192.168.122.120' }],
       }
+      // Not a yes/no for join: refused as input, before the lab is read.
+      const odd = await rejection(engine.call('lab.addNode', { name: 'apilab', node, join: 'yes' }), ApiError)
+      expect(odd.code).toBe('bad-request')
+      expect(odd.message).toMatch(/^Invalid input for lab\.addNode: join: /)
       const refused = await rejection(engine.call('lab.addNode', { name: 'apilab', node }), ApiError)
       expect(refused.code).toBe('bad-request')
       expect(refused.message).toContain('OpenStack is installed on lab apilab')

@@ -8,7 +8,8 @@ import { ApiError } from '../../src-shared/errors'
 import { readRaw, parseAnswerFile } from '../../src-main/engine/packstack/answers'
 import { joinComputeAnswers } from '../../src-main/engine/packstack/join'
 import { addNodeNote } from '../../src-main/cli/output'
-import { joinSteps } from '../../src-shared/install'
+import { debianJoinSteps, joinSteps } from '../../src-shared/install'
+import { LabDefinition, defaultLab } from '../../src-shared/lab'
 
 const dir = join(__dirname, '../fixtures/packstack')
 // A real Icehouse answer file (EXCLUDE_SERVERS= present, empty), all-in-one on 172.16.0.1.
@@ -134,6 +135,23 @@ describe('stacklab lab add-node says whether the node joins', () => {
     expect(note).toContain('OpenStack is installed on l1: compute2 joins it as a compute node')
     expect(note).toContain('"pre-join-compute2"')
     expect(note).toContain('stacklab install l1 --retry')
+    expect(note).toContain('packstack with the installed servers in EXCLUDE_SERVERS')
+  })
+  it('names the packages join: each stage part for the node, not packstack', () => {
+    const def = LabDefinition.parse(defaultLab('l1', 'debian-12-openstack'))
+    const note = addNodeNote(
+      'l1',
+      'compute2',
+      steps(['ssh', 'checkpoint', ...debianJoinSteps(def, 'compute2').map((s) => s.id)]),
+    )
+    expect(note).toContain('OpenStack is installed on l1: compute2 joins it as a compute node')
+    expect(note).toContain("each install stage's part for the node, discover_hosts")
+    expect(note).not.toContain('packstack')
+  })
+  it('says the VM is added to be joined by hand with --no-join', () => {
+    expect(addNodeNote('l1', 'compute2', steps(['ssh', 'checkpoint']), true)).toMatch(
+      /^Only the VM of compute2 is added \(--no-join\): .*join it by hand/,
+    )
   })
   it('says only the VM is added on a lab without an install', () => {
     expect(addNodeNote('l1', 'compute2', steps(['ssh', 'checkpoint']))).toBe(

@@ -15,7 +15,7 @@ export function labHandlers(ctx: CallContext): LabCalls {
     'lab.validate': ({ definition }) => ctx.labs.validate(definition),
     'lab.create': ({ definition }) => ctx.labs.create(definition),
     'lab.resume': ({ name }) => ctx.labs.resume(name),
-    'lab.addNode': ({ name, node }) => ctx.labs.addNode(name, node),
+    'lab.addNode': ({ name, node, join }) => ctx.labs.addNode(name, node, { join }),
     'lab.delete': ({ name }) => ctx.labs.delete(name),
     'lab.power': async ({ name, action, timeoutMs }) => {
       const state = await ctx.labs.get(name)

@@ -177,7 +177,7 @@ export class LabService {
     return structuredClone(job.job)
   }
 
-  async addNode(name: string, node: NodeDef): Promise<Job> {
+  async addNode(name: string, node: NodeDef, options: { join?: boolean | undefined } = {}): Promise<Job> {
     const env = await this.env()
     this.busy(name)
     const state = await this.must(name)
@@ -201,8 +201,9 @@ export class LabService {
     }
     // On an installed lab the node joins OpenStack too, as a compute host (packstack adds compute hosts only,
     // EXCLUDE_SERVERS keeping the rest as they are; the packages install runs a compute node's part of each
-    // stage), so another role is refused, not half-made.
-    const joins = !!this.joiner && openstackInstalled(state)
+    // stage), so another role is refused, not half-made. With join false only the VM is added: the learner
+    // joins it by hand (seed 000), and no role is refused.
+    const joins = !!this.joiner && openstackInstalled(state) && options.join !== false
     const role = next.data.nodes.at(-1)!.role
     if (joins && role !== 'compute')
       throw new ApiError({

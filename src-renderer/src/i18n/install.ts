@@ -93,6 +93,9 @@ export const install = catalog({
       'OpenStack is installed on this lab: the node joins it in the same job (checkpoint "pre-join", then packstack with the installed servers excluded, or the compute part of each install stage; discover_hosts, nova-compute up).',
     'grow.vmOnly':
       'OpenStack is not installed on this lab: only the VM is added; the next install includes it.',
+    'grow.joinNow': 'Join it to OpenStack in this job',
+    'grow.byHand':
+      'Only the VM is added, with the packages but nothing configured: join it by hand as in seed 000 (nova.conf with its own my_ip, nova-compute, then discover_hosts on the controller).',
     'grow.name': 'Name',
     'grow.address': 'Address on {network}',
     'grow.vcpus': 'vCPUs',
@@ -192,6 +195,9 @@ export const install = catalog({
     'grow.joins':
       '이 랩에는 OpenStack이 설치되어 있습니다. 같은 작업에서 노드를 합류시킵니다("pre-join" 체크포인트, 설치된 서버를 제외한 packstack 또는 설치 단계마다의 컴퓨트 부분, discover_hosts, nova-compute up 확인).',
     'grow.vmOnly': '이 랩에는 OpenStack이 설치되어 있지 않습니다. VM만 추가하며, 다음 설치에 포함됩니다.',
+    'grow.joinNow': '같은 작업에서 OpenStack에 합류시키기',
+    'grow.byHand':
+      'VM만 추가합니다(패키지는 있지만 아무것도 설정되지 않은 상태). 노트 000처럼 직접 합류시키세요(자신의 my_ip를 넣은 nova.conf, nova-compute, 그다음 컨트롤러에서 discover_hosts).',
     'grow.name': '이름',
     'grow.address': '{network}의 주소',
     'grow.vcpus': 'vCPU',

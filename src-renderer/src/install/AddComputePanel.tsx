@@ -48,6 +48,8 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
   // The refusal's field issues (paths as the engine names them: node.name, node.nics.0.ip...).
   const [issues, setIssues] = useState<{ path: string; message: string }[]>([])
   const [jobId, setJobId] = useState<string | null>(null)
+  // On an installed lab: join the node in the same job (the default), or add the VM only to join by hand.
+  const [joinNow, setJoinNow] = useState(true)
   // The job this form started, else the lab's newest add (one started elsewhere, or before a reload).
   const job = useJobs((s) =>
     jobId ? s.jobs[jobId] : sortedJobs(s.jobs).find((j) => j.lab === lab && j.kind === 'lab.addNode'),
@@ -81,7 +83,11 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
       })),
     }
     try {
-      const started = await call('lab.addNode', { name: lab, node: node as NodeDef })
+      const started = await call('lab.addNode', {
+        name: lab,
+        node: node as NodeDef,
+        ...(installedNow && !joinNow ? { join: false } : {}),
+      })
       useJobs.getState().upsert(started)
       setJobId(started.id)
       setDraft(null)
@@ -93,7 +99,8 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
 
   const issueAt = (path: string) =>
     issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message
-  const joins = state ? openstackInstalled(state) : false
+  const installedNow = state ? openstackInstalled(state) : false
+  const joins = installedNow && joinNow
   const failure = job?.error && failureText(job.error, lang, t)
   const networks = state && computeModel(state.definition).nics
 
@@ -122,8 +129,19 @@ export function AddComputePanel({ lab, idPrefix = 'add-compute' }: { lab: string
             void submit()
           }}
         >
+          {installedNow && (
+            <label className="checkbox">
+              <input
+                id={id('join')}
+                type="checkbox"
+                checked={joinNow}
+                onChange={(e) => setJoinNow(e.target.checked)}
+              />{' '}
+              {t('grow.joinNow')}
+            </label>
+          )}
           <p id={id('joins')} className="muted" data-joins={joins}>
-            {joins ? t('grow.joins') : t('grow.vmOnly')}
+            {joins ? t('grow.joins') : installedNow ? t('grow.byHand') : t('grow.vmOnly')}
           </p>
           <label htmlFor={id('name')}>{t('grow.name')}</label>
           <input

@@ -71,8 +71,8 @@ export function InstallPage() {
           )}
           <RunPanel key={`r-${lab}`} lab={lab} packages={packages} />
           <StatusPanel key={`s-${lab}`} lab={lab} />
-          {/* Growing the cloud joins with packstack; the packages installer has no Nova stage yet. */}
-          {!packages && <AddComputePanel key={`g-${lab}`} lab={lab} />}
+          {/* Growing the cloud: the join is packstack's, or each install stage's part for the new node. */}
+          <AddComputePanel key={`g-${lab}`} lab={lab} />
         </>
       )}
     </section>
