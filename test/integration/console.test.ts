@@ -146,12 +146,17 @@ describe('SSH console', () => {
     const localSha = await floodFile(file, 6_000_000)
     const info = await open()
     const hashed = markedHash()
-    // A slow terminal: each chunk takes 2 ms to "write", and acknowledgements travel 40 ms.
+    // A terminal that writes nothing until the engine has paused the source (so the pause is certain, however
+    // fast or slow this machine is; a run beside a busy lab once never filled the window), then a slow one:
+    // each chunk takes 2 ms to "write", and acknowledgements travel 40 ms.
+    let release = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const safety = setTimeout(release, 60_000)
     const c = new ConsoleProbe(engine, info.id, {
       ackDelayMs: 40,
       write: (d) => {
         hashed.write(d)
-        return new Promise((r) => setTimeout(r, 2))
+        return gate.then(() => new Promise((r) => setTimeout(r, 2)))
       },
     })
     await c.write('stty -echo -onlcr; echo ready_$((40+2))\n')
@@ -161,11 +166,15 @@ describe('SSH console', () => {
     let sawPaused = false
     const poll = setInterval(() => {
       void engine.api.call('consoles.list', {}).then((l) => {
-        if (l.some((s) => s.id === info.id && s.paused)) sawPaused = true
+        if (l.some((s) => s.id === info.id && s.paused)) {
+          sawPaused = true
+          release()
+        }
       })
     }, 20)
     const got = await hashed.result
     clearInterval(poll)
+    clearTimeout(safety)
     expect(got.sha).toBe(localSha)
     expect(sawPaused).toBe(true)
     expect(c.maxOutstanding).toBeLessThanOrEqual(HIGH_WATERMARK + CHUNK_BYTES + 3)
