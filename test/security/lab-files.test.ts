@@ -310,6 +310,16 @@ describe('the API (Engine.call) refuses the same definitions', () => {
       expect(refused.issues).toEqual([
         { path: 'node.role', message: 'only compute nodes can join an installed lab' },
       ])
+      if (preset !== DEFAULT_PRESET) {
+        // The same lab part way through its install: any node is refused until the install is finished.
+        const part = (await new LabStore(paths.data).get('apilab'))!
+        part.install!.stages!.done = ['prepare', 'infra']
+        await new LabStore(paths.data).save(part)
+        const compute = { ...node, name: 'compute2', role: 'compute' }
+        const early = await rejection(engine.call('lab.addNode', { name: 'apilab', node: compute }), ApiError)
+        expect(early.code).toBe('invalid-state')
+        expect(early.message).toContain('lab apilab is part way through its install (2 stages done)')
+      }
       const after = await new LabStore(paths.data).get('apilab')
       expect(after?.definition.nodes.map((n) => n.name)).toEqual(['controller', 'compute'])
       expect(after?.status).toBe('ready')

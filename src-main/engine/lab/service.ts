@@ -204,6 +204,14 @@ export class LabService {
     // stage), so another role is refused, not half-made. With join false only the VM is added: the learner
     // joins it by hand (seed 000), and no role is refused.
     const joins = !!this.joiner && openstackInstalled(state) && options.join !== false
+    // A packages install part way: the stages done would never run for the new node (a retry goes on from
+    // the failed stage), so it is refused until the install is finished.
+    const started = state.install?.stages?.done.length ?? 0
+    if (installerOf(presetOf(state)) === 'packages' && started && !openstackInstalled(state))
+      throw new ApiError({
+        code: 'invalid-state',
+        message: `lab ${name} is part way through its install (${started} stages done): finish it first (stacklab install ${name}, or --retry), then add the node; the stages already done would not run for it`,
+      })
     const role = next.data.nodes.at(-1)!.role
     if (joins && role !== 'compute')
       throw new ApiError({
