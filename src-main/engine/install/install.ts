@@ -104,14 +104,8 @@ export class InstallService {
     // The last run joined a compute node added later: retry, reattach or finish that join, not an install.
     if (last?.join && (options.retry || last.outcome !== 'success'))
       return this.joinAgain(env, state, last, domains, !!options.retry)
-    if (options.retry) {
-      const present = await checkpointList(env.virsh, domains)
-      if (!present.some((c) => c.name === PRE_INSTALL_CHECKPOINT))
-        throw new ApiError({
-          code: 'invalid-state',
-          message: `lab ${name} has no "${PRE_INSTALL_CHECKPOINT}" checkpoint to go back to; run an install first`,
-        })
-    }
+    if (options.retry)
+      await mustHaveCheckpoint(env, domains, name, PRE_INSTALL_CHECKPOINT, '; run an install first')
     const reattach = !options.retry && last?.outcome === 'running'
     const steps = options.retry
       ? [
@@ -150,14 +144,7 @@ export class InstallService {
     const joining = st.joining
     if (joining && joining.outcome !== 'success' && !st.failed) {
       const checkpoint = preJoinCheckpoint(joining.node)
-      if (retry) {
-        const present = await checkpointList(env.virsh, domains)
-        if (!present.some((c) => c.name === checkpoint))
-          throw new ApiError({
-            code: 'invalid-state',
-            message: `lab ${name} has no "${checkpoint}" checkpoint to go back to`,
-          })
-      }
+      if (retry) await mustHaveCheckpoint(env, domains, name, checkpoint)
       const steps = debianJoinSteps(state.definition, joining.node).filter((s) => s.id !== 'join-checkpoint')
       const job = this.deps.jobs.create(
         retry ? 'lab.retry' : 'lab.install',
@@ -176,12 +163,7 @@ export class InstallService {
           code: 'invalid-state',
           message: `lab ${name} has no failed install stage to retry${st.done.length ? '' : '; run an install first'}`,
         })
-      const present = await checkpointList(env.virsh, domains)
-      if (!present.some((c) => c.name === stageCheckpoint(st.failed!)))
-        throw new ApiError({
-          code: 'invalid-state',
-          message: `lab ${name} has no "${stageCheckpoint(st.failed)}" checkpoint to go back to`,
-        })
+      await mustHaveCheckpoint(env, domains, name, stageCheckpoint(st.failed))
     }
     const reattach = !retry && st.current !== null && st.failed === null
     const steps = debianJobSteps(state, { retry, reattach }, debianStagesOf(state.definition))
@@ -253,14 +235,7 @@ export class InstallService {
     const name = state.definition.name
     const node = last.join!
     const checkpoint = preJoinCheckpoint(node)
-    if (retry) {
-      const present = await checkpointList(env.virsh, domains)
-      if (!present.some((c) => c.name === checkpoint))
-        throw new ApiError({
-          code: 'invalid-state',
-          message: `lab ${name} has no "${checkpoint}" checkpoint to go back to`,
-        })
-    }
+    if (retry) await mustHaveCheckpoint(env, domains, name, checkpoint)
     const reattach = !retry && last.outcome === 'running'
     const join = joinSteps(node)
     const steps = retry
@@ -308,4 +283,20 @@ export class InstallService {
     if (!run) return { run: null, text: '', report: null }
     return { run, ...(await readRunLog(env.store.files(name).runLog(run.id))) }
   }
+}
+
+/** A retry goes back to `checkpoint`: refused, before anything changes, when the lab's nodes lack it. */
+async function mustHaveCheckpoint(
+  env: LabEnv,
+  domains: string[],
+  lab: string,
+  checkpoint: string,
+  more = '',
+): Promise<void> {
+  const present = await checkpointList(env.virsh, domains)
+  if (!present.some((c) => c.name === checkpoint))
+    throw new ApiError({
+      code: 'invalid-state',
+      message: `lab ${lab} has no "${checkpoint}" checkpoint to go back to${more}`,
+    })
 }

@@ -78,6 +78,19 @@ export function joinError(
 }
 
 /**
+ * The "pre-join-<node>" checkpoint, taken once the new node answers SSH (the add's last step), before anything
+ * changes for OpenStack; one already complete is kept (it is the clean state to go back to).
+ */
+export async function takePreJoinCheckpoint(env: LabEnv, domains: string[], node: string): Promise<string> {
+  const checkpoint = preJoinCheckpoint(node)
+  const present = await checkpointList(env.virsh, domains)
+  if (present.some((c) => c.name === checkpoint && c.complete))
+    return `kept the existing "${checkpoint}" (it is the clean state to go back to)`
+  await checkpointCreate(env.virsh, domains, checkpoint, `Stacklab: before ${node} joins OpenStack`)
+  return `taken on ${domains.length} nodes`
+}
+
+/**
  * Run the join steps the job lists (a retry lists join-restore and no checkpoint; a reattach only run, discover
  * and verify); the job ends succeeded, cancelled (packstack stopped) or failed with a typed reason and a fix.
  */
@@ -111,14 +124,7 @@ export async function runJoin(
       await restoreCheckpoint(env, domains, checkpoint)
       return `every node is back at "${checkpoint}"`
     })
-    await step('join-checkpoint', async () => {
-      // Taken once the new node answers SSH (the add's last step), before anything changes for OpenStack.
-      const present = await checkpointList(env.virsh, domains)
-      if (present.some((c) => c.name === checkpoint && c.complete))
-        return `kept the existing "${checkpoint}" (it is the clean state to go back to)`
-      await checkpointCreate(env.virsh, domains, checkpoint, `Stacklab: before ${nodeName} joins OpenStack`)
-      return `taken on ${domains.length} nodes`
-    })
+    await step('join-checkpoint', () => takePreJoinCheckpoint(env, domains, nodeName))
     await step('join-prepare', async () => {
       const c = await ctrl()
       added = await connectNode(files, state, nodeName, { signal: job.signal, waitMs: 5 * 60_000 })

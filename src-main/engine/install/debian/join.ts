@@ -11,9 +11,9 @@ import { Cancelled, type JobHandle } from '../../jobs'
 import { restoreCheckpoint, type LabEnv } from '../../lab/env'
 import { connectNode, controllerOf, syncClocks } from '../../lab/node-ssh'
 import { domainName } from '../../lab/provision-node'
-import { checkpointCreate, checkpointList } from '../../libvirt/checkpoint'
 import { sshExec } from '../../ssh/client'
 import { installState, stagesState } from '../runs'
+import { takePreJoinCheckpoint } from '../join'
 import { endFailed, listedStep, type StepsDeps } from '../steps'
 import { packagesScript } from './common'
 import { debianJoinPlan } from './plan'
@@ -62,14 +62,7 @@ export async function runDebianJoin(
       await restoreCheckpoint(env, domains, checkpoint)
       return `every node is back at "${checkpoint}"`
     })
-    await listedStep(job, 'join-checkpoint', async () => {
-      // Taken once the new node answers SSH (the add's last step), before anything changes for OpenStack.
-      const present = await checkpointList(env.virsh, domains)
-      if (present.some((c) => c.name === checkpoint && c.complete))
-        return `kept the existing "${checkpoint}" (it is the clean state to go back to)`
-      await checkpointCreate(env.virsh, domains, checkpoint, `Stacklab: before ${node} joins OpenStack`)
-      return `taken on ${domains.length} nodes`
-    })
+    await listedStep(job, 'join-checkpoint', () => takePreJoinCheckpoint(env, domains, node))
     await listedStep(job, 'join-connect', async () => {
       for (const n of [ctrl, node])
         clients.set(n, await connectNode(files, state, n, { signal: job.signal, waitMs: 5 * 60_000 }))
