@@ -173,6 +173,16 @@ describe('distribution-packages plan', () => {
     )
     // Sized for a lab: Debian ships 8 processes of 32 threads per API.
     expect(file('/etc/keystone/keystone-uwsgi.ini').content).toMatch(/^processes = 2$/m)
+    // and one process where an API is not on every request's path: each imports the service at its start
+    expect(file('/etc/glance/glance-api-uwsgi.ini').content).toMatch(/^processes = 1$/m)
+    expect(file('/etc/glance/glance-api-uwsgi.ini').content).toMatch(/^http-raw-body = true$/m)
+    expect(file('/etc/placement/placement-api-uwsgi.ini').content).toMatch(/^processes = 1$/m)
+    expect(file('/etc/nova/nova-api-uwsgi.ini').content).toMatch(/^processes = 2\nthreads = 1$/m)
+    const novaConf = plan
+      .flatMap((s) => s.files)
+      .find((f) => f.node === 'controller' && f.path === '/etc/nova/nova.conf')
+    expect(novaConf?.content).toMatch(/^\[conductor\]\nworkers = 1$/m)
+    expect(file('/etc/cinder/cinder.conf').content).toMatch(/^lvm_type = default$/m)
     for (const f of plan.flatMap((s) => s.files)) expect(f.purpose.length).toBeGreaterThan(5)
   })
 

@@ -230,7 +230,18 @@ export function packagesScript(packages: string[]): string {
   ].join('\n')
 }
 
-export const uwsgiIni = (name: string, app: string, log: string, user: string, extra = '', threads = 2) =>
+/**
+ * An API under uwsgi, sized for a lab. Each process imports the whole service on its own (lazy-apps), which
+ * costs minutes of CPU under emulation at every start: one process unless the API is on every request's
+ * path (Keystone validates every token).
+ */
+export const uwsgiIni = (
+  name: string,
+  app: string,
+  log: string,
+  user: string,
+  { extra = [] as string[], processes = 1, threads = 2 } = {},
+) =>
   [
     `# Stacklab: ${name} under uwsgi, sized for a lab (Debian ships processes = 8, threads = 32).`,
     '[uwsgi]',
@@ -244,7 +255,7 @@ export const uwsgiIni = (name: string, app: string, log: string, user: string, e
     'no-orphans = true',
     'die-on-term = true',
     'enable-threads = true',
-    'processes = 2',
+    `processes = ${processes}`,
     `threads = ${threads}`,
     'listen = 100',
     `logto = ${log}`,
@@ -253,7 +264,7 @@ export const uwsgiIni = (name: string, app: string, log: string, user: string, e
     `gid = ${user}`,
     `chdir = /var/lib/${user}`,
     `wsgi-file = ${app}`,
-    extra,
+    ...extra,
   ]
     .filter((l) => l !== '')
     .join('\n') + '\n'

@@ -145,8 +145,10 @@ export function computeStages(x: PlanContext): Stage[] {
           ? {
               api_database: { connection: dbUrl('nova', 'nova_api') },
               database: { connection: dbUrl('nova') },
-              // computes added later are found on their own within 5 minutes
-              scheduler: { discover_hosts_in_cells_interval: 300 },
+              // computes added later are found on their own within 5 minutes; one scheduler and one conductor
+              // process (the default is one worker per CPU beside the parent, each importing all of Nova)
+              scheduler: { discover_hosts_in_cells_interval: 300, workers: 1 },
+              conductor: { workers: 1 },
             }
           : {}),
         keystone_authtoken: authtoken('nova', secrets.service.nova),
@@ -223,7 +225,11 @@ export function computeStages(x: PlanContext): Stage[] {
       nodeFile(
         c,
         '/etc/nova/nova-api-uwsgi.ini',
-        uwsgiIni('nova-api', '/usr/bin/nova-api-wsgi', '/var/log/nova/nova-api.log', 'nova', '', 1),
+        // one thread per process: Nova's API is not thread-safe under uwsgi (eventlet), so two processes
+        uwsgiIni('nova-api', '/usr/bin/nova-api-wsgi', '/var/log/nova/nova-api.log', 'nova', {
+          processes: 2,
+          threads: 1,
+        }),
         'the Compute API on port 8774 (uwsgi), sized for a lab',
         'root:root',
       ),

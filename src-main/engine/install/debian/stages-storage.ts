@@ -66,6 +66,9 @@ export function storageStages(x: PlanContext): Stage[] {
               target_protocol: 'iscsi',
               target_helper: 'tgtadm',
               volume_clear: 'none',
+              // thick LVs, as the install guide's default: "auto" makes a thin pool first, a dozen more LVM
+              // calls at cinder-volume's start, each one through cinder-rootwrap (a Python start)
+              lvm_type: 'default',
             },
           },
           'Cinder, the Block Storage service (API, scheduler, and the LVM volume backend)',
@@ -77,20 +80,16 @@ export function storageStages(x: PlanContext): Stage[] {
         path: '/etc/cinder/cinder-api-uwsgi.ini',
         owner: 'root:root',
         mode: '0644',
-        content: uwsgiIni(
-          'cinder-api',
-          '/usr/bin/cinder-wsgi',
-          '/var/log/cinder/cinder-api.log',
-          'cinder',
-          [
+        content: uwsgiIni('cinder-api', '/usr/bin/cinder-wsgi', '/var/log/cinder/cinder-api.log', 'cinder', {
+          extra: [
             'socket-timeout = 10',
             'http-raw-body = true',
             'chmod-socket = 666',
             'add-header = Connection: close',
             'exit-on-reload = true',
             'wsgi-manage-chunked-input = true',
-          ].join('\n'),
-        ),
+          ],
+        }),
         purpose: 'the Block Storage API on port 8776 (uwsgi), sized for a lab',
       },
     ],
