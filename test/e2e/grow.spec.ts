@@ -164,6 +164,8 @@ test('on a lab installed from packages: joins by default, or adds the VM only to
     await expect(page.locator('#add-compute-job')).toBeVisible()
     await expect(page.locator('#add-compute-step-define')).toHaveCount(1)
     await expect(page.locator('[id^="add-compute-step-join-"]')).toHaveCount(0)
+    // ...and one to let the controller log into it (ssh compute1), as the seeds' scp needs.
+    await expect(page.locator('#add-compute-step-trust')).toHaveCount(1)
     await expect(page.locator('#add-compute-job')).toHaveAttribute('data-state', 'failed', {
       timeout: 60_000,
     })

@@ -249,6 +249,41 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
   )
 
   it(
+    'adds compute3 as a VM only, to join by hand: the controller logs into it as the seeds do (ssh, scp)',
+    async () => {
+      const compute3 = {
+        name: 'compute3',
+        role: 'compute' as const,
+        vcpus: 1,
+        memoryMiB: 768,
+        diskGiB: 4,
+        nics: [
+          { network: 'default', ip: '192.168.122.112' },
+          { network: `${LAB}-int`, ip: '192.168.90.112' },
+        ],
+      }
+      const job = await engine.api.call('lab.addNode', { name: LAB, node: compute3, join: false })
+      expect(job.steps.map((s) => s.id)).toContain('trust')
+      expect(job.steps.some((s) => s.id.startsWith('join-'))).toBe(false)
+      const end = await finished(job.id)
+      expect(end.error).toBeNull()
+      expect(end.steps.find((s) => s.id === 'trust')).toMatchObject({ state: 'done' })
+      // The seed's own command from the controller, with no password and no host-key question (BatchMode):
+      // the controller's key is in compute3's authorized_keys, compute3's pinned key in its known_hosts.
+      expect(await onNode('controller', 'ssh -o BatchMode=yes compute3 hostname')).toMatch(/^compute3\b/)
+      expect(await onNode('controller', 'ssh -o BatchMode=yes compute3.example.com true && echo ok')).toMatch(
+        /^ok$/m,
+      )
+      // Nothing of OpenStack was configured on it: joining it is the learner's work (compute2 is a service).
+      const status = await engine.api.call('lab.status', { name: LAB })
+      const hosts = status.services.filter((s) => s.binary === 'nova-compute').map((s) => s.host)
+      expect(hosts).toContain('compute2.example.com')
+      expect(hosts).not.toContain('compute3.example.com')
+    },
+    15 * 60_000,
+  )
+
+  it(
     'flags a running node whose service is down, in the API and the CLI',
     async () => {
       await onNode(

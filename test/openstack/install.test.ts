@@ -194,6 +194,8 @@ describe("OpenStack from Debian's packages, for real", () => {
       expires: string
     }
     expect(token.id.length).toBeGreaterThan(20)
+    // The controller logs into the other nodes as root, as the seeds' scp and ssh from it do.
+    expect(await onNode('controller', 'ssh -o BatchMode=yes compute hostname')).toMatch(/^compute\b/)
     // A learner's way: admin-openrc, then the openstack command (seed 004).
     await onNode(
       'controller',
@@ -514,6 +516,7 @@ describe("OpenStack from Debian's packages, for real", () => {
       expect(await onNode('controller', 'ovn-sbctl --columns=hostname list Chassis')).toMatch(
         /compute1\.example\.com/,
       )
+      expect(await onNode('controller', 'ssh -o BatchMode=yes compute1 hostname')).toMatch(/^compute1\b/)
       // Its own address, not the first compute node's: nova.conf's my_ip on compute1.
       expect(await onNode('compute1', 'grep -E "^my_ip" /etc/nova/nova.conf')).toMatch(
         /^my_ip = 192\.168\.122\.111$/m,

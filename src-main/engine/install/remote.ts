@@ -4,9 +4,6 @@
 import type { Client } from 'ssh2'
 import { GuestCommandError } from '../../../src-shared/failures'
 import type { InstallRun, RepositorySet } from '../../../src-shared/install'
-import { nodeAddress, type LabState } from '../../../src-shared/lab'
-import type { LabFiles } from '../lab/files'
-import { nodeHostKeyLine } from '../lab/node-ssh'
 import { maskGuest } from '../secrets'
 import { sshExec } from '../ssh/client'
 
@@ -99,31 +96,6 @@ export function parseVirtProbe(out: string): { cpuFlags: number; devKvm: boolean
 export async function probeKvm(client: Client): Promise<boolean> {
   const r = await sshExec(client, VIRT_PROBE)
   return r.code === 0 && parseVirtProbe(r.stdout).kvm
-}
-
-/** Packstack on the controller logs into every node as root: give it a key and the pinned host keys. */
-export async function trustController(
-  files: LabFiles,
-  state: LabState,
-  controller: Client,
-  clients: Client[],
-): Promise<void> {
-  const pub = (
-    await remote(
-      controller,
-      "test -f /root/.ssh/id_rsa || ssh-keygen -q -t rsa -b 3072 -N '' -f /root/.ssh/id_rsa; cat /root/.ssh/id_rsa.pub",
-    )
-  ).trim()
-  const addLine =
-    'mkdir -p -m 0700 /root/.ssh; while IFS= read -r l; do grep -qxF "$l" FILE 2>/dev/null || printf "%s\\n" "$l" >> FILE; done; chmod 0600 FILE'
-  for (const c of clients)
-    await remote(c, addLine.replaceAll('FILE', '/root/.ssh/authorized_keys'), `${pub}\n`)
-  const known: string[] = []
-  for (const n of state.definition.nodes) {
-    const key = await nodeHostKeyLine(files, n.name)
-    known.push(`${nodeAddress(n)},${n.name}.${state.definition.domain},${n.name} ${key}`)
-  }
-  await remote(controller, addLine.replaceAll('FILE', '/root/.ssh/known_hosts'), known.join('\n') + '\n')
 }
 
 /** Start packstack detached with the uploaded answer file; resolves with the process id of its wrapper. */

@@ -8,7 +8,7 @@ import type { PackstackReport } from '../../../src-shared/packstack'
 import { EngineFailure, type FailureParams, type InstallReason } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, restoreCheckpoint, type LabEnv } from '../lab/env'
-import { connectNode, controllerOf, syncClocks } from '../lab/node-ssh'
+import { connectNode, controllerOf, syncClocks, trustController } from '../lab/node-ssh'
 import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText } from '../packstack/answers'
@@ -24,7 +24,6 @@ import {
   REMOTE_ANSWERS,
   repositorySet,
   startDetached,
-  trustController,
 } from './remote'
 import { elapsed, installState, recordNewRun } from './runs'
 import { labStatus } from './status'

@@ -4,7 +4,9 @@
 import { readFile } from 'node:fs/promises'
 import type { Client } from 'ssh2'
 import { ApiError } from '../../../src-shared/errors'
-import type { LabState, NodeDef } from '../../../src-shared/lab'
+import { GuestCommandError } from '../../../src-shared/failures'
+import { nodeAddress, type LabState, type NodeDef } from '../../../src-shared/lab'
+import { maskGuest } from '../secrets'
 import { sshConnect, sshExec, waitForSsh, type SshTarget } from '../ssh/client'
 import type { LabFiles } from './files'
 
@@ -75,4 +77,42 @@ export async function syncClocks(clients: Map<string, Client>): Promise<string> 
     if (set?.code === 0) stepped.push(`${name} ${offset > 0 ? '+' : ''}${offset} s`)
   }
   return stepped.length ? `clocks set to the host's (were ${stepped.join(', ')})` : 'clocks agree'
+}
+
+/**
+ * The controller logs into every node as root, as the seeds do (`scp compute:/etc/nova/nova.conf ...`) and
+ * packstack needs: a key of its own in each node's authorized_keys, and every node's pinned host key in its
+ * known_hosts under address, FQDN and short name. Idempotent: lines already there are not added twice.
+ */
+export async function trustController(
+  files: LabFiles,
+  state: LabState,
+  controller: Client,
+  clients: Client[],
+): Promise<void> {
+  const must = async (client: Client, command: string, stdin?: string) => {
+    const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
+    if (r.code !== 0)
+      throw new GuestCommandError(
+        command.split(' ')[0] ?? '',
+        r.code,
+        maskGuest((r.stderr || r.stdout).trim().slice(-600)),
+      )
+    return r.stdout
+  }
+  const pub = (
+    await must(
+      controller,
+      "test -f /root/.ssh/id_rsa || ssh-keygen -q -t rsa -b 3072 -N '' -f /root/.ssh/id_rsa; cat /root/.ssh/id_rsa.pub",
+    )
+  ).trim()
+  const addLine =
+    'mkdir -p -m 0700 /root/.ssh; while IFS= read -r l; do grep -qxF "$l" FILE 2>/dev/null || printf "%s\\n" "$l" >> FILE; done; chmod 0600 FILE'
+  for (const c of clients) await must(c, addLine.replaceAll('FILE', '/root/.ssh/authorized_keys'), `${pub}\n`)
+  const known: string[] = []
+  for (const n of state.definition.nodes) {
+    const key = await nodeHostKeyLine(files, n.name)
+    known.push(`${nodeAddress(n)},${n.name}.${state.definition.domain},${n.name} ${key}`)
+  }
+  await must(controller, addLine.replaceAll('FILE', '/root/.ssh/known_hosts'), known.join('\n') + '\n')
 }

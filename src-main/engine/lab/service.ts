@@ -19,6 +19,7 @@ import { Cancelled, type JobHandle, type JobRunner } from '../jobs'
 import { PipelineError, presetOf, type LabEnv } from './env'
 import { Recorder, newLabState, removeResources } from './journal'
 import { stopLeftovers } from './leftovers'
+import { connectNode, controllerOf, trustController } from './node-ssh'
 import { PIPELINE_STEPS, runPipeline } from './pipeline'
 import { ValidationError } from '../libvirt/network'
 import { labNetworkWarnings, pathText, type RuleIssue } from '../../../src-shared/lab-networks'
@@ -248,12 +249,17 @@ export class LabService {
     state.definition = next.data
     state.status = 'creating'
     await env.store.save(state)
+    // Joined by hand: the controller is let into it as into the others, for the seeds' scp and ssh from there.
+    const byHand = !joins && openstackInstalled(state)
     const job = this.jobs.create(
       'lab.addNode',
       name,
       joins ? `Add ${node.name} to lab ${name} and join it to OpenStack` : `Add ${node.name} to lab ${name}`,
       [
         ...PIPELINE_STEPS,
+        ...(byHand
+          ? [{ id: 'trust', title: `Let the controller log into ${node.name} (ssh ${node.name})` }]
+          : []),
         ...(!joins
           ? []
           : installerOf(presetOf(state)) === 'packages'
@@ -261,7 +267,11 @@ export class LabService {
             : joinSteps(node.name)),
       ],
     )
-    this.execute(env, job, state, { only: [node.name], ...(joins ? { join: node.name } : {}) })
+    this.execute(env, job, state, {
+      only: [node.name],
+      ...(joins ? { join: node.name } : {}),
+      ...(byHand ? { trust: node.name } : {}),
+    })
     return structuredClone(job.job)
   }
 
@@ -332,11 +342,31 @@ export class LabService {
     return state
   }
 
+  /** The controller's key into the added node, and the node's host key into the controller's known_hosts. */
+  private async letControllerIn(env: LabEnv, state: LabState, job: JobHandle, node: string): Promise<void> {
+    await job.start('trust')
+    const files = env.store.files(state.definition.name)
+    const ctrl = controllerOf(state).name
+    const opts = { signal: job.signal, waitMs: 5 * 60_000 }
+    const controller = await connectNode(files, state, ctrl, opts)
+    try {
+      const added = await connectNode(files, state, node, opts)
+      try {
+        await trustController(files, state, controller, [added])
+      } finally {
+        added.end()
+      }
+    } finally {
+      controller.end()
+    }
+    await job.finish('trust', 'done', `ssh ${node} from ${ctrl} logs in as root`)
+  }
+
   private execute(
     env: LabEnv,
     job: JobHandle,
     state: LabState,
-    options: { only?: string[]; rootPassword?: string; join?: string },
+    options: { only?: string[]; rootPassword?: string; join?: string; trust?: string },
   ): void {
     const rec = new Recorder(env, state)
     const name = state.definition.name
@@ -348,6 +378,19 @@ export class LabService {
         state.status = 'ready'
         state.lastError = null
         await env.store.save(state)
+        if (options.trust) {
+          // The VM is made and stays: a failure here fails the job with what to do, the lab ready.
+          const node = options.trust
+          const failed = await this.letControllerIn(env, state, job, node).then(
+            () => null,
+            (error: unknown) => error,
+          )
+          if (failed)
+            return void (await job.end('failed', {
+              message: `${node} was added, but the controller could not be let into it: ${messageOf(failed)}`,
+              ...failureOf(failed),
+            }))
+        }
         if (options.join && this.joiner) {
           // The join ends the job itself (succeeded, failed with its reason, cancelled); the VM stays.
           await this.joiner(env, name, job, options.join).catch((error: unknown) =>

@@ -9,7 +9,7 @@ import type { Client } from 'ssh2'
 import { preJoinCheckpoint, type StagesState } from '../../../../src-shared/install'
 import { Cancelled, type JobHandle } from '../../jobs'
 import { restoreCheckpoint, type LabEnv } from '../../lab/env'
-import { connectNode, controllerOf, syncClocks } from '../../lab/node-ssh'
+import { connectNode, controllerOf, syncClocks, trustController } from '../../lab/node-ssh'
 import { domainName } from '../../lab/provision-node'
 import { sshExec } from '../../ssh/client'
 import { installState, stagesState } from '../runs'
@@ -66,7 +66,8 @@ export async function runDebianJoin(
     await listedStep(job, 'join-connect', async () => {
       for (const n of [ctrl, node])
         clients.set(n, await connectNode(files, state, n, { signal: job.signal, waitMs: 5 * 60_000 }))
-      return syncClocks(clients)
+      await trustController(files, state, clients.get(ctrl)!, [...clients.values()])
+      return `the controller logs into ${node} (ssh ${node}); ${await syncClocks(clients)}`
     })
     for (const stage of plan) {
       await listedStep(

@@ -15,7 +15,7 @@ import { stageCheckpoint, type StagesState } from '../../../../src-shared/instal
 import type { LabState } from '../../../../src-shared/lab'
 import { Cancelled, type JobHandle } from '../../jobs'
 import { restoreCheckpoint, type LabEnv } from '../../lab/env'
-import { connectNode, syncClocks } from '../../lab/node-ssh'
+import { connectNode, controllerOf, syncClocks, trustController } from '../../lab/node-ssh'
 import { checkpointCreate, checkpointDelete, checkpointList } from '../../libvirt/checkpoint'
 import { maskGuest, registerGuestSecret } from '../../secrets'
 import { sshExec } from '../../ssh/client'
@@ -264,7 +264,10 @@ export async function runDebianInstall(
           n.name,
           await connectNode(files, state, n.name, { signal: job.signal, waitMs: 5 * 60_000 }),
         )
-      return `${clients.size} nodes answer SSH with their recorded host keys; ${await syncClocks(clients)}`
+      // As the seeds do (scp compute:/etc/nova/nova.conf ...) and a lesson's commands from the controller do.
+      const ctrl = controllerOf(state).name
+      await trustController(files, state, client(ctrl), [...clients.values()])
+      return `${clients.size} nodes answer SSH with their recorded host keys; the controller logs into each (ssh NODE); ${await syncClocks(clients)}`
     })
     if (!options.reattach && !options.retry) {
       st = { done: [], current: null, failed: null, seconds: {} }
