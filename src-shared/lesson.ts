@@ -173,6 +173,21 @@ export const Lesson = z
         openstack: z.boolean().default(true),
         /** Roles the lab must have nodes of. */
         roles: z.array(z.enum(['controller', 'compute', 'network', 'storage'])).default(['controller']),
+        /**
+         * Nodes the lesson names (its checks run there), added by the learner before it starts: a compute node
+         * added with "join it to OpenStack" unchecked, for the lesson that joins it by hand.
+         */
+        nodes: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(NAME_PATTERN, 'must be a node name'),
+                role: z.enum(['compute']),
+              })
+              .strict(),
+          )
+          .max(4)
+          .default([]),
       })
       .strict(),
     /** The lesson whose end state this one starts from: starting runs its solutions first. */

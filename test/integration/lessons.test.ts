@@ -45,7 +45,13 @@ async function finished(job: Job): Promise<Job> {
 describe('lessons on a lab', () => {
   it('lists the fixture lessons without their commands, and gives one whole', async () => {
     const list = await bed.call('lessons.list', {})
-    expect(list.map((l) => l.id)).toEqual(['admin-only', 'files-basics', 'follow-up', 'waiting'])
+    expect(list.map((l) => l.id)).toEqual([
+      'admin-only',
+      'files-basics',
+      'follow-up',
+      'needs-node',
+      'waiting',
+    ])
     expect(JSON.stringify(list)).not.toContain('LESSON_DIR')
     const lesson = await bed.call('lesson.get', { id: 'files-basics' })
     expect(lesson.tasks.map((t) => t.id)).toEqual(['make-file', 'list-items'])
@@ -222,6 +228,21 @@ describe('start and reset with a checkpoint', () => {
     const p = await bed.call('lesson.progress', { lab: name, lesson: 'follow-up' })
     expect(p.tasks['note']).toMatchObject({ verdict: null, solvedByStacklab: false })
     expect(p.checkpoint).toBe('lesson-follow-up')
+  })
+
+  it('a lesson naming a node the lab lacks: refused with how to add it, and could not check, before any change', async () => {
+    const e = await bed.refused('lesson.start', { lab: name, lesson: 'needs-node' })
+    expect(e.message).toBe(
+      `lesson needs-node cannot run on lab ${name}: lab ${name} has no compute node named compute1; this lesson joins one by hand: add it first without joining it (stacklab lab add-node ${name} FILE --no-join, or "Add compute node" on the Install page with "Join it to OpenStack" unchecked)`,
+    )
+    const report = await bed.call('lesson.check', { lab: name, lesson: 'needs-node' })
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        verdict: 'could-not-check',
+        problem: expect.stringContaining('no compute node named compute1'),
+      }),
+    ])
+    expect((await bed.call('lesson.progress', { lab: name, lesson: 'needs-node' })).checkpoint).toBeNull()
   })
 
   it('a job on the lab refuses another one', async () => {

@@ -6,7 +6,8 @@
 // reported in the lesson's own words. Then the learner's way in Debian's Chromium on the served app: the
 // topology shows the lessons' instance on the compute node; the networks lesson is reset from the page (its
 // console opens again), its commands typed in the SSH console beside it, Check passes; the router task the
-// same in Korean. Last, reset through the API brings the lab back to the lesson's checkpoint.
+// same in Korean. Then reset through the API brings the lab back to the lesson's checkpoint. Last, compute1 is
+// added as a VM only and the add-compute lesson joins it by hand.
 // Run with `npm run test:lessons` (about as long as the install, plus the lessons); figures are printed at the
 // end. First run 2026-12-01: lessons 1-4 and the reset passed; the instance lesson did not (see README).
 import { chromium, type Locator, type Page } from '@playwright/test'
@@ -104,7 +105,10 @@ describe('every lesson on the real cloud', () => {
   it(
     'runs each lesson: not yet as it starts, "do it for me" passes every task, twice changes nothing',
     async () => {
-      const lessons = chainOrder(await engine.api.call('lessons.list', {}))
+      // add-compute needs a node of its own, added for it last (the test at the end).
+      const lessons = chainOrder(await engine.api.call('lessons.list', {})).filter(
+        (l) => l.id !== 'add-compute',
+      )
       expect(lessons.map((l) => l.id)).toEqual([
         'lab-tour',
         'images',
@@ -284,5 +288,55 @@ describe('every lesson on the real cloud', () => {
       expect(Object.values(progress.tasks).every((t) => t.verdict !== 'passed')).toBe(true)
     },
     30 * 60_000,
+  )
+
+  it(
+    'add-compute: refused until compute1 is added unjoined; then joined by hand (scp, ssh from the controller)',
+    async () => {
+      // Without compute1 the lesson says what to add, before anything changes.
+      await expect(engine.api.call('lesson.start', { lab: LAB, lesson: 'add-compute' })).rejects.toThrow(
+        /no compute node named compute1; .*--no-join/,
+      )
+      const t0 = Date.now()
+      await jobDone(
+        engine.api.call('lab.addNode', {
+          name: LAB,
+          join: false,
+          node: {
+            name: 'compute1',
+            role: 'compute',
+            vcpus: 1,
+            memoryMiB: 2048,
+            diskGiB: 10,
+            nics: [
+              { network: 'default', ip: '192.168.122.111' },
+              { network: `${LAB}-int`, ip: '192.168.90.111' },
+            ],
+          },
+        }),
+      )
+      figures.push(`compute1 added (VM only): ${Math.round((Date.now() - t0) / 1000)} s`)
+      await jobDone(engine.api.call('lesson.start', { lab: LAB, lesson: 'add-compute' }))
+      const fresh = await engine.api.call('lesson.check', { lab: LAB, lesson: 'add-compute' })
+      expect(fresh.results.map((r) => [r.task, r.verdict])).toEqual([
+        ['nova-conf', 'not-yet'],
+        ['ovn', 'not-yet'],
+        ['nova-compute', 'not-yet'],
+      ])
+      const t1 = Date.now()
+      // Each task's solution, then its check; nova-conf's negative check (my_ip left as compute's) runs too.
+      for (const task of ['nova-conf', 'ovn', 'nova-compute']) {
+        await jobDone(engine.api.call('lesson.solve', { lab: LAB, lesson: 'add-compute', task }))
+        const r = await engine.api.call('lesson.check', { lab: LAB, lesson: 'add-compute', task })
+        expect(r.results[0]!.verdict, `${task}: ${JSON.stringify(r.results[0])}`).toBe('passed')
+      }
+      figures.push(`add-compute: every task done for the learner ${Math.round((Date.now() - t1) / 1000)} s`)
+      // The cloud itself: nova-compute on compute1 is an up service.
+      const services = JSON.parse(
+        await onController('openstack compute service list --service nova-compute -f json'),
+      ) as { Host: string; State: string }[]
+      expect(services.map((r) => [r.Host, r.State])).toContainEqual(['compute1.example.com', 'up'])
+    },
+    60 * 60_000,
   )
 })

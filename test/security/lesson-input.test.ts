@@ -168,6 +168,12 @@ describe('stacklab lesson list', () => {
       'files-basics  컨트롤러의 파일 (5 min; packages/packstack)\n    make-file  state.json 쓰기\n',
     )
     const json = JSON.parse((await runStacklab(t.dir, 'lesson', 'list', '--json')).stdout) as { id: string }[]
-    expect(json.map((l) => l.id)).toEqual(['admin-only', 'files-basics', 'follow-up', 'waiting'])
+    expect(json.map((l) => l.id)).toEqual([
+      'admin-only',
+      'files-basics',
+      'follow-up',
+      'needs-node',
+      'waiting',
+    ])
   })
 })

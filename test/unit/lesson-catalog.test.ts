@@ -70,6 +70,7 @@ describe('loadCatalog', () => {
       installers: ['packages'],
       openstack: true,
       roles: ['controller'],
+      nodes: [],
     })
     expect(lessonsDir({ STACKLAB_LESSONS_DIR: dir })).toBe(dir)
   })

@@ -71,6 +71,34 @@ describe('a lab for a lesson', () => {
     expect(unfitText(why, t('ko'))).toContain('컴퓨트 노드가 필요한데')
   })
 
+  it('asks for the node a lesson names, of its role: compute1 added by the learner to join by hand', () => {
+    const state = record('centos-stream-9', { answersSaved: true, runs: [run('success')] })
+    const want = needs({ roles: ['controller', 'compute'], nodes: [{ name: 'compute1', role: 'compute' }] })
+    const lab = summary('centos-stream-9')
+    const why = unfitFor(want, lab, state)
+    expect(why).toEqual([{ why: 'node', name: 'compute1', role: 'compute' }])
+    // A node of that name in another role is not it; compute1 as a compute node is.
+    const other = {
+      ...lab,
+      nodes: [...lab.nodes, { name: 'compute1', role: 'network' as const, address: '', domain: null }],
+    }
+    expect(unfitFor(want, other, state)).toEqual(why)
+    const fits = {
+      ...lab,
+      nodes: [...lab.nodes, { name: 'compute1', role: 'compute' as const, address: '', domain: null }],
+    }
+    expect(unfitFor(want, fits, state)).toEqual([])
+    const t =
+      (lang: 'en' | 'ko'): Translate =>
+      (k, v) =>
+        translate(lang, k, v)
+    expect(unfitText(why, t('en'))).toContain('a compute node named compute1, added without joining it')
+    expect(unfitText(why, t('ko'))).toContain('compute1이라는 컴퓨트 노드가 필요합니다')
+    // A lesson file cannot ask for a node of a role the join by hand does not make, nor a bad name.
+    expect(() => needs({ nodes: [{ name: 'c1', role: 'controller' }] })).toThrow()
+    expect(() => needs({ nodes: [{ name: '../c1', role: 'compute' }] })).toThrow()
+  })
+
   it('names the packages method for a packstack lab, and judges OpenStack only once the record is read', () => {
     expect(unfitFor(needs({ installers: ['packages'] }), summary('centos-stream-9'), null)).toEqual([
       { why: 'packages' },

@@ -58,6 +58,8 @@ export function misfits(state: LabState, lesson: Lesson): string[] {
           return `OpenStack is not installed on lab ${name} yet (stacklab install ${name})`
         case 'role':
           return `lab ${name} has no ${u.role} node; this lesson needs one`
+        case 'node':
+          return `lab ${name} has no ${u.role} node named ${u.name}; this lesson joins one by hand: add it first without joining it (stacklab lab add-node ${name} FILE --no-join, or "Add compute node" on the Install page with "Join it to OpenStack" unchecked)`
       }
     })
 }

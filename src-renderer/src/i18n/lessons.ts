@@ -27,6 +27,7 @@ export const lessons = catalog({
     'lessons.needs.either': "a lab installed with packstack or from Debian's packages",
     'lessons.needs.openstack': 'OpenStack installed',
     'lessons.needs.role': 'a {role} node',
+    'lessons.needs.node': 'a {role} node {name} added to be joined by hand',
     'lessons.needs.and': ', ',
     'lessons.role.controller': 'controller',
     'lessons.role.compute': 'compute',
@@ -40,6 +41,8 @@ export const lessons = catalog({
       "it needs a lab installed from Debian's packages, and this one installs with packstack.",
     'lessons.why.openstack': 'it needs OpenStack installed (the Install page does that).',
     'lessons.why.role': 'it needs a {role} node, and the lab has none.',
+    'lessons.why.node':
+      'it needs a {role} node named {name}, added without joining it: on the Install page, "Add compute node…" with "Join it to OpenStack in this job" unchecked.',
     'lessons.open': 'Open',
     'lessons.openNamed': 'Open the lesson "{title}"',
     'lessons.back': 'All lessons',
@@ -119,6 +122,7 @@ export const lessons = catalog({
     'lessons.needs.either': 'packstack이나 데비안 패키지로 설치한 랩',
     'lessons.needs.openstack': 'OpenStack 설치',
     'lessons.needs.role': '{role} 노드',
+    'lessons.needs.node': '직접 합류시킬 {role} 노드 {name}',
     'lessons.needs.and': ', ',
     'lessons.role.controller': '컨트롤러',
     'lessons.role.compute': '컴퓨트',
@@ -130,6 +134,8 @@ export const lessons = catalog({
     'lessons.why.packages': '데비안 패키지로 설치한 랩이 필요한데, 이 랩은 packstack으로 설치합니다.',
     'lessons.why.openstack': 'OpenStack이 설치되어 있어야 합니다(설치 페이지에서 설치하세요).',
     'lessons.why.role': '{role} 노드가 필요한데, 이 랩에는 없습니다.',
+    'lessons.why.node':
+      '합류시키지 않고 추가한 {name}이라는 {role} 노드가 필요합니다. Install 페이지의 "컴퓨트 노드 추가…"에서 "같은 작업에서 OpenStack에 합류시키기"를 끄고 추가하세요.',
     'lessons.open': '열기',
     'lessons.openNamed': '실습 "{title}" 열기',
     'lessons.back': '실습 목록',

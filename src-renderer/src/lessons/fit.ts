@@ -16,6 +16,8 @@ export function needsText(needs: LessonSummary['needs'], t: Translate): string {
   if (needs.openstack) parts.push(t('lessons.needs.openstack'))
   for (const role of needs.roles)
     if (role !== 'controller') parts.push(t('lessons.needs.role', { role: t(`lessons.role.${role}`) }))
+  for (const n of needs.nodes ?? [])
+    parts.push(t('lessons.needs.node', { name: n.name, role: t(`lessons.role.${n.role}`) }))
   return t('lessons.needs', { what: parts.join(t('lessons.needs.and')) })
 }
 
@@ -25,7 +27,9 @@ export function unfitText(unfit: Unfit[], t: Translate): string {
     .map((u) =>
       u.why === 'role'
         ? t('lessons.why.role', { role: t(`lessons.role.${u.role}`) })
-        : t(`lessons.why.${u.why}`),
+        : u.why === 'node'
+          ? t('lessons.why.node', { name: u.name, role: t(`lessons.role.${u.role}`) })
+          : t(`lessons.why.${u.why}`),
     )
     .join(' ')
 }
