@@ -183,6 +183,7 @@ describe('distribution-packages plan', () => {
       .find((f) => f.node === 'controller' && f.path === '/etc/nova/nova.conf')
     expect(novaConf?.content).toMatch(/^\[conductor\]\nworkers = 1$/m)
     expect(file('/etc/cinder/cinder.conf').content).toMatch(/^lvm_type = default$/m)
+    expect(file('/etc/cinder/cinder.conf').content).toMatch(/^backend_stats_polling_interval = 300$/m)
     for (const f of plan.flatMap((s) => s.files)) expect(f.purpose.length).toBeGreaterThan(5)
   })
 
