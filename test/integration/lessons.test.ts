@@ -236,12 +236,8 @@ describe('start and reset with a checkpoint', () => {
       `lesson needs-node cannot run on lab ${name}: lab ${name} has no compute node named compute1; this lesson joins one by hand: add it first without joining it (stacklab lab add-node ${name} FILE --no-join, or "Add compute node" on the Install page with "Join it to OpenStack" unchecked)`,
     )
     const report = await bed.call('lesson.check', { lab: name, lesson: 'needs-node' })
-    expect(report.results).toEqual([
-      expect.objectContaining({
-        verdict: 'could-not-check',
-        problem: expect.stringContaining('no compute node named compute1'),
-      }),
-    ])
+    expect(report.results.map((r) => r.verdict)).toEqual(['could-not-check'])
+    expect(report.results[0]!.problem).toContain('no compute node named compute1')
     expect((await bed.call('lesson.progress', { lab: name, lesson: 'needs-node' })).checkpoint).toBeNull()
   })
 
