@@ -110,7 +110,8 @@ describe('lesson calls refuse bad input before anything runs', () => {
     const lesson = await refused('lesson.start', { lab: LAB, lesson: 'nope' })
     expect(lesson).toMatchObject({
       code: 'not-found',
-      message: 'There is no lesson "nope" (lessons: admin-only, files-basics, follow-up, needs-node, waiting)',
+      message:
+        'There is no lesson "nope" (lessons: admin-only, files-basics, follow-up, needs-node, waiting)',
     })
     const lab = await refused('lesson.check', { lab: 'nolab', lesson: 'files-basics' })
     expect(lab).toMatchObject({ code: 'not-found', message: 'no lab named nolab' })
