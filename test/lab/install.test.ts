@@ -255,7 +255,7 @@ describe('OpenStack install with packstack (test double in the guests)', () => {
         name: 'compute3',
         role: 'compute' as const,
         vcpus: 1,
-        memoryMiB: 768,
+        memoryMiB: 1024,
         diskGiB: 4,
         nics: [
           { network: 'default', ip: '192.168.122.112' },
