@@ -9,7 +9,8 @@ import type { AnswerFields } from '../../../src-shared/packstack'
 import type { LabFiles } from '../lab/files'
 import { updateAnswerText } from '../packstack/answers'
 import { registerSecret } from '../secrets'
-import { remote, REMOTE_ANSWERS } from './remote'
+import { remote } from '../lab/node-ssh'
+import { REMOTE_ANSWERS } from './remote'
 
 /** The physical network name packstack gives the external network: the lab's NAT network, on br-ex. */
 export const EXTERNAL_PHYSNET = 'extnet'

@@ -1,27 +1,13 @@
-// What the install runs on the nodes over SSH: one command at a time (a non-zero exit is an error), the
-// packstack set-up per OS family, the controller's trust in every node, packstack started detached (its own
-// session, output to a log file, exit status to a file) and its output streamed back as it arrives.
+// What the install runs on the nodes over SSH: the packstack set-up per OS family, packstack started detached
+// (its own session, output to a log file, exit status to a file) and its output streamed back as it arrives.
 import type { Client } from 'ssh2'
-import { GuestCommandError } from '../../../src-shared/failures'
 import type { InstallRun, RepositorySet } from '../../../src-shared/install'
-import { maskGuest } from '../secrets'
+import { remote } from '../lab/node-ssh'
 import { sshExec } from '../ssh/client'
 
 /** On the controller. */
 export const REMOTE_ANSWERS = '/root/stacklab-answers.txt'
 export const REMOTE_LOG_DIR = '/var/log/stacklab'
-
-/** One remote command; a non-zero exit is an error carrying its output. */
-export async function remote(client: Client, command: string, stdin?: string): Promise<string> {
-  const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
-  if (r.code !== 0)
-    throw new GuestCommandError(
-      command.split(' ')[0] ?? '',
-      r.code,
-      maskGuest((r.stderr || r.stdout).trim().slice(-600)),
-    )
-  return r.stdout
-}
 
 const VAULT =
   "sed -i -e 's/^mirrorlist=/#mirrorlist=/' -e 's|^#\\s*baseurl=http://mirror.centos.org|baseurl=http://vault.centos.org|' /etc/yum.repos.d/CentOS-*.repo"

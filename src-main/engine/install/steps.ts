@@ -8,7 +8,7 @@ import type { PackstackReport } from '../../../src-shared/packstack'
 import { EngineFailure, type FailureParams, type InstallReason } from '../../../src-shared/failures'
 import { Cancelled, type JobHandle } from '../jobs'
 import { presetOf, restoreCheckpoint, type LabEnv } from '../lab/env'
-import { connectNode, controllerOf, syncClocks, trustController } from '../lab/node-ssh'
+import { connectNode, controllerOf, remote, syncClocks, trustController } from '../lab/node-ssh'
 import { checkpointCreate, checkpointList } from '../libvirt/checkpoint'
 import { checkAnswers } from '../packstack/check'
 import { readAnswerText } from '../packstack/answers'
@@ -20,7 +20,6 @@ import {
   nodePrepCommands,
   packstackSetupCommands,
   probeKvm,
-  remote,
   REMOTE_ANSWERS,
   repositorySet,
   startDetached,

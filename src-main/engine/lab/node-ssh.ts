@@ -79,6 +79,18 @@ export async function syncClocks(clients: Map<string, Client>): Promise<string> 
   return stepped.length ? `clocks set to the host's (were ${stepped.join(', ')})` : 'clocks agree'
 }
 
+/** One command on a node; a non-zero exit is an error carrying its (masked) output. */
+export async function remote(client: Client, command: string, stdin?: string): Promise<string> {
+  const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
+  if (r.code !== 0)
+    throw new GuestCommandError(
+      command.split(' ')[0] ?? '',
+      r.code,
+      maskGuest((r.stderr || r.stdout).trim().slice(-600)),
+    )
+  return r.stdout
+}
+
 /**
  * The controller logs into every node as root, as the seeds do (`scp compute:/etc/nova/nova.conf ...`) and
  * packstack needs: a key of its own in each node's authorized_keys, and every node's pinned host key in its
@@ -90,29 +102,20 @@ export async function trustController(
   controller: Client,
   clients: Client[],
 ): Promise<void> {
-  const must = async (client: Client, command: string, stdin?: string) => {
-    const r = await sshExec(client, command, stdin !== undefined ? { stdin } : {})
-    if (r.code !== 0)
-      throw new GuestCommandError(
-        command.split(' ')[0] ?? '',
-        r.code,
-        maskGuest((r.stderr || r.stdout).trim().slice(-600)),
-      )
-    return r.stdout
-  }
   const pub = (
-    await must(
+    await remote(
       controller,
       "test -f /root/.ssh/id_rsa || ssh-keygen -q -t rsa -b 3072 -N '' -f /root/.ssh/id_rsa; cat /root/.ssh/id_rsa.pub",
     )
   ).trim()
   const addLine =
     'mkdir -p -m 0700 /root/.ssh; while IFS= read -r l; do grep -qxF "$l" FILE 2>/dev/null || printf "%s\\n" "$l" >> FILE; done; chmod 0600 FILE'
-  for (const c of clients) await must(c, addLine.replaceAll('FILE', '/root/.ssh/authorized_keys'), `${pub}\n`)
+  for (const c of clients)
+    await remote(c, addLine.replaceAll('FILE', '/root/.ssh/authorized_keys'), `${pub}\n`)
   const known: string[] = []
   for (const n of state.definition.nodes) {
     const key = await nodeHostKeyLine(files, n.name)
     known.push(`${nodeAddress(n)},${n.name}.${state.definition.domain},${n.name} ${key}`)
   }
-  await must(controller, addLine.replaceAll('FILE', '/root/.ssh/known_hosts'), known.join('\n') + '\n')
+  await remote(controller, addLine.replaceAll('FILE', '/root/.ssh/known_hosts'), known.join('\n') + '\n')
 }
