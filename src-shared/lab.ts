@@ -38,16 +38,12 @@ export interface Preset {
    * Stacklab stage by stage as seed 004 does by hand (install/debian).
    */
   installer?: Installer
-  /**
-   * Not offered in the wizard yet, with the reason (lab files and the CLI can name it): its installer does
-   * not yet make a whole cloud.
-   */
+  /** Not offered in the wizard, with the reason (lab files and the CLI can name it). */
   preview?: string
 }
 
-/** Why the distribution-packages presets are not offered in the wizard yet (issue #14, in progress). */
-const PACKAGES_PREVIEW =
-  'preview: the distribution-packages installer has every stage of seed 004 (MariaDB to Horizon, and Cinder on a data disk); the whole run on real guests, Cinder included, is still being proven'
+/** The controller's data disk in a new lab installed from distribution packages: Cinder's volume group. */
+export const CINDER_DATA_DISK_GIB = 20
 
 /** The two install methods: RDO's packstack, or the distribution's own OpenStack packages. */
 export type Installer = 'packstack' | 'packages'
@@ -128,7 +124,6 @@ export const PRESETS: Preset[] = [
     archived: false,
     facts: [],
     installer: 'packages',
-    preview: PACKAGES_PREVIEW,
   },
   // The offline test templates (test/lab/template): Debian with packstack/openstack test doubles, and
   // Debian with the real OpenStack packages installed but not configured.
@@ -142,7 +137,8 @@ export const PRESETS: Preset[] = [
     archived: false,
     facts: [],
     installer: 'packages',
-    preview: PACKAGES_PREVIEW,
+    preview:
+      'the test template of npm run test:openstack (its packages preinstalled offline); a lab to learn on uses debian-12',
   },
   {
     id: 'debian-12-stacklab',
@@ -385,7 +381,7 @@ export function defaultLab(name = 'lab1', presetId = DEFAULT_PRESET, release?: s
         memoryMiB: 8192,
         diskGiB: 40,
         // Cinder's LVM volume group, where the installer makes one (packstack uses a loop file instead).
-        ...(preset && installerOf(preset) === 'packages' ? { dataDiskGiB: 20 } : {}),
+        ...(preset && installerOf(preset) === 'packages' ? { dataDiskGiB: CINDER_DATA_DISK_GIB } : {}),
         nics: [
           { network: 'default', ip: '192.168.122.100' },
           { network: `${name}-int`, ip: '192.168.90.100' },

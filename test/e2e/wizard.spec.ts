@@ -224,11 +224,23 @@ test('what each OS and release means, in English and Korean, as the learner choo
     'CentOS 7 reached end of life on 2024-06-30',
   )
   await expect(releaseFacts.locator('li[data-fact="linuxbridge-era"]')).toBeVisible()
-  await expect(page.locator('#wizard-preset option')).toHaveCount(5)
+  // The offline test template with OpenStack's packages is not offered (lab files and the CLI name it).
+  await expect(page.locator('#wizard-preset option')).toHaveCount(6)
+  await expect(page.locator('#wizard-preset option[value="debian-12-openstack"]')).toHaveCount(0)
   // AlmaLinux 9 only as what it is: built from its cloud image (virt-builder has no template for it).
   await expect(page.locator('#wizard-preset option', { hasText: /alma/i })).toHaveText([
     'AlmaLinux 9 (current, from its cloud image)',
   ])
+  // OpenStack from Debian's own packages: Zed, its facts, and the controller's data disk for Cinder's
+  // volume group (the packstack lab before it had none).
+  await expect(page.locator('#wizard-node-0-data-disk')).toHaveValue('')
+  await page.selectOption('#wizard-preset', 'debian-12')
+  await expect(page.locator('#wizard-release option')).toHaveText(['zed (2022.2)'])
+  await expect(releaseFacts.locator('li[data-fact="debian-zed"]')).toContainText(
+    'Debian 12 ships OpenStack Zed',
+  )
+  await expect(page.locator('#wizard-node-0-data-disk')).toHaveValue('20')
+  await page.selectOption('#wizard-preset', 'centos-7.9')
 
   // The same facts in Korean, with the same dates.
   await page.locator('#lang-select').selectOption('ko')

@@ -5,10 +5,12 @@
 import { create } from 'zustand'
 import { stringify as stringifyYaml } from 'yaml'
 import {
+  CINDER_DATA_DISK_GIB,
   LabDefinition,
   MIN_MEMORY_MIB,
   PRESETS,
   defaultLab,
+  installerOf,
   type LabDefinitionInput,
 } from '../../../src-shared/lab'
 import { formatIpv4, inSubnet, parseCidr, parseIpv4 } from '../../../src-shared/ipv4'
@@ -151,6 +153,7 @@ export const useWizard = create<WizardState>()((set, get) => ({
   setPreset: (preset) =>
     set((s) => {
       const p = PRESETS.find((x) => x.id === preset)
+      const before = PRESETS.find((x) => x.id === s.draft.preset) ?? {}
       const release = p && !p.releases.includes(s.draft.release) ? p.releases[0]! : s.draft.release
       const draft: Draft = { ...s.draft, preset, release }
       // A preset with no template starts from its published cloud image; an image published for another
@@ -160,6 +163,14 @@ export const useWizard = create<WizardState>()((set, get) => ({
         delete draft.image
       if (p?.template === null && !draft.image && p.cloudImage)
         draft.image = { url: p.cloudImage.url, checksumUrl: p.cloudImage.checksumUrl }
+      // Installed from distribution packages, Cinder's volume group wants the controller's data disk: a
+      // controller without one gets the new lab's default (one the learner set or cleared is kept).
+      if (p && installerOf(p) === 'packages' && installerOf(before) !== 'packages')
+        draft.nodes = draft.nodes.map((n) =>
+          n.role === 'controller' && n.dataDiskGiB === undefined
+            ? { ...n, dataDiskGiB: CINDER_DATA_DISK_GIB }
+            : n,
+        )
       return { draft }
     }),
   setImage: (image) =>
