@@ -3,7 +3,7 @@
 // arguments (only in files and in heredocs fed on stdin), the lab's package source in apt's configuration,
 // and the checks that parse what the real `openstack` prints.
 import { describe, expect, it } from 'vitest'
-import { DEBIAN_STAGES, debianJoinSteps } from '../../src-shared/install'
+import { DEBIAN_STAGES, debianJoinSteps, type StagesState } from '../../src-shared/install'
 import { LabDefinition, defaultLab } from '../../src-shared/lab'
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
@@ -12,7 +12,7 @@ import { DEBCONF_SELECTIONS, servicesWrong } from '../../src-main/engine/install
 import { failureCause } from '../../src-main/engine/install/debian/causes'
 import { gatewayWrong, ovnAgentsWrong } from '../../src-main/engine/install/debian/stages-compute'
 import type { CloudSecrets } from '../../src-main/engine/install/debian/common'
-import { newSecrets } from '../../src-main/engine/install/debian/run'
+import { debianJobSteps, failedStageBegun, newSecrets } from '../../src-main/engine/install/debian/run'
 
 function lab(extra: Record<string, unknown> = {}) {
   return LabDefinition.parse({ ...defaultLab('lab1', 'debian-12'), ...extra })
@@ -569,5 +569,43 @@ describe('joining a compute node added after the install (debianJoinPlan)', () =
   it('refuses a node that is not a compute node of the lab', () => {
     expect(() => debianJoinPlan(def, secrets, 'controller')).toThrow(/not a compute node/)
     expect(() => debianJoinPlan(def, secrets, 'nope')).toThrow(/not a compute node/)
+  })
+})
+
+describe('retry after a failed or cancelled stage', () => {
+  const all = DEBIAN_STAGES.map((s) => ({ id: s.id, title: s.title }))
+  const afterGlance: StagesState = {
+    done: ['prepare', 'infra', 'keystone', 'glance'],
+    current: null,
+    failed: 'placement',
+    seconds: {},
+  }
+
+  it('restores the checkpoint of a stage that had begun, then runs from it', () => {
+    const st = { ...afterGlance, stageStartedAt: '2026-12-02T15:00:00.000Z' }
+    expect(failedStageBegun(st)).toBe(true)
+    const steps = debianJobSteps(st, { retry: true, reattach: false }, all)
+    expect(steps.map((s) => s.id)).toEqual([
+      'restore',
+      'connect',
+      'placement',
+      'nova',
+      'neutron',
+      'horizon',
+      'cinder',
+    ])
+    expect(steps[0]!.title).toBe('Restore checkpoint "pre-placement"')
+  })
+
+  it('runs a stage cancelled before it began without a restore: it has no checkpoint, nothing of it ran', () => {
+    const st = { ...afterGlance, stageStartedAt: null }
+    expect(failedStageBegun(st)).toBe(false)
+    const steps = debianJobSteps(st, { retry: true, reattach: false }, all)
+    expect(steps.map((s) => s.id)).toEqual(['connect', 'placement', 'nova', 'neutron', 'horizon', 'cinder'])
+  })
+
+  it('counts a state saved before start times were kept as begun (every failed stage then had)', () => {
+    expect(failedStageBegun(afterGlance)).toBe(true)
+    expect(failedStageBegun({ ...afterGlance, failed: null, stageStartedAt: null })).toBe(false)
   })
 })

@@ -38,7 +38,7 @@ import { runJoin } from './join'
 import { runInstall, type StepsDeps } from './steps'
 import { debianPlan } from './debian/plan'
 import { runDebianJoin } from './debian/join'
-import { debianJobSteps, labSecrets, newestStageLog, runDebianInstall } from './debian/run'
+import { debianJobSteps, failedStageBegun, labSecrets, newestStageLog, runDebianInstall } from './debian/run'
 import { stagesState } from './runs'
 import { installerOf } from '../../../src-shared/lab'
 
@@ -163,10 +163,10 @@ export class InstallService {
           code: 'invalid-state',
           message: `lab ${name} has no failed install stage to retry${st.done.length ? '' : '; run an install first'}`,
         })
-      await mustHaveCheckpoint(env, domains, name, stageCheckpoint(st.failed))
+      if (failedStageBegun(st)) await mustHaveCheckpoint(env, domains, name, stageCheckpoint(st.failed))
     }
     const reattach = !retry && st.current !== null && st.failed === null
-    const steps = debianJobSteps(state, { retry, reattach }, debianStagesOf(state.definition))
+    const steps = debianJobSteps(st, { retry, reattach }, debianStagesOf(state.definition))
     const title = retry
       ? `Retry the OpenStack install on ${name} from ${st.failed}`
       : reattach

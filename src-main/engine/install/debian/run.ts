@@ -207,6 +207,15 @@ export async function runCheck(
   }
 }
 
+/**
+ * Whether the failed stage had begun (its start time saved before its checkpoint is taken): one cancelled
+ * before it began has no checkpoint and nothing of it to undo. A state saved before the start time was kept
+ * (undefined) counts as begun: then every failed stage had.
+ */
+export function failedStageBegun(st: StagesState): boolean {
+  return st.failed !== null && st.stageStartedAt !== null
+}
+
 export interface DebianRunOptions {
   retry: boolean
   reattach: boolean
@@ -214,16 +223,15 @@ export interface DebianRunOptions {
 
 /** The job steps of a packages install: restore (retry only), connect, then the stages still to run. */
 export function debianJobSteps(
-  state: LabState,
+  st: StagesState,
   options: DebianRunOptions,
   all: { id: string; title: string }[],
 ) {
-  const st = stagesState(state)
   const from = options.retry && st.failed ? all.findIndex((s) => s.id === st.failed) : 0
   const fromReattach = options.reattach && st.current ? all.findIndex((s) => s.id === st.current!.stage) : 0
   const start = Math.max(0, options.retry ? from : options.reattach ? fromReattach : 0)
   const restore =
-    options.retry && st.failed
+    options.retry && st.failed && failedStageBegun(st)
       ? [{ id: 'restore', title: `Restore checkpoint "${stageCheckpoint(st.failed)}"` }]
       : []
   return [...restore, { id: 'connect', title: 'Connect to every node' }, ...all.slice(start)]
@@ -254,7 +262,13 @@ export async function runDebianInstall(
       const failed = st.failed!
       await restoreCheckpoint(env, domains, stageCheckpoint(failed))
       const index = plan.findIndex((s) => s.id === failed)
-      st = { ...st, done: plan.slice(0, index).map((s) => s.id), current: null, failed: null }
+      st = {
+        ...st,
+        done: plan.slice(0, index).map((s) => s.id),
+        current: null,
+        failed: null,
+        stageStartedAt: null,
+      }
       await saveStages(env, await deps.get(name), st)
       return `every node is back at "${stageCheckpoint(failed)}", before ${failed}`
     })
@@ -270,7 +284,7 @@ export async function runDebianInstall(
       return `${clients.size} nodes answer SSH with their recorded host keys; the controller logs into each (ssh NODE); ${await syncClocks(clients)}`
     })
     if (!options.reattach && !options.retry) {
-      st = { done: [], current: null, failed: null, seconds: {} }
+      st = { done: [], current: null, failed: null, seconds: {}, stageStartedAt: null }
       await saveStages(env, await deps.get(name), st)
     }
     for (const stage of plan) {
@@ -349,7 +363,14 @@ export async function runDebianInstall(
     const cur = st.current
     if ((error instanceof Cancelled || job.signal.aborted) && cur?.pid && clients.has(cur.node))
       await sshExec(client(cur.node), `kill -TERM -- -${cur.pid} 2>/dev/null; true`).catch(() => undefined)
-    const failedStage = job.job.steps.find((s) => s.state === 'running')?.id
+    // Cancelled between two stages (the one before done, the next not begun): the next counts as failed, with
+    // no start time, so a retry runs it without a restore (nothing of it ran, and it has no checkpoint yet).
+    const cancelled = error instanceof Cancelled || job.signal.aborted
+    const failedStage =
+      job.job.steps.find((s) => s.state === 'running')?.id ??
+      (cancelled && !st.stageStartedAt
+        ? job.job.steps.find((s) => s.state === 'pending' && s.id !== 'connect' && s.id !== 'restore')?.id
+        : undefined)
     if (failedStage && failedStage !== 'connect' && failedStage !== 'restore') {
       st = { ...stagesState(await deps.get(name)), failed: failedStage }
       await saveStages(env, await deps.get(name), st).catch(() => undefined)
