@@ -13,18 +13,15 @@ import { spawn } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { chromium } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Client } from 'ssh2'
 import type { Engine } from '../../src-main/engine/engine'
 import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
-import { connectNode } from '../../src-main/engine/lab/node-ssh'
 import type { AppPaths } from '../../src-main/engine/paths'
-import { sshExec } from '../../src-main/engine/ssh/client'
 import type { Job } from '../../src-shared/jobs'
 import { DEBIAN_STAGES } from '../../src-shared/install'
 import { jobFinished, waitFor } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
 import { TINY_BOOTED, TINY_IMAGE_SCRIPT } from './tiny-instance'
-import { openstackLab, serveLabApp } from './os-lab'
+import { onLabNode, openstackLab, serveLabApp } from './os-lab'
 import { CHROMIUM_LAUNCH } from '../chromium'
 
 const env = labEnvironment()
@@ -34,17 +31,7 @@ let paths: AppPaths
 let files: LabFiles
 const figures: string[] = []
 
-async function onNode(node: string, command: string): Promise<string> {
-  const state = await engine.api.call('lab.get', { name: LAB })
-  const client: Client = await connectNode(files, state, node)
-  try {
-    const r = await sshExec(client, command)
-    if (r.code !== 0) throw new Error(`${command}: exit ${r.code}: ${r.stderr || r.stdout}`)
-    return r.stdout
-  } finally {
-    client.end()
-  }
-}
+const onNode = (node: string, command: string) => onLabNode(engine, files, LAB, node, command)
 
 const finished = (id: string, onUpdate?: (job: Job) => void) => jobFinished(engine, id, onUpdate)
 

@@ -2,6 +2,10 @@
 // enough for every service (and Cinder's data disk), a compute node for the instances.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { Engine } from '../../src-main/engine/engine'
+import type { LabFiles } from '../../src-main/engine/lab/files'
+import { connectNode } from '../../src-main/engine/lab/node-ssh'
+import { sshExec } from '../../src-main/engine/ssh/client'
 import { defaultLab, type LabDefinitionInput } from '../../src-shared/lab'
 import { serveWithSettings } from '../harness/serve'
 import type { labEnvironment } from '../lab/lab-helpers'
@@ -19,4 +23,23 @@ export async function serveLabApp(env: ReturnType<typeof labEnvironment>) {
     await readFile(join(env.xdg.XDG_CONFIG_HOME, 'stacklab', 'settings.json'), 'utf8'),
   ) as Record<string, unknown>
   return serveWithSettings(env.home, settings)
+}
+
+/** Runs a command on a node of the lab over SSH (its recorded key and host key); its stdout, or it throws. */
+export async function onLabNode(
+  engine: Engine,
+  files: LabFiles,
+  lab: string,
+  node: string,
+  command: string,
+): Promise<string> {
+  const state = await engine.api.call('lab.get', { name: lab })
+  const client = await connectNode(files, state, node)
+  try {
+    const r = await sshExec(client, command)
+    if (r.code !== 0) throw new Error(`${command}: exit ${r.code}: ${r.stderr || r.stdout}`)
+    return r.stdout
+  } finally {
+    client.end()
+  }
 }

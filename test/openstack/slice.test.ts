@@ -11,11 +11,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src-main/engine/engine'
 import { labFiles, type LabFiles } from '../../src-main/engine/lab/files'
-import { connectNode } from '../../src-main/engine/lab/node-ssh'
-import { sshExec } from '../../src-main/engine/ssh/client'
 import { jobFinished } from '../helpers'
 import { labEngine, labEnvironment } from '../lab/lab-helpers'
-import { openstackLab } from './os-lab'
+import { onLabNode, openstackLab } from './os-lab'
 
 const env = labEnvironment()
 const LAB = 'slice'
@@ -23,17 +21,7 @@ let engine: Engine
 let files: LabFiles
 const figures: string[] = []
 
-async function onController(command: string): Promise<string> {
-  const state = await engine.api.call('lab.get', { name: LAB })
-  const client = await connectNode(files, state, 'controller')
-  try {
-    const r = await sshExec(client, command)
-    if (r.code !== 0) throw new Error(`${command}: exit ${r.code}: ${r.stderr || r.stdout}`)
-    return r.stdout
-  } finally {
-    client.end()
-  }
-}
+const onController = (command: string) => onLabNode(engine, files, LAB, 'controller', command)
 
 beforeAll(async () => {
   const made = await labEngine(env)
